@@ -1,0 +1,123 @@
+# incident-tui - a war-room incident dashboard for the terminal.
+#
+#   make run      install what is missing, build, open the demo database
+#   make check    install what the tests need, build, run every test
+#   make bench    print the speed figures (bench/)
+#   make asan     run the tests under AddressSanitizer and UBSan
+#   make install  PREFIX=/usr/local DESTDIR= (binary, share/, man page)
+
+VERSION    = 0.1.0
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+DATAROOT  ?= $(PREFIX)/share
+DATADIR   ?= $(DATAROOT)/incident-tui
+MANDIR    ?= $(DATAROOT)/man/man1
+DESTDIR   ?=
+PKG_CONFIG ?= pkg-config
+CC        ?= cc
+BUILD     ?= build
+
+PKGS      = ncursesw sqlite3 libcurl jansson
+CFLAGS   ?= -O2 -g
+WARN      = -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes -Wwrite-strings -Wundef -Wpointer-arith \
+            -Wcast-qual -Wvla
+ALL_CPPFLAGS = -Iinclude -D_GNU_SOURCE -DITUI_VERSION='"$(VERSION)"' \
+            -DITUI_DATADIR='"$(DATADIR)"' $(CPPFLAGS)
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) -MMD -MP
+# Evaluated when a recipe runs, i.e. after scripts/deps.sh installed them.
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpthread
+
+SRCS  := $(sort $(wildcard src/*.c))
+OBJS  := $(SRCS:src/%.c=$(BUILD)/%.o)
+LIBOBJS := $(filter-out $(BUILD)/main.o,$(OBJS))
+TSRCS := $(sort $(wildcard tests/*.c))
+TOBJS := $(TSRCS:tests/%.c=$(BUILD)/tests/%.o)
+BIN   := $(BUILD)/incident-tui
+TBIN  := $(BUILD)/unit-tests
+DEMO_DB ?= $(BUILD)/demo.db
+
+.PHONY: all run check test deps deps-test bench asan install uninstall \
+        clean format format-check lint-man lint-layers
+
+all: $(BIN)
+
+$(BIN): $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS)
+
+$(BUILD)/%.o: src/%.c | $(BUILD)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%.o: tests/%.c | $(BUILD)/tests
+	$(CC) $(ALL_CPPFLAGS) -std=c11 -Wall -Wextra $(CFLAGS) -MMD -MP \
+	    $(PKG_CFLAGS) -c -o $@ $<
+
+$(TBIN): $(LIBOBJS) $(TOBJS)
+	$(CC) $(LDFLAGS) -o $@ $(LIBOBJS) $(TOBJS) $(PKG_LIBS) -lcriterion
+
+$(BUILD) $(BUILD)/tests:
+	mkdir -p $@
+
+deps:
+	@scripts/deps.sh build
+
+deps-test:
+	@scripts/deps.sh test
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@test -f $(DEMO_DB) || ./$(BIN) --db $(DEMO_DB) demo
+	./$(BIN) --db $(DEMO_DB)
+
+check: deps-test
+	@$(MAKE) --no-print-directory all $(TBIN)
+	@$(MAKE) --no-print-directory lint-man lint-layers format-check
+	@$(MAKE) --no-print-directory test
+
+# One Criterion binary, so the run ends with one summary line.
+test: $(BIN) $(TBIN)
+	ITUI_BIN=$(abspath $(BIN)) ITUI_SRCDIR=$(CURDIR) \
+	    INCIDENT_TUI_SHARE=$(CURDIR)/share/incident-tui \
+	    ./$(TBIN) --jobs 2 $(TESTFLAGS)
+
+lint-man:
+	mandoc -Tlint -W warning incident-tui.1
+
+# Only the interface may include curses; only the store and db speak SQL.
+lint-layers:
+	@bad=$$(grep -lE '#include <(n?curses|ncursesw/curses)\.h>' src/*.c include/itui/*.h | grep -vE '/ui[^/]*\.[ch]$$' || true); \
+	if [ -n "$$bad" ]; then echo "curses included outside the interface: $$bad" >&2; exit 1; fi
+	@bad=$$(grep -l 'sqlite3\.h' src/*.c include/itui/*.h | grep -vE '/(store|db)[^/]*\.[ch]$$' || true); \
+	if [ -n "$$bad" ]; then echo "SQLite used outside the store: $$bad" >&2; exit 1; fi
+
+format:
+	clang-format -i src/*.c include/itui/*.h tests/*.c tests/*.h
+
+format-check:
+	@clang-format --dry-run -Werror src/*.c include/itui/*.h tests/*.c tests/*.h
+
+asan: deps-test
+	@$(MAKE) --no-print-directory BUILD=build-asan \
+	    CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined' \
+	    LDFLAGS='-fsanitize=address,undefined' test
+
+bench:
+	@scripts/deps.sh bench
+	@$(MAKE) --no-print-directory all
+	bench/run.sh $(abspath $(BIN))
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/policies $(DESTDIR)$(MANDIR)
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/incident-tui
+	install -m 644 share/incident-tui/policies/*.ini $(DESTDIR)$(DATADIR)/policies/
+	install -m 644 incident-tui.1 $(DESTDIR)$(MANDIR)/incident-tui.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/incident-tui $(DESTDIR)$(MANDIR)/incident-tui.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-asan
+
+-include $(OBJS:.o=.d) $(TOBJS:.o=.d)

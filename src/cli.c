@@ -1,0 +1,937 @@
+/*
+ * cli.c - parses the command line and runs one command against the store.
+ *
+ * Global options may stand anywhere before "--".  Each command's options come
+ * from its row in cli_commands[], which also produces --help; a handler sees
+ * parsed values only, and returns an itui code with one message.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "itui/cli.h"
+#include "itui/demo.h"
+#include "itui/jsonout.h"
+#include "itui/sanitize.h"
+#include "itui/strbuf.h"
+#include "itui/textout.h"
+#include "itui/timeutil.h"
+#include "itui/xalloc.h"
+
+#define MAX_STDIN_TEXT (64 * 1024)
+
+static enum itui_code cmd_declare(struct context *, const struct cli_args *,
+    struct itui_err *);
+static enum itui_code cmd_list(struct context *, const struct cli_args *,
+    struct itui_err *);
+static enum itui_code cmd_show(struct context *, const struct cli_args *,
+    struct itui_err *);
+static enum itui_code cmd_log(struct context *, const struct cli_args *,
+    struct itui_err *);
+static enum itui_code cmd_ack(struct context *, const struct cli_args *,
+    struct itui_err *);
+static enum itui_code cmd_status(struct context *, const struct cli_args *,
+    struct itui_err *);
+static enum itui_code cmd_severity(struct context *, const struct cli_args *,
+    struct itui_err *);
+static enum itui_code cmd_assign(struct context *, const struct cli_args *,
+    struct itui_err *);
+static enum itui_code cmd_unassign(struct context *, const struct cli_args *,
+    struct itui_err *);
+static enum itui_code cmd_action(struct context *, const struct cli_args *,
+    struct itui_err *);
+static enum itui_code cmd_audit(struct context *, const struct cli_args *,
+    struct itui_err *);
+static enum itui_code cmd_demo(struct context *, const struct cli_args *,
+    struct itui_err *);
+static enum itui_code cmd_help(struct context *, const struct cli_args *,
+    struct itui_err *);
+
+#define OPT_AT {"--at", "TIME", "when it happened (HH:MM, -15m, ISO 8601)"}
+#define OPT_JSON {"--json", NULL, "print JSON (see docs/json.md)"}
+
+const struct cli_option cli_global_options[] = {
+    {"--db", "PATH", "the database file"},
+    {"--config", "PATH", "the configuration file"},
+    {"--user", "NAME", "who is acting (default: INCIDENT_TUI_USER, config, login)"},
+    {"--policy", "NAME|PATH", "severity policy: default, sev, or a file"},
+    {"--help", NULL, "show help and exit"},
+    {"--version", NULL, "show the version and exit"},
+    {NULL, NULL, NULL},
+};
+
+const struct cli_command cli_commands[] = {
+    {"declare", "--severity LEVEL --title TEXT [options]",
+	"declare an incident and print its id", cmd_declare, 0, 0, 0,
+	{{"--severity", "LEVEL", "a level of the policy (required)"},
+	    {"--title", "TEXT", "a one-line title (required)"},
+	    {"--service", "NAME", "the affected service"},
+	    {"--impact", "TEXT", "who or what is affected"},
+	    {"--commander", "NAME", "assign the incident commander"},
+	    {"--at", "TIME", "when it was declared (default: now)"},
+	    {"--drill", NULL, "a drill: kept, but left out of stats"}}},
+    {"list", "[--all] [--json]", "list active incidents (all with --all)",
+	cmd_list, 0, 0, 0,
+	{{"--all", NULL, "include resolved and closed incidents"}, OPT_JSON}},
+    {"show", "ID [--limit N] [--json]",
+	"show one incident: fields, clocks, roles, actions, timeline",
+	cmd_show, 1, 1, 0,
+	{{"--limit", "N", "newest timeline entries to show (default 50, 0: all)"},
+	    OPT_JSON}},
+    {"log", "ID [--kind KIND] [--at TIME] TEXT...|-",
+	"add a timeline entry (- reads the text from standard input)", cmd_log,
+	2, -1, 0,
+	{{"--kind", "KIND",
+	     "note, decision, action, comms, escalation or handoff"},
+	    OPT_AT}},
+    {"ack", "ID [--at TIME]", "acknowledge an incident", cmd_ack, 1, 1, 0,
+	{OPT_AT}},
+    {"status", "ID STATUS [--at TIME]",
+	"change the status (investigating, identified, mitigating, "
+	"monitoring, resolved, closed)",
+	cmd_status, 2, 2, 0, {OPT_AT}},
+    {"severity", "ID LEVEL [--at TIME]", "change the severity", cmd_severity,
+	2, 2, 0, {OPT_AT}},
+    {"assign", "ID ROLE NAME [--at TIME]",
+	"assign a role (commander/ic, tech-lead/tl, comms-lead/comms, scribe)",
+	cmd_assign, 3, 3, 0, {OPT_AT}},
+    {"unassign", "ID ROLE [--at TIME]", "leave a role unfilled", cmd_unassign,
+	2, 2, 0, {OPT_AT}},
+    {"action",
+	"ID add TEXT... [--owner NAME] [--due DATE] [--horizon H] | done "
+	"ACTION-ID | drop ACTION-ID",
+	"add an action item, or mark one done or dropped", cmd_action, 2, -1, 0,
+	{{"--owner", "NAME", "who owns it"},
+	    {"--due", "DATE", "YYYY-MM-DD, +3d, or ISO 8601"},
+	    {"--horizon", "H", "immediate, short-term (default) or long-term"}}},
+    {"audit", "[ID] [--json]", "show who changed what, and when", cmd_audit,
+	0, 1, 0, {OPT_JSON}},
+    {"demo", "", "create or refresh a demonstration database", cmd_demo, 0,
+	0, 0, {{NULL, NULL, NULL}}},
+    {"help", "[COMMAND]", "show help for a command", cmd_help, 0, 1,
+	CMD_NO_CONTEXT, {{NULL, NULL, NULL}}},
+    {NULL, NULL, NULL, NULL, 0, 0, 0, {{NULL, NULL, NULL}}},
+};
+
+/* ---- small helpers ------------------------------------------------------- */
+
+static const struct cli_command *
+find_command(const char *name)
+{
+	const struct cli_command *c;
+
+	for (c = cli_commands; c->name != NULL; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+static const char *
+opt(const struct cli_args *a, const char *name)
+{
+	int i;
+
+	for (i = 0; i < CLI_MAX_OPTS && a->cmd->options[i].name != NULL; i++)
+		if (strcmp(a->cmd->options[i].name, name) == 0)
+			return a->val[i];
+	return NULL;
+}
+
+static int
+terminal_width(void)
+{
+	struct winsize ws;
+
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col > 0)
+		return ws.ws_col;
+	return 0;
+}
+
+static enum itui_code
+parse_id(const char *s, const char *prefix, int64_t *out, struct itui_err *err)
+{
+	const char *p = s;
+	size_t plen = strlen(prefix);
+	char *end;
+	long long v;
+
+	if (strncasecmp(p, prefix, plen) == 0 && p[plen] == '-')
+		p += plen + 1;
+	errno = 0;
+	v = strtoll(p, &end, 10);
+	if (*p == '\0' || *end != '\0' || errno != 0 || v <= 0)
+		return err_set(err, ITUI_USAGE,
+		    "bad %s id '%s' (expected a number or %s-N)",
+		    strcmp(prefix, "INC") == 0 ? "incident" : "action item", s,
+		    prefix);
+	*out = v;
+	return ITUI_OK;
+}
+
+static enum itui_code
+parse_at(struct context *ctx, const struct cli_args *a, int64_t *at,
+    struct itui_err *err)
+{
+	const char *s = opt(a, "--at");
+
+	*at = TIME_NONE;
+	if (s == NULL)
+		return ITUI_OK;
+	if (time_parse_at(s, ctx->now, at, err) != ITUI_OK)
+		return err_set(err, ITUI_USAGE, "--at: %s", err->msg);
+	return ITUI_OK;
+}
+
+/* The policy's spelling of a level, or a usage error listing the levels. */
+static enum itui_code
+parse_level(struct context *ctx, const char *s, const char **level,
+    struct itui_err *err)
+{
+	const struct policy *p;
+	const struct policy_level *l;
+
+	if (context_policy(ctx, &p, err) != ITUI_OK)
+		return err->code;
+	l = policy_level(p, s);
+	if (l == NULL)
+		return err_set(err, ITUI_USAGE,
+		    "unknown severity '%s' (policy %s has %s)", s, p->name,
+		    policy_level_list(p));
+	*level = l->name;
+	return ITUI_OK;
+}
+
+static enum itui_code
+open_store(struct context *ctx, int writes, struct store **st,
+    struct itui_err *err)
+{
+	char advice[1024];
+
+	if (context_store(ctx, writes ? 0 : STORE_NOCREATE, st, err) != ITUI_OK)
+		return err->code;
+	if (writes) {
+		store_permission_advice(ctx->db_path, advice, sizeof advice);
+		if (advice[0] != '\0')
+			fprintf(stderr, "incident-tui: warning: %s\n", advice);
+	}
+	return ITUI_OK;
+}
+
+static enum itui_code
+print_json(json_t *root, struct itui_err *err)
+{
+	int rc = jsonout_print(root, stdout);
+
+	json_decref(root);
+	if (rc != 0)
+		return err_set(err, ITUI_IO, "writing output: %s",
+		    strerror(errno));
+	return ITUI_OK;
+}
+
+/* Joins words with spaces, or reads standard input for a lone "-". */
+static enum itui_code
+gather_text(char **words, int n, char **out, struct itui_err *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int i;
+
+	if (n == 1 && strcmp(words[0], "-") == 0) {
+		char buf[4096];
+		size_t got;
+
+		while ((got = fread(buf, 1, sizeof buf, stdin)) > 0) {
+			strbuf_add(&sb, buf, got);
+			if (sb.len > MAX_STDIN_TEXT) {
+				strbuf_free(&sb);
+				return err_set(err, ITUI_INPUT,
+				    "standard input holds more than %d bytes",
+				    MAX_STDIN_TEXT);
+			}
+		}
+		if (ferror(stdin)) {
+			strbuf_free(&sb);
+			return err_set(err, ITUI_IO, "reading standard input: %s",
+			    strerror(errno));
+		}
+		if (memchr(sb.buf ? sb.buf : "", '\0', sb.len) != NULL) {
+			strbuf_free(&sb);
+			return err_set(err, ITUI_INPUT,
+			    "standard input holds a NUL byte (binary data?)");
+		}
+		while (sb.len > 0 && (sb.buf[sb.len - 1] == '\n' ||
+					 sb.buf[sb.len - 1] == '\r'))
+			sb.buf[--sb.len] = '\0';
+	} else {
+		for (i = 0; i < n; i++) {
+			if (i > 0)
+				strbuf_addch(&sb, ' ');
+			strbuf_addstr(&sb, words[i]);
+		}
+	}
+	*out = strbuf_detach(&sb);
+	return ITUI_OK;
+}
+
+/* ---- commands -------------------------------------------------------------- */
+
+static enum itui_code
+cmd_declare(struct context *ctx, const struct cli_args *a,
+    struct itui_err *err)
+{
+	struct incident_new in = {0};
+	struct store *st;
+	int64_t id;
+
+	if (opt(a, "--severity") == NULL)
+		return err_set(err, ITUI_USAGE, "--severity LEVEL is required");
+	if (opt(a, "--title") == NULL)
+		return err_set(err, ITUI_USAGE, "--title TEXT is required");
+	if (parse_level(ctx, opt(a, "--severity"), &in.severity, err) ||
+	    parse_at(ctx, a, &in.at, err))
+		return err->code;
+	in.title = opt(a, "--title");
+	in.service = opt(a, "--service");
+	in.impact = opt(a, "--impact");
+	in.commander = opt(a, "--commander");
+	in.drill = opt(a, "--drill") != NULL;
+	if (open_store(ctx, 1, &st, err) ||
+	    store_incident_declare(st, &in, &id, err))
+		return err->code;
+	printf("INC-%lld\n", (long long)id);
+	return ITUI_OK;
+}
+
+/* Active first; then by severity (policy order), then oldest first. */
+static const struct policy *sort_policy;
+
+static int
+incident_order(const void *x, const void *y)
+{
+	const struct incident *a = x, *b = y;
+	int aa = status_is_active(a->status), ba = status_is_active(b->status);
+	int ar, br;
+
+	if (aa != ba)
+		return ba - aa;
+	if (!aa)
+		return a->declared_at < b->declared_at ? 1 : -1;
+	ar = policy_rank(sort_policy, a->severity);
+	br = policy_rank(sort_policy, b->severity);
+	ar = ar < 0 ? POLICY_MAX_LEVELS : ar;
+	br = br < 0 ? POLICY_MAX_LEVELS : br;
+	if (ar != br)
+		return ar - br;
+	if (a->declared_at != b->declared_at)
+		return a->declared_at < b->declared_at ? -1 : 1;
+	return a->id < b->id ? -1 : 1;
+}
+
+static enum itui_code
+cmd_list(struct context *ctx, const struct cli_args *a, struct itui_err *err)
+{
+	struct incident_list l;
+	const struct policy *p;
+	struct store *st;
+	size_t i;
+
+	if (context_policy(ctx, &p, err) || open_store(ctx, 0, &st, err) ||
+	    store_incident_list(st, opt(a, "--all") != NULL, &l, err))
+		return err->code;
+	sort_policy = p;
+	if (l.n > 1)
+		qsort(l.v, l.n, sizeof *l.v, incident_order);
+	if (opt(a, "--json") != NULL) {
+		json_t *root = json_object(), *arr = json_array();
+
+		for (i = 0; i < l.n; i++)
+			json_array_append_new(arr,
+			    jsonout_incident(&l.v[i], p, ctx->now));
+		json_object_set_new(root, "now", jsonout_time(ctx->now));
+		json_object_set_new(root, "policy", json_string(p->name));
+		json_object_set_new(root, "incidents", arr);
+		incident_list_free(&l);
+		return print_json(root, err);
+	}
+	textout_incident_list(stdout, &l, p, ctx->now, terminal_width());
+	incident_list_free(&l);
+	return ITUI_OK;
+}
+
+static enum itui_code
+cmd_show(struct context *ctx, const struct cli_args *a, struct itui_err *err)
+{
+	struct incident inc;
+	struct entry_list tl;
+	struct action_list acts;
+	const struct policy *p;
+	struct store *st;
+	const char *lim = opt(a, "--limit");
+	int64_t id;
+	long limit = 50;
+	char *end;
+	size_t i;
+
+	if (parse_id(a->pos[0], "INC", &id, err))
+		return err->code;
+	if (lim != NULL) {
+		errno = 0;
+		limit = strtol(lim, &end, 10);
+		if (*lim == '\0' || *end != '\0' || errno || limit < 0 ||
+		    limit > 1000000)
+			return err_set(err, ITUI_USAGE,
+			    "--limit: '%s' is not a count from 0 to 1000000",
+			    lim);
+	}
+	if (context_policy(ctx, &p, err) || open_store(ctx, 0, &st, err) ||
+	    store_incident_get(st, id, &inc, err))
+		return err->code;
+	if (store_timeline(st, id, 0, 0, (int)limit, &tl, err)) {
+		incident_free(&inc);
+		return err->code;
+	}
+	if (store_actions(st, id, 0, &acts, err)) {
+		incident_free(&inc);
+		entry_list_free(&tl);
+		return err->code;
+	}
+	if (opt(a, "--json") != NULL) {
+		json_t *root = jsonout_incident(&inc, p, ctx->now);
+		json_t *ents = json_array(), *arr = json_array();
+
+		for (i = 0; i < tl.n; i++)
+			json_array_append_new(ents, jsonout_entry(&tl.v[i]));
+		for (i = 0; i < acts.n; i++)
+			json_array_append_new(arr,
+			    jsonout_action(&acts.v[i], ctx->now));
+		json_object_set_new(root, "now", jsonout_time(ctx->now));
+		json_object_set_new(root, "timeline", ents);
+		json_object_set_new(root, "timeline_truncated",
+		    json_boolean(tl.more));
+		json_object_set_new(root, "actions", arr);
+		incident_free(&inc);
+		entry_list_free(&tl);
+		action_list_free(&acts);
+		return print_json(root, err);
+	}
+	textout_incident(stdout, &inc, &tl, &acts, p, ctx->now,
+	    terminal_width());
+	incident_free(&inc);
+	entry_list_free(&tl);
+	action_list_free(&acts);
+	return ITUI_OK;
+}
+
+static enum itui_code
+cmd_log(struct context *ctx, const struct cli_args *a, struct itui_err *err)
+{
+	const char *ks = opt(a, "--kind");
+	enum entry_kind kind = KIND_NOTE;
+	struct store *st;
+	int64_t id, at;
+	char *text = NULL;
+	enum itui_code rc;
+
+	if (parse_id(a->pos[0], "INC", &id, err) || parse_at(ctx, a, &at, err))
+		return err->code;
+	if (ks != NULL) {
+		int k = kind_parse(ks);
+
+		if (k < 0)
+			return err_set(err, ITUI_USAGE,
+			    "unknown kind '%s' (note, decision, action, comms, "
+			    "escalation, handoff)",
+			    ks);
+		if (!kind_loggable((enum entry_kind)k))
+			return err_set(err, ITUI_USAGE,
+			    "%s entries are written by the system; use the %s "
+			    "command",
+			    ks,
+			    k == KIND_STATUS     ? "status"
+			    : k == KIND_SEVERITY ? "severity"
+			    : k == KIND_ROLE     ? "assign"
+						 : "matching");
+		kind = (enum entry_kind)k;
+	}
+	if (gather_text(a->pos + 1, a->npos - 1, &text, err))
+		return err->code;
+	rc = open_store(ctx, 1, &st, err);
+	if (rc == ITUI_OK)
+		rc = store_entry_add(st, id, kind, at, text, NULL, NULL, err);
+	free(text);
+	return rc;
+}
+
+static enum itui_code
+cmd_ack(struct context *ctx, const struct cli_args *a, struct itui_err *err)
+{
+	struct store *st;
+	int64_t id, at;
+	int already;
+
+	if (parse_id(a->pos[0], "INC", &id, err) || parse_at(ctx, a, &at, err) ||
+	    open_store(ctx, 1, &st, err) ||
+	    store_incident_ack(st, id, at, &already, err))
+		return err->code;
+	if (already)
+		fprintf(stderr,
+		    "incident-tui: ack: INC-%lld was already acknowledged; "
+		    "nothing changed\n",
+		    (long long)id);
+	return ITUI_OK;
+}
+
+static enum itui_code
+cmd_status(struct context *ctx, const struct cli_args *a, struct itui_err *err)
+{
+	struct store *st;
+	int64_t id, at;
+	int s;
+
+	if (parse_id(a->pos[0], "INC", &id, err) || parse_at(ctx, a, &at, err))
+		return err->code;
+	s = status_parse(a->pos[1]);
+	if (s < 0)
+		return err_set(err, ITUI_USAGE,
+		    "unknown status '%s' (investigating, identified, "
+		    "mitigating, monitoring, resolved, closed)",
+		    a->pos[1]);
+	if (open_store(ctx, 1, &st, err) ||
+	    store_incident_set_status(st, id, (enum inc_status)s, at, err))
+		return err->code;
+	return ITUI_OK;
+}
+
+static enum itui_code
+cmd_severity(struct context *ctx, const struct cli_args *a,
+    struct itui_err *err)
+{
+	const char *level;
+	struct store *st;
+	int64_t id, at;
+
+	if (parse_id(a->pos[0], "INC", &id, err) || parse_at(ctx, a, &at, err) ||
+	    parse_level(ctx, a->pos[1], &level, err) ||
+	    open_store(ctx, 1, &st, err) ||
+	    store_incident_set_severity(st, id, level, at, err))
+		return err->code;
+	return ITUI_OK;
+}
+
+static enum itui_code
+parse_role(const char *s, enum role *out, struct itui_err *err)
+{
+	int r = role_parse(s);
+
+	if (r < 0)
+		return err_set(err, ITUI_USAGE,
+		    "unknown role '%s' (commander/ic, tech-lead/tl, "
+		    "comms-lead/comms, scribe)",
+		    s);
+	*out = (enum role)r;
+	return ITUI_OK;
+}
+
+static enum itui_code
+cmd_assign(struct context *ctx, const struct cli_args *a, struct itui_err *err)
+{
+	struct store *st;
+	enum role role = ROLE_COMMANDER;
+	int64_t id, at;
+
+	if (parse_id(a->pos[0], "INC", &id, err) || parse_at(ctx, a, &at, err) ||
+	    parse_role(a->pos[1], &role, err) ||
+	    open_store(ctx, 1, &st, err) ||
+	    store_role_assign(st, id, role, a->pos[2], at, err))
+		return err->code;
+	return ITUI_OK;
+}
+
+static enum itui_code
+cmd_unassign(struct context *ctx, const struct cli_args *a,
+    struct itui_err *err)
+{
+	struct store *st;
+	enum role role = ROLE_COMMANDER;
+	int64_t id, at;
+
+	if (parse_id(a->pos[0], "INC", &id, err) || parse_at(ctx, a, &at, err) ||
+	    parse_role(a->pos[1], &role, err) ||
+	    open_store(ctx, 1, &st, err) ||
+	    store_role_unassign(st, id, role, at, err))
+		return err->code;
+	return ITUI_OK;
+}
+
+static enum itui_code
+cmd_action(struct context *ctx, const struct cli_args *a, struct itui_err *err)
+{
+	const char *h = opt(a, "--horizon"), *due = opt(a, "--due");
+	enum action_horizon horizon = HORIZON_SHORT_TERM;
+	struct store *st;
+	int64_t id, aid, due_at = TIME_NONE;
+	char *text;
+	enum itui_code rc;
+
+	if (strcmp(a->pos[0], "done") == 0 || strcmp(a->pos[0], "drop") == 0) {
+		if (a->npos != 2)
+			return err_set(err, ITUI_USAGE,
+			    "expected: action %s ACTION-ID", a->pos[0]);
+		if (parse_id(a->pos[1], "ACT", &aid, err) ||
+		    open_store(ctx, 1, &st, err) ||
+		    store_action_set_state(st, aid,
+			a->pos[0][1] == 'o' ? ACTION_DONE : ACTION_DROPPED, err))
+			return err->code;
+		return ITUI_OK;
+	}
+	if (parse_id(a->pos[0], "INC", &id, err))
+		return err->code;
+	if (strcmp(a->pos[1], "add") != 0 || a->npos < 3)
+		return err_set(err, ITUI_USAGE,
+		    "expected: action ID add TEXT, action done ACTION-ID or "
+		    "action drop ACTION-ID");
+	if (h != NULL) {
+		int v = horizon_parse(h);
+
+		if (v < 0)
+			return err_set(err, ITUI_USAGE,
+			    "--horizon: unknown horizon '%s' (immediate, "
+			    "short-term, long-term)",
+			    h);
+		horizon = (enum action_horizon)v;
+	}
+	if (due != NULL && time_parse_due(due, ctx->now, &due_at, err))
+		return err_set(err, ITUI_USAGE, "--due: %s", err->msg);
+	if (gather_text(a->pos + 2, a->npos - 2, &text, err))
+		return err->code;
+	rc = open_store(ctx, 1, &st, err);
+	if (rc == ITUI_OK)
+		rc = store_action_add(st, id, text, opt(a, "--owner"), due_at,
+		    horizon, &aid, err);
+	free(text);
+	if (rc == ITUI_OK)
+		printf("ACT-%lld\n", (long long)aid);
+	return rc;
+}
+
+static enum itui_code
+cmd_audit(struct context *ctx, const struct cli_args *a, struct itui_err *err)
+{
+	struct audit_list l;
+	struct store *st;
+	struct incident inc;
+	int64_t id = 0;
+	size_t i;
+
+	if (a->npos == 1 && parse_id(a->pos[0], "INC", &id, err))
+		return err->code;
+	if (open_store(ctx, 0, &st, err))
+		return err->code;
+	if (id != 0) {
+		if (store_incident_get(st, id, &inc, err))
+			return err->code;
+		incident_free(&inc);
+	}
+	if (store_audit(st, id, &l, err))
+		return err->code;
+	if (opt(a, "--json") != NULL) {
+		json_t *arr = json_array(), *root = json_object();
+
+		for (i = 0; i < l.n; i++)
+			json_array_append_new(arr, jsonout_audit(&l.v[i]));
+		json_object_set_new(root, "audit", arr);
+		audit_list_free(&l);
+		return print_json(root, err);
+	}
+	textout_audit(stdout, &l, terminal_width());
+	audit_list_free(&l);
+	return ITUI_OK;
+}
+
+static enum itui_code
+cmd_demo(struct context *ctx, const struct cli_args *a, struct itui_err *err)
+{
+	const struct policy *p;
+
+	(void)a;
+	if (context_policy(ctx, &p, err) != ITUI_OK)
+		return err->code;
+	if (demo_create(ctx->db_path, p, ctx->now, err) != ITUI_OK)
+		return err->code;
+	printf("demo database ready: %s\n", ctx->db_path);
+	return ITUI_OK;
+}
+
+/* ---- help ------------------------------------------------------------------- */
+
+static void
+print_options(FILE *f, const struct cli_option *o, int n)
+{
+	int i;
+
+	for (i = 0; i < n && o[i].name != NULL; i++) {
+		char left[64];
+
+		snprintf(left, sizeof left, "%s%s%s", o[i].name,
+		    o[i].arg ? " " : "", o[i].arg ? o[i].arg : "");
+		fprintf(f, "  %-22s %s\n", left, o[i].help);
+	}
+}
+
+static void
+usage(FILE *f)
+{
+	const struct cli_command *c;
+
+	fprintf(f,
+	    "usage: incident-tui [global options] [command [arguments]]\n"
+	    "\n"
+	    "With no command, opens the dashboard on the shared database.\n"
+	    "\nGlobal options:\n");
+	print_options(f, cli_global_options, 99);
+	fprintf(f, "\nCommands:\n");
+	for (c = cli_commands; c->name != NULL; c++)
+		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fprintf(f,
+	    "\n'incident-tui help COMMAND' shows a command's options; "
+	    "incident-tui(1) has the rest.\n");
+}
+
+static void
+command_help(FILE *f, const struct cli_command *c)
+{
+	fprintf(f, "usage: incident-tui %s %s\n\n%s\n", c->name, c->synopsis,
+	    c->summary);
+	if (c->options[0].name != NULL) {
+		fprintf(f, "\nOptions:\n");
+		print_options(f, c->options, CLI_MAX_OPTS);
+	}
+}
+
+static enum itui_code
+cmd_help(struct context *ctx, const struct cli_args *a, struct itui_err *err)
+{
+	const struct cli_command *c;
+
+	(void)ctx;
+	if (a->npos == 0) {
+		usage(stdout);
+		return ITUI_OK;
+	}
+	c = find_command(a->pos[0]);
+	if (c == NULL)
+		return err_set(err, ITUI_USAGE, "unknown command '%s'",
+		    a->pos[0]);
+	command_help(stdout, c);
+	return ITUI_OK;
+}
+
+/* ---- parsing and dispatch -------------------------------------------------- */
+
+/*
+ * Takes the global options out of argv (anywhere before "--"), leaving the
+ * rest in order.  Returns 0, or -1 with err set.
+ */
+static int
+take_globals(int *argc, char **argv, struct globals *g, int *help,
+    int *version, struct itui_err *err)
+{
+	int i, o = 1;
+
+	for (i = 1; i < *argc; i++) {
+		const char *s = argv[i], *eq, *val = NULL;
+		const char **dst = NULL;
+		size_t n;
+
+		if (strcmp(s, "--") == 0) {
+			while (i < *argc)
+				argv[o++] = argv[i++];
+			break;
+		}
+		if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
+			*help = 1;
+			continue;
+		}
+		if (strcmp(s, "--version") == 0) {
+			*version = 1;
+			continue;
+		}
+		eq = strchr(s, '=');
+		n = eq != NULL ? (size_t)(eq - s) : strlen(s);
+		if (n == 4 && strncmp(s, "--db", n) == 0)
+			dst = &g->db;
+		else if (n == 8 && strncmp(s, "--config", n) == 0)
+			dst = &g->config;
+		else if (n == 6 && strncmp(s, "--user", n) == 0)
+			dst = &g->user;
+		else if (n == 8 && strncmp(s, "--policy", n) == 0)
+			dst = &g->policy;
+		if (dst == NULL) {
+			argv[o++] = argv[i];
+			continue;
+		}
+		if (eq != NULL)
+			val = eq + 1;
+		else if (i + 1 < *argc)
+			val = argv[++i];
+		if (val == NULL || *val == '\0')
+			return err_set(err, ITUI_USAGE, "%.*s needs a value",
+			    (int)n, s),
+			       -1;
+		*dst = val;
+	}
+	*argc = o;
+	argv[o] = NULL;
+	return 0;
+}
+
+static int
+parse_command_args(const struct cli_command *c, int argc, char **argv,
+    struct cli_args *a, struct itui_err *err)
+{
+	int i, only_pos = 0;
+
+	memset(a, 0, sizeof *a);
+	a->cmd = c;
+	a->pos = xcalloc((size_t)argc + 1, sizeof *a->pos);
+	for (i = 0; i < argc; i++) {
+		const char *s = argv[i], *eq;
+		size_t n;
+		int j, found = -1;
+
+		if (only_pos || s[0] != '-' || strcmp(s, "-") == 0 ||
+		    (s[1] >= '0' && s[1] <= '9')) {
+			a->pos[a->npos++] = argv[i];
+			continue;
+		}
+		if (strcmp(s, "--") == 0) {
+			only_pos = 1;
+			continue;
+		}
+		eq = strchr(s, '=');
+		n = eq != NULL ? (size_t)(eq - s) : strlen(s);
+		for (j = 0; j < CLI_MAX_OPTS && c->options[j].name != NULL; j++)
+			if (strlen(c->options[j].name) == n &&
+			    strncmp(c->options[j].name, s, n) == 0)
+				found = j;
+		if (found < 0)
+			return err_set(err, ITUI_USAGE,
+			    "unknown option '%.*s' (see 'incident-tui help %s')",
+			    (int)n, s, c->name),
+			       -1;
+		if (c->options[found].arg == NULL) {
+			if (eq != NULL)
+				return err_set(err, ITUI_USAGE,
+				    "%s takes no value", c->options[found].name),
+				       -1;
+			a->val[found] = "";
+		} else if (eq != NULL) {
+			a->val[found] = eq + 1;
+		} else if (i + 1 < argc) {
+			a->val[found] = argv[++i];
+		} else {
+			return err_set(err, ITUI_USAGE, "%s needs a value (%s)",
+			    c->options[found].name, c->options[found].arg),
+			       -1;
+		}
+	}
+	if (a->npos < c->min_pos || (c->max_pos >= 0 && a->npos > c->max_pos))
+		return err_set(err, ITUI_USAGE, "%s arguments; usage: %s %s",
+		    a->npos < c->min_pos ? "missing" : "too many", c->name,
+		    c->synopsis),
+		       -1;
+	return 0;
+}
+
+/* One line on stderr; messages may quote stored or typed text. */
+static void
+print_error(const char *command, const char *msg)
+{
+	char *safe = sanitize_line(msg, 0);
+
+	if (command != NULL)
+		fprintf(stderr, "incident-tui: %s: %s\n", command, safe);
+	else
+		fprintf(stderr, "incident-tui: %s\n", safe);
+	free(safe);
+}
+
+/* Flushes stdout; a closed pipe is the reader's choice, not a failure. */
+static int
+finish_output(void)
+{
+	if (fflush(stdout) != 0 && errno != EPIPE) {
+		fprintf(stderr, "incident-tui: writing output: %s\n",
+		    strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+int
+cli_main(int argc, char **argv)
+{
+	struct globals g = {0};
+	struct itui_err err = {ITUI_OK, ""};
+	struct context ctx;
+	struct cli_args a = {0};
+	const struct cli_command *c;
+	int help = 0, version = 0, status;
+
+	if (take_globals(&argc, argv, &g, &help, &version, &err) != 0) {
+		print_error(NULL, err.msg);
+		return 2;
+	}
+	if (version) {
+		printf("incident-tui %s\n", ITUI_VERSION);
+		return finish_output();
+	}
+	if (argc < 2) {
+		if (help) {
+			usage(stdout);
+			return finish_output();
+		}
+		/* The dashboard arrives with the interface; until then, list. */
+		argv[1] = (char *)(uintptr_t) "list";
+		argc = 2;
+		argv[2] = NULL;
+	}
+	c = find_command(argv[1]);
+	if (c == NULL) {
+		err_set(&err, ITUI_USAGE,
+		    "unknown command '%s' (see incident-tui --help)", argv[1]);
+		print_error(NULL, err.msg);
+		return 2;
+	}
+	if (help) {
+		command_help(stdout, c);
+		return finish_output();
+	}
+	if (parse_command_args(c, argc - 2, argv + 2, &a, &err) != 0) {
+		print_error(c->name, err.msg);
+		free(a.pos);
+		return 2;
+	}
+	memset(&ctx, 0, sizeof ctx);
+	if (!(c->flags & CMD_NO_CONTEXT) &&
+	    context_init(&ctx, &g, &err) != ITUI_OK) {
+		print_error(NULL, err.msg);
+		free(a.pos);
+		context_free(&ctx);
+		return err_exit_status(err.code);
+	}
+	if (c->run(&ctx, &a, &err) != ITUI_OK) {
+		print_error(c->name, err.msg);
+		status = err_exit_status(err.code);
+	} else {
+		status = finish_output();
+	}
+	free(a.pos);
+	context_free(&ctx);
+	return status;
+}

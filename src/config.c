@@ -1,0 +1,268 @@
+/* config.c - reads and validates the configuration file. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "itui/config.h"
+#include "itui/ini.h"
+#include "itui/timeutil.h"
+#include "itui/xalloc.h"
+
+char *
+config_default_path(void)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+
+	if (xdg != NULL && *xdg == '/')
+		return xasprintf("%s/incident-tui/config", xdg);
+	return xasprintf("%s/.config/incident-tui/config",
+	    home != NULL ? home : ".");
+}
+
+static void
+set_str(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = xstrdup(v);
+}
+
+static int __attribute__((format(printf, 3, 4)))
+bad(char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int
+set_url(char **dst, const char *key, const char *v, char *why, size_t len)
+{
+	if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
+		return bad(why, len, "%s: '%s' is not an http:// or https:// URL",
+		    key, v);
+	set_str(dst, v);
+	return 0;
+}
+
+static int
+set_duration(int64_t *dst, const char *key, const char *v, char *why,
+    size_t len)
+{
+	if (time_parse_duration(v, dst) != 0 || *dst <= 0)
+		return bad(why, len, "%s: bad duration '%s' (e.g. 30s, 5m, 1h)",
+		    key, v);
+	return 0;
+}
+
+static void
+add_pair(struct config_pair **v, size_t *n, const struct ini_item *it)
+{
+	struct config_pair *p;
+
+	*v = xreallocarray(*v, *n + 1, sizeof **v);
+	p = &(*v)[(*n)++];
+	p->key = xstrdup(it->key);
+	p->value = xstrdup(it->value);
+	p->line = it->line;
+}
+
+static int
+on_section(struct config *c, const struct ini_item *it, char *why, size_t len)
+{
+	static const char *const plain[] = {"prometheus", "alertmanager",
+	    "grafana", "severity-map", "keys"};
+	size_t i;
+
+	if (strcmp(it->section, "query") == 0) {
+		struct config_query *q;
+
+		if (*it->arg == '\0')
+			return bad(why, len, "a query needs a name: [query NAME]");
+		for (i = 0; i < c->nqueries; i++)
+			if (strcmp(c->queries[i].name, it->arg) == 0)
+				return bad(why, len, "query '%s' defined twice",
+				    it->arg);
+		c->queries = xreallocarray(c->queries, c->nqueries + 1,
+		    sizeof *c->queries);
+		q = &c->queries[c->nqueries++];
+		memset(q, 0, sizeof *q);
+		q->name = xstrdup(it->arg);
+		q->line = it->line;
+		return 0;
+	}
+	for (i = 0; i < sizeof plain / sizeof plain[0]; i++)
+		if (strcmp(it->section, plain[i]) == 0 && *it->arg == '\0')
+			return 0;
+	return bad(why, len, "unknown section [%s%s]", it->section,
+	    *it->arg ? " ..." : "");
+}
+
+static int
+on_item(void *ctx, const struct ini_item *it, char *why, size_t len)
+{
+	struct config *c = ctx;
+	const char *s = it->section, *k = it->key, *v = it->value;
+
+	if (k == NULL)
+		return on_section(c, it, why, len);
+	if (*v == '\0' && strcmp(s, "keys") != 0)
+		return bad(why, len, "%s: empty value", k);
+	if (*s == '\0') {
+		if (strcmp(k, "db") == 0)
+			set_str(&c->db, v);
+		else if (strcmp(k, "user") == 0)
+			set_str(&c->user, v);
+		else if (strcmp(k, "policy") == 0)
+			set_str(&c->policy, v);
+		else if (strcmp(k, "timezone") == 0)
+			set_str(&c->timezone, v);
+		else
+			return bad(why, len, "unknown key '%s'", k);
+		return 0;
+	}
+	if (strcmp(s, "prometheus") == 0) {
+		if (strcmp(k, "url") == 0)
+			return set_url(&c->prometheus.url, k, v, why, len);
+		if (strcmp(k, "interval") == 0)
+			return set_duration(&c->prometheus.interval, k, v, why,
+			    len);
+		if (strcmp(k, "timeout") == 0)
+			return set_duration(&c->prometheus.timeout, k, v, why,
+			    len);
+	} else if (strcmp(s, "alertmanager") == 0) {
+		if (strcmp(k, "url") == 0)
+			return set_url(&c->alertmanager.url, k, v, why, len);
+	} else if (strcmp(s, "grafana") == 0) {
+		if (strcmp(k, "url") == 0)
+			return set_url(&c->grafana.url, k, v, why, len);
+		if (strcmp(k, "token_env") == 0) {
+			set_str(&c->grafana.token_env, v);
+			return 0;
+		}
+		if (strcmp(k, "token_file") == 0) {
+			set_str(&c->grafana.token_file, v);
+			return 0;
+		}
+		if (strcmp(k, "dashboard") == 0) {
+			set_str(&c->grafana.dashboard, v);
+			return 0;
+		}
+		if (strcmp(k, "datasource") == 0) {
+			set_str(&c->grafana.datasource, v);
+			return 0;
+		}
+		if (strcmp(k, "token") == 0)
+			return bad(why, len,
+			    "token: tokens are not kept in the config file; use "
+			    "token_env or token_file");
+	} else if (strcmp(s, "query") == 0) {
+		struct config_query *q = &c->queries[c->nqueries - 1];
+
+		if (strcmp(k, "expr") == 0) {
+			set_str(&q->expr, v);
+			return 0;
+		}
+		if (strcmp(k, "service") == 0) {
+			set_str(&q->service, v);
+			return 0;
+		}
+		if (strcmp(k, "unit") == 0) {
+			set_str(&q->unit, v);
+			return 0;
+		}
+		if (strcmp(k, "range") == 0)
+			return set_duration(&q->range, k, v, why, len);
+		if (strcmp(k, "step") == 0)
+			return set_duration(&q->step, k, v, why, len);
+	} else if (strcmp(s, "severity-map") == 0) {
+		add_pair(&c->severity_map, &c->nseverity_map, it);
+		return 0;
+	} else if (strcmp(s, "keys") == 0) {
+		/* Checked against the key-binding table by the interface. */
+		add_pair(&c->keys, &c->nkeys, it);
+		return 0;
+	}
+	return bad(why, len, "unknown key '%s' in [%s]", k, s);
+}
+
+enum itui_code
+config_load(const char *explicit_path, struct config *out,
+    struct itui_err *err)
+{
+	char *path = explicit_path != NULL ? xstrdup(explicit_path)
+					   : config_default_path();
+	struct stat st;
+	size_t i;
+
+	memset(out, 0, sizeof *out);
+	if (stat(path, &st) != 0) {
+		if (explicit_path == NULL && errno == ENOENT) {
+			free(path);
+			return ITUI_OK;
+		}
+		err_set(err, ITUI_CONFIG, "%s: %s", path, strerror(errno));
+		free(path);
+		return ITUI_CONFIG;
+	}
+	out->path = path;
+	if (ini_parse_file(path, on_item, out, err) != ITUI_OK) {
+		config_free(out);
+		return err->code;
+	}
+	for (i = 0; i < out->nqueries; i++) {
+		if (out->queries[i].expr == NULL) {
+			err_set(err, ITUI_CONFIG, "%s:%d: query '%s' has no expr",
+			    path, out->queries[i].line, out->queries[i].name);
+			config_free(out);
+			return ITUI_CONFIG;
+		}
+	}
+	return ITUI_OK;
+}
+
+static void
+free_pairs(struct config_pair *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].key);
+		free(v[i].value);
+	}
+	free(v);
+}
+
+void
+config_free(struct config *c)
+{
+	size_t i;
+
+	free(c->path);
+	free(c->db);
+	free(c->user);
+	free(c->policy);
+	free(c->timezone);
+	free(c->prometheus.url);
+	free(c->alertmanager.url);
+	free(c->grafana.url);
+	free(c->grafana.token_env);
+	free(c->grafana.token_file);
+	free(c->grafana.dashboard);
+	free(c->grafana.datasource);
+	for (i = 0; i < c->nqueries; i++) {
+		free(c->queries[i].name);
+		free(c->queries[i].expr);
+		free(c->queries[i].service);
+		free(c->queries[i].unit);
+	}
+	free(c->queries);
+	free_pairs(c->severity_map, c->nseverity_map);
+	free_pairs(c->keys, c->nkeys);
+	memset(c, 0, sizeof *c);
+}

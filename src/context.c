@@ -1,0 +1,227 @@
+/* context.c - resolves configuration, identity, paths, policy and store. */
+#include <errno.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "itui/context.h"
+#include "itui/timeutil.h"
+#include "itui/xalloc.h"
+
+#ifndef ITUI_DATADIR
+#define ITUI_DATADIR "/usr/local/share/incident-tui"
+#endif
+
+int64_t
+context_now(void)
+{
+	const char *fixed = getenv("INCIDENT_TUI_NOW");
+	int64_t t;
+	char *end;
+
+	if (fixed != NULL && *fixed != '\0') {
+		if (time_parse_rfc3339(fixed, &t, NULL) == 0)
+			return t;
+		t = strtoll(fixed, &end, 10);
+		if (*end == '\0')
+			return t;
+	}
+	return (int64_t)time(NULL);
+}
+
+static int
+is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+char *
+context_share_dir(void)
+{
+	const char *env = getenv("INCIDENT_TUI_SHARE");
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	if (env != NULL && *env != '\0')
+		return xstrdup(env);
+	/* Relocatable: PREFIX/bin/incident-tui finds PREFIX/share; a build
+	 * in the source tree (build/incident-tui) finds ./share. */
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		char *slash, *cand;
+
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash != NULL) {
+			*slash = '\0';
+			cand = xasprintf("%s/../share/incident-tui/policies", exe);
+			if (is_dir(cand)) {
+				cand[strlen(cand) - strlen("/policies")] = '\0';
+				return cand;
+			}
+			free(cand);
+		}
+	}
+	return xstrdup(ITUI_DATADIR);
+}
+
+char *
+context_user(const char *opt, const char *config_user)
+{
+	const char *env = getenv("INCIDENT_TUI_USER");
+	struct passwd *pw;
+
+	if (opt != NULL && *opt != '\0')
+		return xstrdup(opt);
+	if (env != NULL && *env != '\0')
+		return xstrdup(env);
+	if (config_user != NULL && *config_user != '\0')
+		return xstrdup(config_user);
+	pw = getpwuid(geteuid());
+	if (pw != NULL && pw->pw_name != NULL)
+		return xstrdup(pw->pw_name);
+	env = getenv("USER");
+	if (env != NULL && *env != '\0')
+		return xstrdup(env);
+	return xasprintf("uid-%u", (unsigned)geteuid());
+}
+
+char *
+context_origin(void)
+{
+	const char *ssh = getenv("SSH_CONNECTION");
+	size_t n;
+
+	if (ssh == NULL || *ssh == '\0')
+		return xstrdup("local");
+	n = strcspn(ssh, " ");
+	if (n > 64)
+		n = 64;
+	return xasprintf("ssh %.*s", (int)n, ssh);
+}
+
+static char *
+default_db_path(void)
+{
+	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+
+	if (xdg != NULL && *xdg == '/')
+		return xasprintf("%s/incident-tui/incidents.db", xdg);
+	return xasprintf("%s/.local/share/incident-tui/incidents.db",
+	    home != NULL ? home : ".");
+}
+
+/* mkdir -p for the default location only; an explicit path must exist. */
+static enum itui_code
+make_parent_dirs(const char *file, struct itui_err *err)
+{
+	char *p = xstrdup(file), *s;
+
+	for (s = strchr(p + 1, '/'); s != NULL; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		if (mkdir(p, 0700) != 0 && errno != EEXIST) {
+			err_set(err, ITUI_IO, "cannot create directory %s: %s",
+			    p, strerror(errno));
+			free(p);
+			return ITUI_IO;
+		}
+		*s = '/';
+	}
+	free(p);
+	return ITUI_OK;
+}
+
+enum itui_code
+context_init(struct context *ctx, const struct globals *g,
+    struct itui_err *err)
+{
+	const char *env_db = getenv("INCIDENT_TUI_DB");
+
+	memset(ctx, 0, sizeof *ctx);
+	if (config_load(g->config, &ctx->cfg, err) != ITUI_OK)
+		return err->code;
+	if (time_set_zone(ctx->cfg.timezone, err) != ITUI_OK) {
+		if (ctx->cfg.path != NULL)
+			return err_set(err, ITUI_CONFIG, "%s: timezone: %s",
+			    ctx->cfg.path, err->msg);
+		return err->code;
+	}
+	if (g->db != NULL)
+		ctx->db_path = xstrdup(g->db);
+	else if (env_db != NULL && *env_db != '\0')
+		ctx->db_path = xstrdup(env_db);
+	else if (ctx->cfg.db != NULL)
+		ctx->db_path = xstrdup(ctx->cfg.db);
+	else {
+		ctx->db_path = default_db_path();
+		ctx->db_is_default = 1;
+	}
+	ctx->user = context_user(g->user, ctx->cfg.user);
+	ctx->origin = context_origin();
+	ctx->share_dir = context_share_dir();
+	ctx->policy_path = policy_path(
+	    g->policy != NULL ? g->policy : ctx->cfg.policy, ctx->share_dir);
+	ctx->now = context_now();
+	return ITUI_OK;
+}
+
+enum itui_code
+context_policy(struct context *ctx, const struct policy **out,
+    struct itui_err *err)
+{
+	if (ctx->policy == NULL &&
+	    policy_load(ctx->policy_path, &ctx->policy, err) != ITUI_OK)
+		return err->code;
+	*out = ctx->policy;
+	return ITUI_OK;
+}
+
+static int64_t fixed_now;
+
+static int64_t
+clock_fixed(void)
+{
+	return fixed_now;
+}
+
+enum itui_code
+context_store(struct context *ctx, unsigned flags, struct store **out,
+    struct itui_err *err)
+{
+	if (ctx->store == NULL) {
+		if (ctx->db_is_default && !(flags & STORE_READONLY) &&
+		    make_parent_dirs(ctx->db_path, err) != ITUI_OK)
+			return err->code;
+		if (store_open(ctx->db_path, flags, &ctx->store, err) !=
+		    ITUI_OK)
+			return err->code;
+		store_set_actor(ctx->store, ctx->user, ctx->origin);
+		if (getenv("INCIDENT_TUI_NOW") != NULL) {
+			fixed_now = ctx->now;
+			store_set_clock(ctx->store, clock_fixed);
+		}
+	}
+	*out = ctx->store;
+	return ITUI_OK;
+}
+
+void
+context_free(struct context *ctx)
+{
+	store_close(ctx->store);
+	policy_free(ctx->policy);
+	config_free(&ctx->cfg);
+	free(ctx->db_path);
+	free(ctx->user);
+	free(ctx->origin);
+	free(ctx->share_dir);
+	free(ctx->policy_path);
+	memset(ctx, 0, sizeof *ctx);
+}

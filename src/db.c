@@ -1,0 +1,474 @@
+/*
+ * db.c - opens the database that several people share on one host.
+ *
+ * DESIGN: the file is created by us (not SQLite) so its mode follows the
+ * directory: a group-writable directory gets a 0660 database whatever the
+ * creator's umask, and SQLite then gives -wal and -shm the same mode.  Their
+ * group comes from the directory when it is setgid; otherwise we chgrp our
+ * own -wal/-shm to the database's group and advise `chmod g+s`.  Writes use
+ * WAL with synchronous=FULL (a typed entry costs ~0.2 ms, and no acknowledged
+ * entry is lost on power failure), and every transaction that writes begins
+ * IMMEDIATE, because a deferred one that upgrades gets SQLITE_BUSY_SNAPSHOT
+ * without waiting.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "itui/db.h"
+#include "itui/strbuf.h"
+#include "itui/xalloc.h"
+
+#define NFS_SUPER_MAGIC	 0x6969
+#define SMB_SUPER_MAGIC	 0x517B
+#define CIFS_SUPER_MAGIC 0xFF534D42
+#define SMB2_SUPER_MAGIC 0xFE534D42
+
+/*
+ * Ordered migrations; migration i brings user_version from i to i + 1.
+ * Never edit one that has shipped: add the next.
+ */
+static const char *const migrations[] = {
+    /* 1: the initial schema */
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
+    "CREATE TABLE incidents("
+    " id INTEGER PRIMARY KEY,"
+    " title TEXT NOT NULL CHECK(length(trim(title)) > 0),"
+    " severity TEXT NOT NULL,"
+    " status TEXT NOT NULL CHECK(status IN ('investigating','identified',"
+    "  'mitigating','monitoring','resolved','closed')),"
+    " service TEXT, impact TEXT, summary TEXT, root_cause TEXT,"
+    " declared_at INTEGER NOT NULL, detected_at INTEGER,"
+    " acknowledged_at INTEGER, mitigated_at INTEGER,"
+    " resolved_at INTEGER, closed_at INTEGER,"
+    " declared_by TEXT NOT NULL, recorded_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL,"
+    " drill INTEGER NOT NULL DEFAULT 0, alert_key TEXT);"
+    "CREATE INDEX incidents_by_status ON incidents(status, declared_at);"
+    "CREATE TABLE entries("
+    " id INTEGER PRIMARY KEY,"
+    " incident_id INTEGER NOT NULL REFERENCES incidents(id),"
+    " at INTEGER NOT NULL, recorded_at INTEGER NOT NULL,"
+    " author TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL,"
+    " data TEXT, pinned INTEGER NOT NULL DEFAULT 0,"
+    " revision INTEGER NOT NULL DEFAULT 1,"
+    " deleted_at INTEGER, deleted_by TEXT);"
+    "CREATE INDEX entries_by_time ON entries(incident_id, at, id);"
+    "CREATE INDEX entries_by_kind ON entries(incident_id, kind, at);"
+    "CREATE TABLE entry_revisions("
+    " entry_id INTEGER NOT NULL REFERENCES entries(id),"
+    " revision INTEGER NOT NULL, at INTEGER NOT NULL, kind TEXT NOT NULL,"
+    " text TEXT NOT NULL, replaced_at INTEGER NOT NULL,"
+    " replaced_by TEXT NOT NULL, PRIMARY KEY(entry_id, revision));"
+    "CREATE TABLE role_assignments("
+    " id INTEGER PRIMARY KEY,"
+    " incident_id INTEGER NOT NULL REFERENCES incidents(id),"
+    " role TEXT NOT NULL, person TEXT NOT NULL,"
+    " assigned_at INTEGER NOT NULL, assigned_by TEXT NOT NULL,"
+    " ended_at INTEGER, ended_by TEXT);"
+    "CREATE UNIQUE INDEX roles_current ON role_assignments(incident_id, role)"
+    " WHERE ended_at IS NULL;"
+    "CREATE TABLE action_items("
+    " id INTEGER PRIMARY KEY,"
+    " incident_id INTEGER NOT NULL REFERENCES incidents(id),"
+    " text TEXT NOT NULL CHECK(length(trim(text)) > 0), owner TEXT,"
+    " due_at INTEGER, horizon TEXT NOT NULL CHECK(horizon IN"
+    "  ('immediate','short-term','long-term')),"
+    " state TEXT NOT NULL DEFAULT 'open' CHECK(state IN"
+    "  ('open','done','dropped')),"
+    " created_at INTEGER NOT NULL, created_by TEXT NOT NULL,"
+    " updated_at INTEGER NOT NULL);"
+    "CREATE INDEX actions_by_incident ON action_items(incident_id, state);"
+    "CREATE TABLE alerts("
+    " key TEXT PRIMARY KEY, source TEXT NOT NULL, name TEXT,"
+    " labels TEXT NOT NULL, annotations TEXT, since INTEGER,"
+    " last_seen INTEGER NOT NULL, state TEXT NOT NULL DEFAULT 'firing',"
+    " incident_id INTEGER REFERENCES incidents(id));"
+    "CREATE TABLE audit("
+    " id INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT NOT NULL,"
+    " origin TEXT NOT NULL, incident_id INTEGER, object TEXT NOT NULL,"
+    " object_id INTEGER, field TEXT NOT NULL,"
+    " old_value TEXT, new_value TEXT);"
+    "CREATE INDEX audit_by_incident ON audit(incident_id, id);",
+};
+
+int
+db_schema_version(void)
+{
+	return (int)(sizeof migrations / sizeof migrations[0]);
+}
+
+enum itui_code
+db_error(sqlite3 *db, int rc, const char *doing, struct itui_err *err)
+{
+	const char *msg = db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return err_set(err, ITUI_BUSY,
+		    "%s: the database stayed busy for over %d s (another "
+		    "process is holding it); nothing was changed, try again",
+		    doing, DB_BUSY_TIMEOUT_MS / 1000);
+	case SQLITE_READONLY:
+		return err_set(err, ITUI_READONLY,
+		    "%s: the database is read-only for you", doing);
+	case SQLITE_NOTADB:
+		return err_set(err, ITUI_NOTDB, "%s: not a database file",
+		    doing);
+	case SQLITE_CORRUPT:
+		return err_set(err, ITUI_CORRUPT,
+		    "%s: the database file is damaged (%s)", doing, msg);
+	case SQLITE_CONSTRAINT:
+		return err_set(err, ITUI_INPUT, "%s: %s", doing, msg);
+	case SQLITE_NOMEM:
+		fatal("out of memory in SQLite");
+	default:
+		return err_set(err, ITUI_IO, "%s: %s", doing, msg);
+	}
+}
+
+static enum itui_code
+check_filesystem(const char *dir, struct itui_err *err)
+{
+	struct statfs fs;
+
+	if (statfs(dir, &fs) != 0)
+		return ITUI_OK;
+	switch ((unsigned long)fs.f_type) {
+	case NFS_SUPER_MAGIC:
+	case SMB_SUPER_MAGIC:
+	case CIFS_SUPER_MAGIC:
+	case SMB2_SUPER_MAGIC:
+		return err_set(err, ITUI_IO,
+		    "%s is on a network filesystem; the shared database must "
+		    "be on a local disk of the host everyone logs in to",
+		    dir);
+	}
+	return ITUI_OK;
+}
+
+/* Creates an empty database file whose mode follows its directory. */
+static enum itui_code
+create_file(const char *path, const char *dir, struct itui_err *err)
+{
+	struct stat ds;
+	mode_t mode = 0600;
+	int fd;
+
+	if (stat(dir, &ds) != 0)
+		return err_set(err, ITUI_IO, "cannot create %s: directory %s: %s",
+		    path, dir, strerror(errno));
+	if (!S_ISDIR(ds.st_mode))
+		return err_set(err, ITUI_IO, "cannot create %s: %s is not a directory",
+		    path, dir);
+	/* Group-writable means shared; world-writable (/tmp) means nothing. */
+	if ((ds.st_mode & S_IWGRP) && !(ds.st_mode & S_IWOTH))
+		mode = 0660;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (fd < 0) {
+		if (errno == EEXIST)
+			return ITUI_OK;
+		return err_set(err, ITUI_IO, "cannot create %s: %s", path,
+		    strerror(errno));
+	}
+	/* The umask may have taken group bits away; put them back. */
+	if (fchmod(fd, mode) != 0) {
+		close(fd);
+		return err_set(err, ITUI_IO, "cannot set the mode of %s: %s",
+		    path, strerror(errno));
+	}
+	close(fd);
+	return ITUI_OK;
+}
+
+/* Gives our own -wal/-shm the database's group, so the group can open them. */
+static void
+align_sidecar_groups(const char *path)
+{
+	static const char *const sfx[] = {"-wal", "-shm"};
+	struct stat db, st;
+	size_t i;
+
+	if (stat(path, &db) != 0 || !(db.st_mode & S_IWGRP))
+		return;
+	for (i = 0; i < 2; i++) {
+		char *side = xasprintf("%s%s", path, sfx[i]);
+
+		/* By path, never open(): closing an fd would drop SQLite's locks. */
+		if (stat(side, &st) == 0 && st.st_uid == geteuid() &&
+		    st.st_gid != db.st_gid)
+			(void)chown(side, (uid_t)-1, db.st_gid);
+		free(side);
+	}
+}
+
+void
+db_permission_advice(const char *path, char *buf, size_t size)
+{
+	static const char *const sfx[] = {"-wal", "-shm"};
+	struct stat db, ds, st;
+	struct strbuf sb = STRBUF_INIT;
+	char *copy = xstrdup(path), *dir = dirname(copy);
+	size_t i;
+
+	buf[0] = '\0';
+	if (stat(path, &db) != 0 || stat(dir, &ds) != 0 ||
+	    !(db.st_mode & S_IWGRP))
+		goto out;
+	/* A shared (group-writable) database: the group must reach everything. */
+	if (!(ds.st_mode & S_IWGRP))
+		strbuf_addf(&sb, "chmod g+w '%s'; ", dir);
+	if (!(ds.st_mode & S_ISGID))
+		strbuf_addf(&sb, "chmod g+s '%s'; ", dir);
+	if (ds.st_gid != db.st_gid) {
+		struct group *g = getgrgid(db.st_gid);
+
+		if (g != NULL)
+			strbuf_addf(&sb, "chgrp %s '%s'; ", g->gr_name, dir);
+		else
+			strbuf_addf(&sb, "chgrp %u '%s'; ", (unsigned)db.st_gid,
+			    dir);
+	}
+	for (i = 0; i < 2; i++) {
+		char *side = xasprintf("%s%s", path, sfx[i]);
+
+		if (stat(side, &st) == 0) {
+			if (st.st_gid != db.st_gid)
+				strbuf_addf(&sb, "chgrp %u '%s'; ",
+				    (unsigned)db.st_gid, side);
+			if ((st.st_mode & 0660) != 0660)
+				strbuf_addf(&sb, "chmod g+rw '%s'; ", side);
+		}
+		free(side);
+	}
+	if (sb.len > 2) {
+		sb.len -= 2;
+		sb.buf[sb.len] = '\0';
+		snprintf(buf, size,
+		    "the shared database lets some group members down; fix "
+		    "with: %s",
+		    strbuf_str(&sb));
+	}
+out:
+	strbuf_free(&sb);
+	free(copy);
+}
+
+static enum itui_code
+exec_sql(sqlite3 *db, const char *sql, const char *doing, struct itui_err *err)
+{
+	int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK)
+		return db_error(db, rc, doing, err);
+	return ITUI_OK;
+}
+
+static int
+pragma_int(sqlite3 *db, const char *sql, int *out)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int(st, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Checks the file belongs to us and its schema is one we understand. */
+static enum itui_code
+check_identity(sqlite3 *db, const char *path, int *version,
+    struct itui_err *err)
+{
+	int app = 0, tables = 0, rc;
+
+	rc = pragma_int(db, "PRAGMA application_id", &app);
+	if (rc == SQLITE_OK)
+		rc = pragma_int(db, "PRAGMA user_version", version);
+	if (rc == SQLITE_OK)
+		rc = pragma_int(db, "SELECT count(*) FROM sqlite_schema", &tables);
+	if (rc != SQLITE_OK) {
+		if ((rc & 0xff) == SQLITE_NOTADB)
+			return err_set(err, ITUI_NOTDB,
+			    "%s is not a database file", path);
+		return db_error(db, rc, path, err);
+	}
+	if (app != DB_APPLICATION_ID && !(app == 0 && tables == 0))
+		return err_set(err, ITUI_NOTDB,
+		    "%s is an SQLite database but not an incident-tui one", path);
+	if (*version > db_schema_version())
+		return err_set(err, ITUI_NEWER,
+		    "%s was written by a newer incident-tui (schema %d, this "
+		    "one knows %d); upgrade before using it",
+		    path, *version, db_schema_version());
+	return ITUI_OK;
+}
+
+static enum itui_code
+migrate(sqlite3 *db, const char *path, struct itui_err *err)
+{
+	int version = 0, rc, i;
+	char sql[96];
+
+	if (exec_sql(db, "BEGIN IMMEDIATE", "migrating the schema", err))
+		return err->code;
+	/* Re-read under the write lock: another process may have migrated. */
+	rc = pragma_int(db, "PRAGMA user_version", &version);
+	if (rc != SQLITE_OK) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return db_error(db, rc, "migrating the schema", err);
+	}
+	for (i = version; i < db_schema_version(); i++) {
+		if (exec_sql(db, migrations[i], "migrating the schema", err)) {
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return err->code;
+		}
+	}
+	snprintf(sql, sizeof sql,
+	    "PRAGMA application_id = %d; PRAGMA user_version = %d",
+	    DB_APPLICATION_ID, db_schema_version());
+	if (exec_sql(db, sql, "migrating the schema", err) ||
+	    exec_sql(db, "COMMIT", "migrating the schema", err)) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return err->code;
+	}
+	(void)path;
+	return ITUI_OK;
+}
+
+static enum itui_code
+configure(sqlite3 *db, int readonly, struct itui_err *err)
+{
+	char mode[16] = "";
+	sqlite3_stmt *st;
+
+	sqlite3_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_extended_result_codes(db, 1);
+	if (exec_sql(db,
+		"PRAGMA trusted_schema = OFF; PRAGMA foreign_keys = ON;"
+		"PRAGMA synchronous = FULL",
+		"configuring the database", err))
+		return err->code;
+	if (readonly)
+		return ITUI_OK;
+	if (sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL) ==
+	    SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			snprintf(mode, sizeof mode, "%s",
+			    (const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+	}
+	if (strcmp(mode, "wal") != 0 &&
+	    exec_sql(db, "PRAGMA journal_mode = WAL", "enabling WAL", err))
+		return err->code;
+	return ITUI_OK;
+}
+
+static enum itui_code
+open_readonly(const char *path, struct db_handle *out, struct itui_err *err)
+{
+	int version = 0, rc;
+	char *uri;
+
+	rc = sqlite3_open_v2(path, &out->db, SQLITE_OPEN_READONLY, NULL);
+	if (rc == SQLITE_OK)
+		sqlite3_busy_timeout(out->db, DB_BUSY_TIMEOUT_MS);
+	if (rc == SQLITE_OK && configure(out->db, 1, err) == ITUI_OK &&
+	    check_identity(out->db, path, &version, err) == ITUI_OK)
+		goto done;
+	if (err != NULL && (err->code == ITUI_NOTDB || err->code == ITUI_NEWER))
+		return err->code;
+	/*
+	 * Without write access to the directory SQLite cannot build the WAL
+	 * index; an immutable open still reads the file (no live updates).
+	 */
+	sqlite3_close(out->db);
+	out->db = NULL;
+	uri = sqlite3_mprintf("file:%s?immutable=1", path);
+	rc = sqlite3_open_v2(uri, &out->db,
+	    SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	sqlite3_free(uri);
+	if (rc != SQLITE_OK)
+		return db_error(out->db, rc, path, err);
+	out->snapshot = 1;
+	if (configure(out->db, 1, err) != ITUI_OK ||
+	    check_identity(out->db, path, &version, err) != ITUI_OK)
+		return err->code;
+done:
+	out->readonly = 1;
+	if (version < db_schema_version())
+		return err_set(err, ITUI_READONLY,
+		    "%s needs a schema upgrade, which needs write access", path);
+	return ITUI_OK;
+}
+
+enum itui_code
+db_open(const char *path, unsigned flags, struct db_handle *out,
+    struct itui_err *err)
+{
+	char *copy = xstrdup(path), *dir = dirname(copy);
+	struct stat st;
+	enum itui_code rc;
+	int version = 0, src;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = check_filesystem(dir, err)) != ITUI_OK)
+		goto out;
+	if (stat(path, &st) != 0) {
+		if (errno != ENOENT || (flags & (DB_NOCREATE | DB_READONLY))) {
+			rc = err_set(err, errno == ENOENT ? ITUI_INPUT : ITUI_IO,
+			    "cannot open %s: %s", path, strerror(errno));
+			goto out;
+		}
+		if ((rc = create_file(path, dir, err)) != ITUI_OK)
+			goto out;
+	} else if (S_ISDIR(st.st_mode)) {
+		rc = err_set(err, ITUI_INPUT, "%s is a directory, not a database",
+		    path);
+		goto out;
+	} else if (access(path, R_OK) != 0) {
+		rc = err_set(err, ITUI_IO, "cannot read %s: %s", path,
+		    strerror(errno));
+		goto out;
+	}
+	if ((flags & DB_READONLY) || access(path, W_OK) != 0) {
+		rc = open_readonly(path, out, err);
+		goto out;
+	}
+	src = sqlite3_open_v2(path, &out->db, SQLITE_OPEN_READWRITE, NULL);
+	if (src != SQLITE_OK) {
+		rc = db_error(out->db, src, path, err);
+		goto out;
+	}
+	/* Before the first read: another process may be creating the file. */
+	sqlite3_busy_timeout(out->db, DB_BUSY_TIMEOUT_MS);
+	if ((rc = check_identity(out->db, path, &version, err)) != ITUI_OK ||
+	    (rc = configure(out->db, 0, err)) != ITUI_OK)
+		goto out;
+	if (version < db_schema_version() &&
+	    (rc = migrate(out->db, path, err)) != ITUI_OK)
+		goto out;
+	align_sidecar_groups(path);
+out:
+	if (rc != ITUI_OK && out->db != NULL) {
+		sqlite3_close(out->db);
+		out->db = NULL;
+	}
+	free(copy);
+	return rc;
+}

@@ -1,0 +1,233 @@
+/* model.c - name tables and destructors for the plain model values. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "itui/model.h"
+
+static const char *const status_names[STATUS_COUNT] = {"investigating",
+    "identified", "mitigating", "monitoring", "resolved", "closed"};
+static const char *const role_names[ROLE_COUNT] = {
+    "commander", "tech-lead", "comms-lead", "scribe"};
+static const struct {
+	const char *name;
+	int loggable;
+} kinds[KIND_COUNT] = {
+#define KIND_ROW(e, name, loggable) {name, loggable},
+    ENTRY_KINDS(KIND_ROW)
+#undef KIND_ROW
+};
+static const char *const action_state_names[ACTION_STATE_COUNT] = {
+    "open", "done", "dropped"};
+static const char *const horizon_names[HORIZON_COUNT] = {
+    "immediate", "short-term", "long-term"};
+
+static int
+lookup(const char *const *names, int n, const char *s)
+{
+	int i;
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], s) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+status_name(enum inc_status s)
+{
+	return (unsigned)s < STATUS_COUNT ? status_names[s] : "?";
+}
+
+int
+status_parse(const char *s)
+{
+	return lookup(status_names, STATUS_COUNT, s);
+}
+
+int
+status_is_active(enum inc_status s)
+{
+	return s < STATUS_RESOLVED;
+}
+
+const char *
+role_name(enum role r)
+{
+	return (unsigned)r < ROLE_COUNT ? role_names[r] : "?";
+}
+
+int
+role_parse(const char *s)
+{
+	static const struct {
+		const char *alias;
+		enum role role;
+	} aliases[] = {{"ic", ROLE_COMMANDER}, {"tl", ROLE_TECH_LEAD},
+	    {"comms", ROLE_COMMS_LEAD}};
+	size_t i;
+
+	for (i = 0; s != NULL && i < sizeof aliases / sizeof aliases[0]; i++)
+		if (strcmp(s, aliases[i].alias) == 0)
+			return (int)aliases[i].role;
+	return lookup(role_names, ROLE_COUNT, s);
+}
+
+const char *
+kind_name(enum entry_kind k)
+{
+	return (unsigned)k < KIND_COUNT ? kinds[k].name : "?";
+}
+
+int
+kind_parse(const char *s)
+{
+	int i;
+
+	for (i = 0; s != NULL && i < KIND_COUNT; i++)
+		if (strcmp(kinds[i].name, s) == 0)
+			return i;
+	return -1;
+}
+
+int
+kind_loggable(enum entry_kind k)
+{
+	return (unsigned)k < KIND_COUNT && kinds[k].loggable;
+}
+
+const char *
+action_state_name(enum action_state s)
+{
+	return (unsigned)s < ACTION_STATE_COUNT ? action_state_names[s] : "?";
+}
+
+int
+action_state_parse(const char *s)
+{
+	return lookup(action_state_names, ACTION_STATE_COUNT, s);
+}
+
+const char *
+horizon_name(enum action_horizon h)
+{
+	return (unsigned)h < HORIZON_COUNT ? horizon_names[h] : "?";
+}
+
+int
+horizon_parse(const char *s)
+{
+	return lookup(horizon_names, HORIZON_COUNT, s);
+}
+
+void
+incident_free(struct incident *inc)
+{
+	size_t i;
+
+	if (inc == NULL)
+		return;
+	free(inc->title);
+	free(inc->severity);
+	free(inc->service);
+	free(inc->impact);
+	free(inc->summary);
+	free(inc->root_cause);
+	free(inc->alert_key);
+	free(inc->declared_by);
+	for (i = 0; i < ROLE_COUNT; i++)
+		free(inc->roles[i]);
+	for (i = 0; i < inc->nchanges; i++) {
+		free((char *)(uintptr_t)inc->changes[i].from);
+		free((char *)(uintptr_t)inc->changes[i].to);
+	}
+	free(inc->changes);
+	memset(inc, 0, sizeof *inc);
+}
+
+void
+incident_list_free(struct incident_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		incident_free(&l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+void
+entry_free(struct entry *e)
+{
+	free(e->author);
+	free(e->text);
+	free(e->data);
+	memset(e, 0, sizeof *e);
+}
+
+void
+entry_list_free(struct entry_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		entry_free(&l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+void
+action_list_free(struct action_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].text);
+		free(l->v[i].owner);
+		free(l->v[i].created_by);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+void
+audit_list_free(struct audit_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].actor);
+		free(l->v[i].origin);
+		free(l->v[i].object);
+		free(l->v[i].field);
+		free(l->v[i].old_value);
+		free(l->v[i].new_value);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+void
+incident_clock_input(const struct incident *inc, struct clock_input *in)
+{
+	in->severity = inc->severity;
+	in->declared_at = inc->declared_at;
+	in->acknowledged_at = inc->acknowledged_at;
+	in->resolved_at = inc->resolved_at;
+	in->closed_at = inc->closed_at;
+	in->last_comms_at = inc->last_comms_at;
+	in->escalations = inc->escalations;
+	in->changes = inc->changes;
+	in->nchanges = inc->nchanges;
+}
+
+int
+entry_is_late(const struct entry *e)
+{
+	return e->recorded_at - e->at > 120;
+}

@@ -1,0 +1,1404 @@
+/*
+ * store.c - all SQL of incident-tui.
+ *
+ * DESIGN: a write is a function that opens one IMMEDIATE transaction, checks
+ * the current state under the write lock, changes it, appends the typed
+ * timeline entry and the audit rows that describe the change, and commits.
+ * Reads reset every statement as soon as its rows are read (an open read
+ * statement in any process stops checkpoints and grows the WAL).  Statements
+ * are prepared per call: a command runs a handful, and preparing costs
+ * microseconds.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "itui/db.h"
+#include "itui/store.h"
+#include "itui/timeutil.h"
+#include "itui/xalloc.h"
+
+#define MAX_TEXT_BYTES	(64 * 1024)
+#define MAX_TITLE_BYTES 300
+#define MAX_NAME_BYTES	64
+
+struct store {
+	struct db_handle h;
+	char *path;
+	char *actor;
+	char *origin;
+	int64_t (*now)(void);
+	int batch; /* inside store_batch_begin() */
+};
+
+static int64_t
+real_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+static int64_t
+now_of(const struct store *st)
+{
+	return st->now();
+}
+
+enum itui_code
+store_open(const char *path, unsigned flags, struct store **out,
+    struct itui_err *err)
+{
+	struct store *st = xcalloc(1, sizeof *st);
+	unsigned dflags = 0;
+	enum itui_code rc;
+
+	if (flags & STORE_READONLY)
+		dflags |= DB_READONLY;
+	if (flags & STORE_NOCREATE)
+		dflags |= DB_NOCREATE;
+	rc = db_open(path, dflags, &st->h, err);
+	if (rc != ITUI_OK) {
+		free(st);
+		*out = NULL;
+		return rc;
+	}
+	st->path = xstrdup(path);
+	st->actor = xstrdup("unknown");
+	st->origin = xstrdup("local");
+	st->now = real_now;
+	*out = st;
+	return ITUI_OK;
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	sqlite3_close(st->h.db);
+	free(st->path);
+	free(st->actor);
+	free(st->origin);
+	free(st);
+}
+
+int
+store_is_readonly(const struct store *st)
+{
+	return st->h.readonly;
+}
+
+const char *
+store_path(const struct store *st)
+{
+	return st->path;
+}
+
+void
+store_permission_advice(const char *path, char *buf, size_t size)
+{
+	db_permission_advice(path, buf, size);
+}
+
+void
+store_set_actor(struct store *st, const char *user, const char *origin)
+{
+	free(st->actor);
+	free(st->origin);
+	st->actor = xstrdup(user != NULL ? user : "unknown");
+	st->origin = xstrdup(origin != NULL ? origin : "local");
+}
+
+void
+store_set_clock(struct store *st, int64_t (*now)(void))
+{
+	st->now = now != NULL ? now : real_now;
+}
+
+/* ---- statement helpers ------------------------------------------------ */
+
+/*
+ * Binds arguments by a format: 'i' int64_t, 't' a time (TIME_NONE binds
+ * NULL), 's' a string (NULL binds NULL), 'd' an int.
+ */
+static int
+bindv(sqlite3_stmt *s, const char *fmt, va_list ap)
+{
+	int i, rc = SQLITE_OK;
+
+	for (i = 0; fmt[i] != '\0' && rc == SQLITE_OK; i++) {
+		int col = i + 1;
+
+		switch (fmt[i]) {
+		case 'i':
+			rc = sqlite3_bind_int64(s, col, va_arg(ap, int64_t));
+			break;
+		case 'd':
+			rc = sqlite3_bind_int(s, col, va_arg(ap, int));
+			break;
+		case 't': {
+			int64_t t = va_arg(ap, int64_t);
+
+			rc = t == TIME_NONE ? sqlite3_bind_null(s, col)
+					    : sqlite3_bind_int64(s, col, t);
+			break;
+		}
+		case 's': {
+			const char *v = va_arg(ap, const char *);
+
+			rc = v == NULL ? sqlite3_bind_null(s, col)
+				       : sqlite3_bind_text(s, col, v, -1,
+					     SQLITE_TRANSIENT);
+			break;
+		}
+		default:
+			fatal("bad bind format '%c'", fmt[i]);
+		}
+	}
+	return rc;
+}
+
+static sqlite3_stmt *
+prepare(struct store *st, const char *sql, const char *fmt, va_list ap,
+    const char *doing, struct itui_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(st->h.db, sql, -1, &s, NULL);
+
+	if (rc == SQLITE_OK)
+		rc = bindv(s, fmt, ap);
+	if (rc != SQLITE_OK) {
+		db_error(st->h.db, rc, doing, err);
+		sqlite3_finalize(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* Runs a statement that returns no rows. */
+static enum itui_code
+run(struct store *st, struct itui_err *err, const char *doing, const char *sql,
+    const char *fmt, ...)
+{
+	sqlite3_stmt *s;
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	s = prepare(st, sql, fmt, ap, doing, err);
+	va_end(ap);
+	if (s == NULL)
+		return err->code;
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return db_error(st->h.db, rc, doing, err);
+	return ITUI_OK;
+}
+
+/* Prepares a query for the caller to step; finalize it when done. */
+static sqlite3_stmt *
+query(struct store *st, struct itui_err *err, const char *doing,
+    const char *sql, const char *fmt, ...)
+{
+	sqlite3_stmt *s;
+	va_list ap;
+
+	va_start(ap, fmt);
+	s = prepare(st, sql, fmt, ap, doing, err);
+	va_end(ap);
+	return s;
+}
+
+static char *
+col_text(sqlite3_stmt *s, int col)
+{
+	const unsigned char *t = sqlite3_column_text(s, col);
+
+	return t != NULL ? xstrdup((const char *)t) : NULL;
+}
+
+static int64_t
+col_time(sqlite3_stmt *s, int col)
+{
+	if (sqlite3_column_type(s, col) == SQLITE_NULL)
+		return TIME_NONE;
+	return sqlite3_column_int64(s, col);
+}
+
+/* Finishes a query loop: anything but SQLITE_DONE is an error. */
+static enum itui_code
+finish(struct store *st, sqlite3_stmt *s, int rc, const char *doing,
+    struct itui_err *err)
+{
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return db_error(st->h.db, rc, doing, err);
+	return ITUI_OK;
+}
+
+/* ---- transactions ----------------------------------------------------- */
+
+static enum itui_code
+tx_begin(struct store *st, struct itui_err *err)
+{
+	int rc;
+
+	if (st->h.readonly)
+		return err_set(err, ITUI_READONLY,
+		    "%s is read-only for you (%s); nothing was changed",
+		    st->path,
+		    st->h.snapshot ? "no write access to it or its directory"
+				   : "no write access");
+	if (st->batch)
+		return ITUI_OK;
+	rc = sqlite3_exec(st->h.db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return db_error(st->h.db, rc, "starting a change", err);
+	return ITUI_OK;
+}
+
+/* Commits when rc is ITUI_OK, rolls back otherwise; returns the outcome. */
+static enum itui_code
+tx_end(struct store *st, enum itui_code rc, struct itui_err *err)
+{
+	int src;
+
+	if (st->batch)
+		return rc;
+	if (rc != ITUI_OK) {
+		sqlite3_exec(st->h.db, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
+	src = sqlite3_exec(st->h.db, "COMMIT", NULL, NULL, NULL);
+	if (src != SQLITE_OK) {
+		db_error(st->h.db, src, "saving the change", err);
+		sqlite3_exec(st->h.db, "ROLLBACK", NULL, NULL, NULL);
+		return err->code;
+	}
+	return ITUI_OK;
+}
+
+enum itui_code
+store_batch_begin(struct store *st, struct itui_err *err)
+{
+	enum itui_code rc = tx_begin(st, err);
+
+	if (rc == ITUI_OK)
+		st->batch = 1;
+	return rc;
+}
+
+enum itui_code
+store_batch_end(struct store *st, int commit, struct itui_err *err)
+{
+	st->batch = 0;
+	return tx_end(st, commit ? ITUI_OK : ITUI_INTERNAL, err);
+}
+
+enum itui_code
+store_data_version(struct store *st, int64_t *out, struct itui_err *err)
+{
+	sqlite3_stmt *s =
+	    query(st, err, "reading the data version", "PRAGMA data_version", "");
+	int rc;
+
+	if (s == NULL)
+		return err->code;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(s, 0);
+	return finish(st, s, rc, "reading the data version", err);
+}
+
+/* ---- validation -------------------------------------------------------- */
+
+static enum itui_code
+check_text(const char *what, const char *s, size_t max, struct itui_err *err)
+{
+	const char *p = s;
+
+	if (s == NULL)
+		return err_set(err, ITUI_INPUT, "%s is empty", what);
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	if (*p == '\0')
+		return err_set(err, ITUI_INPUT, "%s is empty", what);
+	if (strlen(s) > max)
+		return err_set(err, ITUI_INPUT, "%s is longer than %zu bytes",
+		    what, max);
+	return ITUI_OK;
+}
+
+static enum itui_code
+check_name(const char *what, const char *s, struct itui_err *err)
+{
+	const unsigned char *p;
+
+	if (check_text(what, s, MAX_NAME_BYTES, err) != ITUI_OK)
+		return err->code;
+	for (p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return err_set(err, ITUI_INPUT,
+			    "%s contains a control character", what);
+	return ITUI_OK;
+}
+
+static enum itui_code
+incident_exists(struct store *st, int64_t id, struct itui_err *err)
+{
+	sqlite3_stmt *s = query(st, err, "looking up the incident",
+	    "SELECT 1 FROM incidents WHERE id = ?", "i", id);
+	int rc;
+
+	if (s == NULL)
+		return err->code;
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return ITUI_OK;
+	if (rc == SQLITE_DONE)
+		return err_set(err, ITUI_NOTFOUND, "no incident INC-%lld",
+		    (long long)id);
+	return db_error(st->h.db, rc, "looking up the incident", err);
+}
+
+/* ---- audit and typed entries ------------------------------------------ */
+
+static enum itui_code
+audit(struct store *st, int64_t incident_id, const char *object,
+    int64_t object_id, const char *field, const char *old_value,
+    const char *new_value, struct itui_err *err)
+{
+	return run(st, err, "recording the audit trail",
+	    "INSERT INTO audit(at, actor, origin, incident_id, object,"
+	    " object_id, field, old_value, new_value)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "issisisss", now_of(st), st->actor, st->origin, incident_id,
+	    object, object_id, field, old_value, new_value);
+}
+
+static enum itui_code
+touch_incident(struct store *st, int64_t id, struct itui_err *err)
+{
+	return run(st, err, "updating the incident",
+	    "UPDATE incidents SET updated_at = ? WHERE id = ?", "ii",
+	    now_of(st), id);
+}
+
+/* Inserts an entry inside the caller's transaction. */
+static enum itui_code
+insert_entry(struct store *st, int64_t incident_id, enum entry_kind kind,
+    int64_t at, const char *text, const char *data, int64_t *entry_id,
+    struct itui_err *err)
+{
+	int64_t id;
+
+	if (run(st, err, "adding the timeline entry",
+		"INSERT INTO entries(incident_id, at, recorded_at, author, kind,"
+		" text, data) VALUES (?, ?, ?, ?, ?, ?, json(?))",
+		"iiissss", incident_id, at, now_of(st), st->actor,
+		kind_name(kind), text, data) != ITUI_OK)
+		return err->code;
+	id = sqlite3_last_insert_rowid(st->h.db);
+	if (entry_id != NULL)
+		*entry_id = id;
+	return audit(st, incident_id, "entry", id, "created", NULL, text, err);
+}
+
+/* A typed entry recording a change from `from` to `to`. */
+static enum itui_code
+typed_entry(struct store *st, int64_t incident_id, enum entry_kind kind,
+    int64_t at, const char *text, const char *field, const char *from,
+    const char *to, struct itui_err *err)
+{
+	char *data;
+	sqlite3_stmt *s = query(st, err, "building the entry",
+	    "SELECT json_object('field', ?, 'from', ?, 'to', ?)", "sss", field,
+	    from, to);
+	enum itui_code rc;
+
+	if (s == NULL)
+		return err->code;
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return db_error(st->h.db, sqlite3_errcode(st->h.db),
+		    "building the entry", err);
+	}
+	data = col_text(s, 0);
+	sqlite3_finalize(s);
+	rc = insert_entry(st, incident_id, kind, at, text, data, NULL, err);
+	free(data);
+	return rc;
+}
+
+static int64_t
+at_or_now(const struct store *st, int64_t at)
+{
+	return at == TIME_NONE ? now_of(st) : at;
+}
+
+/* ---- incidents --------------------------------------------------------- */
+
+static enum itui_code assign_in_tx(struct store *st, int64_t id, enum role role,
+    const char *person, int64_t at, struct itui_err *err);
+
+enum itui_code
+store_incident_declare(struct store *st, const struct incident_new *in,
+    int64_t *id, struct itui_err *err)
+{
+	int64_t at = at_or_now(st, in->at), now = now_of(st);
+	enum itui_code rc;
+	char *text;
+
+	if (check_text("the title", in->title, MAX_TITLE_BYTES, err) ||
+	    check_name("the severity", in->severity, err))
+		return err->code;
+	if (in->commander != NULL &&
+	    check_name("the commander's name", in->commander, err))
+		return err->code;
+	if ((rc = tx_begin(st, err)) != ITUI_OK)
+		return rc;
+	rc = run(st, err, "declaring the incident",
+	    "INSERT INTO incidents(title, severity, status, service, impact,"
+	    " declared_at, detected_at, declared_by, recorded_at, updated_at,"
+	    " drill, alert_key)"
+	    " VALUES (?, ?, 'investigating', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "sssstisiids", in->title, in->severity, in->service, in->impact, at,
+	    at, st->actor, now, now, in->drill ? 1 : 0, in->alert_key);
+	if (rc != ITUI_OK)
+		return tx_end(st, rc, err);
+	*id = sqlite3_last_insert_rowid(st->h.db);
+	text = xasprintf("Declared %s%s incident: %s", in->severity,
+	    in->drill ? " drill" : "", in->title);
+	rc = insert_entry(st, *id, KIND_SYSTEM, at, text, NULL, NULL, err);
+	free(text);
+	if (rc == ITUI_OK)
+		rc = audit(st, *id, "incident", *id, "declared", NULL, in->title,
+		    err);
+	if (rc == ITUI_OK)
+		rc = audit(st, *id, "incident", *id, "severity", NULL,
+		    in->severity, err);
+	if (rc == ITUI_OK && in->commander != NULL)
+		rc = assign_in_tx(st, *id, ROLE_COMMANDER, in->commander, at,
+		    err);
+	return tx_end(st, rc, err);
+}
+
+#define INCIDENT_COLUMNS                                                       \
+	"id, title, severity, status, service, impact, summary, root_cause,"   \
+	" alert_key, declared_by, drill, declared_at, detected_at,"            \
+	" acknowledged_at, mitigated_at, resolved_at, closed_at, recorded_at," \
+	" updated_at"
+
+static void
+read_incident(sqlite3_stmt *s, struct incident *inc)
+{
+	const char *status = (const char *)sqlite3_column_text(s, 3);
+	int st;
+
+	memset(inc, 0, sizeof *inc);
+	inc->id = sqlite3_column_int64(s, 0);
+	inc->title = col_text(s, 1);
+	inc->severity = col_text(s, 2);
+	st = status_parse(status);
+	inc->status = st < 0 ? STATUS_INVESTIGATING : (enum inc_status)st;
+	inc->service = col_text(s, 4);
+	inc->impact = col_text(s, 5);
+	inc->summary = col_text(s, 6);
+	inc->root_cause = col_text(s, 7);
+	inc->alert_key = col_text(s, 8);
+	inc->declared_by = col_text(s, 9);
+	inc->drill = sqlite3_column_int(s, 10);
+	inc->declared_at = col_time(s, 11);
+	inc->detected_at = col_time(s, 12);
+	inc->acknowledged_at = col_time(s, 13);
+	inc->mitigated_at = col_time(s, 14);
+	inc->resolved_at = col_time(s, 15);
+	inc->closed_at = col_time(s, 16);
+	inc->recorded_at = col_time(s, 17);
+	inc->updated_at = col_time(s, 18);
+	inc->last_comms_at = TIME_NONE;
+}
+
+/* Roles, severity history, last comms and escalations: what clocks need. */
+static enum itui_code
+load_extras(struct store *st, struct incident *inc, struct itui_err *err)
+{
+	sqlite3_stmt *s;
+	size_t cap = 0;
+	int rc;
+
+	s = query(st, err, "reading the roles",
+	    "SELECT role, person FROM role_assignments"
+	    " WHERE incident_id = ? AND ended_at IS NULL",
+	    "i", inc->id);
+	if (s == NULL)
+		return err->code;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int r = role_parse((const char *)sqlite3_column_text(s, 0));
+
+		if (r >= 0) {
+			free(inc->roles[r]);
+			inc->roles[r] = col_text(s, 1);
+		}
+	}
+	if (finish(st, s, rc, "reading the roles", err))
+		return err->code;
+
+	s = query(st, err, "reading the timeline",
+	    "SELECT (SELECT max(at) FROM entries WHERE incident_id = ?1"
+	    "   AND kind = 'comms' AND deleted_at IS NULL),"
+	    " (SELECT count(*) FROM entries WHERE incident_id = ?1"
+	    "   AND kind = 'escalation' AND deleted_at IS NULL)",
+	    "i", inc->id);
+	if (s == NULL)
+		return err->code;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		inc->last_comms_at = col_time(s, 0);
+		inc->escalations = sqlite3_column_int(s, 1);
+	}
+	if (finish(st, s, rc, "reading the timeline", err))
+		return err->code;
+
+	s = query(st, err, "reading the severity history",
+	    "SELECT at, json_extract(data, '$.from'), json_extract(data, '$.to')"
+	    " FROM entries WHERE incident_id = ? AND kind = 'severity'"
+	    " AND deleted_at IS NULL ORDER BY at, id",
+	    "i", inc->id);
+	if (s == NULL)
+		return err->code;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct sev_change *c;
+
+		if (inc->nchanges == cap) {
+			cap = cap ? cap * 2 : 4;
+			inc->changes =
+			    xreallocarray(inc->changes, cap, sizeof *c);
+		}
+		c = &inc->changes[inc->nchanges++];
+		c->at = sqlite3_column_int64(s, 0);
+		c->from = col_text(s, 1);
+		c->to = col_text(s, 2);
+	}
+	return finish(st, s, rc, "reading the severity history", err);
+}
+
+enum itui_code
+store_incident_get(struct store *st, int64_t id, struct incident *out,
+    struct itui_err *err)
+{
+	sqlite3_stmt *s = query(st, err, "reading the incident",
+	    "SELECT " INCIDENT_COLUMNS " FROM incidents WHERE id = ?", "i", id);
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (s == NULL)
+		return err->code;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE) {
+		sqlite3_finalize(s);
+		return err_set(err, ITUI_NOTFOUND, "no incident INC-%lld",
+		    (long long)id);
+	}
+	if (rc != SQLITE_ROW)
+		return finish(st, s, rc, "reading the incident", err);
+	read_incident(s, out);
+	sqlite3_finalize(s);
+	if (load_extras(st, out, err) != ITUI_OK) {
+		incident_free(out);
+		return err->code;
+	}
+	return ITUI_OK;
+}
+
+enum itui_code
+store_incident_list(struct store *st, int all, struct incident_list *out,
+    struct itui_err *err)
+{
+	sqlite3_stmt *s;
+	size_t cap = 0, i;
+	int rc;
+
+	out->v = NULL;
+	out->n = 0;
+	s = query(st, err, "listing incidents",
+	    all ? "SELECT " INCIDENT_COLUMNS
+		  " FROM incidents ORDER BY declared_at DESC, id DESC"
+		: "SELECT " INCIDENT_COLUMNS " FROM incidents"
+		  " WHERE status NOT IN ('resolved', 'closed')"
+		  " ORDER BY declared_at DESC, id DESC",
+	    "");
+	if (s == NULL)
+		return err->code;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (out->n == cap) {
+			cap = cap ? cap * 2 : 16;
+			out->v = xreallocarray(out->v, cap, sizeof *out->v);
+		}
+		read_incident(s, &out->v[out->n++]);
+	}
+	if (finish(st, s, rc, "listing incidents", err))
+		goto fail;
+	for (i = 0; i < out->n; i++)
+		if (load_extras(st, &out->v[i], err) != ITUI_OK)
+			goto fail;
+	return ITUI_OK;
+fail:
+	incident_list_free(out);
+	return err->code;
+}
+
+/* Reads one text column of an incident inside a transaction. */
+static enum itui_code
+incident_field(struct store *st, int64_t id, const char *column, char **out,
+    struct itui_err *err)
+{
+	char sql[128];
+	sqlite3_stmt *s;
+	int rc;
+
+	snprintf(sql, sizeof sql, "SELECT %s FROM incidents WHERE id = ?",
+	    column);
+	s = query(st, err, "reading the incident", sql, "i", id);
+	if (s == NULL)
+		return err->code;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE) {
+		sqlite3_finalize(s);
+		return err_set(err, ITUI_NOTFOUND, "no incident INC-%lld",
+		    (long long)id);
+	}
+	if (rc != SQLITE_ROW)
+		return finish(st, s, rc, "reading the incident", err);
+	*out = col_text(s, 0);
+	sqlite3_finalize(s);
+	return ITUI_OK;
+}
+
+enum itui_code
+store_incident_ack(struct store *st, int64_t id, int64_t at, int *already,
+    struct itui_err *err)
+{
+	char *old = NULL, buf[TIME_BUF];
+	enum itui_code rc;
+
+	*already = 0;
+	at = at_or_now(st, at);
+	if ((rc = tx_begin(st, err)) != ITUI_OK)
+		return rc;
+	rc = incident_field(st, id, "acknowledged_at", &old, err);
+	if (rc == ITUI_OK && old != NULL) {
+		*already = 1;
+		free(old);
+		return tx_end(st, ITUI_OK, err);
+	}
+	time_format_iso(at, buf);
+	if (rc == ITUI_OK)
+		rc = run(st, err, "acknowledging",
+		    "UPDATE incidents SET acknowledged_at = ?, updated_at = ?"
+		    " WHERE id = ?",
+		    "iii", at, now_of(st), id);
+	if (rc == ITUI_OK)
+		rc = insert_entry(st, id, KIND_SYSTEM, at, "Acknowledged",
+		    "{\"event\":\"ack\"}", NULL, err);
+	if (rc == ITUI_OK)
+		rc = audit(st, id, "incident", id, "acknowledged_at", NULL, buf,
+		    err);
+	return tx_end(st, rc, err);
+}
+
+/* Sets or clears one time column, auditing the change. */
+static enum itui_code
+set_time_field(struct store *st, int64_t id, const char *column, int64_t value,
+    struct itui_err *err)
+{
+	char *old = NULL, sql[128], obuf[TIME_BUF], nbuf[TIME_BUF];
+	int64_t oldv;
+	enum itui_code rc;
+
+	if ((rc = incident_field(st, id, column, &old, err)) != ITUI_OK)
+		return rc;
+	oldv = old != NULL ? strtoll(old, NULL, 10) : TIME_NONE;
+	free(old);
+	if (oldv == value)
+		return ITUI_OK;
+	snprintf(sql, sizeof sql, "UPDATE incidents SET %s = ? WHERE id = ?",
+	    column);
+	rc = run(st, err, "updating the incident", sql, "ti", value, id);
+	if (rc == ITUI_OK)
+		rc = audit(st, id, "incident", id, column,
+		    oldv == TIME_NONE ? NULL : time_format_iso(oldv, obuf),
+		    value == TIME_NONE ? NULL : time_format_iso(value, nbuf),
+		    err);
+	return rc;
+}
+
+enum itui_code
+store_incident_set_status(struct store *st, int64_t id, enum inc_status status,
+    int64_t at, struct itui_err *err)
+{
+	char *old = NULL, *text = NULL;
+	int64_t cur_res = TIME_NONE;
+	enum itui_code rc;
+	int from;
+
+	at = at_or_now(st, at);
+	if ((rc = tx_begin(st, err)) != ITUI_OK)
+		return rc;
+	if ((rc = incident_field(st, id, "status", &old, err)) != ITUI_OK)
+		return tx_end(st, rc, err);
+	from = status_parse(old);
+	if (from == (int)status) {
+		free(old);
+		return tx_end(st, ITUI_OK, err);
+	}
+	rc = run(st, err, "changing the status",
+	    "UPDATE incidents SET status = ?, updated_at = ? WHERE id = ?",
+	    "sii", status_name(status), now_of(st), id);
+	if (rc == ITUI_OK)
+		rc = audit(st, id, "incident", id, "status", old,
+		    status_name(status), err);
+	/* Lifecycle times follow the status, both ways. */
+	if (rc == ITUI_OK) {
+		char *res = NULL;
+
+		rc = incident_field(st, id, "resolved_at", &res, err);
+		if (res != NULL)
+			cur_res = strtoll(res, NULL, 10);
+		free(res);
+	}
+	if (rc == ITUI_OK && status >= STATUS_MONITORING && from < (int)STATUS_MONITORING)
+		rc = set_time_field(st, id, "mitigated_at", at, err);
+	if (rc == ITUI_OK && status < STATUS_MONITORING)
+		rc = set_time_field(st, id, "mitigated_at", TIME_NONE, err);
+	if (rc == ITUI_OK && status >= STATUS_RESOLVED && cur_res == TIME_NONE)
+		rc = set_time_field(st, id, "resolved_at", at, err);
+	if (rc == ITUI_OK && status < STATUS_RESOLVED)
+		rc = set_time_field(st, id, "resolved_at", TIME_NONE, err);
+	if (rc == ITUI_OK)
+		rc = set_time_field(st, id, "closed_at",
+		    status == STATUS_CLOSED ? at : TIME_NONE, err);
+	if (rc == ITUI_OK) {
+		text = xasprintf("Status: %s -> %s%s", old, status_name(status),
+		    from > (int)status ? " (relapse)" : "");
+		rc = typed_entry(st, id, KIND_STATUS, at, text, "status", old,
+		    status_name(status), err);
+	}
+	free(text);
+	free(old);
+	return tx_end(st, rc, err);
+}
+
+enum itui_code
+store_incident_set_severity(struct store *st, int64_t id, const char *level,
+    int64_t at, struct itui_err *err)
+{
+	char *old = NULL, *text;
+	enum itui_code rc;
+
+	if (check_name("the severity", level, err))
+		return err->code;
+	at = at_or_now(st, at);
+	if ((rc = tx_begin(st, err)) != ITUI_OK)
+		return rc;
+	if ((rc = incident_field(st, id, "severity", &old, err)) != ITUI_OK)
+		return tx_end(st, rc, err);
+	if (strcmp(old, level) == 0) {
+		free(old);
+		return tx_end(st, ITUI_OK, err);
+	}
+	rc = run(st, err, "changing the severity",
+	    "UPDATE incidents SET severity = ?, updated_at = ? WHERE id = ?",
+	    "sii", level, now_of(st), id);
+	if (rc == ITUI_OK)
+		rc = audit(st, id, "incident", id, "severity", old, level, err);
+	text = xasprintf("Severity: %s -> %s", old, level);
+	if (rc == ITUI_OK)
+		rc = typed_entry(st, id, KIND_SEVERITY, at, text, "severity",
+		    old, level, err);
+	free(text);
+	free(old);
+	return tx_end(st, rc, err);
+}
+
+/* ---- roles --------------------------------------------------------------- */
+
+static enum itui_code
+current_holder(struct store *st, int64_t id, enum role role, char **person,
+    struct itui_err *err)
+{
+	sqlite3_stmt *s = query(st, err, "reading the roles",
+	    "SELECT person FROM role_assignments WHERE incident_id = ?"
+	    " AND role = ? AND ended_at IS NULL",
+	    "is", id, role_name(role));
+	int rc;
+
+	*person = NULL;
+	if (s == NULL)
+		return err->code;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*person = col_text(s, 0);
+	return finish(st, s, rc, "reading the roles", err);
+}
+
+static enum itui_code
+end_assignment(struct store *st, int64_t id, enum role role, int64_t at,
+    struct itui_err *err)
+{
+	return run(st, err, "changing the role",
+	    "UPDATE role_assignments SET ended_at = ?, ended_by = ?"
+	    " WHERE incident_id = ? AND role = ? AND ended_at IS NULL",
+	    "isis", at, st->actor, id, role_name(role));
+}
+
+static enum itui_code
+assign_in_tx(struct store *st, int64_t id, enum role role, const char *person,
+    int64_t at, struct itui_err *err)
+{
+	char *old = NULL, *text, field[32];
+	enum itui_code rc;
+
+	if ((rc = current_holder(st, id, role, &old, err)) != ITUI_OK)
+		return rc;
+	if (old != NULL && strcmp(old, person) == 0) {
+		free(old);
+		return ITUI_OK;
+	}
+	rc = old != NULL ? end_assignment(st, id, role, at, err) : ITUI_OK;
+	if (rc == ITUI_OK)
+		rc = run(st, err, "assigning the role",
+		    "INSERT INTO role_assignments(incident_id, role, person,"
+		    " assigned_at, assigned_by) VALUES (?, ?, ?, ?, ?)",
+		    "issis", id, role_name(role), person, at, st->actor);
+	snprintf(field, sizeof field, "role:%s", role_name(role));
+	if (rc == ITUI_OK)
+		rc = audit(st, id, "role", id, field, old, person, err);
+	text = old != NULL ? xasprintf("%s: %s -> %s", role_name(role), old,
+				 person)
+			   : xasprintf("%s: %s", role_name(role), person);
+	if (rc == ITUI_OK)
+		rc = typed_entry(st, id, KIND_ROLE, at, text, role_name(role),
+		    old, person, err);
+	if (rc == ITUI_OK)
+		rc = touch_incident(st, id, err);
+	free(text);
+	free(old);
+	return rc;
+}
+
+enum itui_code
+store_role_assign(struct store *st, int64_t id, enum role role,
+    const char *person, int64_t at, struct itui_err *err)
+{
+	enum itui_code rc;
+
+	if (check_name("the person's name", person, err))
+		return err->code;
+	at = at_or_now(st, at);
+	if ((rc = tx_begin(st, err)) != ITUI_OK)
+		return rc;
+	rc = incident_exists(st, id, err);
+	if (rc == ITUI_OK)
+		rc = assign_in_tx(st, id, role, person, at, err);
+	return tx_end(st, rc, err);
+}
+
+enum itui_code
+store_role_unassign(struct store *st, int64_t id, enum role role, int64_t at,
+    struct itui_err *err)
+{
+	char *old = NULL, *text, field[32];
+	enum itui_code rc;
+
+	at = at_or_now(st, at);
+	if ((rc = tx_begin(st, err)) != ITUI_OK)
+		return rc;
+	rc = incident_exists(st, id, err);
+	if (rc == ITUI_OK)
+		rc = current_holder(st, id, role, &old, err);
+	if (rc == ITUI_OK && old == NULL)
+		rc = err_set(err, ITUI_INPUT, "INC-%lld has no %s to unassign",
+		    (long long)id, role_name(role));
+	if (rc != ITUI_OK)
+		return tx_end(st, rc, err);
+	rc = end_assignment(st, id, role, at, err);
+	snprintf(field, sizeof field, "role:%s", role_name(role));
+	if (rc == ITUI_OK)
+		rc = audit(st, id, "role", id, field, old, NULL, err);
+	text = xasprintf("%s: %s stood down (unfilled)", role_name(role), old);
+	if (rc == ITUI_OK)
+		rc = typed_entry(st, id, KIND_ROLE, at, text, role_name(role),
+		    old, NULL, err);
+	if (rc == ITUI_OK)
+		rc = touch_incident(st, id, err);
+	free(text);
+	free(old);
+	return tx_end(st, rc, err);
+}
+
+/* ---- timeline ----------------------------------------------------------- */
+
+enum itui_code
+store_entry_add(struct store *st, int64_t incident_id, enum entry_kind kind,
+    int64_t at, const char *text, const char *data, int64_t *entry_id,
+    struct itui_err *err)
+{
+	enum itui_code rc;
+
+	if (check_text("the entry text", text, MAX_TEXT_BYTES, err))
+		return err->code;
+	if ((unsigned)kind >= KIND_COUNT)
+		return err_set(err, ITUI_INPUT, "unknown entry kind");
+	at = at_or_now(st, at);
+	if ((rc = tx_begin(st, err)) != ITUI_OK)
+		return rc;
+	rc = incident_exists(st, incident_id, err);
+	if (rc == ITUI_OK)
+		rc = insert_entry(st, incident_id, kind, at, text, data,
+		    entry_id, err);
+	if (rc == ITUI_OK)
+		rc = touch_incident(st, incident_id, err);
+	return tx_end(st, rc, err);
+}
+
+#define ENTRY_COLUMNS                                                          \
+	"id, incident_id, at, recorded_at, author, kind, text, data, pinned,"  \
+	" revision, deleted_at"
+
+static void
+read_entry(sqlite3_stmt *s, struct entry *e)
+{
+	int k = kind_parse((const char *)sqlite3_column_text(s, 5));
+
+	e->id = sqlite3_column_int64(s, 0);
+	e->incident_id = sqlite3_column_int64(s, 1);
+	e->at = sqlite3_column_int64(s, 2);
+	e->recorded_at = sqlite3_column_int64(s, 3);
+	e->author = col_text(s, 4);
+	e->kind = k < 0 ? KIND_NOTE : (enum entry_kind)k;
+	e->text = col_text(s, 6);
+	e->data = col_text(s, 7);
+	e->pinned = sqlite3_column_int(s, 8);
+	e->revision = sqlite3_column_int(s, 9);
+	e->deleted_at = col_time(s, 10);
+}
+
+enum itui_code
+store_entry_get(struct store *st, int64_t entry_id, struct entry *out,
+    struct itui_err *err)
+{
+	sqlite3_stmt *s = query(st, err, "reading the entry",
+	    "SELECT " ENTRY_COLUMNS " FROM entries WHERE id = ?", "i", entry_id);
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (s == NULL)
+		return err->code;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		read_entry(s, out);
+		sqlite3_finalize(s);
+		return ITUI_OK;
+	}
+	if (rc == SQLITE_DONE) {
+		sqlite3_finalize(s);
+		return err_set(err, ITUI_NOTFOUND, "no timeline entry %lld",
+		    (long long)entry_id);
+	}
+	return finish(st, s, rc, "reading the entry", err);
+}
+
+/* Reads an entry for a change by a person; typed entries are the record. */
+static enum itui_code
+editable_entry(struct store *st, int64_t entry_id, struct entry *e,
+    struct itui_err *err)
+{
+	if (store_entry_get(st, entry_id, e, err) != ITUI_OK)
+		return err->code;
+	if (e->deleted_at != TIME_NONE) {
+		entry_free(e);
+		return err_set(err, ITUI_INPUT, "timeline entry %lld is deleted",
+		    (long long)entry_id);
+	}
+	return ITUI_OK;
+}
+
+enum itui_code
+store_entry_edit(struct store *st, int64_t entry_id, enum entry_kind kind,
+    int64_t at, const char *text, struct itui_err *err)
+{
+	struct entry e;
+	enum itui_code rc;
+
+	if (check_text("the entry text", text, MAX_TEXT_BYTES, err))
+		return err->code;
+	if (!kind_loggable(kind))
+		return err_set(err, ITUI_INPUT,
+		    "entries of kind %s are written by the system",
+		    kind_name(kind));
+	if ((rc = tx_begin(st, err)) != ITUI_OK)
+		return rc;
+	if ((rc = editable_entry(st, entry_id, &e, err)) != ITUI_OK)
+		return tx_end(st, rc, err);
+	if (!kind_loggable(e.kind)) {
+		rc = err_set(err, ITUI_INPUT,
+		    "entry %lld records a %s change and cannot be edited",
+		    (long long)entry_id, kind_name(e.kind));
+		entry_free(&e);
+		return tx_end(st, rc, err);
+	}
+	if (at == TIME_NONE)
+		at = e.at;
+	rc = run(st, err, "keeping the old version",
+	    "INSERT INTO entry_revisions(entry_id, revision, at, kind, text,"
+	    " replaced_at, replaced_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	    "idissis", entry_id, e.revision, e.at, kind_name(e.kind), e.text,
+	    now_of(st), st->actor);
+	if (rc == ITUI_OK)
+		rc = run(st, err, "editing the entry",
+		    "UPDATE entries SET text = ?, kind = ?, at = ?,"
+		    " revision = revision + 1 WHERE id = ?",
+		    "ssii", text, kind_name(kind), at, entry_id);
+	if (rc == ITUI_OK && strcmp(text, e.text) != 0)
+		rc = audit(st, e.incident_id, "entry", entry_id, "text", e.text,
+		    text, err);
+	if (rc == ITUI_OK && kind != e.kind)
+		rc = audit(st, e.incident_id, "entry", entry_id, "kind",
+		    kind_name(e.kind), kind_name(kind), err);
+	if (rc == ITUI_OK && at != e.at) {
+		char o[TIME_BUF], n[TIME_BUF];
+
+		rc = audit(st, e.incident_id, "entry", entry_id, "at",
+		    time_format_iso(e.at, o), time_format_iso(at, n), err);
+	}
+	if (rc == ITUI_OK)
+		rc = touch_incident(st, e.incident_id, err);
+	entry_free(&e);
+	return tx_end(st, rc, err);
+}
+
+enum itui_code
+store_entry_set_pinned(struct store *st, int64_t entry_id, int pinned,
+    struct itui_err *err)
+{
+	struct entry e;
+	enum itui_code rc;
+
+	if ((rc = tx_begin(st, err)) != ITUI_OK)
+		return rc;
+	if ((rc = editable_entry(st, entry_id, &e, err)) != ITUI_OK)
+		return tx_end(st, rc, err);
+	if (!e.pinned != !pinned) {
+		rc = run(st, err, "pinning the entry",
+		    "UPDATE entries SET pinned = ? WHERE id = ?", "di",
+		    pinned ? 1 : 0, entry_id);
+		if (rc == ITUI_OK)
+			rc = audit(st, e.incident_id, "entry", entry_id,
+			    "pinned", e.pinned ? "1" : "0", pinned ? "1" : "0",
+			    err);
+		if (rc == ITUI_OK)
+			rc = touch_incident(st, e.incident_id, err);
+	}
+	entry_free(&e);
+	return tx_end(st, rc, err);
+}
+
+enum itui_code
+store_entry_delete(struct store *st, int64_t entry_id, struct itui_err *err)
+{
+	struct entry e;
+	enum itui_code rc;
+
+	if ((rc = tx_begin(st, err)) != ITUI_OK)
+		return rc;
+	if ((rc = editable_entry(st, entry_id, &e, err)) != ITUI_OK)
+		return tx_end(st, rc, err);
+	if (!kind_loggable(e.kind)) {
+		rc = err_set(err, ITUI_INPUT,
+		    "entry %lld records a %s change and cannot be deleted",
+		    (long long)entry_id, kind_name(e.kind));
+		entry_free(&e);
+		return tx_end(st, rc, err);
+	}
+	rc = run(st, err, "deleting the entry",
+	    "UPDATE entries SET deleted_at = ?, deleted_by = ? WHERE id = ?",
+	    "isi", now_of(st), st->actor, entry_id);
+	if (rc == ITUI_OK)
+		rc = audit(st, e.incident_id, "entry", entry_id, "deleted",
+		    e.text, NULL, err);
+	if (rc == ITUI_OK)
+		rc = touch_incident(st, e.incident_id, err);
+	entry_free(&e);
+	return tx_end(st, rc, err);
+}
+
+enum itui_code
+store_timeline(struct store *st, int64_t incident_id, int64_t before_at,
+    int64_t before_id, int limit, struct entry_list *out, struct itui_err *err)
+{
+	sqlite3_stmt *s;
+	size_t cap = 0, i;
+	int64_t lim = limit > 0 ? (int64_t)limit + 1 : -1;
+	int rc;
+
+	out->v = NULL;
+	out->n = 0;
+	out->more = 0;
+	if (before_id > 0)
+		s = query(st, err, "reading the timeline",
+		    "SELECT " ENTRY_COLUMNS " FROM entries"
+		    " WHERE incident_id = ? AND deleted_at IS NULL"
+		    " AND (at, id) < (?, ?) ORDER BY at DESC, id DESC LIMIT ?",
+		    "iiii", incident_id, before_at, before_id, lim);
+	else
+		s = query(st, err, "reading the timeline",
+		    "SELECT " ENTRY_COLUMNS " FROM entries"
+		    " WHERE incident_id = ? AND deleted_at IS NULL"
+		    " ORDER BY at DESC, id DESC LIMIT ?",
+		    "ii", incident_id, lim);
+	if (s == NULL)
+		return err->code;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (limit > 0 && out->n == (size_t)limit) {
+			out->more = 1;
+			break;
+		}
+		if (out->n == cap) {
+			cap = cap ? cap * 2 : 32;
+			out->v = xreallocarray(out->v, cap, sizeof *out->v);
+		}
+		read_entry(s, &out->v[out->n++]);
+	}
+	if (finish(st, s, rc, "reading the timeline", err)) {
+		entry_list_free(out);
+		return err->code;
+	}
+	/* Fetched newest first; the timeline reads oldest first. */
+	for (i = 0; i < out->n / 2; i++) {
+		struct entry t = out->v[i];
+
+		out->v[i] = out->v[out->n - 1 - i];
+		out->v[out->n - 1 - i] = t;
+	}
+	return ITUI_OK;
+}
+
+/* ---- action items -------------------------------------------------------- */
+
+enum itui_code
+store_action_add(struct store *st, int64_t incident_id, const char *text,
+    const char *owner, int64_t due_at, enum action_horizon horizon,
+    int64_t *action_id, struct itui_err *err)
+{
+	enum itui_code rc;
+	char *line;
+
+	if (check_text("the action item", text, MAX_TITLE_BYTES * 4, err))
+		return err->code;
+	if (owner != NULL && check_name("the owner's name", owner, err))
+		return err->code;
+	if ((rc = tx_begin(st, err)) != ITUI_OK)
+		return rc;
+	if ((rc = incident_exists(st, incident_id, err)) != ITUI_OK)
+		return tx_end(st, rc, err);
+	rc = run(st, err, "adding the action item",
+	    "INSERT INTO action_items(incident_id, text, owner, due_at, horizon,"
+	    " created_at, created_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	    "isstsisi", incident_id, text, owner, due_at, horizon_name(horizon),
+	    now_of(st), st->actor, now_of(st));
+	if (rc != ITUI_OK)
+		return tx_end(st, rc, err);
+	*action_id = sqlite3_last_insert_rowid(st->h.db);
+	line = xasprintf("Action item ACT-%lld added: %s%s%s",
+	    (long long)*action_id, text, owner ? " (owner " : "",
+	    owner ? owner : "");
+	if (owner != NULL) {
+		char *t = xasprintf("%s)", line);
+
+		free(line);
+		line = t;
+	}
+	rc = insert_entry(st, incident_id, KIND_SYSTEM, now_of(st), line, NULL,
+	    NULL, err);
+	free(line);
+	if (rc == ITUI_OK)
+		rc = audit(st, incident_id, "action", *action_id, "created", NULL,
+		    text, err);
+	if (rc == ITUI_OK)
+		rc = touch_incident(st, incident_id, err);
+	return tx_end(st, rc, err);
+}
+
+enum itui_code
+store_action_set_state(struct store *st, int64_t action_id,
+    enum action_state state, struct itui_err *err)
+{
+	sqlite3_stmt *s;
+	int64_t incident_id = 0;
+	char *old = NULL, *line;
+	enum itui_code rc;
+	int src;
+
+	if ((rc = tx_begin(st, err)) != ITUI_OK)
+		return rc;
+	s = query(st, err, "reading the action item",
+	    "SELECT incident_id, state FROM action_items WHERE id = ?", "i",
+	    action_id);
+	if (s == NULL)
+		return tx_end(st, err->code, err);
+	src = sqlite3_step(s);
+	if (src == SQLITE_ROW) {
+		incident_id = sqlite3_column_int64(s, 0);
+		old = col_text(s, 1);
+	}
+	rc = finish(st, s, src, "reading the action item", err);
+	if (rc == ITUI_OK && old == NULL)
+		rc = err_set(err, ITUI_NOTFOUND, "no action item ACT-%lld",
+		    (long long)action_id);
+	if (rc != ITUI_OK || strcmp(old, action_state_name(state)) == 0) {
+		free(old);
+		return tx_end(st, rc, err);
+	}
+	rc = run(st, err, "changing the action item",
+	    "UPDATE action_items SET state = ?, updated_at = ? WHERE id = ?",
+	    "sii", action_state_name(state), now_of(st), action_id);
+	if (rc == ITUI_OK)
+		rc = audit(st, incident_id, "action", action_id, "state", old,
+		    action_state_name(state), err);
+	line = xasprintf("Action item ACT-%lld: %s -> %s", (long long)action_id,
+	    old, action_state_name(state));
+	if (rc == ITUI_OK)
+		rc = insert_entry(st, incident_id, KIND_SYSTEM, now_of(st), line,
+		    NULL, NULL, err);
+	if (rc == ITUI_OK)
+		rc = touch_incident(st, incident_id, err);
+	free(line);
+	free(old);
+	return tx_end(st, rc, err);
+}
+
+enum itui_code
+store_actions(struct store *st, int64_t incident_id, int open_only,
+    struct action_list *out, struct itui_err *err)
+{
+	sqlite3_stmt *s;
+	size_t cap = 0;
+	int rc;
+
+	out->v = NULL;
+	out->n = 0;
+	s = query(st, err, "reading the action items",
+	    "SELECT id, incident_id, text, owner, due_at, horizon, state,"
+	    " created_at, created_by FROM action_items"
+	    " WHERE (?1 = 0 OR incident_id = ?1) AND (?2 = 0 OR state = 'open')"
+	    " ORDER BY due_at IS NULL, due_at, id",
+	    "id", incident_id, open_only ? 1 : 0);
+	if (s == NULL)
+		return err->code;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct action_item *a;
+		int h, stt;
+
+		if (out->n == cap) {
+			cap = cap ? cap * 2 : 8;
+			out->v = xreallocarray(out->v, cap, sizeof *out->v);
+		}
+		a = &out->v[out->n++];
+		a->id = sqlite3_column_int64(s, 0);
+		a->incident_id = sqlite3_column_int64(s, 1);
+		a->text = col_text(s, 2);
+		a->owner = col_text(s, 3);
+		a->due_at = col_time(s, 4);
+		h = horizon_parse((const char *)sqlite3_column_text(s, 5));
+		a->horizon = h < 0 ? HORIZON_SHORT_TERM : (enum action_horizon)h;
+		stt = action_state_parse((const char *)sqlite3_column_text(s, 6));
+		a->state = stt < 0 ? ACTION_OPEN : (enum action_state)stt;
+		a->created_at = sqlite3_column_int64(s, 7);
+		a->created_by = col_text(s, 8);
+	}
+	if (finish(st, s, rc, "reading the action items", err)) {
+		action_list_free(out);
+		return err->code;
+	}
+	return ITUI_OK;
+}
+
+/* ---- audit and meta ----------------------------------------------------- */
+
+enum itui_code
+store_audit(struct store *st, int64_t incident_id, struct audit_list *out,
+    struct itui_err *err)
+{
+	sqlite3_stmt *s;
+	size_t cap = 0;
+	int rc;
+
+	out->v = NULL;
+	out->n = 0;
+	s = query(st, err, "reading the audit trail",
+	    "SELECT id, at, actor, origin, incident_id, object, object_id,"
+	    " field, old_value, new_value FROM audit"
+	    " WHERE ?1 = 0 OR incident_id = ?1 ORDER BY id",
+	    "i", incident_id);
+	if (s == NULL)
+		return err->code;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct audit_row *a;
+
+		if (out->n == cap) {
+			cap = cap ? cap * 2 : 16;
+			out->v = xreallocarray(out->v, cap, sizeof *out->v);
+		}
+		a = &out->v[out->n++];
+		a->id = sqlite3_column_int64(s, 0);
+		a->at = sqlite3_column_int64(s, 1);
+		a->actor = col_text(s, 2);
+		a->origin = col_text(s, 3);
+		a->incident_id = sqlite3_column_int64(s, 4);
+		a->object = col_text(s, 5);
+		a->object_id = sqlite3_column_int64(s, 6);
+		a->field = col_text(s, 7);
+		a->old_value = col_text(s, 8);
+		a->new_value = col_text(s, 9);
+	}
+	if (finish(st, s, rc, "reading the audit trail", err)) {
+		audit_list_free(out);
+		return err->code;
+	}
+	return ITUI_OK;
+}
+
+enum itui_code
+store_meta_get(struct store *st, const char *key, char **value,
+    struct itui_err *err)
+{
+	sqlite3_stmt *s = query(st, err, "reading settings",
+	    "SELECT value FROM meta WHERE key = ?", "s", key);
+	int rc;
+
+	*value = NULL;
+	if (s == NULL)
+		return err->code;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*value = col_text(s, 0);
+	return finish(st, s, rc, "reading settings", err);
+}
+
+enum itui_code
+store_meta_set(struct store *st, const char *key, const char *value,
+    struct itui_err *err)
+{
+	enum itui_code rc;
+
+	if ((rc = tx_begin(st, err)) != ITUI_OK)
+		return rc;
+	rc = run(st, err, "saving settings",
+	    "INSERT INTO meta(key, value) VALUES (?, ?)"
+	    " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	    "ss", key, value);
+	return tx_end(st, rc, err);
+}
