@@ -183,7 +183,7 @@ parse_at(struct context *ctx, const struct cli_args *a, int64_t *at,
 	if (s == NULL)
 		return ITUI_OK;
 	if (time_parse_at(s, ctx->now, at, err) != ITUI_OK)
-		return err_set(err, ITUI_USAGE, "--at: %s", err->msg);
+		return err_prefix(err, ITUI_USAGE, "--at");
 	return ITUI_OK;
 }
 
@@ -606,7 +606,7 @@ cmd_action(struct context *ctx, const struct cli_args *a, struct itui_err *err)
 		horizon = (enum action_horizon)v;
 	}
 	if (due != NULL && time_parse_due(due, ctx->now, &due_at, err))
-		return err_set(err, ITUI_USAGE, "--due: %s", err->msg);
+		return err_prefix(err, ITUI_USAGE, "--due");
 	if (gather_text(a->pos + 2, a->npos - 2, &text, err))
 		return err->code;
 	rc = open_store(ctx, 1, &st, err);

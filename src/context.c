@@ -148,9 +148,13 @@ context_init(struct context *ctx, const struct globals *g,
 	if (config_load(g->config, &ctx->cfg, err) != ITUI_OK)
 		return err->code;
 	if (time_set_zone(ctx->cfg.timezone, err) != ITUI_OK) {
-		if (ctx->cfg.path != NULL)
-			return err_set(err, ITUI_CONFIG, "%s: timezone: %s",
-			    ctx->cfg.path, err->msg);
+		if (ctx->cfg.path != NULL) {
+			char where[600];
+
+			snprintf(where, sizeof where, "%s: timezone",
+			    ctx->cfg.path);
+			return err_prefix(err, ITUI_CONFIG, where);
+		}
 		return err->code;
 	}
 	if (g->db != NULL)

@@ -42,6 +42,18 @@ err_clear(struct itui_err *err)
 	err->msg[0] = '\0';
 }
 
+enum itui_code
+err_prefix(struct itui_err *err, enum itui_code code, const char *prefix)
+{
+	char old[sizeof err->msg];
+
+	if (err == NULL)
+		return code;
+	/* Copy first: formatting err->msg into itself would overlap. */
+	memcpy(old, err->msg, sizeof old);
+	return err_set(err, code, "%s: %s", prefix, old);
+}
+
 int
 err_exit_status(enum itui_code code)
 {

@@ -46,6 +46,9 @@ enum itui_code err_set(struct itui_err *err, enum itui_code code,
 enum itui_code err_setv(struct itui_err *err, enum itui_code code,
     const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
 void err_clear(struct itui_err *err);
+/* Puts "prefix: " before the message already in err and sets its code. */
+enum itui_code err_prefix(struct itui_err *err, enum itui_code code,
+    const char *prefix);
 
 /* The process exit status for a code: 0, 1 or 2. */
 int err_exit_status(enum itui_code code);

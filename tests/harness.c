@@ -1,0 +1,225 @@
+/* harness.c - process runner and temp directories for the tests. */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "harness.h"
+
+const char *
+bin_path(void)
+{
+	const char *b = getenv("ITUI_BIN");
+
+	cr_assert_not_null(b, "ITUI_BIN must name the binary (run via make test)");
+	return b;
+}
+
+const char *
+src_dir(void)
+{
+	const char *s = getenv("ITUI_SRCDIR");
+
+	cr_assert_not_null(s, "ITUI_SRCDIR must name the source tree");
+	return s;
+}
+
+char *
+tmpdir_make(void)
+{
+	char *d = strdup("/tmp/itui-test-XXXXXX");
+
+	cr_assert_not_null(mkdtemp(d), "mkdtemp: %s", strerror(errno));
+	chmod(d, 0755);
+	return d;
+}
+
+static int
+rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+void
+tmpdir_remove(char *dir)
+{
+	if (dir != NULL)
+		nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	free(dir);
+}
+
+static void
+append(char **buf, size_t *len, const char *data, size_t n)
+{
+	*buf = realloc(*buf, *len + n + 1);
+	memcpy(*buf + *len, data, n);
+	*len += n;
+	(*buf)[*len] = '\0';
+}
+
+static struct run
+spawn(const char *const *argv, const char *stdin_text, const char *home,
+    const char *const *env)
+{
+	int in[2], out[2], errp[2], status = 0;
+	struct run r = {0, NULL, NULL};
+	size_t olen = 0, elen = 0;
+	pid_t pid;
+
+	cr_assert(pipe(in) == 0 && pipe(out) == 0 && pipe(errp) == 0);
+	pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		char *cfg, *data;
+
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		dup2(errp[1], 2);
+		close(in[1]);
+		close(out[0]);
+		close(errp[0]);
+		if (home != NULL) {
+			cfg = malloc(strlen(home) + 16);
+			data = malloc(strlen(home) + 16);
+			sprintf(cfg, "%s/config", home);
+			sprintf(data, "%s/data", home);
+			setenv("HOME", home, 1);
+			setenv("XDG_CONFIG_HOME", cfg, 1);
+			setenv("XDG_DATA_HOME", data, 1);
+		}
+		unsetenv("INCIDENT_TUI_DB");
+		unsetenv("INCIDENT_TUI_USER");
+		unsetenv("SSH_CONNECTION");
+		unsetenv("INCIDENT_TUI_NOW");
+		for (; env != NULL && *env != NULL; env++)
+			putenv((char *)*env);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	close(errp[1]);
+	if (stdin_text != NULL)
+		(void)!write(in[1], stdin_text, strlen(stdin_text));
+	close(in[1]);
+	r.out = strdup("");
+	r.err = strdup("");
+	/* poll() skips negative fds, so a closed end is just set to -1. */
+	while (out[0] >= 0 || errp[0] >= 0) {
+		struct pollfd p[2] = {{out[0], POLLIN, 0}, {errp[0], POLLIN, 0}};
+		char buf[8192];
+		int i;
+
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (i = 0; i < 2; i++) {
+			int *fd = i == 0 ? &out[0] : &errp[0];
+			ssize_t n;
+
+			if (*fd < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			n = read(*fd, buf, sizeof buf);
+			if (n <= 0) {
+				close(*fd);
+				*fd = -1;
+			} else if (i == 0) {
+				append(&r.out, &olen, buf, (size_t)n);
+			} else {
+				append(&r.err, &elen, buf, (size_t)n);
+			}
+		}
+	}
+	waitpid(pid, &status, 0);
+	r.status = WIFEXITED(status) ? WEXITSTATUS(status)
+				     : 128 + WTERMSIG(status);
+	return r;
+}
+
+struct run
+run_bin(const char *home, const char *stdin_text, const char *const *env,
+    const char *const *args)
+{
+	const char *argv[64];
+	int n = 0;
+
+	argv[n++] = bin_path();
+	while (*args != NULL && n < 63)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	return spawn(argv, stdin_text, home, env);
+}
+
+struct run
+run_bin_as(const char *home, uid_t uid, gid_t gid, gid_t group,
+    unsigned umask_bits, const char *const *args)
+{
+	char ubuf[32], gbuf[32], grbuf[32], script[64];
+	const char *argv[80];
+	int n = 0;
+
+	snprintf(ubuf, sizeof ubuf, "--reuid=%u", (unsigned)uid);
+	snprintf(gbuf, sizeof gbuf, "--regid=%u", (unsigned)gid);
+	snprintf(grbuf, sizeof grbuf, "--groups=%u", (unsigned)group);
+	snprintf(script, sizeof script, "umask %03o; exec \"$0\" \"$@\"",
+	    umask_bits);
+	argv[n++] = "/usr/bin/setpriv";
+	argv[n++] = ubuf;
+	argv[n++] = gbuf;
+	argv[n++] = group == (gid_t)-1 ? "--clear-groups" : grbuf;
+	argv[n++] = "/bin/sh";
+	argv[n++] = "-c";
+	argv[n++] = script;
+	argv[n++] = bin_path();
+	while (*args != NULL && n < 79)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	return spawn(argv, NULL, home,
+	    (const char *const[]){"INCIDENT_TUI_USER=tester", NULL});
+}
+
+void
+run_free(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+	r->out = r->err = NULL;
+}
+
+char *
+sql1(const char *db, const char *sql)
+{
+	const char *argv[] = {"/usr/bin/sqlite3", db, sql, NULL};
+	struct run r = spawn(argv, NULL, NULL, NULL);
+	size_t n;
+
+	cr_assert_eq(r.status, 0, "sqlite3 failed on '%s': %s", sql, r.err);
+	free(r.err);
+	n = strlen(r.out);
+	while (n > 0 && (r.out[n - 1] == '\n' || r.out[n - 1] == ' '))
+		r.out[--n] = '\0';
+	return r.out;
+}
+
+long long
+sql_int(const char *db, const char *sql)
+{
+	char *s = sql1(db, sql);
+	long long v = strtoll(s, NULL, 10);
+
+	free(s);
+	return v;
+}

@@ -1,0 +1,43 @@
+/*
+ * harness.h - helpers shared by the Criterion tests: a private temporary
+ * directory per test and a runner for the real incident-tui binary (named by
+ * $ITUI_BIN, set by `make test`) that captures its output and exit status.
+ */
+#ifndef ITUI_TEST_HARNESS_H
+#define ITUI_TEST_HARNESS_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+struct run {
+	int status; /* exit status, or 128 + signal */
+	char *out;
+	char *err;
+};
+
+/* A fresh directory under /tmp, removed by tmpdir_remove(). */
+char *tmpdir_make(void);
+void tmpdir_remove(char *dir);
+
+/*
+ * Runs the binary with args (NULL-terminated) and optional stdin text, with
+ * HOME and XDG dirs pointed into `home` so no user configuration leaks in.
+ * Extra environment entries ("K=V") may be passed in env (NULL-terminated).
+ */
+struct run run_bin(const char *home, const char *stdin_text,
+    const char *const *env, const char *const *args);
+/* Same, as uid/gid (with the given supplementary group, or -1), via setpriv. */
+struct run run_bin_as(const char *home, uid_t uid, gid_t gid, gid_t group,
+    unsigned umask_bits, const char *const *args);
+void run_free(struct run *r);
+
+/* Runs sqlite3 on db with one SQL statement and returns its trimmed output. */
+char *sql1(const char *db, const char *sql);
+long long sql_int(const char *db, const char *sql);
+
+const char *bin_path(void);
+const char *src_dir(void);
+
+#define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+#endif

@@ -1,0 +1,631 @@
+/* The command line, run as a real process against a real database file. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <jansson.h>
+
+#include "harness.h"
+
+static char *home, *db;
+
+static void
+setup(void)
+{
+	home = tmpdir_make();
+	db = malloc(strlen(home) + 16);
+	sprintf(db, "%s/inc.db", home);
+}
+
+static void
+teardown(void)
+{
+	tmpdir_remove(home);
+	free(db);
+}
+
+/* Runs a command on the test database and insists it succeeds. */
+static char *
+ok(const char *const *args)
+{
+	const char *argv[32] = {"--db", db};
+	struct run r;
+	int n = 2;
+
+	while (*args)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	r = run_bin(home, NULL, NULL, argv);
+	cr_assert_eq(r.status, 0, "%s %s: exit %d, stderr: %s", argv[2],
+	    argv[3] ? argv[3] : "", r.status, r.err);
+	free(r.err);
+	return r.out;
+}
+
+static json_t *
+show_json(const char *id)
+{
+	char *out = ok(ARGS("show", id, "--json"));
+	json_error_t e;
+	json_t *j = json_loads(out, 0, &e);
+
+	cr_assert_not_null(j, "show --json is not JSON: %s\n%s", e.text, out);
+	free(out);
+	return j;
+}
+
+static int
+timeline_has(json_t *inc, const char *kind, const char *text_part)
+{
+	json_t *tl = json_object_get(inc, "timeline"), *e;
+	size_t i;
+
+	json_array_foreach(tl, i, e)
+	{
+		if (strcmp(json_string_value(json_object_get(e, "kind")), kind) == 0 &&
+		    strstr(json_string_value(json_object_get(e, "text")),
+			text_part) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+audit_has(const char *field, const char *new_value)
+{
+	char *out = ok(ARGS("audit", "1", "--json"));
+	json_t *j = json_loads(out, 0, NULL), *a, *row;
+	size_t i;
+	int found = 0;
+
+	cr_assert_not_null(j);
+	a = json_object_get(j, "audit");
+	json_array_foreach(a, i, row)
+	{
+		const char *f = json_string_value(json_object_get(row, "field"));
+		const char *n = json_string_value(json_object_get(row, "new"));
+
+		if (strcmp(f, field) == 0 &&
+		    (new_value == NULL ? n == NULL
+				       : n != NULL && strcmp(n, new_value) == 0))
+			found = 1;
+	}
+	json_decref(j);
+	free(out);
+	return found;
+}
+
+TestSuite(cli, .init = setup, .fini = teardown, .timeout = 60);
+
+Test(cli, declare_then_every_change_shows_up_in_show_and_audit)
+{
+	char *out = ok(ARGS("declare", "--severity", "P1", "--title", "Checkout down"));
+	json_t *j, *clocks, *c;
+	size_t i;
+	int have_ack = 0;
+
+	cr_assert_str_eq(out, "INC-1\n");
+	free(out);
+
+	j = show_json("1");
+	cr_assert_str_eq(json_string_value(json_object_get(j, "severity")), "P1");
+	cr_assert_str_eq(json_string_value(json_object_get(j, "status")),
+	    "investigating");
+	clocks = json_object_get(j, "clocks");
+	cr_assert(json_array_size(clocks) >= 3);
+	json_array_foreach(clocks, i, c)
+	{
+		if (strcmp(json_string_value(json_object_get(c, "name")),
+			"acknowledge") == 0) {
+			have_ack = 1;
+			cr_assert_str_eq(
+			    json_string_value(json_object_get(c, "state")), "ok");
+			cr_assert(json_integer_value(json_object_get(c,
+				      "remaining_seconds")) > 3500);
+		}
+	}
+	cr_assert(have_ack, "no acknowledge clock");
+	cr_assert(timeline_has(j, "system", "Declared P1"),
+	    "no system entry for the declaration");
+	json_decref(j);
+
+	free(ok(ARGS("ack", "1")));
+	free(ok(ARGS("status", "INC-1", "identified")));
+	free(ok(ARGS("severity", "1", "p0")));
+	free(ok(ARGS("assign", "1", "ic", "alice")));
+	free(ok(ARGS("assign", "1", "tl", "bob")));
+	free(ok(ARGS("unassign", "1", "tl")));
+	free(ok(ARGS("log", "1", "--kind", "decision", "roll", "back", "now")));
+	out = ok(ARGS("action", "1", "add", "Add a breaker", "--owner", "bob",
+	    "--due", "+3d"));
+	cr_assert_str_eq(out, "ACT-1\n");
+	free(out);
+	free(ok(ARGS("action", "done", "ACT-1")));
+
+	j = show_json("1");
+	cr_assert_not_null(json_string_value(json_object_get(j, "acknowledged_at")));
+	cr_assert_str_eq(json_string_value(json_object_get(j, "status")),
+	    "identified");
+	cr_assert_str_eq(json_string_value(json_object_get(j, "severity")), "P0");
+	cr_assert_str_eq(json_string_value(json_object_get(
+			     json_object_get(j, "roles"), "commander")),
+	    "alice");
+	cr_assert(json_is_null(json_object_get(json_object_get(j, "roles"),
+	    "tech-lead")));
+	cr_assert(timeline_has(j, "system", "Acknowledged"));
+	cr_assert(timeline_has(j, "status", "investigating -> identified"));
+	cr_assert(timeline_has(j, "severity", "P1 -> P0"));
+	cr_assert(timeline_has(j, "role", "commander: alice"));
+	cr_assert(timeline_has(j, "role", "tech-lead: bob stood down"));
+	cr_assert(timeline_has(j, "decision", "roll back now"));
+	cr_assert(timeline_has(j, "system", "ACT-1: open -> done"));
+	cr_assert_str_eq(json_string_value(json_object_get(
+			     json_array_get(json_object_get(j, "actions"), 0),
+			     "state")),
+	    "done");
+	json_decref(j);
+
+	cr_assert(audit_has("acknowledged_at", NULL) == 0);
+	cr_assert(audit_has("status", "identified"));
+	cr_assert(audit_has("severity", "P0"));
+	cr_assert(audit_has("role:commander", "alice"));
+	cr_assert(audit_has("role:tech-lead", NULL));
+	cr_assert(audit_has("created", "roll back now"));
+	cr_assert(audit_has("state", "done"));
+}
+
+Test(cli, ack_is_audited_with_its_time)
+{
+	free(ok(ARGS("declare", "--severity", "P2", "--title", "t")));
+	free(ok(ARGS("ack", "1", "--at", "2026-01-01T00:00:00Z")));
+	cr_assert(audit_has("acknowledged_at", "2026-01-01T00:00:00Z"));
+}
+
+Test(cli, backdated_log_is_sorted_by_event_time_and_late)
+{
+	json_t *j, *tl;
+
+	free(ok(ARGS("declare", "--severity", "P1", "--title", "t", "--at", "-2h")));
+	free(ok(ARGS("log", "1", "later entry")));
+	free(ok(ARGS("log", "1", "--at", "-1h", "earlier entry")));
+	j = show_json("1");
+	tl = json_object_get(j, "timeline");
+	cr_assert_eq(json_array_size(tl), 3);
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(tl, 1),
+			     "text")),
+	    "earlier entry");
+	cr_assert(json_is_true(json_object_get(json_array_get(tl, 1), "late")));
+	cr_assert(json_is_false(json_object_get(json_array_get(tl, 2), "late")));
+	json_decref(j);
+}
+
+Test(cli, log_reads_stdin_and_keeps_newlines)
+{
+	const char *argv[] = {"--db", db, "log", "1", "-", NULL};
+	struct run r;
+	json_t *j;
+
+	free(ok(ARGS("declare", "--severity", "P1", "--title", "t")));
+	r = run_bin(home, "line one\nline two\n", NULL, argv);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_free(&r);
+	j = show_json("1");
+	cr_assert(timeline_has(j, "note", "line one\nline two"));
+	json_decref(j);
+}
+
+Test(cli, list_orders_by_severity_and_hides_resolved)
+{
+	char *out, *p0, *p2;
+
+	free(ok(ARGS("declare", "--severity", "P2", "--title", "minor thing")));
+	free(ok(ARGS("declare", "--severity", "P0", "--title", "big outage")));
+	free(ok(ARGS("declare", "--severity", "P1", "--title", "done already")));
+	free(ok(ARGS("status", "3", "resolved")));
+	out = ok(ARGS("list"));
+	p0 = strstr(out, "big outage");
+	p2 = strstr(out, "minor thing");
+	cr_assert(p0 != NULL && p2 != NULL && p0 < p2, "%s", out);
+	cr_assert_null(strstr(out, "done already"));
+	free(out);
+	out = ok(ARGS("list", "--all"));
+	cr_assert_not_null(strstr(out, "done already"));
+	free(out);
+}
+
+Test(cli, plain_output_is_sanitised_json_is_escaped)
+{
+	char *out;
+
+	free(ok(ARGS("declare", "--severity", "P1", "--title",
+	    "evil\x1b]52;c;cGF5bG9hZA==\x07title\xe2\x80\xae")));
+	free(ok(ARGS("log", "1", "a\rforged line\x1b[2J")));
+	out = ok(ARGS("show", "1"));
+	cr_assert_null(strchr(out, '\x1b'), "raw ESC in show output");
+	cr_assert_null(strchr(out, '\r'), "raw CR in show output");
+	cr_assert_null(strstr(out, "\xe2\x80\xae"), "raw RLO in show output");
+	cr_assert_not_null(strstr(out, "^[]52;c;"));
+	free(out);
+	out = ok(ARGS("list", "--json"));
+	cr_assert_null(strchr(out, '\x1b'));
+	cr_assert_null(strstr(out, "\xe2\x80\xae"));
+	cr_assert_not_null(strstr(out, "\\u001B]52"), "%s", out);
+	cr_assert_not_null(strstr(out, "\\u202E"));
+	free(out);
+	/* The raw text is kept as typed. */
+	out = sql1(db, "SELECT hex(text) FROM entries WHERE kind = 'note'");
+	cr_assert_not_null(strstr(out, "0D"), "stored text lost its CR: %s", out);
+	free(out);
+}
+
+Test(cli, relapse_clears_the_resolution)
+{
+	json_t *j;
+
+	free(ok(ARGS("declare", "--severity", "P1", "--title", "t")));
+	free(ok(ARGS("status", "1", "resolved")));
+	j = show_json("1");
+	cr_assert(json_is_string(json_object_get(j, "resolved_at")));
+	json_decref(j);
+	free(ok(ARGS("status", "1", "investigating")));
+	j = show_json("1");
+	cr_assert(json_is_null(json_object_get(j, "resolved_at")));
+	cr_assert(timeline_has(j, "status", "(relapse)"));
+	json_decref(j);
+}
+
+Test(cli, drill_is_marked)
+{
+	json_t *j;
+
+	free(ok(ARGS("declare", "--severity", "P3", "--title", "game day",
+	    "--drill")));
+	j = show_json("1");
+	cr_assert(json_is_true(json_object_get(j, "drill")));
+	json_decref(j);
+}
+
+Test(cli, show_limit_pages_the_newest_entries)
+{
+	json_t *j, *tl;
+	char n[8];
+	int i;
+
+	free(ok(ARGS("declare", "--severity", "P1", "--title", "t", "--at", "-1h")));
+	for (i = 0; i < 5; i++) {
+		snprintf(n, sizeof n, "e%d", i);
+		free(ok(ARGS("log", "1", n)));
+	}
+	j = show_json("1");
+	cr_assert_eq(json_array_size(json_object_get(j, "timeline")), 6);
+	cr_assert(json_is_false(json_object_get(j, "timeline_truncated")));
+	json_decref(j);
+	{
+		char *out = ok(ARGS("show", "1", "--json", "--limit", "2"));
+
+		j = json_loads(out, 0, NULL);
+		free(out);
+	}
+	tl = json_object_get(j, "timeline");
+	cr_assert_eq(json_array_size(tl), 2);
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(tl, 1),
+			     "text")),
+	    "e4");
+	cr_assert(json_is_true(json_object_get(j, "timeline_truncated")));
+	json_decref(j);
+}
+
+Test(cli, user_and_ssh_origin_are_audited)
+{
+	const char *argv[] = {"--db", db, "declare", "--severity", "P1",
+	    "--title", "t", NULL};
+	const char *env[] = {"INCIDENT_TUI_USER=zoe",
+	    "SSH_CONNECTION=203.0.113.7 51000 10.0.0.1 22", NULL};
+	struct run r = run_bin(home, NULL, env, argv);
+	char *who;
+
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_free(&r);
+	who = sql1(db, "SELECT DISTINCT actor || '|' || origin FROM audit");
+	cr_assert_str_eq(who, "zoe|ssh 203.0.113.7");
+	free(who);
+	free(ok(ARGS("--user", "yan", "log", "1", "hi")));
+	who = sql1(db, "SELECT author FROM entries WHERE text = 'hi'");
+	cr_assert_str_eq(who, "yan");
+	free(who);
+}
+
+Test(cli, database_path_order)
+{
+	char *cfgdir = malloc(strlen(home) + 32), cfg[600], envdb[600];
+	const char *env[3];
+	struct run r;
+	FILE *f;
+
+	/* Config db < INCIDENT_TUI_DB < --db. */
+	sprintf(cfgdir, "%s/config", home);
+	mkdir(cfgdir, 0755);
+	strcat(cfgdir, "/incident-tui");
+	mkdir(cfgdir, 0755);
+	snprintf(cfg, sizeof cfg, "%s/config", cfgdir);
+	f = fopen(cfg, "w");
+	fprintf(f, "db = %s/from-config.db\n", home);
+	fclose(f);
+	r = run_bin(home, NULL, NULL,
+	    ARGS("declare", "--severity", "P1", "--title", "t"));
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_free(&r);
+	snprintf(cfg, sizeof cfg, "%s/from-config.db", home);
+	cr_assert_eq(access(cfg, F_OK), 0, "config db not used");
+
+	snprintf(envdb, sizeof envdb, "INCIDENT_TUI_DB=%s/from-env.db", home);
+	env[0] = envdb;
+	env[1] = NULL;
+	r = run_bin(home, NULL, env,
+	    ARGS("declare", "--severity", "P1", "--title", "t"));
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_free(&r);
+	snprintf(cfg, sizeof cfg, "%s/from-env.db", home);
+	cr_assert_eq(access(cfg, F_OK), 0, "INCIDENT_TUI_DB not used");
+
+	r = run_bin(home, NULL, env,
+	    ARGS("--db", db, "declare", "--severity", "P1", "--title", "t"));
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_free(&r);
+	cr_assert_eq(access(db, F_OK), 0, "--db not used");
+	free(cfgdir);
+}
+
+Test(cli, default_database_lives_under_xdg_data_home)
+{
+	char path[600];
+	struct run r = run_bin(home, NULL, NULL,
+	    ARGS("declare", "--severity", "P1", "--title", "t"));
+
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_free(&r);
+	snprintf(path, sizeof path, "%s/data/incident-tui/incidents.db", home);
+	cr_assert_eq(access(path, F_OK), 0);
+}
+
+Test(cli, sev_policy_is_selectable)
+{
+	char *out;
+
+	out = ok(ARGS("--policy", "sev", "declare", "--severity", "sev2",
+	    "--title", "t"));
+	cr_assert_str_eq(out, "INC-1\n");
+	free(out);
+	out = sql1(db, "SELECT severity FROM incidents");
+	cr_assert_str_eq(out, "SEV2");
+	free(out);
+}
+
+Test(cli, demo_builds_a_believable_database)
+{
+	json_t *j, *inc, *c;
+	char *out;
+	size_t i, k;
+	int breached_update = 0, resolved = 0, partial_roles = 0;
+
+	out = ok(ARGS("demo"));
+	free(out);
+	out = ok(ARGS("list", "--all", "--json"));
+	j = json_loads(out, 0, NULL);
+	free(out);
+	cr_assert(json_array_size(json_object_get(j, "incidents")) >= 4);
+	json_array_foreach(json_object_get(j, "incidents"), i, inc)
+	{
+		if (strcmp(json_string_value(json_object_get(inc, "status")),
+			"resolved") == 0)
+			resolved++;
+		if (json_is_null(json_object_get(json_object_get(inc, "roles"),
+			"comms-lead")))
+			partial_roles++;
+		json_array_foreach(json_object_get(inc, "clocks"), k, c)
+		{
+			if (strcmp(json_string_value(json_object_get(c, "name")),
+				"update") == 0 &&
+			    strcmp(json_string_value(json_object_get(c, "state")),
+				"breached") == 0)
+				breached_update++;
+		}
+	}
+	cr_assert_eq(resolved, 1);
+	cr_assert(breached_update >= 1, "no incident with a breached update");
+	cr_assert(partial_roles >= 1);
+	json_decref(j);
+	cr_assert(sql_int(db, "SELECT count(*) FROM entries") >= 36);
+	cr_assert(sql_int(db, "SELECT count(*) FROM action_items") >= 3);
+	/* Refreshing a demo database is allowed... */
+	free(ok(ARGS("demo")));
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM incidents"), 4);
+}
+
+Test(cli, demo_refuses_a_real_database)
+{
+	struct run r;
+
+	free(ok(ARGS("declare", "--severity", "P1", "--title", "real one")));
+	r = run_bin(home, NULL, NULL, ARGS("--db", db, "demo"));
+	cr_assert_eq(r.status, 2);
+	cr_assert_not_null(strstr(r.err, "not a demo"));
+	run_free(&r);
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM incidents"), 1);
+}
+
+Test(cli, help_and_version)
+{
+	struct run r = run_bin(home, NULL, NULL, ARGS("--help"));
+
+	cr_assert_eq(r.status, 0);
+	cr_assert_not_null(strstr(r.out, "declare"));
+	run_free(&r);
+	r = run_bin(home, NULL, NULL, ARGS("log", "--help"));
+	cr_assert_eq(r.status, 0);
+	cr_assert_not_null(strstr(r.out, "--kind KIND"));
+	run_free(&r);
+	r = run_bin(home, NULL, NULL, ARGS("--version"));
+	cr_assert_eq(r.status, 0);
+	cr_assert(strncmp(r.out, "incident-tui ", 13) == 0);
+	run_free(&r);
+}
+
+/* ---- bad input: one clear line, the right status, nothing changed ---- */
+
+struct bad_case {
+	char name[48];
+	char args[8][48]; /* "" ends; "@DB" is replaced by the database */
+	int status;
+	char want[64];
+	char setup[8]; /* "notdb", "newer", "foreign", "badcfg", "badpol" */
+};
+
+ParameterizedTestParameters(cli, bad_input)
+{
+	static struct bad_case cases[] = {
+	    {"unknown incident", {"log", "99", "hello"}, 2, "no incident INC-99", ""},
+	    {"unknown incident (show)", {"show", "INC-42"}, 2, "no incident INC-42", ""},
+	    {"bad incident id", {"ack", "one"}, 2, "bad incident id 'one'", ""},
+	    {"unknown severity", {"declare", "--severity", "P9", "--title", "x"},
+		2, "unknown severity 'P9'", ""},
+	    {"unknown severity (change)", {"severity", "1", "urgent"}, 2,
+		"unknown severity 'urgent'", ""},
+	    {"unknown status", {"status", "1", "fixed"}, 2, "unknown status 'fixed'", ""},
+	    {"unknown role", {"assign", "1", "boss", "bob"}, 2, "unknown role 'boss'", ""},
+	    {"unknown command", {"frobnicate"}, 2, "unknown command 'frobnicate'", ""},
+	    {"empty title", {"declare", "--severity", "P1", "--title", "   "}, 2,
+		"the title is empty", ""},
+	    {"missing title", {"declare", "--severity", "P1"}, 2,
+		"--title TEXT is required", ""},
+	    {"malformed --at", {"log", "1", "--at", "25:99", "x"}, 2,
+		"--at: bad time '25:99'", ""},
+	    {"--at without zone", {"ack", "1", "--at", "2026-01-01T10:00:00"}, 2,
+		"has no zone", ""},
+	    {"unknown option", {"list", "--colour"}, 2, "unknown option '--colour'", ""},
+	    {"missing arguments", {"status", "1"}, 2, "missing arguments", ""},
+	    {"system kind", {"log", "1", "--kind", "status", "x"}, 2,
+		"written by the system", ""},
+	    {"unknown kind", {"log", "1", "--kind", "gossip", "x"}, 2,
+		"unknown kind 'gossip'", ""},
+	    {"unfilled role", {"unassign", "1", "scribe"}, 2, "has no scribe", ""},
+	    {"bad due date", {"action", "1", "add", "x", "--due", "someday"}, 2,
+		"--due: bad due date", ""},
+	    {"unknown action", {"action", "done", "ACT-77"}, 2,
+		"no action item ACT-77", ""},
+	    {"bad limit", {"show", "1", "--limit", "-3"}, 2, "--limit:", ""},
+	    {"global option without value", {"list", "--db"}, 2, "--db needs a value", ""},
+	    {"not a database", {"--db", "@DB", "list"}, 2, "is not a database file",
+		"notdb"},
+	    {"foreign SQLite database", {"--db", "@DB", "list"}, 2,
+		"not an incident-tui one", "foreign"},
+	    {"newer schema", {"--db", "@DB", "log", "1", "x"}, 1, "newer incident-tui",
+		"newer"},
+	    {"missing database for a read", {"--db", "@DB.missing", "list"}, 2,
+		"No such file", ""},
+	    {"bad config", {"list"}, 2, "config:2: unknown key 'colour'", "badcfg"},
+	    {"bad policy file", {"--policy", "@DB.ini", "list"}, 2,
+		".ini:1: unknown section [lvl P0]", "badpol"},
+	};
+
+	return cr_make_param_array(struct bad_case, cases,
+	    sizeof cases / sizeof cases[0]);
+}
+
+static char *
+counts(const char *path)
+{
+	return sql1(path,
+	    "SELECT (SELECT count(*) FROM incidents) || ',' ||"
+	    " (SELECT count(*) FROM entries) || ',' ||"
+	    " (SELECT count(*) FROM audit) || ',' ||"
+	    " (SELECT count(*) FROM role_assignments) || ',' ||"
+	    " (SELECT count(*) FROM action_items) || ',' ||"
+	    " (SELECT group_concat(status || severity) FROM incidents)");
+}
+
+ParameterizedTest(struct bad_case *c, cli, bad_input)
+{
+	char other[600], *before = NULL, *after, *nl;
+	const char *argv[16];
+	struct run r;
+	int n = 0, i;
+	FILE *f;
+
+	snprintf(other, sizeof other, "%s/other.db", home);
+	free(ok(ARGS("declare", "--severity", "P1", "--title", "t")));
+	if (strcmp(c->setup, "notdb") == 0) {
+		f = fopen(other, "w");
+		fputs("this is a text file, not a database\n", f);
+		fclose(f);
+	} else if (strcmp(c->setup, "foreign") == 0) {
+		free(sql1(other, "CREATE TABLE t(x); INSERT INTO t VALUES (1)"));
+	} else if (strcmp(c->setup, "newer") == 0) {
+		const char *a[] = {"--db", other, "declare", "--severity", "P1",
+		    "--title", "t", NULL};
+
+		run_free((struct run[]){run_bin(home, NULL, NULL, a)});
+		free(sql1(other, "PRAGMA user_version = 99"));
+	} else if (strcmp(c->setup, "badcfg") == 0) {
+		char p[600];
+
+		snprintf(p, sizeof p, "%s/config", home);
+		mkdir(p, 0755);
+		snprintf(p, sizeof p, "%s/config/incident-tui", home);
+		mkdir(p, 0755);
+		snprintf(p, sizeof p, "%s/config/incident-tui/config", home);
+		f = fopen(p, "w");
+		fprintf(f, "db = %s\ncolour = red\n", db);
+		fclose(f);
+	} else if (strcmp(c->setup, "badpol") == 0) {
+		char p[600];
+
+		snprintf(p, sizeof p, "%s.ini", other);
+		f = fopen(p, "w");
+		fputs("[lvl P0]\n", f);
+		fclose(f);
+	}
+	if (strcmp(c->setup, "badcfg") != 0) {
+		argv[n++] = "--db";
+		argv[n++] = db;
+	}
+	for (i = 0; i < 8 && c->args[i][0] != '\0'; i++) {
+		if (strncmp(c->args[i], "@DB", 3) == 0) {
+			char *s = malloc(700);
+
+			snprintf(s, 700, "%s%s", other, c->args[i] + 3);
+			argv[n++] = s;
+		} else {
+			argv[n++] = c->args[i];
+		}
+	}
+	argv[n] = NULL;
+	before = counts(db);
+	r = run_bin(home, NULL, NULL, argv);
+	cr_assert_eq(r.status, c->status, "%s: exit %d, want %d; stderr: %s",
+	    c->name, r.status, c->status, r.err);
+	cr_assert_not_null(strstr(r.err, c->want), "%s: stderr '%s' lacks '%s'",
+	    c->name, r.err, c->want);
+	nl = strchr(r.err, '\n');
+	cr_assert(nl != NULL && nl[1] == '\0', "%s: not one line: '%s'",
+	    c->name, r.err);
+	cr_assert(strncmp(r.err, "incident-tui: ", 14) == 0);
+	cr_assert_str_eq(r.out, "", "%s: printed on stdout: %s", c->name, r.out);
+	after = counts(db);
+	cr_assert_str_eq(before, after, "%s: the database changed", c->name);
+	if (strcmp(c->setup, "newer") == 0)
+		cr_assert_eq(sql_int(other, "PRAGMA user_version"), 99);
+	if (strcmp(c->setup, "notdb") == 0) {
+		struct stat sb;
+
+		stat(other, &sb);
+		cr_assert_eq(sb.st_size, 36, "the text file was modified");
+	}
+	free(before);
+	free(after);
+	run_free(&r);
+}
