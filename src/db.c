@@ -179,6 +179,12 @@ create_file(const char *path, const char *dir, struct itui_err *err)
 		return err_set(err, ITUI_IO, "cannot create %s: %s", path,
 		    strerror(errno));
 	}
+	/*
+	 * A shared directory's group, not the creator's primary group, must
+	 * own the file (a setgid directory does this by itself).
+	 */
+	if (mode == 0660 && ds.st_gid != getegid())
+		(void)!fchown(fd, (uid_t)-1, ds.st_gid);
 	/* The umask may have taken group bits away; put them back. */
 	if (fchmod(fd, mode) != 0) {
 		close(fd);
@@ -296,11 +302,18 @@ check_identity(sqlite3 *db, const char *path, int *version,
 {
 	int app = 0, tables = 0, rc;
 
-	rc = pragma_int(db, "PRAGMA application_id", &app);
+	/*
+	 * One read transaction, so the three reads see one snapshot: another
+	 * process may commit its migration between separate statements.
+	 */
+	rc = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = pragma_int(db, "PRAGMA application_id", &app);
 	if (rc == SQLITE_OK)
 		rc = pragma_int(db, "PRAGMA user_version", version);
 	if (rc == SQLITE_OK)
 		rc = pragma_int(db, "SELECT count(*) FROM sqlite_schema", &tables);
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		if ((rc & 0xff) == SQLITE_NOTADB)
 			return err_set(err, ITUI_NOTDB,

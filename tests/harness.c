@@ -202,7 +202,9 @@ run_free(struct run *r)
 char *
 sql1(const char *db, const char *sql)
 {
-	const char *argv[] = {"/usr/bin/sqlite3", db, sql, NULL};
+	/* A busy timeout, as a killed or finishing writer may hold a lock. */
+	const char *argv[] = {"/usr/bin/sqlite3", "-cmd", ".timeout 10000", db,
+	    sql, NULL};
 	struct run r = spawn(argv, NULL, NULL, NULL);
 	size_t n;
 

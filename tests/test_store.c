@@ -1,0 +1,250 @@
+/* The store interface directly: history, soft deletes, paging, versions. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <criterion/criterion.h>
+
+#include "harness.h"
+#include "itui/store.h"
+
+static char *dir, path[512];
+static struct store *st;
+
+static void
+setup(void)
+{
+	struct itui_err err;
+
+	dir = tmpdir_make();
+	snprintf(path, sizeof path, "%s/s.db", dir);
+	cr_assert_eq(store_open(path, 0, &st, &err), ITUI_OK, "%s", err.msg);
+	store_set_actor(st, "tess", "local");
+}
+
+static void
+teardown(void)
+{
+	store_close(st);
+	tmpdir_remove(dir);
+}
+
+TestSuite(store, .init = setup, .fini = teardown, .timeout = 30);
+
+static int64_t
+declare(const char *sev)
+{
+	struct incident_new in = {0};
+	struct itui_err err;
+	int64_t id;
+
+	in.title = "store test";
+	in.severity = sev;
+	in.at = TIME_NONE;
+	cr_assert_eq(store_incident_declare(st, &in, &id, &err), ITUI_OK, "%s",
+	    err.msg);
+	return id;
+}
+
+Test(store, new_file_gets_the_schema_and_mode)
+{
+	struct stat sb;
+
+	cr_assert_eq(sql_int(path, "PRAGMA user_version"), 1);
+	cr_assert_eq(sql_int(path, "PRAGMA application_id"), 0x49545549);
+	cr_assert_eq(stat(path, &sb), 0);
+	/* The test directory is 0755: not shared, so private. */
+	cr_assert_eq(sb.st_mode & 0777, 0600);
+	{
+		char *mode = sql1(path, "PRAGMA journal_mode");
+
+		cr_assert_str_eq(mode, "wal");
+		free(mode);
+	}
+}
+
+Test(store, edit_keeps_history_delete_is_soft)
+{
+	struct itui_err err;
+	struct entry_list tl;
+	struct entry e;
+	int64_t id = declare("P1"), eid;
+
+	cr_assert_eq(store_entry_add(st, id, KIND_NOTE, TIME_NONE, "teh typo",
+			 NULL, &eid, &err),
+	    ITUI_OK);
+	cr_assert_eq(store_entry_edit(st, eid, KIND_DECISION, TIME_NONE,
+			 "the fix", &err),
+	    ITUI_OK, "%s", err.msg);
+	cr_assert_eq(store_entry_get(st, eid, &e, &err), ITUI_OK);
+	cr_assert_str_eq(e.text, "the fix");
+	cr_assert_eq(e.kind, KIND_DECISION);
+	cr_assert_eq(e.revision, 2);
+	entry_free(&e);
+	{
+		char *old = sql1(path, "SELECT text || '|' || kind FROM"
+				       " entry_revisions WHERE revision = 1");
+
+		cr_assert_str_eq(old, "teh typo|note");
+		free(old);
+	}
+	cr_assert_eq(store_entry_set_pinned(st, eid, 1, &err), ITUI_OK);
+	cr_assert_eq(store_entry_delete(st, eid, &err), ITUI_OK);
+	cr_assert_eq(store_timeline(st, id, 0, 0, 0, &tl, &err), ITUI_OK);
+	cr_assert_eq(tl.n, 1, "only the declaration remains visible");
+	entry_list_free(&tl);
+	cr_assert_eq(sql_int(path, "SELECT count(*) FROM entries"), 2,
+	    "the deleted entry is kept");
+	cr_assert_eq(store_entry_edit(st, eid, KIND_NOTE, TIME_NONE, "again",
+			 &err),
+	    ITUI_INPUT, "a deleted entry cannot be edited");
+	cr_assert_eq(sql_int(path, "SELECT count(*) FROM audit WHERE object ="
+				   " 'entry' AND object_id = (SELECT max(id) FROM"
+				   " entries)"),
+	    5, "created, text, kind, pinned, deleted");
+}
+
+Test(store, typed_entries_cannot_be_rewritten)
+{
+	struct itui_err err;
+	struct entry_list tl;
+	int64_t id = declare("P1");
+
+	cr_assert_eq(store_incident_set_status(st, id, STATUS_IDENTIFIED,
+			 TIME_NONE, &err),
+	    ITUI_OK);
+	cr_assert_eq(store_timeline(st, id, 0, 0, 0, &tl, &err), ITUI_OK);
+	cr_assert_eq(tl.v[1].kind, KIND_STATUS);
+	cr_assert_eq(store_entry_delete(st, tl.v[1].id, &err), ITUI_INPUT);
+	cr_assert_eq(store_entry_edit(st, tl.v[1].id, KIND_NOTE, TIME_NONE, "x",
+			 &err),
+	    ITUI_INPUT);
+	entry_list_free(&tl);
+}
+
+Test(store, roles_keep_their_history)
+{
+	struct itui_err err;
+	struct incident inc;
+	int64_t id = declare("P2");
+
+	cr_assert_eq(store_role_assign(st, id, ROLE_COMMANDER, "ann", TIME_NONE,
+			 &err),
+	    ITUI_OK);
+	cr_assert_eq(store_role_assign(st, id, ROLE_COMMANDER, "ben", TIME_NONE,
+			 &err),
+	    ITUI_OK);
+	cr_assert_eq(store_role_assign(st, id, ROLE_SCRIBE, "ben", TIME_NONE,
+			 &err),
+	    ITUI_OK);
+	cr_assert_eq(store_incident_get(st, id, &inc, &err), ITUI_OK);
+	cr_assert_str_eq(inc.roles[ROLE_COMMANDER], "ben");
+	cr_assert_str_eq(inc.roles[ROLE_SCRIBE], "ben");
+	cr_assert_null(inc.roles[ROLE_TECH_LEAD]);
+	incident_free(&inc);
+	cr_assert_eq(sql_int(path, "SELECT count(*) FROM role_assignments"
+				   " WHERE role = 'commander'"),
+	    2);
+	cr_assert_eq(sql_int(path, "SELECT count(*) FROM role_assignments"
+				   " WHERE ended_at IS NOT NULL"),
+	    1);
+}
+
+Test(store, severity_history_feeds_the_clocks)
+{
+	struct itui_err err;
+	struct incident inc;
+	int64_t id = declare("P2");
+
+	cr_assert_eq(store_incident_set_severity(st, id, "P0", TIME_NONE, &err),
+	    ITUI_OK);
+	cr_assert_eq(store_entry_add(st, id, KIND_COMMS, TIME_NONE, "posted",
+			 NULL, NULL, &err),
+	    ITUI_OK);
+	cr_assert_eq(store_entry_add(st, id, KIND_ESCALATION, TIME_NONE,
+			 "paged the VP", NULL, NULL, &err),
+	    ITUI_OK);
+	cr_assert_eq(store_incident_get(st, id, &inc, &err), ITUI_OK);
+	cr_assert_eq(inc.nchanges, 1);
+	cr_assert_str_eq(inc.changes[0].from, "P2");
+	cr_assert_str_eq(inc.changes[0].to, "P0");
+	cr_assert_neq(inc.last_comms_at, TIME_NONE);
+	cr_assert_eq(inc.escalations, 1);
+	incident_free(&inc);
+}
+
+Test(store, keyset_paging_walks_back_through_the_timeline)
+{
+	struct itui_err err;
+	struct entry_list a, b;
+	int64_t id = declare("P3");
+	int i;
+
+	for (i = 0; i < 9; i++) {
+		char t[8];
+
+		snprintf(t, sizeof t, "n%d", i);
+		/* Several entries share a second: id breaks the tie. */
+		cr_assert_eq(store_entry_add(st, id, KIND_NOTE, 1000 + i / 3, t,
+				 NULL, NULL, &err),
+		    ITUI_OK);
+	}
+	/* The declaration is stamped now, so it is the newest entry. */
+	cr_assert_eq(store_timeline(st, id, 0, 0, 4, &a, &err), ITUI_OK);
+	cr_assert_eq(a.n, 4);
+	cr_assert(a.more);
+	cr_assert_str_eq(a.v[0].text, "n6");
+	cr_assert_str_eq(a.v[2].text, "n8");
+	cr_assert(strncmp(a.v[3].text, "Declared", 8) == 0);
+	cr_assert_eq(store_timeline(st, id, a.v[0].at, a.v[0].id, 4, &b, &err),
+	    ITUI_OK);
+	cr_assert_eq(b.n, 4);
+	cr_assert_str_eq(b.v[0].text, "n2");
+	cr_assert_str_eq(b.v[3].text, "n5");
+	cr_assert(b.more);
+	entry_list_free(&a);
+	entry_list_free(&b);
+}
+
+Test(store, data_version_sees_other_connections_only)
+{
+	struct itui_err err;
+	struct store *other;
+	int64_t v1, v2, v3;
+
+	declare("P1");
+	cr_assert_eq(store_data_version(st, &v1, &err), ITUI_OK);
+	declare("P1");
+	cr_assert_eq(store_data_version(st, &v2, &err), ITUI_OK);
+	cr_assert_eq(v1, v2, "our own commit does not change it");
+	cr_assert_eq(store_open(path, 0, &other, &err), ITUI_OK);
+	store_set_actor(other, "olga", "local");
+	{
+		struct incident_new in = {"t", "P1", NULL, NULL, NULL, NULL,
+		    TIME_NONE, 0};
+		int64_t id;
+
+		cr_assert_eq(store_incident_declare(other, &in, &id, &err),
+		    ITUI_OK);
+	}
+	store_close(other);
+	cr_assert_eq(store_data_version(st, &v3, &err), ITUI_OK);
+	cr_assert_neq(v2, v3, "another connection's commit changes it");
+}
+
+Test(store, readonly_store_refuses_writes)
+{
+	struct itui_err err;
+	struct store *ro;
+	int64_t eid;
+
+	declare("P1");
+	cr_assert_eq(store_open(path, STORE_READONLY, &ro, &err), ITUI_OK);
+	cr_assert(store_is_readonly(ro));
+	cr_assert_eq(store_entry_add(ro, 1, KIND_NOTE, TIME_NONE, "x", NULL,
+			 &eid, &err),
+	    ITUI_READONLY);
+	cr_assert_not_null(strstr(err.msg, "read-only"));
+	store_close(ro);
+}
