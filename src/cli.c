@@ -25,39 +25,46 @@
 #define MAX_STDIN_TEXT (64 * 1024)
 
 static enum itui_code cmd_declare(struct context *, const struct cli_args *,
-    struct itui_err *);
+                                  struct itui_err *);
 static enum itui_code cmd_list(struct context *, const struct cli_args *,
-    struct itui_err *);
+                               struct itui_err *);
 static enum itui_code cmd_show(struct context *, const struct cli_args *,
-    struct itui_err *);
+                               struct itui_err *);
 static enum itui_code cmd_log(struct context *, const struct cli_args *,
-    struct itui_err *);
+                              struct itui_err *);
 static enum itui_code cmd_ack(struct context *, const struct cli_args *,
-    struct itui_err *);
+                              struct itui_err *);
 static enum itui_code cmd_status(struct context *, const struct cli_args *,
-    struct itui_err *);
+                                 struct itui_err *);
 static enum itui_code cmd_severity(struct context *, const struct cli_args *,
-    struct itui_err *);
+                                   struct itui_err *);
 static enum itui_code cmd_assign(struct context *, const struct cli_args *,
-    struct itui_err *);
+                                 struct itui_err *);
 static enum itui_code cmd_unassign(struct context *, const struct cli_args *,
-    struct itui_err *);
+                                   struct itui_err *);
 static enum itui_code cmd_action(struct context *, const struct cli_args *,
-    struct itui_err *);
+                                 struct itui_err *);
 static enum itui_code cmd_audit(struct context *, const struct cli_args *,
-    struct itui_err *);
+                                struct itui_err *);
 static enum itui_code cmd_demo(struct context *, const struct cli_args *,
-    struct itui_err *);
+                               struct itui_err *);
 static enum itui_code cmd_help(struct context *, const struct cli_args *,
-    struct itui_err *);
+                               struct itui_err *);
 
-#define OPT_AT {"--at", "TIME", "when it happened (HH:MM, -15m, ISO 8601)"}
-#define OPT_JSON {"--json", NULL, "print JSON (see docs/json.md)"}
+#define OPT_AT                                                             \
+	{                                                                  \
+		"--at", "TIME", "when it happened (HH:MM, -15m, ISO 8601)" \
+	}
+#define OPT_JSON                                                \
+	{                                                       \
+		"--json", NULL, "print JSON (see docs/json.md)" \
+	}
 
 const struct cli_option cli_global_options[] = {
     {"--db", "PATH", "the database file"},
     {"--config", "PATH", "the configuration file"},
-    {"--user", "NAME", "who is acting (default: INCIDENT_TUI_USER, config, login)"},
+    {"--user", "NAME",
+     "who is acting (default: INCIDENT_TUI_USER, config, login)"},
     {"--policy", "NAME|PATH", "severity policy: default, sev, or a file"},
     {"--help", NULL, "show help and exit"},
     {"--version", NULL, "show the version and exit"},
@@ -65,56 +72,134 @@ const struct cli_option cli_global_options[] = {
 };
 
 const struct cli_command cli_commands[] = {
-    {"declare", "--severity LEVEL --title TEXT [options]",
-	"declare an incident and print its id", cmd_declare, 0, 0, 0,
-	{{"--severity", "LEVEL", "a level of the policy (required)"},
-	    {"--title", "TEXT", "a one-line title (required)"},
-	    {"--service", "NAME", "the affected service"},
-	    {"--impact", "TEXT", "who or what is affected"},
-	    {"--commander", "NAME", "assign the incident commander"},
-	    {"--at", "TIME", "when it was declared (default: now)"},
-	    {"--drill", NULL, "a drill: kept, but left out of stats"}}},
-    {"list", "[--all] [--json]", "list active incidents (all with --all)",
-	cmd_list, 0, 0, 0,
-	{{"--all", NULL, "include resolved and closed incidents"}, OPT_JSON}},
-    {"show", "ID [--limit N] [--json]",
-	"show one incident: fields, clocks, roles, actions, timeline",
-	cmd_show, 1, 1, 0,
-	{{"--limit", "N", "newest timeline entries to show (default 50, 0: all)"},
-	    OPT_JSON}},
-    {"log", "ID [--kind KIND] [--at TIME] TEXT...|-",
-	"add a timeline entry (- reads the text from standard input)", cmd_log,
-	2, -1, 0,
-	{{"--kind", "KIND",
-	     "note, decision, action, comms, escalation or handoff"},
-	    OPT_AT}},
-    {"ack", "ID [--at TIME]", "acknowledge an incident", cmd_ack, 1, 1, 0,
-	{OPT_AT}},
-    {"status", "ID STATUS [--at TIME]",
-	"change the status (investigating, identified, mitigating, "
-	"monitoring, resolved, closed)",
-	cmd_status, 2, 2, 0, {OPT_AT}},
-    {"severity", "ID LEVEL [--at TIME]", "change the severity", cmd_severity,
-	2, 2, 0, {OPT_AT}},
-    {"assign", "ID ROLE NAME [--at TIME]",
-	"assign a role (commander/ic, tech-lead/tl, comms-lead/comms, scribe)",
-	cmd_assign, 3, 3, 0, {OPT_AT}},
-    {"unassign", "ID ROLE [--at TIME]", "leave a role unfilled", cmd_unassign,
-	2, 2, 0, {OPT_AT}},
-    {"action",
-	"ID add TEXT... [--owner NAME] [--due DATE] [--horizon H] | done "
-	"ACTION-ID | drop ACTION-ID",
-	"add an action item, or mark one done or dropped", cmd_action, 2, -1, 0,
-	{{"--owner", "NAME", "who owns it"},
-	    {"--due", "DATE", "YYYY-MM-DD, +3d, or ISO 8601"},
-	    {"--horizon", "H", "immediate, short-term (default) or long-term"}}},
-    {"audit", "[ID] [--json]", "show who changed what, and when", cmd_audit,
-	0, 1, 0, {OPT_JSON}},
-    {"demo", "", "create or refresh a demonstration database", cmd_demo, 0,
-	0, 0, {{NULL, NULL, NULL}}},
-    {"help", "[COMMAND]", "show help for a command", cmd_help, 0, 1,
-	CMD_NO_CONTEXT, {{NULL, NULL, NULL}}},
-    {NULL, NULL, NULL, NULL, 0, 0, 0, {{NULL, NULL, NULL}}},
+    {
+        .name = "declare",
+        .synopsis = "--severity LEVEL --title TEXT [options]",
+        .summary = "declare an incident and print its id",
+        .run = cmd_declare,
+        .options = {{"--severity", "LEVEL", "a level of the policy (required)"},
+                    {"--title", "TEXT", "a one-line title (required)"},
+                    {"--service", "NAME", "the affected service"},
+                    {"--impact", "TEXT", "who or what is affected"},
+                    {"--commander", "NAME", "assign the incident commander"},
+                    {"--at", "TIME", "when it was declared (default: now)"},
+                    {"--drill", NULL, "a drill: kept, but left out of stats"}},
+    },
+    {
+        .name = "list",
+        .synopsis = "[--all] [--json]",
+        .summary = "list active incidents (all with --all)",
+        .run = cmd_list,
+        .options = {{"--all", NULL, "include resolved and closed incidents"},
+                    OPT_JSON},
+    },
+    {
+        .name = "show",
+        .synopsis = "ID [--limit N] [--json]",
+        .summary =
+            "show one incident: fields, clocks, roles, actions, timeline",
+        .run = cmd_show,
+        .min_pos = 1,
+        .max_pos = 1,
+        .options = {{"--limit", "N",
+                     "newest timeline entries to show (default 50, 0: all)"},
+                    OPT_JSON},
+    },
+    {
+        .name = "log",
+        .synopsis = "ID [--kind KIND] [--at TIME] TEXT...|-",
+        .summary =
+            "add a timeline entry (- reads the text from standard input)",
+        .run = cmd_log,
+        .min_pos = 2,
+        .max_pos = -1,
+        .options = {{"--kind", "KIND",
+                     "note, decision, action, comms, escalation or handoff"},
+                    OPT_AT},
+    },
+    {
+        .name = "ack",
+        .synopsis = "ID [--at TIME]",
+        .summary = "acknowledge an incident",
+        .run = cmd_ack,
+        .min_pos = 1,
+        .max_pos = 1,
+        .options = {OPT_AT},
+    },
+    {
+        .name = "status",
+        .synopsis = "ID STATUS [--at TIME]",
+        .summary = "change the status (investigating, identified, mitigating, "
+                   "monitoring, resolved, closed)",
+        .run = cmd_status,
+        .min_pos = 2,
+        .max_pos = 2,
+        .options = {OPT_AT},
+    },
+    {
+        .name = "severity",
+        .synopsis = "ID LEVEL [--at TIME]",
+        .summary = "change the severity",
+        .run = cmd_severity,
+        .min_pos = 2,
+        .max_pos = 2,
+        .options = {OPT_AT},
+    },
+    {
+        .name = "assign",
+        .synopsis = "ID ROLE NAME [--at TIME]",
+        .summary = "assign a role (commander/ic, tech-lead/tl, "
+                   "comms-lead/comms, scribe)",
+        .run = cmd_assign,
+        .min_pos = 3,
+        .max_pos = 3,
+        .options = {OPT_AT},
+    },
+    {
+        .name = "unassign",
+        .synopsis = "ID ROLE [--at TIME]",
+        .summary = "leave a role unfilled",
+        .run = cmd_unassign,
+        .min_pos = 2,
+        .max_pos = 2,
+        .options = {OPT_AT},
+    },
+    {
+        .name = "action",
+        .synopsis = "ID add TEXT... [--owner NAME] [--due DATE] [--horizon H]"
+                    " | done ACTION-ID | drop ACTION-ID",
+        .summary = "add an action item, or mark one done or dropped",
+        .run = cmd_action,
+        .min_pos = 2,
+        .max_pos = -1,
+        .options = {{"--owner", "NAME", "who owns it"},
+                    {"--due", "DATE", "YYYY-MM-DD, +3d, or ISO 8601"},
+                    {"--horizon", "H",
+                     "immediate, short-term (default) or long-term"}},
+    },
+    {
+        .name = "audit",
+        .synopsis = "[ID] [--json]",
+        .summary = "show who changed what, and when",
+        .run = cmd_audit,
+        .max_pos = 1,
+        .options = {OPT_JSON},
+    },
+    {
+        .name = "demo",
+        .synopsis = "",
+        .summary = "create or refresh a demonstration database",
+        .run = cmd_demo,
+    },
+    {
+        .name = "help",
+        .synopsis = "[COMMAND]",
+        .summary = "show help for a command",
+        .run = cmd_help,
+        .max_pos = 1,
+        .flags = CMD_NO_CONTEXT,
+    },
+    {.name = NULL},
 };
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -146,8 +231,8 @@ terminal_width(void)
 {
 	struct winsize ws;
 
-	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
-	    ws.ws_col > 0)
+	if (isatty(STDOUT_FILENO) &&
+	    ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
 		return ws.ws_col;
 	return 0;
 }
@@ -166,16 +251,17 @@ parse_id(const char *s, const char *prefix, int64_t *out, struct itui_err *err)
 	v = strtoll(p, &end, 10);
 	if (*p == '\0' || *end != '\0' || errno != 0 || v <= 0)
 		return err_set(err, ITUI_USAGE,
-		    "bad %s id '%s' (expected a number or %s-N)",
-		    strcmp(prefix, "INC") == 0 ? "incident" : "action item", s,
-		    prefix);
+		               "bad %s id '%s' (expected a number or %s-N)",
+		               strcmp(prefix, "INC") == 0 ? "incident"
+		                                          : "action item",
+		               s, prefix);
 	*out = v;
 	return ITUI_OK;
 }
 
 static enum itui_code
 parse_at(struct context *ctx, const struct cli_args *a, int64_t *at,
-    struct itui_err *err)
+         struct itui_err *err)
 {
 	const char *s = opt(a, "--at");
 
@@ -190,7 +276,7 @@ parse_at(struct context *ctx, const struct cli_args *a, int64_t *at,
 /* The policy's spelling of a level, or a usage error listing the levels. */
 static enum itui_code
 parse_level(struct context *ctx, const char *s, const char **level,
-    struct itui_err *err)
+            struct itui_err *err)
 {
 	const struct policy *p;
 	const struct policy_level *l;
@@ -200,15 +286,15 @@ parse_level(struct context *ctx, const char *s, const char **level,
 	l = policy_level(p, s);
 	if (l == NULL)
 		return err_set(err, ITUI_USAGE,
-		    "unknown severity '%s' (policy %s has %s)", s, p->name,
-		    policy_level_list(p));
+		               "unknown severity '%s' (policy %s has %s)", s,
+		               p->name, policy_level_list(p));
 	*level = l->name;
 	return ITUI_OK;
 }
 
 static enum itui_code
 open_store(struct context *ctx, int writes, struct store **st,
-    struct itui_err *err)
+           struct itui_err *err)
 {
 	char advice[1024];
 
@@ -230,7 +316,7 @@ print_json(json_t *root, struct itui_err *err)
 	json_decref(root);
 	if (rc != 0)
 		return err_set(err, ITUI_IO, "writing output: %s",
-		    strerror(errno));
+		               strerror(errno));
 	return ITUI_OK;
 }
 
@@ -249,23 +335,26 @@ gather_text(char **words, int n, char **out, struct itui_err *err)
 			strbuf_add(&sb, buf, got);
 			if (sb.len > MAX_STDIN_TEXT) {
 				strbuf_free(&sb);
-				return err_set(err, ITUI_INPUT,
+				return err_set(
+				    err, ITUI_INPUT,
 				    "standard input holds more than %d bytes",
 				    MAX_STDIN_TEXT);
 			}
 		}
 		if (ferror(stdin)) {
 			strbuf_free(&sb);
-			return err_set(err, ITUI_IO, "reading standard input: %s",
-			    strerror(errno));
+			return err_set(err, ITUI_IO,
+			               "reading standard input: %s",
+			               strerror(errno));
 		}
 		if (memchr(sb.buf ? sb.buf : "", '\0', sb.len) != NULL) {
 			strbuf_free(&sb);
-			return err_set(err, ITUI_INPUT,
+			return err_set(
+			    err, ITUI_INPUT,
 			    "standard input holds a NUL byte (binary data?)");
 		}
 		while (sb.len > 0 && (sb.buf[sb.len - 1] == '\n' ||
-					 sb.buf[sb.len - 1] == '\r'))
+		                      sb.buf[sb.len - 1] == '\r'))
 			sb.buf[--sb.len] = '\0';
 	} else {
 		for (i = 0; i < n; i++) {
@@ -278,11 +367,11 @@ gather_text(char **words, int n, char **out, struct itui_err *err)
 	return ITUI_OK;
 }
 
-/* ---- commands -------------------------------------------------------------- */
+/* ---- commands --------------------------------------------------------------
+ */
 
 static enum itui_code
-cmd_declare(struct context *ctx, const struct cli_args *a,
-    struct itui_err *err)
+cmd_declare(struct context *ctx, const struct cli_args *a, struct itui_err *err)
 {
 	struct incident_new in = {0};
 	struct store *st;
@@ -350,8 +439,8 @@ cmd_list(struct context *ctx, const struct cli_args *a, struct itui_err *err)
 		json_t *root = json_object(), *arr = json_array();
 
 		for (i = 0; i < l.n; i++)
-			json_array_append_new(arr,
-			    jsonout_incident(&l.v[i], p, ctx->now));
+			json_array_append_new(
+			    arr, jsonout_incident(&l.v[i], p, ctx->now));
 		json_object_set_new(root, "now", jsonout_time(ctx->now));
 		json_object_set_new(root, "policy", json_string(p->name));
 		json_object_set_new(root, "incidents", arr);
@@ -384,7 +473,8 @@ cmd_show(struct context *ctx, const struct cli_args *a, struct itui_err *err)
 		limit = strtol(lim, &end, 10);
 		if (*lim == '\0' || *end != '\0' || errno || limit < 0 ||
 		    limit > 1000000)
-			return err_set(err, ITUI_USAGE,
+			return err_set(
+			    err, ITUI_USAGE,
 			    "--limit: '%s' is not a count from 0 to 1000000",
 			    lim);
 	}
@@ -407,12 +497,12 @@ cmd_show(struct context *ctx, const struct cli_args *a, struct itui_err *err)
 		for (i = 0; i < tl.n; i++)
 			json_array_append_new(ents, jsonout_entry(&tl.v[i]));
 		for (i = 0; i < acts.n; i++)
-			json_array_append_new(arr,
-			    jsonout_action(&acts.v[i], ctx->now));
+			json_array_append_new(
+			    arr, jsonout_action(&acts.v[i], ctx->now));
 		json_object_set_new(root, "now", jsonout_time(ctx->now));
 		json_object_set_new(root, "timeline", ents);
 		json_object_set_new(root, "timeline_truncated",
-		    json_boolean(tl.more));
+		                    json_boolean(tl.more));
 		json_object_set_new(root, "actions", arr);
 		incident_free(&inc);
 		entry_list_free(&tl);
@@ -420,7 +510,7 @@ cmd_show(struct context *ctx, const struct cli_args *a, struct itui_err *err)
 		return print_json(root, err);
 	}
 	textout_incident(stdout, &inc, &tl, &acts, p, ctx->now,
-	    terminal_width());
+	                 terminal_width());
 	incident_free(&inc);
 	entry_list_free(&tl);
 	action_list_free(&acts);
@@ -443,19 +533,21 @@ cmd_log(struct context *ctx, const struct cli_args *a, struct itui_err *err)
 		int k = kind_parse(ks);
 
 		if (k < 0)
-			return err_set(err, ITUI_USAGE,
+			return err_set(
+			    err, ITUI_USAGE,
 			    "unknown kind '%s' (note, decision, action, comms, "
 			    "escalation, handoff)",
 			    ks);
 		if (!kind_loggable((enum entry_kind)k))
-			return err_set(err, ITUI_USAGE,
+			return err_set(
+			    err, ITUI_USAGE,
 			    "%s entries are written by the system; use the %s "
 			    "command",
 			    ks,
 			    k == KIND_STATUS     ? "status"
 			    : k == KIND_SEVERITY ? "severity"
 			    : k == KIND_ROLE     ? "assign"
-						 : "matching");
+			                         : "matching");
 		kind = (enum entry_kind)k;
 	}
 	if (gather_text(a->pos + 1, a->npos - 1, &text, err))
@@ -474,15 +566,15 @@ cmd_ack(struct context *ctx, const struct cli_args *a, struct itui_err *err)
 	int64_t id, at;
 	int already;
 
-	if (parse_id(a->pos[0], "INC", &id, err) || parse_at(ctx, a, &at, err) ||
-	    open_store(ctx, 1, &st, err) ||
+	if (parse_id(a->pos[0], "INC", &id, err) ||
+	    parse_at(ctx, a, &at, err) || open_store(ctx, 1, &st, err) ||
 	    store_incident_ack(st, id, at, &already, err))
 		return err->code;
 	if (already)
 		fprintf(stderr,
-		    "incident-tui: ack: INC-%lld was already acknowledged; "
-		    "nothing changed\n",
-		    (long long)id);
+		        "incident-tui: ack: INC-%lld was already acknowledged; "
+		        "nothing changed\n",
+		        (long long)id);
 	return ITUI_OK;
 }
 
@@ -497,7 +589,8 @@ cmd_status(struct context *ctx, const struct cli_args *a, struct itui_err *err)
 		return err->code;
 	s = status_parse(a->pos[1]);
 	if (s < 0)
-		return err_set(err, ITUI_USAGE,
+		return err_set(
+		    err, ITUI_USAGE,
 		    "unknown status '%s' (investigating, identified, "
 		    "mitigating, monitoring, resolved, closed)",
 		    a->pos[1]);
@@ -509,13 +602,14 @@ cmd_status(struct context *ctx, const struct cli_args *a, struct itui_err *err)
 
 static enum itui_code
 cmd_severity(struct context *ctx, const struct cli_args *a,
-    struct itui_err *err)
+             struct itui_err *err)
 {
 	const char *level;
 	struct store *st;
 	int64_t id, at;
 
-	if (parse_id(a->pos[0], "INC", &id, err) || parse_at(ctx, a, &at, err) ||
+	if (parse_id(a->pos[0], "INC", &id, err) ||
+	    parse_at(ctx, a, &at, err) ||
 	    parse_level(ctx, a->pos[1], &level, err) ||
 	    open_store(ctx, 1, &st, err) ||
 	    store_incident_set_severity(st, id, level, at, err))
@@ -530,9 +624,9 @@ parse_role(const char *s, enum role *out, struct itui_err *err)
 
 	if (r < 0)
 		return err_set(err, ITUI_USAGE,
-		    "unknown role '%s' (commander/ic, tech-lead/tl, "
-		    "comms-lead/comms, scribe)",
-		    s);
+		               "unknown role '%s' (commander/ic, tech-lead/tl, "
+		               "comms-lead/comms, scribe)",
+		               s);
 	*out = (enum role)r;
 	return ITUI_OK;
 }
@@ -544,8 +638,8 @@ cmd_assign(struct context *ctx, const struct cli_args *a, struct itui_err *err)
 	enum role role = ROLE_COMMANDER;
 	int64_t id, at;
 
-	if (parse_id(a->pos[0], "INC", &id, err) || parse_at(ctx, a, &at, err) ||
-	    parse_role(a->pos[1], &role, err) ||
+	if (parse_id(a->pos[0], "INC", &id, err) ||
+	    parse_at(ctx, a, &at, err) || parse_role(a->pos[1], &role, err) ||
 	    open_store(ctx, 1, &st, err) ||
 	    store_role_assign(st, id, role, a->pos[2], at, err))
 		return err->code;
@@ -554,14 +648,14 @@ cmd_assign(struct context *ctx, const struct cli_args *a, struct itui_err *err)
 
 static enum itui_code
 cmd_unassign(struct context *ctx, const struct cli_args *a,
-    struct itui_err *err)
+             struct itui_err *err)
 {
 	struct store *st;
 	enum role role = ROLE_COMMANDER;
 	int64_t id, at;
 
-	if (parse_id(a->pos[0], "INC", &id, err) || parse_at(ctx, a, &at, err) ||
-	    parse_role(a->pos[1], &role, err) ||
+	if (parse_id(a->pos[0], "INC", &id, err) ||
+	    parse_at(ctx, a, &at, err) || parse_role(a->pos[1], &role, err) ||
 	    open_store(ctx, 1, &st, err) ||
 	    store_role_unassign(st, id, role, at, err))
 		return err->code;
@@ -581,25 +675,30 @@ cmd_action(struct context *ctx, const struct cli_args *a, struct itui_err *err)
 	if (strcmp(a->pos[0], "done") == 0 || strcmp(a->pos[0], "drop") == 0) {
 		if (a->npos != 2)
 			return err_set(err, ITUI_USAGE,
-			    "expected: action %s ACTION-ID", a->pos[0]);
+			               "expected: action %s ACTION-ID",
+			               a->pos[0]);
 		if (parse_id(a->pos[1], "ACT", &aid, err) ||
 		    open_store(ctx, 1, &st, err) ||
 		    store_action_set_state(st, aid,
-			a->pos[0][1] == 'o' ? ACTION_DONE : ACTION_DROPPED, err))
+		                           a->pos[0][1] == 'o' ? ACTION_DONE
+		                                               : ACTION_DROPPED,
+		                           err))
 			return err->code;
 		return ITUI_OK;
 	}
 	if (parse_id(a->pos[0], "INC", &id, err))
 		return err->code;
 	if (strcmp(a->pos[1], "add") != 0 || a->npos < 3)
-		return err_set(err, ITUI_USAGE,
+		return err_set(
+		    err, ITUI_USAGE,
 		    "expected: action ID add TEXT, action done ACTION-ID or "
 		    "action drop ACTION-ID");
 	if (h != NULL) {
 		int v = horizon_parse(h);
 
 		if (v < 0)
-			return err_set(err, ITUI_USAGE,
+			return err_set(
+			    err, ITUI_USAGE,
 			    "--horizon: unknown horizon '%s' (immediate, "
 			    "short-term, long-term)",
 			    h);
@@ -612,7 +711,7 @@ cmd_action(struct context *ctx, const struct cli_args *a, struct itui_err *err)
 	rc = open_store(ctx, 1, &st, err);
 	if (rc == ITUI_OK)
 		rc = store_action_add(st, id, text, opt(a, "--owner"), due_at,
-		    horizon, &aid, err);
+		                      horizon, &aid, err);
 	free(text);
 	if (rc == ITUI_OK)
 		printf("ACT-%lld\n", (long long)aid);
@@ -667,7 +766,8 @@ cmd_demo(struct context *ctx, const struct cli_args *a, struct itui_err *err)
 	return ITUI_OK;
 }
 
-/* ---- help ------------------------------------------------------------------- */
+/* ---- help -------------------------------------------------------------------
+ */
 
 static void
 print_options(FILE *f, const struct cli_option *o, int n)
@@ -678,7 +778,7 @@ print_options(FILE *f, const struct cli_option *o, int n)
 		char left[64];
 
 		snprintf(left, sizeof left, "%s%s%s", o[i].name,
-		    o[i].arg ? " " : "", o[i].arg ? o[i].arg : "");
+		         o[i].arg ? " " : "", o[i].arg ? o[i].arg : "");
 		fprintf(f, "  %-22s %s\n", left, o[i].help);
 	}
 }
@@ -689,24 +789,23 @@ usage(FILE *f)
 	const struct cli_command *c;
 
 	fprintf(f,
-	    "usage: incident-tui [global options] [command [arguments]]\n"
-	    "\n"
-	    "With no command, opens the dashboard on the shared database.\n"
-	    "\nGlobal options:\n");
+	        "usage: incident-tui [global options] [command [arguments]]\n"
+	        "\n"
+	        "With no command, opens the dashboard on the shared database.\n"
+	        "\nGlobal options:\n");
 	print_options(f, cli_global_options, 99);
 	fprintf(f, "\nCommands:\n");
 	for (c = cli_commands; c->name != NULL; c++)
 		fprintf(f, "  %-10s %s\n", c->name, c->summary);
-	fprintf(f,
-	    "\n'incident-tui help COMMAND' shows a command's options; "
-	    "incident-tui(1) has the rest.\n");
+	fprintf(f, "\n'incident-tui help COMMAND' shows a command's options; "
+	           "incident-tui(1) has the rest.\n");
 }
 
 static void
 command_help(FILE *f, const struct cli_command *c)
 {
 	fprintf(f, "usage: incident-tui %s %s\n\n%s\n", c->name, c->synopsis,
-	    c->summary);
+	        c->summary);
 	if (c->options[0].name != NULL) {
 		fprintf(f, "\nOptions:\n");
 		print_options(f, c->options, CLI_MAX_OPTS);
@@ -726,20 +825,21 @@ cmd_help(struct context *ctx, const struct cli_args *a, struct itui_err *err)
 	c = find_command(a->pos[0]);
 	if (c == NULL)
 		return err_set(err, ITUI_USAGE, "unknown command '%s'",
-		    a->pos[0]);
+		               a->pos[0]);
 	command_help(stdout, c);
 	return ITUI_OK;
 }
 
-/* ---- parsing and dispatch -------------------------------------------------- */
+/* ---- parsing and dispatch --------------------------------------------------
+ */
 
 /*
  * Takes the global options out of argv (anywhere before "--"), leaving the
  * rest in order.  Returns 0, or -1 with err set.
  */
 static int
-take_globals(int *argc, char **argv, struct globals *g, int *help,
-    int *version, struct itui_err *err)
+take_globals(int *argc, char **argv, struct globals *g, int *help, int *version,
+             struct itui_err *err)
 {
 	int i, o = 1;
 
@@ -781,7 +881,7 @@ take_globals(int *argc, char **argv, struct globals *g, int *help,
 			val = argv[++i];
 		if (val == NULL || *val == '\0')
 			return err_set(err, ITUI_USAGE, "%.*s needs a value",
-			    (int)n, s),
+			               (int)n, s),
 			       -1;
 		*dst = val;
 	}
@@ -792,7 +892,7 @@ take_globals(int *argc, char **argv, struct globals *g, int *help,
 
 static int
 parse_command_args(const struct cli_command *c, int argc, char **argv,
-    struct cli_args *a, struct itui_err *err)
+                   struct cli_args *a, struct itui_err *err)
 {
 	int i, only_pos = 0;
 
@@ -820,14 +920,16 @@ parse_command_args(const struct cli_command *c, int argc, char **argv,
 			    strncmp(c->options[j].name, s, n) == 0)
 				found = j;
 		if (found < 0)
-			return err_set(err, ITUI_USAGE,
-			    "unknown option '%.*s' (see 'incident-tui help %s')",
-			    (int)n, s, c->name),
+			return err_set(
+			           err, ITUI_USAGE,
+			           "unknown option '%.*s' (see 'incident-tui help %s')",
+			           (int)n, s, c->name),
 			       -1;
 		if (c->options[found].arg == NULL) {
 			if (eq != NULL)
 				return err_set(err, ITUI_USAGE,
-				    "%s takes no value", c->options[found].name),
+				               "%s takes no value",
+				               c->options[found].name),
 				       -1;
 			a->val[found] = "";
 		} else if (eq != NULL) {
@@ -836,14 +938,15 @@ parse_command_args(const struct cli_command *c, int argc, char **argv,
 			a->val[found] = argv[++i];
 		} else {
 			return err_set(err, ITUI_USAGE, "%s needs a value (%s)",
-			    c->options[found].name, c->options[found].arg),
+			               c->options[found].name,
+			               c->options[found].arg),
 			       -1;
 		}
 	}
 	if (a->npos < c->min_pos || (c->max_pos >= 0 && a->npos > c->max_pos))
 		return err_set(err, ITUI_USAGE, "%s arguments; usage: %s %s",
-		    a->npos < c->min_pos ? "missing" : "too many", c->name,
-		    c->synopsis),
+		               a->npos < c->min_pos ? "missing" : "too many",
+		               c->name, c->synopsis),
 		       -1;
 	return 0;
 }
@@ -867,7 +970,7 @@ finish_output(void)
 {
 	if (fflush(stdout) != 0 && errno != EPIPE) {
 		fprintf(stderr, "incident-tui: writing output: %s\n",
-		    strerror(errno));
+		        strerror(errno));
 		return 1;
 	}
 	return 0;
@@ -896,7 +999,8 @@ cli_main(int argc, char **argv)
 			usage(stdout);
 			return finish_output();
 		}
-		/* The dashboard arrives with the interface; until then, list. */
+		/* The dashboard arrives with the interface; until then, list.
+		 */
 		argv[1] = (char *)(uintptr_t) "list";
 		argc = 2;
 		argv[2] = NULL;
@@ -904,7 +1008,8 @@ cli_main(int argc, char **argv)
 	c = find_command(argv[1]);
 	if (c == NULL) {
 		err_set(&err, ITUI_USAGE,
-		    "unknown command '%s' (see incident-tui --help)", argv[1]);
+		        "unknown command '%s' (see incident-tui --help)",
+		        argv[1]);
 		print_error(NULL, err.msg);
 		return 2;
 	}

@@ -9,8 +9,8 @@
 
 static const char *const kind_names[CLOCK_KIND_COUNT] = {
     "acknowledge", "update", "resolve", "escalate", "postmortem"};
-static const char *const state_names[] = {
-    "none", "ok", "due_soon", "breached", "met", "missed"};
+static const char *const state_names[] = {"none",     "ok",  "due_soon",
+                                          "breached", "met", "missed"};
 
 const char *
 clock_kind_name(enum clock_kind k)
@@ -36,8 +36,7 @@ clock_running(const struct sla_clock *c)
  * `until`: the declaration, or the latest upgrade after it.
  */
 static int64_t
-level_start(const struct policy *p, const struct clock_input *in,
-    int64_t until)
+level_start(const struct policy *p, const struct clock_input *in, int64_t until)
 {
 	int64_t start = in->declared_at, best_at = TIME_NONE;
 	size_t i;
@@ -96,7 +95,8 @@ next_tier(const struct policy_level *l, int consumed)
 			timed[n++] = &l->tiers[i];
 	/* Insertion sort by `after`: the file need not list tiers in order. */
 	for (i = 1; i < n; i++)
-		for (j = i; j > 0 && timed[j]->after < timed[j - 1]->after; j--) {
+		for (j = i; j > 0 && timed[j]->after < timed[j - 1]->after;
+		     j--) {
 			const struct policy_tier *t = timed[j];
 
 			timed[j] = timed[j - 1];
@@ -107,7 +107,7 @@ next_tier(const struct policy_level *l, int consumed)
 
 void
 clocks_compute(const struct policy *p, const struct clock_input *in,
-    int64_t now, struct sla_clock out[CLOCK_KIND_COUNT])
+               int64_t now, struct sla_clock out[CLOCK_KIND_COUNT])
 {
 	const struct policy_level *l = policy_level(p, in->severity);
 	int resolved = in->resolved_at != TIME_NONE;
@@ -156,12 +156,12 @@ clocks_compute(const struct policy *p, const struct clock_input *in,
 			    in->last_comms_at > from)
 				from = in->last_comms_at;
 			set_running(&out[CLOCK_UPDATE], from, from + l->update,
-			    now);
+			            now);
 		}
 		/* Next escalation tier. */
 		if (t != NULL) {
 			set_running(&out[CLOCK_ESCALATE], start,
-			    start + t->after, now);
+			            start + t->after, now);
 			out[CLOCK_ESCALATE].tier = t->tier;
 			out[CLOCK_ESCALATE].tier_to = t->to;
 		}
@@ -170,7 +170,7 @@ clocks_compute(const struct policy *p, const struct clock_input *in,
 		due = start + l->postmortem_within;
 		if (in->closed_at != TIME_NONE)
 			set_stopped(&out[CLOCK_POSTMORTEM], start, due,
-			    in->closed_at);
+			            in->closed_at);
 		else
 			set_running(&out[CLOCK_POSTMORTEM], start, due, now);
 	}
@@ -183,7 +183,8 @@ clocks_most_urgent(const struct sla_clock c[CLOCK_KIND_COUNT])
 	int i;
 
 	for (i = 0; i < CLOCK_KIND_COUNT; i++)
-		if (clock_running(&c[i]) && (best == NULL || c[i].due < best->due))
+		if (clock_running(&c[i]) &&
+		    (best == NULL || c[i].due < best->due))
 			best = &c[i];
 	return best;
 }

@@ -19,7 +19,7 @@ config_default_path(void)
 	if (xdg != NULL && *xdg == '/')
 		return xasprintf("%s/incident-tui/config", xdg);
 	return xasprintf("%s/.config/incident-tui/config",
-	    home != NULL ? home : ".");
+	                 home != NULL ? home : ".");
 }
 
 static void
@@ -44,19 +44,20 @@ static int
 set_url(char **dst, const char *key, const char *v, char *why, size_t len)
 {
 	if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
-		return bad(why, len, "%s: '%s' is not an http:// or https:// URL",
-		    key, v);
+		return bad(why, len,
+		           "%s: '%s' is not an http:// or https:// URL", key,
+		           v);
 	set_str(dst, v);
 	return 0;
 }
 
 static int
 set_duration(int64_t *dst, const char *key, const char *v, char *why,
-    size_t len)
+             size_t len)
 {
 	if (time_parse_duration(v, dst) != 0 || *dst <= 0)
 		return bad(why, len, "%s: bad duration '%s' (e.g. 30s, 5m, 1h)",
-		    key, v);
+		           key, v);
 	return 0;
 }
 
@@ -76,20 +77,21 @@ static int
 on_section(struct config *c, const struct ini_item *it, char *why, size_t len)
 {
 	static const char *const plain[] = {"prometheus", "alertmanager",
-	    "grafana", "severity-map", "keys"};
+	                                    "grafana", "severity-map", "keys"};
 	size_t i;
 
 	if (strcmp(it->section, "query") == 0) {
 		struct config_query *q;
 
 		if (*it->arg == '\0')
-			return bad(why, len, "a query needs a name: [query NAME]");
+			return bad(why, len,
+			           "a query needs a name: [query NAME]");
 		for (i = 0; i < c->nqueries; i++)
 			if (strcmp(c->queries[i].name, it->arg) == 0)
 				return bad(why, len, "query '%s' defined twice",
-				    it->arg);
+				           it->arg);
 		c->queries = xreallocarray(c->queries, c->nqueries + 1,
-		    sizeof *c->queries);
+		                           sizeof *c->queries);
 		q = &c->queries[c->nqueries++];
 		memset(q, 0, sizeof *q);
 		q->name = xstrdup(it->arg);
@@ -100,7 +102,7 @@ on_section(struct config *c, const struct ini_item *it, char *why, size_t len)
 		if (strcmp(it->section, plain[i]) == 0 && *it->arg == '\0')
 			return 0;
 	return bad(why, len, "unknown section [%s%s]", it->section,
-	    *it->arg ? " ..." : "");
+	           *it->arg ? " ..." : "");
 }
 
 static int
@@ -131,10 +133,10 @@ on_item(void *ctx, const struct ini_item *it, char *why, size_t len)
 			return set_url(&c->prometheus.url, k, v, why, len);
 		if (strcmp(k, "interval") == 0)
 			return set_duration(&c->prometheus.interval, k, v, why,
-			    len);
+			                    len);
 		if (strcmp(k, "timeout") == 0)
 			return set_duration(&c->prometheus.timeout, k, v, why,
-			    len);
+			                    len);
 	} else if (strcmp(s, "alertmanager") == 0) {
 		if (strcmp(k, "url") == 0)
 			return set_url(&c->alertmanager.url, k, v, why, len);
@@ -158,7 +160,8 @@ on_item(void *ctx, const struct ini_item *it, char *why, size_t len)
 			return 0;
 		}
 		if (strcmp(k, "token") == 0)
-			return bad(why, len,
+			return bad(
+			    why, len,
 			    "token: tokens are not kept in the config file; use "
 			    "token_env or token_file");
 	} else if (strcmp(s, "query") == 0) {
@@ -192,11 +195,10 @@ on_item(void *ctx, const struct ini_item *it, char *why, size_t len)
 }
 
 enum itui_code
-config_load(const char *explicit_path, struct config *out,
-    struct itui_err *err)
+config_load(const char *explicit_path, struct config *out, struct itui_err *err)
 {
 	char *path = explicit_path != NULL ? xstrdup(explicit_path)
-					   : config_default_path();
+	                                   : config_default_path();
 	struct stat st;
 	size_t i;
 
@@ -217,8 +219,9 @@ config_load(const char *explicit_path, struct config *out,
 	}
 	for (i = 0; i < out->nqueries; i++) {
 		if (out->queries[i].expr == NULL) {
-			err_set(err, ITUI_CONFIG, "%s:%d: query '%s' has no expr",
-			    path, out->queries[i].line, out->queries[i].name);
+			err_set(err, ITUI_CONFIG,
+			        "%s:%d: query '%s' has no expr", path,
+			        out->queries[i].line, out->queries[i].name);
 			config_free(out);
 			return ITUI_CONFIG;
 		}

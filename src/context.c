@@ -61,7 +61,8 @@ context_share_dir(void)
 		slash = strrchr(exe, '/');
 		if (slash != NULL) {
 			*slash = '\0';
-			cand = xasprintf("%s/../share/incident-tui/policies", exe);
+			cand =
+			    xasprintf("%s/../share/incident-tui/policies", exe);
 			if (is_dir(cand)) {
 				cand[strlen(cand) - strlen("/policies")] = '\0';
 				return cand;
@@ -115,7 +116,7 @@ default_db_path(void)
 	if (xdg != NULL && *xdg == '/')
 		return xasprintf("%s/incident-tui/incidents.db", xdg);
 	return xasprintf("%s/.local/share/incident-tui/incidents.db",
-	    home != NULL ? home : ".");
+	                 home != NULL ? home : ".");
 }
 
 /* mkdir -p for the default location only; an explicit path must exist. */
@@ -128,7 +129,7 @@ make_parent_dirs(const char *file, struct itui_err *err)
 		*s = '\0';
 		if (mkdir(p, 0700) != 0 && errno != EEXIST) {
 			err_set(err, ITUI_IO, "cannot create directory %s: %s",
-			    p, strerror(errno));
+			        p, strerror(errno));
 			free(p);
 			return ITUI_IO;
 		}
@@ -139,8 +140,7 @@ make_parent_dirs(const char *file, struct itui_err *err)
 }
 
 enum itui_code
-context_init(struct context *ctx, const struct globals *g,
-    struct itui_err *err)
+context_init(struct context *ctx, const struct globals *g, struct itui_err *err)
 {
 	const char *env_db = getenv("INCIDENT_TUI_DB");
 
@@ -152,7 +152,7 @@ context_init(struct context *ctx, const struct globals *g,
 			char where[600];
 
 			snprintf(where, sizeof where, "%s: timezone",
-			    ctx->cfg.path);
+			         ctx->cfg.path);
 			return err_prefix(err, ITUI_CONFIG, where);
 		}
 		return err->code;
@@ -178,7 +178,7 @@ context_init(struct context *ctx, const struct globals *g,
 
 enum itui_code
 context_policy(struct context *ctx, const struct policy **out,
-    struct itui_err *err)
+               struct itui_err *err)
 {
 	if (ctx->policy == NULL &&
 	    policy_load(ctx->policy_path, &ctx->policy, err) != ITUI_OK)
@@ -197,7 +197,7 @@ clock_fixed(void)
 
 enum itui_code
 context_store(struct context *ctx, unsigned flags, struct store **out,
-    struct itui_err *err)
+              struct itui_err *err)
 {
 	if (ctx->store == NULL) {
 		if (ctx->db_is_default && !(flags & STORE_READONLY) &&

@@ -26,8 +26,8 @@
 #include "itui/strbuf.h"
 #include "itui/xalloc.h"
 
-#define NFS_SUPER_MAGIC	 0x6969
-#define SMB_SUPER_MAGIC	 0x517B
+#define NFS_SUPER_MAGIC  0x6969
+#define SMB_SUPER_MAGIC  0x517B
 #define CIFS_SUPER_MAGIC 0xFF534D42
 #define SMB2_SUPER_MAGIC 0xFE534D42
 
@@ -113,19 +113,21 @@ db_error(sqlite3 *db, int rc, const char *doing, struct itui_err *err)
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
-		return err_set(err, ITUI_BUSY,
+		return err_set(
+		    err, ITUI_BUSY,
 		    "%s: the database stayed busy for over %d s (another "
 		    "process is holding it); nothing was changed, try again",
 		    doing, DB_BUSY_TIMEOUT_MS / 1000);
 	case SQLITE_READONLY:
 		return err_set(err, ITUI_READONLY,
-		    "%s: the database is read-only for you", doing);
+		               "%s: the database is read-only for you", doing);
 	case SQLITE_NOTADB:
 		return err_set(err, ITUI_NOTDB, "%s: not a database file",
-		    doing);
+		               doing);
 	case SQLITE_CORRUPT:
 		return err_set(err, ITUI_CORRUPT,
-		    "%s: the database file is damaged (%s)", doing, msg);
+		               "%s: the database file is damaged (%s)", doing,
+		               msg);
 	case SQLITE_CONSTRAINT:
 		return err_set(err, ITUI_INPUT, "%s: %s", doing, msg);
 	case SQLITE_NOMEM:
@@ -147,7 +149,8 @@ check_filesystem(const char *dir, struct itui_err *err)
 	case SMB_SUPER_MAGIC:
 	case CIFS_SUPER_MAGIC:
 	case SMB2_SUPER_MAGIC:
-		return err_set(err, ITUI_IO,
+		return err_set(
+		    err, ITUI_IO,
 		    "%s is on a network filesystem; the shared database must "
 		    "be on a local disk of the host everyone logs in to",
 		    dir);
@@ -164,11 +167,13 @@ create_file(const char *path, const char *dir, struct itui_err *err)
 	int fd;
 
 	if (stat(dir, &ds) != 0)
-		return err_set(err, ITUI_IO, "cannot create %s: directory %s: %s",
-		    path, dir, strerror(errno));
+		return err_set(err, ITUI_IO,
+		               "cannot create %s: directory %s: %s", path, dir,
+		               strerror(errno));
 	if (!S_ISDIR(ds.st_mode))
-		return err_set(err, ITUI_IO, "cannot create %s: %s is not a directory",
-		    path, dir);
+		return err_set(err, ITUI_IO,
+		               "cannot create %s: %s is not a directory", path,
+		               dir);
 	/* Group-writable means shared; world-writable (/tmp) means nothing. */
 	if ((ds.st_mode & S_IWGRP) && !(ds.st_mode & S_IWOTH))
 		mode = 0660;
@@ -177,7 +182,7 @@ create_file(const char *path, const char *dir, struct itui_err *err)
 		if (errno == EEXIST)
 			return ITUI_OK;
 		return err_set(err, ITUI_IO, "cannot create %s: %s", path,
-		    strerror(errno));
+		               strerror(errno));
 	}
 	/*
 	 * A shared directory's group, not the creator's primary group, must
@@ -189,7 +194,7 @@ create_file(const char *path, const char *dir, struct itui_err *err)
 	if (fchmod(fd, mode) != 0) {
 		close(fd);
 		return err_set(err, ITUI_IO, "cannot set the mode of %s: %s",
-		    path, strerror(errno));
+		               path, strerror(errno));
 	}
 	close(fd);
 	return ITUI_OK;
@@ -208,7 +213,8 @@ align_sidecar_groups(const char *path)
 	for (i = 0; i < 2; i++) {
 		char *side = xasprintf("%s%s", path, sfx[i]);
 
-		/* By path, never open(): closing an fd would drop SQLite's locks. */
+		/* By path, never open(): closing an fd would drop SQLite's
+		 * locks. */
 		if (stat(side, &st) == 0 && st.st_uid == geteuid() &&
 		    st.st_gid != db.st_gid)
 			(void)chown(side, (uid_t)-1, db.st_gid);
@@ -229,7 +235,8 @@ db_permission_advice(const char *path, char *buf, size_t size)
 	if (stat(path, &db) != 0 || stat(dir, &ds) != 0 ||
 	    !(db.st_mode & S_IWGRP))
 		goto out;
-	/* A shared (group-writable) database: the group must reach everything. */
+	/* A shared (group-writable) database: the group must reach everything.
+	 */
 	if (!(ds.st_mode & S_IWGRP))
 		strbuf_addf(&sb, "chmod g+w '%s'; ", dir);
 	if (!(ds.st_mode & S_ISGID))
@@ -241,7 +248,7 @@ db_permission_advice(const char *path, char *buf, size_t size)
 			strbuf_addf(&sb, "chgrp %s '%s'; ", g->gr_name, dir);
 		else
 			strbuf_addf(&sb, "chgrp %u '%s'; ", (unsigned)db.st_gid,
-			    dir);
+			            dir);
 	}
 	for (i = 0; i < 2; i++) {
 		char *side = xasprintf("%s%s", path, sfx[i]);
@@ -249,7 +256,7 @@ db_permission_advice(const char *path, char *buf, size_t size)
 		if (stat(side, &st) == 0) {
 			if (st.st_gid != db.st_gid)
 				strbuf_addf(&sb, "chgrp %u '%s'; ",
-				    (unsigned)db.st_gid, side);
+				            (unsigned)db.st_gid, side);
 			if ((st.st_mode & 0660) != 0660)
 				strbuf_addf(&sb, "chmod g+rw '%s'; ", side);
 		}
@@ -258,7 +265,8 @@ db_permission_advice(const char *path, char *buf, size_t size)
 	if (sb.len > 2) {
 		sb.len -= 2;
 		sb.buf[sb.len] = '\0';
-		snprintf(buf, size,
+		snprintf(
+		    buf, size,
 		    "the shared database lets some group members down; fix "
 		    "with: %s",
 		    strbuf_str(&sb));
@@ -298,7 +306,7 @@ pragma_int(sqlite3 *db, const char *sql, int *out)
 /* Checks the file belongs to us and its schema is one we understand. */
 static enum itui_code
 check_identity(sqlite3 *db, const char *path, int *version,
-    struct itui_err *err)
+               struct itui_err *err)
 {
 	int app = 0, tables = 0, rc;
 
@@ -312,19 +320,23 @@ check_identity(sqlite3 *db, const char *path, int *version,
 	if (rc == SQLITE_OK)
 		rc = pragma_int(db, "PRAGMA user_version", version);
 	if (rc == SQLITE_OK)
-		rc = pragma_int(db, "SELECT count(*) FROM sqlite_schema", &tables);
+		rc = pragma_int(db, "SELECT count(*) FROM sqlite_schema",
+		                &tables);
 	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		if ((rc & 0xff) == SQLITE_NOTADB)
 			return err_set(err, ITUI_NOTDB,
-			    "%s is not a database file", path);
+			               "%s is not a database file", path);
 		return db_error(db, rc, path, err);
 	}
 	if (app != DB_APPLICATION_ID && !(app == 0 && tables == 0))
-		return err_set(err, ITUI_NOTDB,
-		    "%s is an SQLite database but not an incident-tui one", path);
+		return err_set(
+		    err, ITUI_NOTDB,
+		    "%s is an SQLite database but not an incident-tui one",
+		    path);
 	if (*version > db_schema_version())
-		return err_set(err, ITUI_NEWER,
+		return err_set(
+		    err, ITUI_NEWER,
 		    "%s was written by a newer incident-tui (schema %d, this "
 		    "one knows %d); upgrade before using it",
 		    path, *version, db_schema_version());
@@ -352,8 +364,8 @@ migrate(sqlite3 *db, const char *path, struct itui_err *err)
 		}
 	}
 	snprintf(sql, sizeof sql,
-	    "PRAGMA application_id = %d; PRAGMA user_version = %d",
-	    DB_APPLICATION_ID, db_schema_version());
+	         "PRAGMA application_id = %d; PRAGMA user_version = %d",
+	         DB_APPLICATION_ID, db_schema_version());
 	if (exec_sql(db, sql, "migrating the schema", err) ||
 	    exec_sql(db, "COMMIT", "migrating the schema", err)) {
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
@@ -373,9 +385,9 @@ configure(sqlite3 *db, int readonly, struct itui_err *err)
 	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_extended_result_codes(db, 1);
 	if (exec_sql(db,
-		"PRAGMA trusted_schema = OFF; PRAGMA foreign_keys = ON;"
-		"PRAGMA synchronous = FULL",
-		"configuring the database", err))
+	             "PRAGMA trusted_schema = OFF; PRAGMA foreign_keys = ON;"
+	             "PRAGMA synchronous = FULL",
+	             "configuring the database", err))
 		return err->code;
 	if (readonly)
 		return ITUI_OK;
@@ -383,7 +395,7 @@ configure(sqlite3 *db, int readonly, struct itui_err *err)
 	    SQLITE_OK) {
 		if (sqlite3_step(st) == SQLITE_ROW)
 			snprintf(mode, sizeof mode, "%s",
-			    (const char *)sqlite3_column_text(st, 0));
+			         (const char *)sqlite3_column_text(st, 0));
 		sqlite3_finalize(st);
 	}
 	if (strcmp(mode, "wal") != 0 &&
@@ -414,7 +426,7 @@ open_readonly(const char *path, struct db_handle *out, struct itui_err *err)
 	out->db = NULL;
 	uri = sqlite3_mprintf("file:%s?immutable=1", path);
 	rc = sqlite3_open_v2(uri, &out->db,
-	    SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	                     SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
 	sqlite3_free(uri);
 	if (rc != SQLITE_OK)
 		return db_error(out->db, rc, path, err);
@@ -425,14 +437,16 @@ open_readonly(const char *path, struct db_handle *out, struct itui_err *err)
 done:
 	out->readonly = 1;
 	if (version < db_schema_version())
-		return err_set(err, ITUI_READONLY,
-		    "%s needs a schema upgrade, which needs write access", path);
+		return err_set(
+		    err, ITUI_READONLY,
+		    "%s needs a schema upgrade, which needs write access",
+		    path);
 	return ITUI_OK;
 }
 
 enum itui_code
 db_open(const char *path, unsigned flags, struct db_handle *out,
-    struct itui_err *err)
+        struct itui_err *err)
 {
 	char *copy = xstrdup(path), *dir = dirname(copy);
 	struct stat st;
@@ -444,19 +458,20 @@ db_open(const char *path, unsigned flags, struct db_handle *out,
 		goto out;
 	if (stat(path, &st) != 0) {
 		if (errno != ENOENT || (flags & (DB_NOCREATE | DB_READONLY))) {
-			rc = err_set(err, errno == ENOENT ? ITUI_INPUT : ITUI_IO,
+			rc = err_set(
+			    err, errno == ENOENT ? ITUI_INPUT : ITUI_IO,
 			    "cannot open %s: %s", path, strerror(errno));
 			goto out;
 		}
 		if ((rc = create_file(path, dir, err)) != ITUI_OK)
 			goto out;
 	} else if (S_ISDIR(st.st_mode)) {
-		rc = err_set(err, ITUI_INPUT, "%s is a directory, not a database",
-		    path);
+		rc = err_set(err, ITUI_INPUT,
+		             "%s is a directory, not a database", path);
 		goto out;
 	} else if (access(path, R_OK) != 0) {
 		rc = err_set(err, ITUI_IO, "cannot read %s: %s", path,
-		    strerror(errno));
+		             strerror(errno));
 		goto out;
 	}
 	if ((flags & DB_READONLY) || access(path, W_OK) != 0) {

@@ -14,8 +14,7 @@ static const struct {
 };
 
 enum itui_code
-err_setv(struct itui_err *err, enum itui_code code, const char *fmt,
-    va_list ap)
+err_setv(struct itui_err *err, enum itui_code code, const char *fmt, va_list ap)
 {
 	if (err != NULL) {
 		err->code = code;

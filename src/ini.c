@@ -38,7 +38,7 @@ strip_comment(char *s)
 
 enum itui_code
 ini_parse_buffer(const char *name, const char *buf, size_t len,
-    ini_handler handler, void *ctx, struct itui_err *err)
+                 ini_handler handler, void *ctx, struct itui_err *err)
 {
 	char *copy = xstrndup(buf, len), *line, *next;
 	char section[128] = "", arg[128] = "", why[256];
@@ -65,7 +65,8 @@ ini_parse_buffer(const char *name, const char *buf, size_t len,
 			if (rest == NULL ||
 			    (*rest != '\0' && *rest != ';' && *rest != '#')) {
 				rc = err_set(err, ITUI_CONFIG,
-				    "%s:%d: bad section header", name, lineno);
+				             "%s:%d: bad section header", name,
+				             lineno);
 				break;
 			}
 			*close = '\0';
@@ -78,13 +79,14 @@ ini_parse_buffer(const char *name, const char *buf, size_t len,
 			}
 			if (*s == '\0' || strlen(s) >= sizeof section) {
 				rc = err_set(err, ITUI_CONFIG,
-				    "%s:%d: bad section header", name, lineno);
+				             "%s:%d: bad section header", name,
+				             lineno);
 				break;
 			}
 			snprintf(section, sizeof section, "%s", s);
 			if (handler(ctx, &item, why, sizeof why) != 0) {
-				rc = err_set(err, ITUI_CONFIG, "%s:%d: %s", name,
-				    lineno, why);
+				rc = err_set(err, ITUI_CONFIG, "%s:%d: %s",
+				             name, lineno, why);
 				break;
 			}
 			continue;
@@ -92,7 +94,8 @@ ini_parse_buffer(const char *name, const char *buf, size_t len,
 		eq = strchr(s, '=');
 		if (eq == NULL) {
 			rc = err_set(err, ITUI_CONFIG,
-			    "%s:%d: expected 'key = value'", name, lineno);
+			             "%s:%d: expected 'key = value'", name,
+			             lineno);
 			break;
 		}
 		*eq = '\0';
@@ -100,13 +103,14 @@ ini_parse_buffer(const char *name, const char *buf, size_t len,
 		strip_comment(eq + 1);
 		item.value = trim(eq + 1);
 		if (*item.key == '\0') {
-			rc = err_set(err, ITUI_CONFIG, "%s:%d: missing key before '='",
-			    name, lineno);
+			rc = err_set(err, ITUI_CONFIG,
+			             "%s:%d: missing key before '='", name,
+			             lineno);
 			break;
 		}
 		if (handler(ctx, &item, why, sizeof why) != 0) {
-			rc = err_set(err, ITUI_CONFIG, "%s:%d: %s", name, lineno,
-			    why);
+			rc = err_set(err, ITUI_CONFIG, "%s:%d: %s", name,
+			             lineno, why);
 			break;
 		}
 	}
@@ -116,7 +120,7 @@ ini_parse_buffer(const char *name, const char *buf, size_t len,
 
 enum itui_code
 ini_parse_file(const char *path, ini_handler handler, void *ctx,
-    struct itui_err *err)
+               struct itui_err *err)
 {
 	FILE *f = fopen(path, "r");
 	char *buf;
@@ -125,12 +129,13 @@ ini_parse_file(const char *path, ini_handler handler, void *ctx,
 
 	if (f == NULL)
 		return err_set(err, errno == ENOENT ? ITUI_CONFIG : ITUI_IO,
-		    "%s: %s", path, strerror(errno));
+		               "%s: %s", path, strerror(errno));
 	buf = xmalloc(INI_MAX_FILE + 1);
 	n = fread(buf, 1, INI_MAX_FILE + 1, f);
 	if (ferror(f) || n > INI_MAX_FILE) {
 		rc = err_set(err, ITUI_CONFIG, "%s: %s", path,
-		    ferror(f) ? strerror(errno) : "file larger than 1 MiB");
+		             ferror(f) ? strerror(errno)
+		                       : "file larger than 1 MiB");
 		fclose(f);
 		free(buf);
 		return rc;

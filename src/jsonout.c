@@ -2,7 +2,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 #include "itui/jsonout.h"
 #include "itui/sanitize.h"
 #include "itui/timeutil.h"
@@ -51,15 +50,15 @@ jsonout_clocks(const struct sla_clock c[CLOCK_KIND_COUNT])
 			continue;
 		o = json_object();
 		json_object_set_new(o, "name",
-		    json_string(clock_kind_name(c[i].kind)));
+		                    json_string(clock_kind_name(c[i].kind)));
 		json_object_set_new(o, "state",
-		    json_string(clock_state_name(c[i].state)));
+		                    json_string(clock_state_name(c[i].state)));
 		json_object_set_new(o, "start", jsonout_time(c[i].start));
 		json_object_set_new(o, "due", jsonout_time(c[i].due));
 		json_object_set_new(o, "stopped_at",
-		    jsonout_time(c[i].stopped_at));
+		                    jsonout_time(c[i].stopped_at));
 		json_object_set_new(o, "remaining_seconds",
-		    json_integer(c[i].remaining));
+		                    json_integer(c[i].remaining));
 		if (c[i].kind == CLOCK_ESCALATE) {
 			json_object_set_new(o, "tier", json_integer(c[i].tier));
 			json_object_set_new(o, "to", str_or_null(c[i].tier_to));
@@ -71,7 +70,7 @@ jsonout_clocks(const struct sla_clock c[CLOCK_KIND_COUNT])
 
 json_t *
 jsonout_incident(const struct incident *inc, const struct policy *p,
-    int64_t now)
+                 int64_t now)
 {
 	struct sla_clock clocks[CLOCK_KIND_COUNT];
 	struct clock_input in;
@@ -86,7 +85,8 @@ jsonout_incident(const struct incident *inc, const struct policy *p,
 	json_object_set_new(o, "title", jstr(inc->title));
 	json_object_set_new(o, "severity", jstr(inc->severity));
 	json_object_set_new(o, "status", json_string(status_name(inc->status)));
-	json_object_set_new(o, "active", json_boolean(status_is_active(inc->status)));
+	json_object_set_new(o, "active",
+	                    json_boolean(status_is_active(inc->status)));
 	json_object_set_new(o, "service", str_or_null(inc->service));
 	json_object_set_new(o, "impact", str_or_null(inc->impact));
 	json_object_set_new(o, "summary", str_or_null(inc->summary));
@@ -97,21 +97,22 @@ jsonout_incident(const struct incident *inc, const struct policy *p,
 	json_object_set_new(o, "declared_at", jsonout_time(inc->declared_at));
 	json_object_set_new(o, "detected_at", jsonout_time(inc->detected_at));
 	json_object_set_new(o, "acknowledged_at",
-	    jsonout_time(inc->acknowledged_at));
+	                    jsonout_time(inc->acknowledged_at));
 	json_object_set_new(o, "mitigated_at", jsonout_time(inc->mitigated_at));
 	json_object_set_new(o, "resolved_at", jsonout_time(inc->resolved_at));
 	json_object_set_new(o, "closed_at", jsonout_time(inc->closed_at));
 	json_object_set_new(o, "updated_at", jsonout_time(inc->updated_at));
 	for (i = 0; i < ROLE_COUNT; i++)
 		json_object_set_new(roles, role_name((enum role)i),
-		    str_or_null(inc->roles[i]));
+		                    str_or_null(inc->roles[i]));
 	json_object_set_new(o, "roles", roles);
 	incident_clock_input(inc, &in);
 	clocks_compute(p, &in, now, clocks);
 	urgent = clocks_most_urgent(clocks);
 	json_object_set_new(o, "clocks", jsonout_clocks(clocks));
 	json_object_set_new(o, "most_urgent_clock",
-	    urgent ? json_string(clock_kind_name(urgent->kind)) : json_null());
+	                    urgent ? json_string(clock_kind_name(urgent->kind))
+	                           : json_null());
 	return o;
 }
 
@@ -149,10 +150,13 @@ jsonout_action(const struct action_item *a, int64_t now)
 	json_object_set_new(o, "owner", str_or_null(a->owner));
 	json_object_set_new(o, "due_at", jsonout_time(a->due_at));
 	json_object_set_new(o, "overdue",
-	    json_boolean(a->state == ACTION_OPEN && a->due_at != TIME_NONE &&
-			 a->due_at < now));
-	json_object_set_new(o, "horizon", json_string(horizon_name(a->horizon)));
-	json_object_set_new(o, "state", json_string(action_state_name(a->state)));
+	                    json_boolean(a->state == ACTION_OPEN &&
+	                                 a->due_at != TIME_NONE &&
+	                                 a->due_at < now));
+	json_object_set_new(o, "horizon",
+	                    json_string(horizon_name(a->horizon)));
+	json_object_set_new(o, "state",
+	                    json_string(action_state_name(a->state)));
 	json_object_set_new(o, "created_at", jsonout_time(a->created_at));
 	json_object_set_new(o, "created_by", str_or_null(a->created_by));
 	return o;

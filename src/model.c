@@ -4,10 +4,11 @@
 
 #include "itui/model.h"
 
-static const char *const status_names[STATUS_COUNT] = {"investigating",
-    "identified", "mitigating", "monitoring", "resolved", "closed"};
-static const char *const role_names[ROLE_COUNT] = {
-    "commander", "tech-lead", "comms-lead", "scribe"};
+static const char *const status_names[STATUS_COUNT] = {
+    "investigating", "identified", "mitigating",
+    "monitoring",    "resolved",   "closed"};
+static const char *const role_names[ROLE_COUNT] = {"commander", "tech-lead",
+                                                   "comms-lead", "scribe"};
 static const struct {
 	const char *name;
 	int loggable;
@@ -64,8 +65,9 @@ role_parse(const char *s)
 	static const struct {
 		const char *alias;
 		enum role role;
-	} aliases[] = {{"ic", ROLE_COMMANDER}, {"tl", ROLE_TECH_LEAD},
-	    {"comms", ROLE_COMMS_LEAD}};
+	} aliases[] = {{"ic", ROLE_COMMANDER},
+	               {"tl", ROLE_TECH_LEAD},
+	               {"comms", ROLE_COMMS_LEAD}};
 	size_t i;
 
 	for (i = 0; s != NULL && i < sizeof aliases / sizeof aliases[0]; i++)

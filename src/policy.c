@@ -79,7 +79,8 @@ parse_tier(const char *v, struct policy_tier *t, char *why, size_t whylen)
 	memset(t, 0, sizeof *t);
 	if (sscanf(p, "tier %d %n", &n, &off) != 1 || off == 0 || n < 1 ||
 	    n > 9) {
-		snprintf(why, whylen,
+		snprintf(
+		    why, whylen,
 		    "escalate: expected 'tier N after DURATION to WHOM' or "
 		    "'tier N on CONDITION to WHOM'");
 		free(copy);
@@ -99,13 +100,14 @@ parse_tier(const char *v, struct policy_tier *t, char *why, size_t whylen)
 		t->timed = 1;
 		if (time_parse_duration(p + 6, &t->after) != 0) {
 			snprintf(why, whylen, "escalate: bad duration '%s'",
-			    p + 6);
+			         p + 6);
 			goto fail;
 		}
 	} else if (strncmp(p, "on ", 3) == 0 && p[3] != '\0') {
 		t->condition = xstrdup(p + 3);
 	} else {
-		snprintf(why, whylen,
+		snprintf(
+		    why, whylen,
 		    "escalate: expected 'after DURATION' or 'on CONDITION' "
 		    "after the tier");
 		goto fail;
@@ -126,9 +128,11 @@ finish_level(struct load_ctx *c, char *why, size_t whylen)
 	static const struct {
 		int bit;
 		const char *key;
-	} req[] = {{SEEN_DEF, "definition"}, {SEEN_RESPOND, "respond"},
-	    {SEEN_UPDATE, "update"}, {SEEN_RESOLVE, "resolve"},
-	    {SEEN_PM, "postmortem"}};
+	} req[] = {{SEEN_DEF, "definition"},
+	           {SEEN_RESPOND, "respond"},
+	           {SEEN_UPDATE, "update"},
+	           {SEEN_RESOLVE, "resolve"},
+	           {SEEN_PM, "postmortem"}};
 	size_t i;
 
 	if (c->cur == NULL)
@@ -136,7 +140,7 @@ finish_level(struct load_ctx *c, char *why, size_t whylen)
 	for (i = 0; i < sizeof req / sizeof req[0]; i++) {
 		if (!(c->seen & req[i].bit)) {
 			snprintf(why, whylen, "level %s has no '%s'",
-			    c->cur->name, req[i].key);
+			         c->cur->name, req[i].key);
 			return -1;
 		}
 	}
@@ -145,7 +149,7 @@ finish_level(struct load_ctx *c, char *why, size_t whylen)
 
 static int
 level_key(struct load_ctx *c, const struct ini_item *it, char *why,
-    size_t whylen)
+          size_t whylen)
 {
 	struct policy_level *l = c->cur;
 	const char *k = it->key, *v = it->value;
@@ -163,7 +167,8 @@ level_key(struct load_ctx *c, const struct ini_item *it, char *why,
 		    strcmp(k, "respond") == 0 ? &l->respond : &l->resolve;
 
 		if (parse_span(v, s) != 0) {
-			snprintf(why, whylen,
+			snprintf(
+			    why, whylen,
 			    "%s: bad duration '%s' (e.g. 15m, 4h, 3d, 1w, 1bd)",
 			    k, v);
 			return -1;
@@ -173,9 +178,9 @@ level_key(struct load_ctx *c, const struct ini_item *it, char *why,
 		if (strcmp(v, "none") == 0)
 			l->update = 0;
 		else if (time_parse_duration(v, &l->update) != 0 ||
-			 l->update <= 0) {
+		         l->update <= 0) {
 			snprintf(why, whylen,
-			    "update: bad duration '%s' (or 'none')", v);
+			         "update: bad duration '%s' (or 'none')", v);
 			return -1;
 		}
 		c->seen |= SEEN_UPDATE;
@@ -193,11 +198,12 @@ level_key(struct load_ctx *c, const struct ini_item *it, char *why,
 		} else if (strcmp(v, "no") == 0) {
 			l->postmortem = PM_NOT_REQUIRED;
 		} else if (strncmp(v, "required within ", 16) == 0 &&
-			   time_parse_duration(v + 16, &l->postmortem_within) ==
-			       0) {
+		           time_parse_duration(v + 16, &l->postmortem_within) ==
+		               0) {
 			l->postmortem = PM_REQUIRED;
 		} else {
-			snprintf(why, whylen,
+			snprintf(
+			    why, whylen,
 			    "postmortem: expected 'required within DURATION', "
 			    "'optional' or 'no'");
 			return -1;
@@ -237,34 +243,37 @@ on_item(void *ctx, const struct ini_item *it, char *why, size_t whylen)
 			int i;
 
 			if (!valid_level_name(it->arg)) {
-				snprintf(why, whylen,
+				snprintf(
+				    why, whylen,
 				    "level needs a short name: [level P0]");
 				return -1;
 			}
 			for (i = 0; i < p->nlevels; i++)
-				if (strcasecmp(p->levels[i].name, it->arg) == 0) {
+				if (strcasecmp(p->levels[i].name, it->arg) ==
+				    0) {
 					snprintf(why, whylen,
-					    "level %s defined twice", it->arg);
+					         "level %s defined twice",
+					         it->arg);
 					return -1;
 				}
 			if (p->nlevels == POLICY_MAX_LEVELS) {
 				snprintf(why, whylen, "more than %d levels",
-				    POLICY_MAX_LEVELS);
+				         POLICY_MAX_LEVELS);
 				return -1;
 			}
 			c->cur = &p->levels[p->nlevels++];
 			snprintf(c->cur->name, sizeof c->cur->name, "%s",
-			    it->arg);
+			         it->arg);
 			c->cur->line = it->line;
 			c->seen = 0;
 			return 0;
 		}
 		if ((strcmp(it->section, "policy") == 0 ||
-			strcmp(it->section, "triage") == 0) &&
+		     strcmp(it->section, "triage") == 0) &&
 		    *it->arg == '\0')
 			return 0;
 		snprintf(why, whylen, "unknown section [%s%s%s]", it->section,
-		    *it->arg ? " " : "", it->arg);
+		         *it->arg ? " " : "", it->arg);
 		return -1;
 	}
 	if (c->cur != NULL)
@@ -287,10 +296,11 @@ on_item(void *ctx, const struct ini_item *it, char *why, size_t whylen)
 			char *q;
 
 			if (arrow == NULL || p->ntriage == POLICY_MAX_TRIAGE) {
-				snprintf(why, whylen,
+				snprintf(
+				    why, whylen,
 				    arrow == NULL
-					? "ask: expected 'QUESTION => LEVEL'"
-					: "too many triage questions");
+				        ? "ask: expected 'QUESTION => LEVEL'"
+				        : "too many triage questions");
 				return -1;
 			}
 			t = &p->triage[p->ntriage];
@@ -306,8 +316,8 @@ on_item(void *ctx, const struct ini_item *it, char *why, size_t whylen)
 			return 0;
 		}
 		if (strcmp(it->key, "otherwise") == 0) {
-			snprintf(p->triage_otherwise, sizeof p->triage_otherwise,
-			    "%s", it->value);
+			snprintf(p->triage_otherwise,
+			         sizeof p->triage_otherwise, "%s", it->value);
 			c->otherwise_line = it->line;
 			return 0;
 		}
@@ -341,14 +351,14 @@ policy_load(const char *path, struct policy **out, struct itui_err *err)
 	for (i = 0; i < p->ntriage; i++) {
 		if (policy_level(p, p->triage[i].level) == NULL) {
 			err_set(err, ITUI_CONFIG, "%s:%d: unknown level '%s'",
-			    path, c.triage_lines[i], p->triage[i].level);
+			        path, c.triage_lines[i], p->triage[i].level);
 			goto fail;
 		}
 	}
 	if (p->triage_otherwise[0] &&
 	    policy_level(p, p->triage_otherwise) == NULL) {
 		err_set(err, ITUI_CONFIG, "%s:%d: unknown level '%s'", path,
-		    c.otherwise_line, p->triage_otherwise);
+		        c.otherwise_line, p->triage_otherwise);
 		goto fail;
 	}
 	if (p->name == NULL)
@@ -414,7 +424,7 @@ policy_level_list(const struct policy *p)
 	buf[0] = '\0';
 	for (i = 0; i < p->nlevels; i++)
 		off += (size_t)snprintf(buf + off, sizeof buf - off, "%s%s",
-		    i ? ", " : "", p->levels[i].name);
+		                        i ? ", " : "", p->levels[i].name);
 	return buf;
 }
 

@@ -107,7 +107,8 @@ codepoint_width(uint32_t cp)
 	if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
 	    (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
 	    (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-	    (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1FAFF) ||
+	    (cp >= 0xFFE0 && cp <= 0xFFE6) ||
+	    (cp >= 0x1F300 && cp <= 0x1FAFF) ||
 	    (cp >= 0x20000 && cp <= 0x3FFFD))
 		return 2;
 	return 1;
@@ -149,7 +150,7 @@ escape_form(uint32_t cp, char *buf, size_t size)
 /* One pass; sets *cut when a cap stopped it before the end of the input. */
 static size_t
 sanitize_run(struct strbuf *out, const char *in, size_t len, unsigned flags,
-    size_t col_cap, size_t byte_cap, int *cut)
+             size_t col_cap, size_t byte_cap, int *cut)
 {
 	size_t i = 0, cols = 0, start = out->len;
 
@@ -165,7 +166,8 @@ sanitize_run(struct strbuf *out, const char *in, size_t len, unsigned flags,
 			continue;
 		case CP_NEWLINE:
 			if (flags & SAN_MULTILINE) {
-				if (byte_cap && out->len - start + 1 > byte_cap) {
+				if (byte_cap &&
+				    out->len - start + 1 > byte_cap) {
 					*cut = 1;
 					return cols;
 				}
@@ -201,8 +203,8 @@ sanitize_run(struct strbuf *out, const char *in, size_t len, unsigned flags,
 }
 
 size_t
-sanitize_append(struct strbuf *out, const char *in, size_t len,
-    unsigned flags, size_t max_cols, size_t max_bytes)
+sanitize_append(struct strbuf *out, const char *in, size_t len, unsigned flags,
+                size_t max_cols, size_t max_bytes)
 {
 	size_t start = out->len, cols;
 	int cut;
@@ -219,7 +221,7 @@ sanitize_append(struct strbuf *out, const char *in, size_t len,
 	if (max_cols == 1 || (max_bytes && max_bytes < 3))
 		return 0;
 	cols = sanitize_run(out, in, len, flags, max_cols ? max_cols - 1 : 0,
-	    max_bytes ? max_bytes - 3 : 0, &cut);
+	                    max_bytes ? max_bytes - 3 : 0, &cut);
 	strbuf_addstr(out, "\xe2\x80\xa6");
 	return cols + 1;
 }

@@ -20,9 +20,9 @@
 #include "itui/timeutil.h"
 #include "itui/xalloc.h"
 
-#define MAX_TEXT_BYTES	(64 * 1024)
+#define MAX_TEXT_BYTES  (64 * 1024)
 #define MAX_TITLE_BYTES 300
-#define MAX_NAME_BYTES	64
+#define MAX_NAME_BYTES  64
 
 struct store {
 	struct db_handle h;
@@ -47,7 +47,7 @@ now_of(const struct store *st)
 
 enum itui_code
 store_open(const char *path, unsigned flags, struct store **out,
-    struct itui_err *err)
+           struct itui_err *err)
 {
 	struct store *st = xcalloc(1, sizeof *st);
 	unsigned dflags = 0;
@@ -141,15 +141,15 @@ bindv(sqlite3_stmt *s, const char *fmt, va_list ap)
 			int64_t t = va_arg(ap, int64_t);
 
 			rc = t == TIME_NONE ? sqlite3_bind_null(s, col)
-					    : sqlite3_bind_int64(s, col, t);
+			                    : sqlite3_bind_int64(s, col, t);
 			break;
 		}
 		case 's': {
 			const char *v = va_arg(ap, const char *);
 
 			rc = v == NULL ? sqlite3_bind_null(s, col)
-				       : sqlite3_bind_text(s, col, v, -1,
-					     SQLITE_TRANSIENT);
+			               : sqlite3_bind_text(s, col, v, -1,
+			                                   SQLITE_TRANSIENT);
 			break;
 		}
 		default:
@@ -161,7 +161,7 @@ bindv(sqlite3_stmt *s, const char *fmt, va_list ap)
 
 static sqlite3_stmt *
 prepare(struct store *st, const char *sql, const char *fmt, va_list ap,
-    const char *doing, struct itui_err *err)
+        const char *doing, struct itui_err *err)
 {
 	sqlite3_stmt *s = NULL;
 	int rc = sqlite3_prepare_v2(st->h.db, sql, -1, &s, NULL);
@@ -200,7 +200,7 @@ run(struct store *st, struct itui_err *err, const char *doing, const char *sql,
 /* Prepares a query for the caller to step; finalize it when done. */
 static sqlite3_stmt *
 query(struct store *st, struct itui_err *err, const char *doing,
-    const char *sql, const char *fmt, ...)
+      const char *sql, const char *fmt, ...)
 {
 	sqlite3_stmt *s;
 	va_list ap;
@@ -230,7 +230,7 @@ col_time(sqlite3_stmt *s, int col)
 /* Finishes a query loop: anything but SQLITE_DONE is an error. */
 static enum itui_code
 finish(struct store *st, sqlite3_stmt *s, int rc, const char *doing,
-    struct itui_err *err)
+       struct itui_err *err)
 {
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
@@ -246,11 +246,12 @@ tx_begin(struct store *st, struct itui_err *err)
 	int rc;
 
 	if (st->h.readonly)
-		return err_set(err, ITUI_READONLY,
+		return err_set(
+		    err, ITUI_READONLY,
 		    "%s is read-only for you (%s); nothing was changed",
 		    st->path,
 		    st->h.snapshot ? "no write access to it or its directory"
-				   : "no write access");
+		                   : "no write access");
 	if (st->batch)
 		return ITUI_OK;
 	rc = sqlite3_exec(st->h.db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
@@ -300,8 +301,8 @@ store_batch_end(struct store *st, int commit, struct itui_err *err)
 enum itui_code
 store_data_version(struct store *st, int64_t *out, struct itui_err *err)
 {
-	sqlite3_stmt *s =
-	    query(st, err, "reading the data version", "PRAGMA data_version", "");
+	sqlite3_stmt *s = query(st, err, "reading the data version",
+	                        "PRAGMA data_version", "");
 	int rc;
 
 	if (s == NULL)
@@ -327,7 +328,7 @@ check_text(const char *what, const char *s, size_t max, struct itui_err *err)
 		return err_set(err, ITUI_INPUT, "%s is empty", what);
 	if (strlen(s) > max)
 		return err_set(err, ITUI_INPUT, "%s is longer than %zu bytes",
-		    what, max);
+		               what, max);
 	return ITUI_OK;
 }
 
@@ -341,15 +342,16 @@ check_name(const char *what, const char *s, struct itui_err *err)
 	for (p = (const unsigned char *)s; *p; p++)
 		if (*p < 0x20 || *p == 0x7f)
 			return err_set(err, ITUI_INPUT,
-			    "%s contains a control character", what);
+			               "%s contains a control character", what);
 	return ITUI_OK;
 }
 
 static enum itui_code
 incident_exists(struct store *st, int64_t id, struct itui_err *err)
 {
-	sqlite3_stmt *s = query(st, err, "looking up the incident",
-	    "SELECT 1 FROM incidents WHERE id = ?", "i", id);
+	sqlite3_stmt *s =
+	    query(st, err, "looking up the incident",
+	          "SELECT 1 FROM incidents WHERE id = ?", "i", id);
 	int rc;
 
 	if (s == NULL)
@@ -360,7 +362,7 @@ incident_exists(struct store *st, int64_t id, struct itui_err *err)
 		return ITUI_OK;
 	if (rc == SQLITE_DONE)
 		return err_set(err, ITUI_NOTFOUND, "no incident INC-%lld",
-		    (long long)id);
+		               (long long)id);
 	return db_error(st->h.db, rc, "looking up the incident", err);
 }
 
@@ -368,38 +370,38 @@ incident_exists(struct store *st, int64_t id, struct itui_err *err)
 
 static enum itui_code
 audit(struct store *st, int64_t incident_id, const char *object,
-    int64_t object_id, const char *field, const char *old_value,
-    const char *new_value, struct itui_err *err)
+      int64_t object_id, const char *field, const char *old_value,
+      const char *new_value, struct itui_err *err)
 {
 	return run(st, err, "recording the audit trail",
-	    "INSERT INTO audit(at, actor, origin, incident_id, object,"
-	    " object_id, field, old_value, new_value)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	    "issisisss", now_of(st), st->actor, st->origin, incident_id,
-	    object, object_id, field, old_value, new_value);
+	           "INSERT INTO audit(at, actor, origin, incident_id, object,"
+	           " object_id, field, old_value, new_value)"
+	           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	           "issisisss", now_of(st), st->actor, st->origin, incident_id,
+	           object, object_id, field, old_value, new_value);
 }
 
 static enum itui_code
 touch_incident(struct store *st, int64_t id, struct itui_err *err)
 {
 	return run(st, err, "updating the incident",
-	    "UPDATE incidents SET updated_at = ? WHERE id = ?", "ii",
-	    now_of(st), id);
+	           "UPDATE incidents SET updated_at = ? WHERE id = ?", "ii",
+	           now_of(st), id);
 }
 
 /* Inserts an entry inside the caller's transaction. */
 static enum itui_code
 insert_entry(struct store *st, int64_t incident_id, enum entry_kind kind,
-    int64_t at, const char *text, const char *data, int64_t *entry_id,
-    struct itui_err *err)
+             int64_t at, const char *text, const char *data, int64_t *entry_id,
+             struct itui_err *err)
 {
 	int64_t id;
 
 	if (run(st, err, "adding the timeline entry",
-		"INSERT INTO entries(incident_id, at, recorded_at, author, kind,"
-		" text, data) VALUES (?, ?, ?, ?, ?, ?, json(?))",
-		"iiissss", incident_id, at, now_of(st), st->actor,
-		kind_name(kind), text, data) != ITUI_OK)
+	        "INSERT INTO entries(incident_id, at, recorded_at, author, kind,"
+	        " text, data) VALUES (?, ?, ?, ?, ?, ?, json(?))",
+	        "iiissss", incident_id, at, now_of(st), st->actor,
+	        kind_name(kind), text, data) != ITUI_OK)
 		return err->code;
 	id = sqlite3_last_insert_rowid(st->h.db);
 	if (entry_id != NULL)
@@ -410,13 +412,14 @@ insert_entry(struct store *st, int64_t incident_id, enum entry_kind kind,
 /* A typed entry recording a change from `from` to `to`. */
 static enum itui_code
 typed_entry(struct store *st, int64_t incident_id, enum entry_kind kind,
-    int64_t at, const char *text, const char *field, const char *from,
-    const char *to, struct itui_err *err)
+            int64_t at, const char *text, const char *field, const char *from,
+            const char *to, struct itui_err *err)
 {
 	char *data;
-	sqlite3_stmt *s = query(st, err, "building the entry",
-	    "SELECT json_object('field', ?, 'from', ?, 'to', ?)", "sss", field,
-	    from, to);
+	sqlite3_stmt *s =
+	    query(st, err, "building the entry",
+	          "SELECT json_object('field', ?, 'from', ?, 'to', ?)", "sss",
+	          field, from, to);
 	enum itui_code rc;
 
 	if (s == NULL)
@@ -424,7 +427,7 @@ typed_entry(struct store *st, int64_t incident_id, enum entry_kind kind,
 	if (sqlite3_step(s) != SQLITE_ROW) {
 		sqlite3_finalize(s);
 		return db_error(st->h.db, sqlite3_errcode(st->h.db),
-		    "building the entry", err);
+		                "building the entry", err);
 	}
 	data = col_text(s, 0);
 	sqlite3_finalize(s);
@@ -442,11 +445,12 @@ at_or_now(const struct store *st, int64_t at)
 /* ---- incidents --------------------------------------------------------- */
 
 static enum itui_code assign_in_tx(struct store *st, int64_t id, enum role role,
-    const char *person, int64_t at, struct itui_err *err);
+                                   const char *person, int64_t at,
+                                   struct itui_err *err);
 
 enum itui_code
 store_incident_declare(struct store *st, const struct incident_new *in,
-    int64_t *id, struct itui_err *err)
+                       int64_t *id, struct itui_err *err)
 {
 	int64_t at = at_or_now(st, in->at), now = now_of(st);
 	enum itui_code rc;
@@ -460,7 +464,8 @@ store_incident_declare(struct store *st, const struct incident_new *in,
 		return err->code;
 	if ((rc = tx_begin(st, err)) != ITUI_OK)
 		return rc;
-	rc = run(st, err, "declaring the incident",
+	rc = run(
+	    st, err, "declaring the incident",
 	    "INSERT INTO incidents(title, severity, status, service, impact,"
 	    " declared_at, detected_at, declared_by, recorded_at, updated_at,"
 	    " drill, alert_key)"
@@ -471,18 +476,18 @@ store_incident_declare(struct store *st, const struct incident_new *in,
 		return tx_end(st, rc, err);
 	*id = sqlite3_last_insert_rowid(st->h.db);
 	text = xasprintf("Declared %s%s incident: %s", in->severity,
-	    in->drill ? " drill" : "", in->title);
+	                 in->drill ? " drill" : "", in->title);
 	rc = insert_entry(st, *id, KIND_SYSTEM, at, text, NULL, NULL, err);
 	free(text);
 	if (rc == ITUI_OK)
-		rc = audit(st, *id, "incident", *id, "declared", NULL, in->title,
-		    err);
+		rc = audit(st, *id, "incident", *id, "declared", NULL,
+		           in->title, err);
 	if (rc == ITUI_OK)
 		rc = audit(st, *id, "incident", *id, "severity", NULL,
-		    in->severity, err);
+		           in->severity, err);
 	if (rc == ITUI_OK && in->commander != NULL)
 		rc = assign_in_tx(st, *id, ROLE_COMMANDER, in->commander, at,
-		    err);
+		                  err);
 	return tx_end(st, rc, err);
 }
 
@@ -531,9 +536,9 @@ load_extras(struct store *st, struct incident *inc, struct itui_err *err)
 	int rc;
 
 	s = query(st, err, "reading the roles",
-	    "SELECT role, person FROM role_assignments"
-	    " WHERE incident_id = ? AND ended_at IS NULL",
-	    "i", inc->id);
+	          "SELECT role, person FROM role_assignments"
+	          " WHERE incident_id = ? AND ended_at IS NULL",
+	          "i", inc->id);
 	if (s == NULL)
 		return err->code;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -548,11 +553,11 @@ load_extras(struct store *st, struct incident *inc, struct itui_err *err)
 		return err->code;
 
 	s = query(st, err, "reading the timeline",
-	    "SELECT (SELECT max(at) FROM entries WHERE incident_id = ?1"
-	    "   AND kind = 'comms' AND deleted_at IS NULL),"
-	    " (SELECT count(*) FROM entries WHERE incident_id = ?1"
-	    "   AND kind = 'escalation' AND deleted_at IS NULL)",
-	    "i", inc->id);
+	          "SELECT (SELECT max(at) FROM entries WHERE incident_id = ?1"
+	          "   AND kind = 'comms' AND deleted_at IS NULL),"
+	          " (SELECT count(*) FROM entries WHERE incident_id = ?1"
+	          "   AND kind = 'escalation' AND deleted_at IS NULL)",
+	          "i", inc->id);
 	if (s == NULL)
 		return err->code;
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -562,7 +567,8 @@ load_extras(struct store *st, struct incident *inc, struct itui_err *err)
 	if (finish(st, s, rc, "reading the timeline", err))
 		return err->code;
 
-	s = query(st, err, "reading the severity history",
+	s = query(
+	    st, err, "reading the severity history",
 	    "SELECT at, json_extract(data, '$.from'), json_extract(data, '$.to')"
 	    " FROM entries WHERE incident_id = ? AND kind = 'severity'"
 	    " AND deleted_at IS NULL ORDER BY at, id",
@@ -587,9 +593,10 @@ load_extras(struct store *st, struct incident *inc, struct itui_err *err)
 
 enum itui_code
 store_incident_get(struct store *st, int64_t id, struct incident *out,
-    struct itui_err *err)
+                   struct itui_err *err)
 {
-	sqlite3_stmt *s = query(st, err, "reading the incident",
+	sqlite3_stmt *s = query(
+	    st, err, "reading the incident",
 	    "SELECT " INCIDENT_COLUMNS " FROM incidents WHERE id = ?", "i", id);
 	int rc;
 
@@ -600,7 +607,7 @@ store_incident_get(struct store *st, int64_t id, struct incident *out,
 	if (rc == SQLITE_DONE) {
 		sqlite3_finalize(s);
 		return err_set(err, ITUI_NOTFOUND, "no incident INC-%lld",
-		    (long long)id);
+		               (long long)id);
 	}
 	if (rc != SQLITE_ROW)
 		return finish(st, s, rc, "reading the incident", err);
@@ -615,7 +622,7 @@ store_incident_get(struct store *st, int64_t id, struct incident *out,
 
 enum itui_code
 store_incident_list(struct store *st, int all, struct incident_list *out,
-    struct itui_err *err)
+                    struct itui_err *err)
 {
 	sqlite3_stmt *s;
 	size_t cap = 0, i;
@@ -624,12 +631,12 @@ store_incident_list(struct store *st, int all, struct incident_list *out,
 	out->v = NULL;
 	out->n = 0;
 	s = query(st, err, "listing incidents",
-	    all ? "SELECT " INCIDENT_COLUMNS
-		  " FROM incidents ORDER BY declared_at DESC, id DESC"
-		: "SELECT " INCIDENT_COLUMNS " FROM incidents"
-		  " WHERE status NOT IN ('resolved', 'closed')"
-		  " ORDER BY declared_at DESC, id DESC",
-	    "");
+	          all ? "SELECT " INCIDENT_COLUMNS
+	                " FROM incidents ORDER BY declared_at DESC, id DESC"
+	              : "SELECT " INCIDENT_COLUMNS " FROM incidents"
+	                " WHERE status NOT IN ('resolved', 'closed')"
+	                " ORDER BY declared_at DESC, id DESC",
+	          "");
 	if (s == NULL)
 		return err->code;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -653,14 +660,14 @@ fail:
 /* Reads one text column of an incident inside a transaction. */
 static enum itui_code
 incident_field(struct store *st, int64_t id, const char *column, char **out,
-    struct itui_err *err)
+               struct itui_err *err)
 {
 	char sql[128];
 	sqlite3_stmt *s;
 	int rc;
 
 	snprintf(sql, sizeof sql, "SELECT %s FROM incidents WHERE id = ?",
-	    column);
+	         column);
 	s = query(st, err, "reading the incident", sql, "i", id);
 	if (s == NULL)
 		return err->code;
@@ -668,7 +675,7 @@ incident_field(struct store *st, int64_t id, const char *column, char **out,
 	if (rc == SQLITE_DONE) {
 		sqlite3_finalize(s);
 		return err_set(err, ITUI_NOTFOUND, "no incident INC-%lld",
-		    (long long)id);
+		               (long long)id);
 	}
 	if (rc != SQLITE_ROW)
 		return finish(st, s, rc, "reading the incident", err);
@@ -679,7 +686,7 @@ incident_field(struct store *st, int64_t id, const char *column, char **out,
 
 enum itui_code
 store_incident_ack(struct store *st, int64_t id, int64_t at, int *already,
-    struct itui_err *err)
+                   struct itui_err *err)
 {
 	char *old = NULL, buf[TIME_BUF];
 	enum itui_code rc;
@@ -696,23 +703,24 @@ store_incident_ack(struct store *st, int64_t id, int64_t at, int *already,
 	}
 	time_format_iso(at, buf);
 	if (rc == ITUI_OK)
-		rc = run(st, err, "acknowledging",
+		rc = run(
+		    st, err, "acknowledging",
 		    "UPDATE incidents SET acknowledged_at = ?, updated_at = ?"
 		    " WHERE id = ?",
 		    "iii", at, now_of(st), id);
 	if (rc == ITUI_OK)
 		rc = insert_entry(st, id, KIND_SYSTEM, at, "Acknowledged",
-		    "{\"event\":\"ack\"}", NULL, err);
+		                  "{\"event\":\"ack\"}", NULL, err);
 	if (rc == ITUI_OK)
 		rc = audit(st, id, "incident", id, "acknowledged_at", NULL, buf,
-		    err);
+		           err);
 	return tx_end(st, rc, err);
 }
 
 /* Sets or clears one time column, auditing the change. */
 static enum itui_code
 set_time_field(struct store *st, int64_t id, const char *column, int64_t value,
-    struct itui_err *err)
+               struct itui_err *err)
 {
 	char *old = NULL, sql[128], obuf[TIME_BUF], nbuf[TIME_BUF];
 	int64_t oldv;
@@ -725,10 +733,11 @@ set_time_field(struct store *st, int64_t id, const char *column, int64_t value,
 	if (oldv == value)
 		return ITUI_OK;
 	snprintf(sql, sizeof sql, "UPDATE incidents SET %s = ? WHERE id = ?",
-	    column);
+	         column);
 	rc = run(st, err, "updating the incident", sql, "ti", value, id);
 	if (rc == ITUI_OK)
-		rc = audit(st, id, "incident", id, column,
+		rc = audit(
+		    st, id, "incident", id, column,
 		    oldv == TIME_NONE ? NULL : time_format_iso(oldv, obuf),
 		    value == TIME_NONE ? NULL : time_format_iso(value, nbuf),
 		    err);
@@ -737,7 +746,7 @@ set_time_field(struct store *st, int64_t id, const char *column, int64_t value,
 
 enum itui_code
 store_incident_set_status(struct store *st, int64_t id, enum inc_status status,
-    int64_t at, struct itui_err *err)
+                          int64_t at, struct itui_err *err)
 {
 	char *old = NULL, *text = NULL;
 	int64_t cur_res = TIME_NONE;
@@ -755,11 +764,11 @@ store_incident_set_status(struct store *st, int64_t id, enum inc_status status,
 		return tx_end(st, ITUI_OK, err);
 	}
 	rc = run(st, err, "changing the status",
-	    "UPDATE incidents SET status = ?, updated_at = ? WHERE id = ?",
-	    "sii", status_name(status), now_of(st), id);
+	         "UPDATE incidents SET status = ?, updated_at = ? WHERE id = ?",
+	         "sii", status_name(status), now_of(st), id);
 	if (rc == ITUI_OK)
 		rc = audit(st, id, "incident", id, "status", old,
-		    status_name(status), err);
+		           status_name(status), err);
 	/* Lifecycle times follow the status, both ways. */
 	if (rc == ITUI_OK) {
 		char *res = NULL;
@@ -769,7 +778,8 @@ store_incident_set_status(struct store *st, int64_t id, enum inc_status status,
 			cur_res = strtoll(res, NULL, 10);
 		free(res);
 	}
-	if (rc == ITUI_OK && status >= STATUS_MONITORING && from < (int)STATUS_MONITORING)
+	if (rc == ITUI_OK && status >= STATUS_MONITORING &&
+	    from < (int)STATUS_MONITORING)
 		rc = set_time_field(st, id, "mitigated_at", at, err);
 	if (rc == ITUI_OK && status < STATUS_MONITORING)
 		rc = set_time_field(st, id, "mitigated_at", TIME_NONE, err);
@@ -779,12 +789,13 @@ store_incident_set_status(struct store *st, int64_t id, enum inc_status status,
 		rc = set_time_field(st, id, "resolved_at", TIME_NONE, err);
 	if (rc == ITUI_OK)
 		rc = set_time_field(st, id, "closed_at",
-		    status == STATUS_CLOSED ? at : TIME_NONE, err);
+		                    status == STATUS_CLOSED ? at : TIME_NONE,
+		                    err);
 	if (rc == ITUI_OK) {
 		text = xasprintf("Status: %s -> %s%s", old, status_name(status),
-		    from > (int)status ? " (relapse)" : "");
+		                 from > (int)status ? " (relapse)" : "");
 		rc = typed_entry(st, id, KIND_STATUS, at, text, "status", old,
-		    status_name(status), err);
+		                 status_name(status), err);
 	}
 	free(text);
 	free(old);
@@ -793,7 +804,7 @@ store_incident_set_status(struct store *st, int64_t id, enum inc_status status,
 
 enum itui_code
 store_incident_set_severity(struct store *st, int64_t id, const char *level,
-    int64_t at, struct itui_err *err)
+                            int64_t at, struct itui_err *err)
 {
 	char *old = NULL, *text;
 	enum itui_code rc;
@@ -809,7 +820,8 @@ store_incident_set_severity(struct store *st, int64_t id, const char *level,
 		free(old);
 		return tx_end(st, ITUI_OK, err);
 	}
-	rc = run(st, err, "changing the severity",
+	rc = run(
+	    st, err, "changing the severity",
 	    "UPDATE incidents SET severity = ?, updated_at = ? WHERE id = ?",
 	    "sii", level, now_of(st), id);
 	if (rc == ITUI_OK)
@@ -817,7 +829,7 @@ store_incident_set_severity(struct store *st, int64_t id, const char *level,
 	text = xasprintf("Severity: %s -> %s", old, level);
 	if (rc == ITUI_OK)
 		rc = typed_entry(st, id, KIND_SEVERITY, at, text, "severity",
-		    old, level, err);
+		                 old, level, err);
 	free(text);
 	free(old);
 	return tx_end(st, rc, err);
@@ -827,12 +839,13 @@ store_incident_set_severity(struct store *st, int64_t id, const char *level,
 
 static enum itui_code
 current_holder(struct store *st, int64_t id, enum role role, char **person,
-    struct itui_err *err)
+               struct itui_err *err)
 {
-	sqlite3_stmt *s = query(st, err, "reading the roles",
-	    "SELECT person FROM role_assignments WHERE incident_id = ?"
-	    " AND role = ? AND ended_at IS NULL",
-	    "is", id, role_name(role));
+	sqlite3_stmt *s =
+	    query(st, err, "reading the roles",
+	          "SELECT person FROM role_assignments WHERE incident_id = ?"
+	          " AND role = ? AND ended_at IS NULL",
+	          "is", id, role_name(role));
 	int rc;
 
 	*person = NULL;
@@ -846,17 +859,17 @@ current_holder(struct store *st, int64_t id, enum role role, char **person,
 
 static enum itui_code
 end_assignment(struct store *st, int64_t id, enum role role, int64_t at,
-    struct itui_err *err)
+               struct itui_err *err)
 {
 	return run(st, err, "changing the role",
-	    "UPDATE role_assignments SET ended_at = ?, ended_by = ?"
-	    " WHERE incident_id = ? AND role = ? AND ended_at IS NULL",
-	    "isis", at, st->actor, id, role_name(role));
+	           "UPDATE role_assignments SET ended_at = ?, ended_by = ?"
+	           " WHERE incident_id = ? AND role = ? AND ended_at IS NULL",
+	           "isis", at, st->actor, id, role_name(role));
 }
 
 static enum itui_code
 assign_in_tx(struct store *st, int64_t id, enum role role, const char *person,
-    int64_t at, struct itui_err *err)
+             int64_t at, struct itui_err *err)
 {
 	char *old = NULL, *text, field[32];
 	enum itui_code rc;
@@ -869,19 +882,20 @@ assign_in_tx(struct store *st, int64_t id, enum role role, const char *person,
 	}
 	rc = old != NULL ? end_assignment(st, id, role, at, err) : ITUI_OK;
 	if (rc == ITUI_OK)
-		rc = run(st, err, "assigning the role",
+		rc = run(
+		    st, err, "assigning the role",
 		    "INSERT INTO role_assignments(incident_id, role, person,"
 		    " assigned_at, assigned_by) VALUES (?, ?, ?, ?, ?)",
 		    "issis", id, role_name(role), person, at, st->actor);
 	snprintf(field, sizeof field, "role:%s", role_name(role));
 	if (rc == ITUI_OK)
 		rc = audit(st, id, "role", id, field, old, person, err);
-	text = old != NULL ? xasprintf("%s: %s -> %s", role_name(role), old,
-				 person)
-			   : xasprintf("%s: %s", role_name(role), person);
+	text = old != NULL
+	           ? xasprintf("%s: %s -> %s", role_name(role), old, person)
+	           : xasprintf("%s: %s", role_name(role), person);
 	if (rc == ITUI_OK)
 		rc = typed_entry(st, id, KIND_ROLE, at, text, role_name(role),
-		    old, person, err);
+		                 old, person, err);
 	if (rc == ITUI_OK)
 		rc = touch_incident(st, id, err);
 	free(text);
@@ -891,7 +905,7 @@ assign_in_tx(struct store *st, int64_t id, enum role role, const char *person,
 
 enum itui_code
 store_role_assign(struct store *st, int64_t id, enum role role,
-    const char *person, int64_t at, struct itui_err *err)
+                  const char *person, int64_t at, struct itui_err *err)
 {
 	enum itui_code rc;
 
@@ -908,7 +922,7 @@ store_role_assign(struct store *st, int64_t id, enum role role,
 
 enum itui_code
 store_role_unassign(struct store *st, int64_t id, enum role role, int64_t at,
-    struct itui_err *err)
+                    struct itui_err *err)
 {
 	char *old = NULL, *text, field[32];
 	enum itui_code rc;
@@ -921,7 +935,7 @@ store_role_unassign(struct store *st, int64_t id, enum role role, int64_t at,
 		rc = current_holder(st, id, role, &old, err);
 	if (rc == ITUI_OK && old == NULL)
 		rc = err_set(err, ITUI_INPUT, "INC-%lld has no %s to unassign",
-		    (long long)id, role_name(role));
+		             (long long)id, role_name(role));
 	if (rc != ITUI_OK)
 		return tx_end(st, rc, err);
 	rc = end_assignment(st, id, role, at, err);
@@ -931,7 +945,7 @@ store_role_unassign(struct store *st, int64_t id, enum role role, int64_t at,
 	text = xasprintf("%s: %s stood down (unfilled)", role_name(role), old);
 	if (rc == ITUI_OK)
 		rc = typed_entry(st, id, KIND_ROLE, at, text, role_name(role),
-		    old, NULL, err);
+		                 old, NULL, err);
 	if (rc == ITUI_OK)
 		rc = touch_incident(st, id, err);
 	free(text);
@@ -943,8 +957,8 @@ store_role_unassign(struct store *st, int64_t id, enum role role, int64_t at,
 
 enum itui_code
 store_entry_add(struct store *st, int64_t incident_id, enum entry_kind kind,
-    int64_t at, const char *text, const char *data, int64_t *entry_id,
-    struct itui_err *err)
+                int64_t at, const char *text, const char *data,
+                int64_t *entry_id, struct itui_err *err)
 {
 	enum itui_code rc;
 
@@ -958,14 +972,14 @@ store_entry_add(struct store *st, int64_t incident_id, enum entry_kind kind,
 	rc = incident_exists(st, incident_id, err);
 	if (rc == ITUI_OK)
 		rc = insert_entry(st, incident_id, kind, at, text, data,
-		    entry_id, err);
+		                  entry_id, err);
 	if (rc == ITUI_OK)
 		rc = touch_incident(st, incident_id, err);
 	return tx_end(st, rc, err);
 }
 
-#define ENTRY_COLUMNS                                                          \
-	"id, incident_id, at, recorded_at, author, kind, text, data, pinned,"  \
+#define ENTRY_COLUMNS                                                         \
+	"id, incident_id, at, recorded_at, author, kind, text, data, pinned," \
 	" revision, deleted_at"
 
 static void
@@ -988,10 +1002,12 @@ read_entry(sqlite3_stmt *s, struct entry *e)
 
 enum itui_code
 store_entry_get(struct store *st, int64_t entry_id, struct entry *out,
-    struct itui_err *err)
+                struct itui_err *err)
 {
-	sqlite3_stmt *s = query(st, err, "reading the entry",
-	    "SELECT " ENTRY_COLUMNS " FROM entries WHERE id = ?", "i", entry_id);
+	sqlite3_stmt *s =
+	    query(st, err, "reading the entry",
+	          "SELECT " ENTRY_COLUMNS " FROM entries WHERE id = ?", "i",
+	          entry_id);
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -1006,7 +1022,7 @@ store_entry_get(struct store *st, int64_t entry_id, struct entry *out,
 	if (rc == SQLITE_DONE) {
 		sqlite3_finalize(s);
 		return err_set(err, ITUI_NOTFOUND, "no timeline entry %lld",
-		    (long long)entry_id);
+		               (long long)entry_id);
 	}
 	return finish(st, s, rc, "reading the entry", err);
 }
@@ -1014,21 +1030,22 @@ store_entry_get(struct store *st, int64_t entry_id, struct entry *out,
 /* Reads an entry for a change by a person; typed entries are the record. */
 static enum itui_code
 editable_entry(struct store *st, int64_t entry_id, struct entry *e,
-    struct itui_err *err)
+               struct itui_err *err)
 {
 	if (store_entry_get(st, entry_id, e, err) != ITUI_OK)
 		return err->code;
 	if (e->deleted_at != TIME_NONE) {
 		entry_free(e);
-		return err_set(err, ITUI_INPUT, "timeline entry %lld is deleted",
-		    (long long)entry_id);
+		return err_set(err, ITUI_INPUT,
+		               "timeline entry %lld is deleted",
+		               (long long)entry_id);
 	}
 	return ITUI_OK;
 }
 
 enum itui_code
 store_entry_edit(struct store *st, int64_t entry_id, enum entry_kind kind,
-    int64_t at, const char *text, struct itui_err *err)
+                 int64_t at, const char *text, struct itui_err *err)
 {
 	struct entry e;
 	enum itui_code rc;
@@ -1037,14 +1054,15 @@ store_entry_edit(struct store *st, int64_t entry_id, enum entry_kind kind,
 		return err->code;
 	if (!kind_loggable(kind))
 		return err_set(err, ITUI_INPUT,
-		    "entries of kind %s are written by the system",
-		    kind_name(kind));
+		               "entries of kind %s are written by the system",
+		               kind_name(kind));
 	if ((rc = tx_begin(st, err)) != ITUI_OK)
 		return rc;
 	if ((rc = editable_entry(st, entry_id, &e, err)) != ITUI_OK)
 		return tx_end(st, rc, err);
 	if (!kind_loggable(e.kind)) {
-		rc = err_set(err, ITUI_INPUT,
+		rc = err_set(
+		    err, ITUI_INPUT,
 		    "entry %lld records a %s change and cannot be edited",
 		    (long long)entry_id, kind_name(e.kind));
 		entry_free(&e);
@@ -1052,27 +1070,29 @@ store_entry_edit(struct store *st, int64_t entry_id, enum entry_kind kind,
 	}
 	if (at == TIME_NONE)
 		at = e.at;
-	rc = run(st, err, "keeping the old version",
+	rc = run(
+	    st, err, "keeping the old version",
 	    "INSERT INTO entry_revisions(entry_id, revision, at, kind, text,"
 	    " replaced_at, replaced_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
 	    "idissis", entry_id, e.revision, e.at, kind_name(e.kind), e.text,
 	    now_of(st), st->actor);
 	if (rc == ITUI_OK)
 		rc = run(st, err, "editing the entry",
-		    "UPDATE entries SET text = ?, kind = ?, at = ?,"
-		    " revision = revision + 1 WHERE id = ?",
-		    "ssii", text, kind_name(kind), at, entry_id);
+		         "UPDATE entries SET text = ?, kind = ?, at = ?,"
+		         " revision = revision + 1 WHERE id = ?",
+		         "ssii", text, kind_name(kind), at, entry_id);
 	if (rc == ITUI_OK && strcmp(text, e.text) != 0)
 		rc = audit(st, e.incident_id, "entry", entry_id, "text", e.text,
-		    text, err);
+		           text, err);
 	if (rc == ITUI_OK && kind != e.kind)
 		rc = audit(st, e.incident_id, "entry", entry_id, "kind",
-		    kind_name(e.kind), kind_name(kind), err);
+		           kind_name(e.kind), kind_name(kind), err);
 	if (rc == ITUI_OK && at != e.at) {
 		char o[TIME_BUF], n[TIME_BUF];
 
 		rc = audit(st, e.incident_id, "entry", entry_id, "at",
-		    time_format_iso(e.at, o), time_format_iso(at, n), err);
+		           time_format_iso(e.at, o), time_format_iso(at, n),
+		           err);
 	}
 	if (rc == ITUI_OK)
 		rc = touch_incident(st, e.incident_id, err);
@@ -1082,7 +1102,7 @@ store_entry_edit(struct store *st, int64_t entry_id, enum entry_kind kind,
 
 enum itui_code
 store_entry_set_pinned(struct store *st, int64_t entry_id, int pinned,
-    struct itui_err *err)
+                       struct itui_err *err)
 {
 	struct entry e;
 	enum itui_code rc;
@@ -1093,12 +1113,12 @@ store_entry_set_pinned(struct store *st, int64_t entry_id, int pinned,
 		return tx_end(st, rc, err);
 	if (!e.pinned != !pinned) {
 		rc = run(st, err, "pinning the entry",
-		    "UPDATE entries SET pinned = ? WHERE id = ?", "di",
-		    pinned ? 1 : 0, entry_id);
+		         "UPDATE entries SET pinned = ? WHERE id = ?", "di",
+		         pinned ? 1 : 0, entry_id);
 		if (rc == ITUI_OK)
 			rc = audit(st, e.incident_id, "entry", entry_id,
-			    "pinned", e.pinned ? "1" : "0", pinned ? "1" : "0",
-			    err);
+			           "pinned", e.pinned ? "1" : "0",
+			           pinned ? "1" : "0", err);
 		if (rc == ITUI_OK)
 			rc = touch_incident(st, e.incident_id, err);
 	}
@@ -1117,18 +1137,20 @@ store_entry_delete(struct store *st, int64_t entry_id, struct itui_err *err)
 	if ((rc = editable_entry(st, entry_id, &e, err)) != ITUI_OK)
 		return tx_end(st, rc, err);
 	if (!kind_loggable(e.kind)) {
-		rc = err_set(err, ITUI_INPUT,
+		rc = err_set(
+		    err, ITUI_INPUT,
 		    "entry %lld records a %s change and cannot be deleted",
 		    (long long)entry_id, kind_name(e.kind));
 		entry_free(&e);
 		return tx_end(st, rc, err);
 	}
-	rc = run(st, err, "deleting the entry",
+	rc = run(
+	    st, err, "deleting the entry",
 	    "UPDATE entries SET deleted_at = ?, deleted_by = ? WHERE id = ?",
 	    "isi", now_of(st), st->actor, entry_id);
 	if (rc == ITUI_OK)
 		rc = audit(st, e.incident_id, "entry", entry_id, "deleted",
-		    e.text, NULL, err);
+		           e.text, NULL, err);
 	if (rc == ITUI_OK)
 		rc = touch_incident(st, e.incident_id, err);
 	entry_free(&e);
@@ -1137,7 +1159,8 @@ store_entry_delete(struct store *st, int64_t entry_id, struct itui_err *err)
 
 enum itui_code
 store_timeline(struct store *st, int64_t incident_id, int64_t before_at,
-    int64_t before_id, int limit, struct entry_list *out, struct itui_err *err)
+               int64_t before_id, int limit, struct entry_list *out,
+               struct itui_err *err)
 {
 	sqlite3_stmt *s;
 	size_t cap = 0, i;
@@ -1148,17 +1171,18 @@ store_timeline(struct store *st, int64_t incident_id, int64_t before_at,
 	out->n = 0;
 	out->more = 0;
 	if (before_id > 0)
-		s = query(st, err, "reading the timeline",
+		s = query(
+		    st, err, "reading the timeline",
 		    "SELECT " ENTRY_COLUMNS " FROM entries"
 		    " WHERE incident_id = ? AND deleted_at IS NULL"
 		    " AND (at, id) < (?, ?) ORDER BY at DESC, id DESC LIMIT ?",
 		    "iiii", incident_id, before_at, before_id, lim);
 	else
 		s = query(st, err, "reading the timeline",
-		    "SELECT " ENTRY_COLUMNS " FROM entries"
-		    " WHERE incident_id = ? AND deleted_at IS NULL"
-		    " ORDER BY at DESC, id DESC LIMIT ?",
-		    "ii", incident_id, lim);
+		          "SELECT " ENTRY_COLUMNS " FROM entries"
+		          " WHERE incident_id = ? AND deleted_at IS NULL"
+		          " ORDER BY at DESC, id DESC LIMIT ?",
+		          "ii", incident_id, lim);
 	if (s == NULL)
 		return err->code;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -1190,8 +1214,8 @@ store_timeline(struct store *st, int64_t incident_id, int64_t before_at,
 
 enum itui_code
 store_action_add(struct store *st, int64_t incident_id, const char *text,
-    const char *owner, int64_t due_at, enum action_horizon horizon,
-    int64_t *action_id, struct itui_err *err)
+                 const char *owner, int64_t due_at, enum action_horizon horizon,
+                 int64_t *action_id, struct itui_err *err)
 {
 	enum itui_code rc;
 	char *line;
@@ -1204,7 +1228,8 @@ store_action_add(struct store *st, int64_t incident_id, const char *text,
 		return rc;
 	if ((rc = incident_exists(st, incident_id, err)) != ITUI_OK)
 		return tx_end(st, rc, err);
-	rc = run(st, err, "adding the action item",
+	rc = run(
+	    st, err, "adding the action item",
 	    "INSERT INTO action_items(incident_id, text, owner, due_at, horizon,"
 	    " created_at, created_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 	    "isstsisi", incident_id, text, owner, due_at, horizon_name(horizon),
@@ -1213,8 +1238,8 @@ store_action_add(struct store *st, int64_t incident_id, const char *text,
 		return tx_end(st, rc, err);
 	*action_id = sqlite3_last_insert_rowid(st->h.db);
 	line = xasprintf("Action item ACT-%lld added: %s%s%s",
-	    (long long)*action_id, text, owner ? " (owner " : "",
-	    owner ? owner : "");
+	                 (long long)*action_id, text, owner ? " (owner " : "",
+	                 owner ? owner : "");
 	if (owner != NULL) {
 		char *t = xasprintf("%s)", line);
 
@@ -1222,11 +1247,11 @@ store_action_add(struct store *st, int64_t incident_id, const char *text,
 		line = t;
 	}
 	rc = insert_entry(st, incident_id, KIND_SYSTEM, now_of(st), line, NULL,
-	    NULL, err);
+	                  NULL, err);
 	free(line);
 	if (rc == ITUI_OK)
-		rc = audit(st, incident_id, "action", *action_id, "created", NULL,
-		    text, err);
+		rc = audit(st, incident_id, "action", *action_id, "created",
+		           NULL, text, err);
 	if (rc == ITUI_OK)
 		rc = touch_incident(st, incident_id, err);
 	return tx_end(st, rc, err);
@@ -1234,7 +1259,7 @@ store_action_add(struct store *st, int64_t incident_id, const char *text,
 
 enum itui_code
 store_action_set_state(struct store *st, int64_t action_id,
-    enum action_state state, struct itui_err *err)
+                       enum action_state state, struct itui_err *err)
 {
 	sqlite3_stmt *s;
 	int64_t incident_id = 0;
@@ -1245,8 +1270,8 @@ store_action_set_state(struct store *st, int64_t action_id,
 	if ((rc = tx_begin(st, err)) != ITUI_OK)
 		return rc;
 	s = query(st, err, "reading the action item",
-	    "SELECT incident_id, state FROM action_items WHERE id = ?", "i",
-	    action_id);
+	          "SELECT incident_id, state FROM action_items WHERE id = ?",
+	          "i", action_id);
 	if (s == NULL)
 		return tx_end(st, err->code, err);
 	src = sqlite3_step(s);
@@ -1257,22 +1282,23 @@ store_action_set_state(struct store *st, int64_t action_id,
 	rc = finish(st, s, src, "reading the action item", err);
 	if (rc == ITUI_OK && old == NULL)
 		rc = err_set(err, ITUI_NOTFOUND, "no action item ACT-%lld",
-		    (long long)action_id);
+		             (long long)action_id);
 	if (rc != ITUI_OK || strcmp(old, action_state_name(state)) == 0) {
 		free(old);
 		return tx_end(st, rc, err);
 	}
-	rc = run(st, err, "changing the action item",
+	rc = run(
+	    st, err, "changing the action item",
 	    "UPDATE action_items SET state = ?, updated_at = ? WHERE id = ?",
 	    "sii", action_state_name(state), now_of(st), action_id);
 	if (rc == ITUI_OK)
 		rc = audit(st, incident_id, "action", action_id, "state", old,
-		    action_state_name(state), err);
+		           action_state_name(state), err);
 	line = xasprintf("Action item ACT-%lld: %s -> %s", (long long)action_id,
-	    old, action_state_name(state));
+	                 old, action_state_name(state));
 	if (rc == ITUI_OK)
-		rc = insert_entry(st, incident_id, KIND_SYSTEM, now_of(st), line,
-		    NULL, NULL, err);
+		rc = insert_entry(st, incident_id, KIND_SYSTEM, now_of(st),
+		                  line, NULL, NULL, err);
 	if (rc == ITUI_OK)
 		rc = touch_incident(st, incident_id, err);
 	free(line);
@@ -1282,7 +1308,7 @@ store_action_set_state(struct store *st, int64_t action_id,
 
 enum itui_code
 store_actions(struct store *st, int64_t incident_id, int open_only,
-    struct action_list *out, struct itui_err *err)
+              struct action_list *out, struct itui_err *err)
 {
 	sqlite3_stmt *s;
 	size_t cap = 0;
@@ -1290,7 +1316,8 @@ store_actions(struct store *st, int64_t incident_id, int open_only,
 
 	out->v = NULL;
 	out->n = 0;
-	s = query(st, err, "reading the action items",
+	s = query(
+	    st, err, "reading the action items",
 	    "SELECT id, incident_id, text, owner, due_at, horizon, state,"
 	    " created_at, created_by FROM action_items"
 	    " WHERE (?1 = 0 OR incident_id = ?1) AND (?2 = 0 OR state = 'open')"
@@ -1313,8 +1340,10 @@ store_actions(struct store *st, int64_t incident_id, int open_only,
 		a->owner = col_text(s, 3);
 		a->due_at = col_time(s, 4);
 		h = horizon_parse((const char *)sqlite3_column_text(s, 5));
-		a->horizon = h < 0 ? HORIZON_SHORT_TERM : (enum action_horizon)h;
-		stt = action_state_parse((const char *)sqlite3_column_text(s, 6));
+		a->horizon =
+		    h < 0 ? HORIZON_SHORT_TERM : (enum action_horizon)h;
+		stt =
+		    action_state_parse((const char *)sqlite3_column_text(s, 6));
 		a->state = stt < 0 ? ACTION_OPEN : (enum action_state)stt;
 		a->created_at = sqlite3_column_int64(s, 7);
 		a->created_by = col_text(s, 8);
@@ -1330,7 +1359,7 @@ store_actions(struct store *st, int64_t incident_id, int open_only,
 
 enum itui_code
 store_audit(struct store *st, int64_t incident_id, struct audit_list *out,
-    struct itui_err *err)
+            struct itui_err *err)
 {
 	sqlite3_stmt *s;
 	size_t cap = 0;
@@ -1338,7 +1367,8 @@ store_audit(struct store *st, int64_t incident_id, struct audit_list *out,
 
 	out->v = NULL;
 	out->n = 0;
-	s = query(st, err, "reading the audit trail",
+	s = query(
+	    st, err, "reading the audit trail",
 	    "SELECT id, at, actor, origin, incident_id, object, object_id,"
 	    " field, old_value, new_value FROM audit"
 	    " WHERE ?1 = 0 OR incident_id = ?1 ORDER BY id",
@@ -1373,10 +1403,11 @@ store_audit(struct store *st, int64_t incident_id, struct audit_list *out,
 
 enum itui_code
 store_meta_get(struct store *st, const char *key, char **value,
-    struct itui_err *err)
+               struct itui_err *err)
 {
-	sqlite3_stmt *s = query(st, err, "reading settings",
-	    "SELECT value FROM meta WHERE key = ?", "s", key);
+	sqlite3_stmt *s =
+	    query(st, err, "reading settings",
+	          "SELECT value FROM meta WHERE key = ?", "s", key);
 	int rc;
 
 	*value = NULL;
@@ -1390,15 +1421,15 @@ store_meta_get(struct store *st, const char *key, char **value,
 
 enum itui_code
 store_meta_set(struct store *st, const char *key, const char *value,
-    struct itui_err *err)
+               struct itui_err *err)
 {
 	enum itui_code rc;
 
 	if ((rc = tx_begin(st, err)) != ITUI_OK)
 		return rc;
 	rc = run(st, err, "saving settings",
-	    "INSERT INTO meta(key, value) VALUES (?, ?)"
-	    " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-	    "ss", key, value);
+	         "INSERT INTO meta(key, value) VALUES (?, ?)"
+	         " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	         "ss", key, value);
 	return tx_end(st, rc, err);
 }

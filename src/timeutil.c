@@ -29,11 +29,12 @@ time_set_zone(const char *zone, struct itui_err *err)
 		if (strstr(zone, "..") != NULL || zone[0] == '/' ||
 		    strlen(zone) > 200)
 			return err_set(err, ITUI_CONFIG,
-			    "unknown timezone '%s'", zone);
+			               "unknown timezone '%s'", zone);
 		snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", zone);
 		if (access(path, R_OK) != 0)
 			return err_set(err, ITUI_CONFIG,
-			    "unknown timezone '%s' (no %s)", zone, path);
+			               "unknown timezone '%s' (no %s)", zone,
+			               path);
 		snprintf(path, sizeof path, ":%s", zone);
 		setenv("TZ", path, 1);
 	}
@@ -130,7 +131,8 @@ days_from_civil(int y, int m, int d)
 static int
 days_in_month(int y, int m)
 {
-	static const int dim[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	static const int dim[] = {31, 28, 31, 30, 31, 30,
+	                          31, 31, 30, 31, 30, 31};
 
 	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
 		return 29;
@@ -239,7 +241,8 @@ time_parse_at(const char *s, int64_t now, int64_t *out, struct itui_err *err)
 
 		if (sscanf(s, "%2d:%2d%c", &h, &m, &tail) != 2 || h > 23 ||
 		    m > 59 || h < 0 || m < 0 || strlen(strchr(s, ':')) != 3)
-			return err_set(err, ITUI_INPUT,
+			return err_set(
+			    err, ITUI_INPUT,
 			    "bad time '%s' (expected HH:MM, -15m or ISO 8601 "
 			    "with a zone)",
 			    s);
@@ -251,16 +254,20 @@ time_parse_at(const char *s, int64_t now, int64_t *out, struct itui_err *err)
 		return ITUI_OK;
 	}
 	if (time_parse_rfc3339(s, &t, NULL) != 0) {
-		if (strlen(s) >= 16 && s[4] == '-' && strpbrk(s + 10, "Zz+-") == NULL)
-			return err_set(err, ITUI_INPUT,
+		if (strlen(s) >= 16 && s[4] == '-' &&
+		    strpbrk(s + 10, "Zz+-") == NULL)
+			return err_set(
+			    err, ITUI_INPUT,
 			    "time '%s' has no zone (add Z or +hh:mm)", s);
-		return err_set(err, ITUI_INPUT,
+		return err_set(
+		    err, ITUI_INPUT,
 		    "bad time '%s' (expected HH:MM, -15m or ISO 8601 with a "
 		    "zone)",
 		    s);
 	}
 	if (t > now + 300)
-		return err_set(err, ITUI_INPUT, "time '%s' is in the future", s);
+		return err_set(err, ITUI_INPUT, "time '%s' is in the future",
+		               s);
 	*out = t;
 	return ITUI_OK;
 }
@@ -299,7 +306,8 @@ time_parse_due(const char *s, int64_t now, int64_t *out, struct itui_err *err)
 	}
 	if (time_parse_at(s, now, out, NULL) == ITUI_OK)
 		return ITUI_OK;
-	return err_set(err, ITUI_INPUT,
+	return err_set(
+	    err, ITUI_INPUT,
 	    "bad due date '%s' (expected YYYY-MM-DD, +3d or ISO 8601)",
 	    s ? s : "");
 }
@@ -361,10 +369,10 @@ time_format_clock(int64_t secs, char *buf)
 
 	if (a >= 2 * 86400)
 		snprintf(buf, TIME_BUF, "%s%" PRId64 "d%02" PRId64 "h", sign,
-		    a / 86400, a % 86400 / 3600);
+		         a / 86400, a % 86400 / 3600);
 	else
 		snprintf(buf, TIME_BUF, "%s%02" PRId64 ":%02" PRId64, sign,
-		    a / 3600, a % 3600 / 60);
+		         a / 3600, a % 3600 / 60);
 	return buf;
 }
 
@@ -380,10 +388,10 @@ time_format_span(int64_t secs, char *buf)
 		snprintf(buf, TIME_BUF, "%s%" PRId64 "m", sign, a / 60);
 	else if (a < 86400)
 		snprintf(buf, TIME_BUF, "%s%" PRId64 "h%02" PRId64 "m", sign,
-		    a / 3600, a % 3600 / 60);
+		         a / 3600, a % 3600 / 60);
 	else
 		snprintf(buf, TIME_BUF, "%s%" PRId64 "d%02" PRId64 "h", sign,
-		    a / 86400, a % 86400 / 3600);
+		         a / 86400, a % 86400 / 3600);
 	return buf;
 }
 

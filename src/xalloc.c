@@ -1,4 +1,5 @@
-/* xalloc.c - allocation wrappers; an out-of-memory condition is not recoverable. */
+/* xalloc.c - allocation wrappers; an out-of-memory condition is not
+ * recoverable. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>

@@ -19,7 +19,8 @@ bin_path(void)
 {
 	const char *b = getenv("ITUI_BIN");
 
-	cr_assert_not_null(b, "ITUI_BIN must name the binary (run via make test)");
+	cr_assert_not_null(b,
+	                   "ITUI_BIN must name the binary (run via make test)");
 	return b;
 }
 
@@ -70,7 +71,7 @@ append(char **buf, size_t *len, const char *data, size_t n)
 
 static struct run
 spawn(const char *const *argv, const char *stdin_text, const char *home,
-    const char *const *env)
+      const char *const *env)
 {
 	int in[2], out[2], errp[2], status = 0;
 	struct run r = {0, NULL, NULL};
@@ -117,7 +118,8 @@ spawn(const char *const *argv, const char *stdin_text, const char *home,
 	r.err = strdup("");
 	/* poll() skips negative fds, so a closed end is just set to -1. */
 	while (out[0] >= 0 || errp[0] >= 0) {
-		struct pollfd p[2] = {{out[0], POLLIN, 0}, {errp[0], POLLIN, 0}};
+		struct pollfd p[2] = {{out[0], POLLIN, 0},
+		                      {errp[0], POLLIN, 0}};
 		char buf[8192];
 		int i;
 
@@ -130,7 +132,8 @@ spawn(const char *const *argv, const char *stdin_text, const char *home,
 			int *fd = i == 0 ? &out[0] : &errp[0];
 			ssize_t n;
 
-			if (*fd < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+			if (*fd < 0 ||
+			    !(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
 			n = read(*fd, buf, sizeof buf);
 			if (n <= 0) {
@@ -144,14 +147,14 @@ spawn(const char *const *argv, const char *stdin_text, const char *home,
 		}
 	}
 	waitpid(pid, &status, 0);
-	r.status = WIFEXITED(status) ? WEXITSTATUS(status)
-				     : 128 + WTERMSIG(status);
+	r.status =
+	    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	return r;
 }
 
 struct run
 run_bin(const char *home, const char *stdin_text, const char *const *env,
-    const char *const *args)
+        const char *const *args)
 {
 	const char *argv[64];
 	int n = 0;
@@ -165,7 +168,7 @@ run_bin(const char *home, const char *stdin_text, const char *const *env,
 
 struct run
 run_bin_as(const char *home, uid_t uid, gid_t gid, gid_t group,
-    unsigned umask_bits, const char *const *args)
+           unsigned umask_bits, const char *const *args)
 {
 	char ubuf[32], gbuf[32], grbuf[32], script[64];
 	const char *argv[80];
@@ -175,7 +178,7 @@ run_bin_as(const char *home, uid_t uid, gid_t gid, gid_t group,
 	snprintf(gbuf, sizeof gbuf, "--regid=%u", (unsigned)gid);
 	snprintf(grbuf, sizeof grbuf, "--groups=%u", (unsigned)group);
 	snprintf(script, sizeof script, "umask %03o; exec \"$0\" \"$@\"",
-	    umask_bits);
+	         umask_bits);
 	argv[n++] = "/usr/bin/setpriv";
 	argv[n++] = ubuf;
 	argv[n++] = gbuf;
@@ -188,7 +191,7 @@ run_bin_as(const char *home, uid_t uid, gid_t gid, gid_t group,
 		argv[n++] = *args++;
 	argv[n] = NULL;
 	return spawn(argv, NULL, home,
-	    (const char *const[]){"INCIDENT_TUI_USER=tester", NULL});
+	             (const char *const[]){"INCIDENT_TUI_USER=tester", NULL});
 }
 
 void
@@ -203,8 +206,8 @@ char *
 sql1(const char *db, const char *sql)
 {
 	/* A busy timeout, as a killed or finishing writer may hold a lock. */
-	const char *argv[] = {"/usr/bin/sqlite3", "-cmd", ".timeout 10000", db,
-	    sql, NULL};
+	const char *argv[] = {
+	    "/usr/bin/sqlite3", "-cmd", ".timeout 10000", db, sql, NULL};
 	struct run r = spawn(argv, NULL, NULL, NULL);
 	size_t n;
 

@@ -25,10 +25,10 @@ void tmpdir_remove(char *dir);
  * Extra environment entries ("K=V") may be passed in env (NULL-terminated).
  */
 struct run run_bin(const char *home, const char *stdin_text,
-    const char *const *env, const char *const *args);
+                   const char *const *env, const char *const *args);
 /* Same, as uid/gid (with the given supplementary group, or -1), via setpriv. */
 struct run run_bin_as(const char *home, uid_t uid, gid_t gid, gid_t group,
-    unsigned umask_bits, const char *const *args);
+                      unsigned umask_bits, const char *const *args);
 void run_free(struct run *r);
 
 /* Runs sqlite3 on db with one SQL statement and returns its trimmed output. */

@@ -41,7 +41,7 @@ ok(const char *const *args)
 	argv[n] = NULL;
 	r = run_bin(home, NULL, NULL, argv);
 	cr_assert_eq(r.status, 0, "%s %s: exit %d, stderr: %s", argv[2],
-	    argv[3] ? argv[3] : "", r.status, r.err);
+	             argv[3] ? argv[3] : "", r.status, r.err);
 	free(r.err);
 	return r.out;
 }
@@ -66,9 +66,10 @@ timeline_has(json_t *inc, const char *kind, const char *text_part)
 
 	json_array_foreach(tl, i, e)
 	{
-		if (strcmp(json_string_value(json_object_get(e, "kind")), kind) == 0 &&
+		if (strcmp(json_string_value(json_object_get(e, "kind")),
+		           kind) == 0 &&
 		    strstr(json_string_value(json_object_get(e, "text")),
-			text_part) != NULL)
+		           text_part) != NULL)
 			return 1;
 	}
 	return 0;
@@ -86,12 +87,14 @@ audit_has(const char *field, const char *new_value)
 	a = json_object_get(j, "audit");
 	json_array_foreach(a, i, row)
 	{
-		const char *f = json_string_value(json_object_get(row, "field"));
+		const char *f =
+		    json_string_value(json_object_get(row, "field"));
 		const char *n = json_string_value(json_object_get(row, "new"));
 
 		if (strcmp(f, field) == 0 &&
-		    (new_value == NULL ? n == NULL
-				       : n != NULL && strcmp(n, new_value) == 0))
+		    (new_value == NULL
+		         ? n == NULL
+		         : n != NULL && strcmp(n, new_value) == 0))
 			found = 1;
 	}
 	json_decref(j);
@@ -103,7 +106,8 @@ TestSuite(cli, .init = setup, .fini = teardown, .timeout = 60);
 
 Test(cli, declare_then_every_change_shows_up_in_show_and_audit)
 {
-	char *out = ok(ARGS("declare", "--severity", "P1", "--title", "Checkout down"));
+	char *out =
+	    ok(ARGS("declare", "--severity", "P1", "--title", "Checkout down"));
 	json_t *j, *clocks, *c;
 	size_t i;
 	int have_ack = 0;
@@ -112,25 +116,27 @@ Test(cli, declare_then_every_change_shows_up_in_show_and_audit)
 	free(out);
 
 	j = show_json("1");
-	cr_assert_str_eq(json_string_value(json_object_get(j, "severity")), "P1");
+	cr_assert_str_eq(json_string_value(json_object_get(j, "severity")),
+	                 "P1");
 	cr_assert_str_eq(json_string_value(json_object_get(j, "status")),
-	    "investigating");
+	                 "investigating");
 	clocks = json_object_get(j, "clocks");
 	cr_assert(json_array_size(clocks) >= 3);
 	json_array_foreach(clocks, i, c)
 	{
 		if (strcmp(json_string_value(json_object_get(c, "name")),
-			"acknowledge") == 0) {
+		           "acknowledge") == 0) {
 			have_ack = 1;
 			cr_assert_str_eq(
-			    json_string_value(json_object_get(c, "state")), "ok");
-			cr_assert(json_integer_value(json_object_get(c,
-				      "remaining_seconds")) > 3500);
+			    json_string_value(json_object_get(c, "state")),
+			    "ok");
+			cr_assert(json_integer_value(json_object_get(
+			              c, "remaining_seconds")) > 3500);
 		}
 	}
 	cr_assert(have_ack, "no acknowledge clock");
 	cr_assert(timeline_has(j, "system", "Declared P1"),
-	    "no system entry for the declaration");
+	          "no system entry for the declaration");
 	json_decref(j);
 
 	free(ok(ARGS("ack", "1")));
@@ -141,21 +147,23 @@ Test(cli, declare_then_every_change_shows_up_in_show_and_audit)
 	free(ok(ARGS("unassign", "1", "tl")));
 	free(ok(ARGS("log", "1", "--kind", "decision", "roll", "back", "now")));
 	out = ok(ARGS("action", "1", "add", "Add a breaker", "--owner", "bob",
-	    "--due", "+3d"));
+	              "--due", "+3d"));
 	cr_assert_str_eq(out, "ACT-1\n");
 	free(out);
 	free(ok(ARGS("action", "done", "ACT-1")));
 
 	j = show_json("1");
-	cr_assert_not_null(json_string_value(json_object_get(j, "acknowledged_at")));
+	cr_assert_not_null(
+	    json_string_value(json_object_get(j, "acknowledged_at")));
 	cr_assert_str_eq(json_string_value(json_object_get(j, "status")),
-	    "identified");
-	cr_assert_str_eq(json_string_value(json_object_get(j, "severity")), "P0");
+	                 "identified");
+	cr_assert_str_eq(json_string_value(json_object_get(j, "severity")),
+	                 "P0");
 	cr_assert_str_eq(json_string_value(json_object_get(
-			     json_object_get(j, "roles"), "commander")),
-	    "alice");
-	cr_assert(json_is_null(json_object_get(json_object_get(j, "roles"),
-	    "tech-lead")));
+	                     json_object_get(j, "roles"), "commander")),
+	                 "alice");
+	cr_assert(json_is_null(
+	    json_object_get(json_object_get(j, "roles"), "tech-lead")));
 	cr_assert(timeline_has(j, "system", "Acknowledged"));
 	cr_assert(timeline_has(j, "status", "investigating -> identified"));
 	cr_assert(timeline_has(j, "severity", "P1 -> P0"));
@@ -163,9 +171,9 @@ Test(cli, declare_then_every_change_shows_up_in_show_and_audit)
 	cr_assert(timeline_has(j, "role", "tech-lead: bob stood down"));
 	cr_assert(timeline_has(j, "decision", "roll back now"));
 	cr_assert(timeline_has(j, "system", "ACT-1: open -> done"));
-	cr_assert_str_eq(json_string_value(json_object_get(
-			     json_array_get(json_object_get(j, "actions"), 0),
-			     "state")),
+	cr_assert_str_eq(
+	    json_string_value(json_object_get(
+	        json_array_get(json_object_get(j, "actions"), 0), "state")),
 	    "done");
 	json_decref(j);
 
@@ -189,17 +197,19 @@ Test(cli, backdated_log_is_sorted_by_event_time_and_late)
 {
 	json_t *j, *tl;
 
-	free(ok(ARGS("declare", "--severity", "P1", "--title", "t", "--at", "-2h")));
+	free(ok(ARGS("declare", "--severity", "P1", "--title", "t", "--at",
+	             "-2h")));
 	free(ok(ARGS("log", "1", "later entry")));
 	free(ok(ARGS("log", "1", "--at", "-1h", "earlier entry")));
 	j = show_json("1");
 	tl = json_object_get(j, "timeline");
 	cr_assert_eq(json_array_size(tl), 3);
-	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(tl, 1),
-			     "text")),
+	cr_assert_str_eq(
+	    json_string_value(json_object_get(json_array_get(tl, 1), "text")),
 	    "earlier entry");
 	cr_assert(json_is_true(json_object_get(json_array_get(tl, 1), "late")));
-	cr_assert(json_is_false(json_object_get(json_array_get(tl, 2), "late")));
+	cr_assert(
+	    json_is_false(json_object_get(json_array_get(tl, 2), "late")));
 	json_decref(j);
 }
 
@@ -224,7 +234,8 @@ Test(cli, list_orders_by_severity_and_hides_resolved)
 
 	free(ok(ARGS("declare", "--severity", "P2", "--title", "minor thing")));
 	free(ok(ARGS("declare", "--severity", "P0", "--title", "big outage")));
-	free(ok(ARGS("declare", "--severity", "P1", "--title", "done already")));
+	free(
+	    ok(ARGS("declare", "--severity", "P1", "--title", "done already")));
 	free(ok(ARGS("status", "3", "resolved")));
 	out = ok(ARGS("list"));
 	p0 = strstr(out, "big outage");
@@ -242,7 +253,7 @@ Test(cli, plain_output_is_sanitised_json_is_escaped)
 	char *out;
 
 	free(ok(ARGS("declare", "--severity", "P1", "--title",
-	    "evil\x1b]52;c;cGF5bG9hZA==\x07title\xe2\x80\xae")));
+	             "evil\x1b]52;c;cGF5bG9hZA==\x07title\xe2\x80\xae")));
 	free(ok(ARGS("log", "1", "a\rforged line\x1b[2J")));
 	out = ok(ARGS("show", "1"));
 	cr_assert_null(strchr(out, '\x1b'), "raw ESC in show output");
@@ -258,7 +269,8 @@ Test(cli, plain_output_is_sanitised_json_is_escaped)
 	free(out);
 	/* The raw text is kept as typed. */
 	out = sql1(db, "SELECT hex(text) FROM entries WHERE kind = 'note'");
-	cr_assert_not_null(strstr(out, "0D"), "stored text lost its CR: %s", out);
+	cr_assert_not_null(strstr(out, "0D"), "stored text lost its CR: %s",
+	                   out);
 	free(out);
 }
 
@@ -283,7 +295,7 @@ Test(cli, drill_is_marked)
 	json_t *j;
 
 	free(ok(ARGS("declare", "--severity", "P3", "--title", "game day",
-	    "--drill")));
+	             "--drill")));
 	j = show_json("1");
 	cr_assert(json_is_true(json_object_get(j, "drill")));
 	json_decref(j);
@@ -295,7 +307,8 @@ Test(cli, show_limit_pages_the_newest_entries)
 	char n[8];
 	int i;
 
-	free(ok(ARGS("declare", "--severity", "P1", "--title", "t", "--at", "-1h")));
+	free(ok(ARGS("declare", "--severity", "P1", "--title", "t", "--at",
+	             "-1h")));
 	for (i = 0; i < 5; i++) {
 		snprintf(n, sizeof n, "e%d", i);
 		free(ok(ARGS("log", "1", n)));
@@ -312,8 +325,8 @@ Test(cli, show_limit_pages_the_newest_entries)
 	}
 	tl = json_object_get(j, "timeline");
 	cr_assert_eq(json_array_size(tl), 2);
-	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(tl, 1),
-			     "text")),
+	cr_assert_str_eq(
+	    json_string_value(json_object_get(json_array_get(tl, 1), "text")),
 	    "e4");
 	cr_assert(json_is_true(json_object_get(j, "timeline_truncated")));
 	json_decref(j);
@@ -321,10 +334,11 @@ Test(cli, show_limit_pages_the_newest_entries)
 
 Test(cli, user_and_ssh_origin_are_audited)
 {
-	const char *argv[] = {"--db", db, "declare", "--severity", "P1",
-	    "--title", "t", NULL};
+	const char *argv[] = {"--db", db,        "declare", "--severity",
+	                      "P1",   "--title", "t",       NULL};
 	const char *env[] = {"INCIDENT_TUI_USER=zoe",
-	    "SSH_CONNECTION=203.0.113.7 51000 10.0.0.1 22", NULL};
+	                     "SSH_CONNECTION=203.0.113.7 51000 10.0.0.1 22",
+	                     NULL};
 	struct run r = run_bin(home, NULL, env, argv);
 	char *who;
 
@@ -356,7 +370,7 @@ Test(cli, database_path_order)
 	fprintf(f, "db = %s/from-config.db\n", home);
 	fclose(f);
 	r = run_bin(home, NULL, NULL,
-	    ARGS("declare", "--severity", "P1", "--title", "t"));
+	            ARGS("declare", "--severity", "P1", "--title", "t"));
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	run_free(&r);
 	snprintf(cfg, sizeof cfg, "%s/from-config.db", home);
@@ -366,13 +380,14 @@ Test(cli, database_path_order)
 	env[0] = envdb;
 	env[1] = NULL;
 	r = run_bin(home, NULL, env,
-	    ARGS("declare", "--severity", "P1", "--title", "t"));
+	            ARGS("declare", "--severity", "P1", "--title", "t"));
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	run_free(&r);
 	snprintf(cfg, sizeof cfg, "%s/from-env.db", home);
 	cr_assert_eq(access(cfg, F_OK), 0, "INCIDENT_TUI_DB not used");
 
-	r = run_bin(home, NULL, env,
+	r = run_bin(
+	    home, NULL, env,
 	    ARGS("--db", db, "declare", "--severity", "P1", "--title", "t"));
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	run_free(&r);
@@ -383,8 +398,9 @@ Test(cli, database_path_order)
 Test(cli, default_database_lives_under_xdg_data_home)
 {
 	char path[600];
-	struct run r = run_bin(home, NULL, NULL,
-	    ARGS("declare", "--severity", "P1", "--title", "t"));
+	struct run r =
+	    run_bin(home, NULL, NULL,
+	            ARGS("declare", "--severity", "P1", "--title", "t"));
 
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	run_free(&r);
@@ -397,7 +413,7 @@ Test(cli, sev_policy_is_selectable)
 	char *out;
 
 	out = ok(ARGS("--policy", "sev", "declare", "--severity", "sev2",
-	    "--title", "t"));
+	              "--title", "t"));
 	cr_assert_str_eq(out, "INC-1\n");
 	free(out);
 	out = sql1(db, "SELECT severity FROM incidents");
@@ -421,17 +437,19 @@ Test(cli, demo_builds_a_believable_database)
 	json_array_foreach(json_object_get(j, "incidents"), i, inc)
 	{
 		if (strcmp(json_string_value(json_object_get(inc, "status")),
-			"resolved") == 0)
+		           "resolved") == 0)
 			resolved++;
 		if (json_is_null(json_object_get(json_object_get(inc, "roles"),
-			"comms-lead")))
+		                                 "comms-lead")))
 			partial_roles++;
 		json_array_foreach(json_object_get(inc, "clocks"), k, c)
 		{
-			if (strcmp(json_string_value(json_object_get(c, "name")),
-				"update") == 0 &&
-			    strcmp(json_string_value(json_object_get(c, "state")),
-				"breached") == 0)
+			if (strcmp(
+			        json_string_value(json_object_get(c, "name")),
+			        "update") == 0 &&
+			    strcmp(
+			        json_string_value(json_object_get(c, "state")),
+			        "breached") == 0)
 				breached_update++;
 		}
 	}
@@ -488,69 +506,150 @@ struct bad_case {
 ParameterizedTestParameters(cli, bad_input)
 {
 	static struct bad_case cases[] = {
-	    {"unknown incident", {"log", "99", "hello"}, 2, "no incident INC-99", ""},
-	    {"unknown incident (show)", {"show", "INC-42"}, 2, "no incident INC-42", ""},
+	    {"unknown incident",
+	     {"log", "99", "hello"},
+	     2,
+	     "no incident INC-99",
+	     ""},
+	    {"unknown incident (show)",
+	     {"show", "INC-42"},
+	     2,
+	     "no incident INC-42",
+	     ""},
 	    {"bad incident id", {"ack", "one"}, 2, "bad incident id 'one'", ""},
-	    {"unknown severity", {"declare", "--severity", "P9", "--title", "x"},
-		2, "unknown severity 'P9'", ""},
-	    {"unknown severity (change)", {"severity", "1", "urgent"}, 2,
-		"unknown severity 'urgent'", ""},
-	    {"unknown status", {"status", "1", "fixed"}, 2, "unknown status 'fixed'", ""},
-	    {"unknown role", {"assign", "1", "boss", "bob"}, 2, "unknown role 'boss'", ""},
-	    {"unknown command", {"frobnicate"}, 2, "unknown command 'frobnicate'", ""},
-	    {"empty title", {"declare", "--severity", "P1", "--title", "   "}, 2,
-		"the title is empty", ""},
-	    {"missing title", {"declare", "--severity", "P1"}, 2,
-		"--title TEXT is required", ""},
-	    {"malformed --at", {"log", "1", "--at", "25:99", "x"}, 2,
-		"--at: bad time '25:99'", ""},
-	    {"--at without zone", {"ack", "1", "--at", "2026-01-01T10:00:00"}, 2,
-		"has no zone", ""},
-	    {"unknown option", {"list", "--colour"}, 2, "unknown option '--colour'", ""},
+	    {"unknown severity",
+	     {"declare", "--severity", "P9", "--title", "x"},
+	     2,
+	     "unknown severity 'P9'",
+	     ""},
+	    {"unknown severity (change)",
+	     {"severity", "1", "urgent"},
+	     2,
+	     "unknown severity 'urgent'",
+	     ""},
+	    {"unknown status",
+	     {"status", "1", "fixed"},
+	     2,
+	     "unknown status 'fixed'",
+	     ""},
+	    {"unknown role",
+	     {"assign", "1", "boss", "bob"},
+	     2,
+	     "unknown role 'boss'",
+	     ""},
+	    {"unknown command",
+	     {"frobnicate"},
+	     2,
+	     "unknown command 'frobnicate'",
+	     ""},
+	    {"empty title",
+	     {"declare", "--severity", "P1", "--title", "   "},
+	     2,
+	     "the title is empty",
+	     ""},
+	    {"missing title",
+	     {"declare", "--severity", "P1"},
+	     2,
+	     "--title TEXT is required",
+	     ""},
+	    {"malformed --at",
+	     {"log", "1", "--at", "25:99", "x"},
+	     2,
+	     "--at: bad time '25:99'",
+	     ""},
+	    {"--at without zone",
+	     {"ack", "1", "--at", "2026-01-01T10:00:00"},
+	     2,
+	     "has no zone",
+	     ""},
+	    {"unknown option",
+	     {"list", "--colour"},
+	     2,
+	     "unknown option '--colour'",
+	     ""},
 	    {"missing arguments", {"status", "1"}, 2, "missing arguments", ""},
-	    {"system kind", {"log", "1", "--kind", "status", "x"}, 2,
-		"written by the system", ""},
-	    {"unknown kind", {"log", "1", "--kind", "gossip", "x"}, 2,
-		"unknown kind 'gossip'", ""},
-	    {"unfilled role", {"unassign", "1", "scribe"}, 2, "has no scribe", ""},
-	    {"bad due date", {"action", "1", "add", "x", "--due", "someday"}, 2,
-		"--due: bad due date", ""},
-	    {"unknown action", {"action", "done", "ACT-77"}, 2,
-		"no action item ACT-77", ""},
+	    {"system kind",
+	     {"log", "1", "--kind", "status", "x"},
+	     2,
+	     "written by the system",
+	     ""},
+	    {"unknown kind",
+	     {"log", "1", "--kind", "gossip", "x"},
+	     2,
+	     "unknown kind 'gossip'",
+	     ""},
+	    {"unfilled role",
+	     {"unassign", "1", "scribe"},
+	     2,
+	     "has no scribe",
+	     ""},
+	    {"bad due date",
+	     {"action", "1", "add", "x", "--due", "someday"},
+	     2,
+	     "--due: bad due date",
+	     ""},
+	    {"unknown action",
+	     {"action", "done", "ACT-77"},
+	     2,
+	     "no action item ACT-77",
+	     ""},
 	    {"bad limit", {"show", "1", "--limit", "-3"}, 2, "--limit:", ""},
-	    {"global option without value", {"list", "--db"}, 2, "--db needs a value", ""},
-	    {"not a database", {"--db", "@DB", "list"}, 2, "is not a database file",
-		"notdb"},
-	    {"foreign SQLite database", {"--db", "@DB", "list"}, 2,
-		"not an incident-tui one", "foreign"},
-	    {"newer schema", {"--db", "@DB", "log", "1", "x"}, 1, "newer incident-tui",
-		"newer"},
-	    {"missing database for a read", {"--db", "@DB.missing", "list"}, 2,
-		"No such file", ""},
-	    {"bad config", {"list"}, 2, "config:2: unknown key 'colour'", "badcfg"},
-	    {"bad policy file", {"--policy", "@DB.ini", "list"}, 2,
-		".ini:1: unknown section [lvl P0]", "badpol"},
+	    {"global option without value",
+	     {"list", "--db"},
+	     2,
+	     "--db needs a value",
+	     ""},
+	    {"not a database",
+	     {"--db", "@DB", "list"},
+	     2,
+	     "is not a database file",
+	     "notdb"},
+	    {"foreign SQLite database",
+	     {"--db", "@DB", "list"},
+	     2,
+	     "not an incident-tui one",
+	     "foreign"},
+	    {"newer schema",
+	     {"--db", "@DB", "log", "1", "x"},
+	     1,
+	     "newer incident-tui",
+	     "newer"},
+	    {"missing database for a read",
+	     {"--db", "@DB.missing", "list"},
+	     2,
+	     "No such file",
+	     ""},
+	    {"bad config",
+	     {"list"},
+	     2,
+	     "config:2: unknown key 'colour'",
+	     "badcfg"},
+	    {"bad policy file",
+	     {"--policy", "@DB.ini", "list"},
+	     2,
+	     ".ini:1: unknown section [lvl P0]",
+	     "badpol"},
 	};
 
 	return cr_make_param_array(struct bad_case, cases,
-	    sizeof cases / sizeof cases[0]);
+	                           sizeof cases / sizeof cases[0]);
 }
 
 static char *
 counts(const char *path)
 {
-	return sql1(path,
-	    "SELECT (SELECT count(*) FROM incidents) || ',' ||"
-	    " (SELECT count(*) FROM entries) || ',' ||"
-	    " (SELECT count(*) FROM audit) || ',' ||"
-	    " (SELECT count(*) FROM role_assignments) || ',' ||"
-	    " (SELECT count(*) FROM action_items) || ',' ||"
-	    " (SELECT group_concat(status || severity) FROM incidents)");
+	return sql1(
+	    path, "SELECT (SELECT count(*) FROM incidents) || ',' ||"
+	          " (SELECT count(*) FROM entries) || ',' ||"
+	          " (SELECT count(*) FROM audit) || ',' ||"
+	          " (SELECT count(*) FROM role_assignments) || ',' ||"
+	          " (SELECT count(*) FROM action_items) || ',' ||"
+	          " (SELECT group_concat(status || severity) FROM incidents)");
 }
 
 ParameterizedTest(struct bad_case *c, cli, bad_input)
 {
-	char other[600], *before = NULL, *after, *nl;
+	char other[600], subst[8][700], *before = NULL, *after, *nl;
 	const char *argv[16];
 	struct run r;
 	int n = 0, i;
@@ -563,10 +662,11 @@ ParameterizedTest(struct bad_case *c, cli, bad_input)
 		fputs("this is a text file, not a database\n", f);
 		fclose(f);
 	} else if (strcmp(c->setup, "foreign") == 0) {
-		free(sql1(other, "CREATE TABLE t(x); INSERT INTO t VALUES (1)"));
+		free(
+		    sql1(other, "CREATE TABLE t(x); INSERT INTO t VALUES (1)"));
 	} else if (strcmp(c->setup, "newer") == 0) {
-		const char *a[] = {"--db", other, "declare", "--severity", "P1",
-		    "--title", "t", NULL};
+		const char *a[] = {"--db", other,     "declare", "--severity",
+		                   "P1",   "--title", "t",       NULL};
 
 		run_free((struct run[]){run_bin(home, NULL, NULL, a)});
 		free(sql1(other, "PRAGMA user_version = 99"));
@@ -595,10 +695,9 @@ ParameterizedTest(struct bad_case *c, cli, bad_input)
 	}
 	for (i = 0; i < 8 && c->args[i][0] != '\0'; i++) {
 		if (strncmp(c->args[i], "@DB", 3) == 0) {
-			char *s = malloc(700);
-
-			snprintf(s, 700, "%s%s", other, c->args[i] + 3);
-			argv[n++] = s;
+			snprintf(subst[i], sizeof subst[i], "%s%s", other,
+			         c->args[i] + 3);
+			argv[n++] = subst[i];
 		} else {
 			argv[n++] = c->args[i];
 		}
@@ -607,14 +706,15 @@ ParameterizedTest(struct bad_case *c, cli, bad_input)
 	before = counts(db);
 	r = run_bin(home, NULL, NULL, argv);
 	cr_assert_eq(r.status, c->status, "%s: exit %d, want %d; stderr: %s",
-	    c->name, r.status, c->status, r.err);
+	             c->name, r.status, c->status, r.err);
 	cr_assert_not_null(strstr(r.err, c->want), "%s: stderr '%s' lacks '%s'",
-	    c->name, r.err, c->want);
+	                   c->name, r.err, c->want);
 	nl = strchr(r.err, '\n');
 	cr_assert(nl != NULL && nl[1] == '\0', "%s: not one line: '%s'",
-	    c->name, r.err);
+	          c->name, r.err);
 	cr_assert(strncmp(r.err, "incident-tui: ", 14) == 0);
-	cr_assert_str_eq(r.out, "", "%s: printed on stdout: %s", c->name, r.out);
+	cr_assert_str_eq(r.out, "", "%s: printed on stdout: %s", c->name,
+	                 r.out);
 	after = counts(db);
 	cr_assert_str_eq(before, after, "%s: the database changed", c->name);
 	if (strcmp(c->setup, "newer") == 0)

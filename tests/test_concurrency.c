@@ -13,7 +13,7 @@
 
 #include "harness.h"
 
-#define WORKERS 8
+#define WORKERS    8
 #define PER_WORKER 200
 
 static pid_t
@@ -48,8 +48,8 @@ Test(concurrency, eight_writers_lose_nothing, .timeout = 300)
 {
 	char *dir = tmpdir_make(), db[512], script[2048], errf[WORKERS][600];
 	pid_t pids[WORKERS];
-	const char *argv[] = {"--db", db, "declare", "--severity", "P1",
-	    "--title", "load", NULL};
+	const char *argv[] = {"--db", db,        "declare", "--severity",
+	                      "P1",   "--title", "load",    NULL};
 	struct run r;
 	int w;
 
@@ -58,7 +58,8 @@ Test(concurrency, eight_writers_lose_nothing, .timeout = 300)
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	run_free(&r);
 	for (w = 0; w < WORKERS; w++) {
-		snprintf(script, sizeof script,
+		snprintf(
+		    script, sizeof script,
 		    "i=0; while [ $i -lt %d ]; do i=$((i+1));"
 		    " INCIDENT_TUI_USER=w%d '%s' --db '%s' log 1 \"w%d-$i\""
 		    " || { echo \"exit $? at $i\" >&2; exit 1; }; done",
@@ -73,20 +74,21 @@ Test(concurrency, eight_writers_lose_nothing, .timeout = 300)
 		waitpid(pids[w], &status, 0);
 		err = slurp(errf[w]);
 		cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-		    "worker %d failed: %s", w, err);
+		          "worker %d failed: %s", w, err);
 		cr_assert_str_eq(err, "", "worker %d printed: %s", w, err);
 		cr_assert_null(strcasestr(err, "busy"));
 		free(err);
 	}
-	cr_assert_eq(sql_int(db,
-			 "SELECT count(*) FROM entries WHERE kind = 'note'"),
+	cr_assert_eq(
+	    sql_int(db, "SELECT count(*) FROM entries WHERE kind = 'note'"),
 	    WORKERS * PER_WORKER);
 	cr_assert_eq(sql_int(db, "SELECT count(DISTINCT text) FROM entries"
-				 " WHERE kind = 'note'"),
-	    WORKERS * PER_WORKER);
-	cr_assert_eq(sql_int(db, "SELECT count(*) FROM audit"
-				 " WHERE field = 'created' AND object = 'entry'"),
-	    WORKERS * PER_WORKER + 1);
+	                         " WHERE kind = 'note'"),
+	             WORKERS * PER_WORKER);
+	cr_assert_eq(sql_int(db,
+	                     "SELECT count(*) FROM audit"
+	                     " WHERE field = 'created' AND object = 'entry'"),
+	             WORKERS * PER_WORKER + 1);
 	{
 		char *ic = sql1(db, "PRAGMA integrity_check");
 
@@ -105,8 +107,8 @@ Test(concurrency, first_open_by_many_migrates_once, .timeout = 60)
 	snprintf(db, sizeof db, "%s/fresh.db", dir);
 	for (i = 0; i < 5; i++) {
 		snprintf(script, sizeof script,
-		    "'%s' --db '%s' declare --severity P2 --title t%d", bin_path(),
-		    db, i);
+		         "'%s' --db '%s' declare --severity P2 --title t%d",
+		         bin_path(), db, i);
 		snprintf(errf[i], sizeof errf[i], "%s/err%d", dir, i);
 		pids[i] = spawn_shell(script, errf[i]);
 	}
@@ -117,23 +119,23 @@ Test(concurrency, first_open_by_many_migrates_once, .timeout = 60)
 		waitpid(pids[i], &status, 0);
 		err = slurp(errf[i]);
 		cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-		    "process %d: %s", i, err);
+		          "process %d: %s", i, err);
 		free(err);
 	}
 	cr_assert_eq(sql_int(db, "SELECT count(*) FROM incidents"), 5);
 	cr_assert_eq(sql_int(db, "PRAGMA user_version"), 1);
 	cr_assert_eq(sql_int(db, "PRAGMA application_id"), 0x49545549);
 	cr_assert_eq(sql_int(db, "SELECT count(*) FROM sqlite_schema"
-				 " WHERE name = 'incidents'"),
-	    1);
+	                         " WHERE name = 'incidents'"),
+	             1);
 	tmpdir_remove(dir);
 }
 
 Test(concurrency, killed_writers_never_corrupt, .timeout = 120)
 {
 	char *dir = tmpdir_make(), db[512], script[1024], errf[600];
-	const char *argv[] = {"--db", db, "declare", "--severity", "P1",
-	    "--title", "kill", NULL};
+	const char *argv[] = {"--db", db,        "declare", "--severity",
+	                      "P1",   "--title", "kill",    NULL};
 	struct run r;
 	int round;
 
@@ -143,7 +145,8 @@ Test(concurrency, killed_writers_never_corrupt, .timeout = 120)
 	cr_assert_eq(r.status, 0);
 	run_free(&r);
 	snprintf(script, sizeof script,
-	    "while :; do '%s' --db '%s' log 1 x || exit 1; done", bin_path(), db);
+	         "while :; do '%s' --db '%s' log 1 x || exit 1; done",
+	         bin_path(), db);
 	for (round = 0; round < 20; round++) {
 		pid_t pid = spawn_shell(script, errf);
 
@@ -154,8 +157,8 @@ Test(concurrency, killed_writers_never_corrupt, .timeout = 120)
 		 * it left running (matched by this test's database path). */
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
-		snprintf(pk, sizeof pk, "pkill -KILL -f -- '--db %s log' 2>/dev/null",
-		    db);
+		snprintf(pk, sizeof pk,
+		         "pkill -KILL -f -- '--db %s log' 2>/dev/null", db);
 		(void)!system(pk);
 	}
 	{
@@ -165,9 +168,10 @@ Test(concurrency, killed_writers_never_corrupt, .timeout = 120)
 		free(ic);
 	}
 	/* Every stored entry has its audit row: no half-written change. */
-	cr_assert_eq(sql_int(db, "SELECT count(*) FROM entries e WHERE NOT EXISTS"
-				 " (SELECT 1 FROM audit a WHERE a.object = 'entry'"
-				 " AND a.object_id = e.id)"),
-	    0);
+	cr_assert_eq(sql_int(db,
+	                     "SELECT count(*) FROM entries e WHERE NOT EXISTS"
+	                     " (SELECT 1 FROM audit a WHERE a.object = 'entry'"
+	                     " AND a.object_id = e.id)"),
+	             0);
 	tmpdir_remove(dir);
 }

@@ -24,7 +24,8 @@ static void
 setup(void)
 {
 	if (geteuid() != 0)
-		cr_skip_test("acting as other users needs root (CI runs as root)");
+		cr_skip_test(
+		    "acting as other users needs root (CI runs as root)");
 	home = tmpdir_make();
 }
 
@@ -69,17 +70,17 @@ two_users_share(const char *dir)
 
 	snprintf(db, sizeof db, "%s/war.db", dir);
 	expect_ok(as(UID_A, ARGS("--db", db, "declare", "--severity", "P1",
-			  "--title", "shared")),
-	    "A declares");
+	                         "--title", "shared")),
+	          "A declares");
 	cr_assert_eq(stat(db, &sb), 0);
 	cr_assert_eq(sb.st_mode & 0777, 0660, "mode %o despite umask 077",
-	    sb.st_mode & 0777);
+	             sb.st_mode & 0777);
 	cr_assert_eq(sb.st_gid, GROUP, "group %u, not the shared group",
-	    (unsigned)sb.st_gid);
+	             (unsigned)sb.st_gid);
 	expect_ok(as(UID_B, ARGS("--db", db, "log", "1", "from B")), "B logs");
 	expect_ok(as(UID_A, ARGS("--db", db, "log", "1", "from A")), "A logs");
 	expect_ok(as(UID_B, ARGS("--db", db, "assign", "1", "ic", "b")),
-	    "B assigns");
+	          "B assigns");
 	cr_assert_eq(sql_int(db, "SELECT count(*) FROM entries"), 4);
 }
 
@@ -108,13 +109,13 @@ Test(perms, wal_files_stay_group_writable_while_open)
 
 	snprintf(db, sizeof db, "%s/war.db", dir);
 	expect_ok(as(UID_A, ARGS("--db", db, "declare", "--severity", "P1",
-			  "--title", "t")),
-	    "A declares");
+	                         "--title", "t")),
+	          "A declares");
 	/* A keeps a read transaction open, so -wal and -shm stay. */
 	snprintf(script, sizeof script,
-	    "umask 077; exec sqlite3 '%s' 'BEGIN; SELECT count(*) FROM"
-	    " incidents;' '.shell sleep 2'",
-	    db);
+	         "umask 077; exec sqlite3 '%s' 'BEGIN; SELECT count(*) FROM"
+	         " incidents;' '.shell sleep 2'",
+	         db);
 	holder = fork();
 	if (holder == 0) {
 		char u[32], g[32], gr[32];
@@ -124,7 +125,7 @@ Test(perms, wal_files_stay_group_writable_while_open)
 		snprintf(gr, sizeof gr, "--groups=%d", GROUP);
 		freopen("/dev/null", "w", stdout);
 		execl("/usr/bin/setpriv", "setpriv", u, g, gr, "/bin/sh", "-c",
-		    script, (char *)NULL);
+		      script, (char *)NULL);
 		_exit(127);
 	}
 	usleep(500000);
@@ -133,7 +134,7 @@ Test(perms, wal_files_stay_group_writable_while_open)
 	cr_assert_eq(sb.st_mode & 0660, 0660);
 	cr_assert_eq(sb.st_gid, GROUP);
 	expect_ok(as(UID_B, ARGS("--db", db, "log", "1", "while A reads")),
-	    "B writes beside A");
+	          "B writes beside A");
 	waitpid(holder, &status, 0);
 	cr_assert_eq(sql_int(db, "SELECT count(*) FROM entries"), 2);
 	free(dir);
@@ -146,21 +147,21 @@ Test(perms, read_only_user_reads_but_cannot_write)
 
 	snprintf(db, sizeof db, "%s/war.db", dir);
 	r = run_bin(home, NULL, NULL,
-	    ARGS("--db", db, "declare", "--severity", "P1", "--title",
-		"visible to all"));
+	            ARGS("--db", db, "declare", "--severity", "P1", "--title",
+	                 "visible to all"));
 	expect_ok(r, "root declares");
 	cr_assert_eq(chmod(db, 0644), 0);
 	r = run_bin_as(home, UID_C, UID_C, (gid_t)-1, 022,
-	    ARGS("--db", db, "list"));
+	               ARGS("--db", db, "list"));
 	cr_assert_eq(r.status, 0, "list: %s", r.err);
 	cr_assert_not_null(strstr(r.out, "visible to all"));
 	run_free(&r);
 	r = run_bin_as(home, UID_C, UID_C, (gid_t)-1, 022,
-	    ARGS("--db", db, "log", "1", "sneaky"));
+	               ARGS("--db", db, "log", "1", "sneaky"));
 	cr_assert_eq(r.status, 1, "log: exit %d: %s", r.status, r.err);
 	cr_assert_not_null(strstr(r.err, "read-only for you"), "%s", r.err);
 	cr_assert_eq(strchr(r.err, '\n') - r.err + 1, (long)strlen(r.err),
-	    "one line");
+	             "one line");
 	run_free(&r);
 	cr_assert_eq(sql_int(db, "SELECT count(*) FROM entries"), 1);
 	free(dir);
@@ -172,8 +173,8 @@ Test(perms, unwritable_directory_is_an_operational_error)
 	struct run r;
 
 	snprintf(db, sizeof db, "%s/new.db", dir);
-	r = as(UID_A, ARGS("--db", db, "declare", "--severity", "P1", "--title",
-	    "t"));
+	r = as(UID_A,
+	       ARGS("--db", db, "declare", "--severity", "P1", "--title", "t"));
 	cr_assert_eq(r.status, 1, "exit %d: %s", r.status, r.err);
 	cr_assert_not_null(strstr(r.err, "cannot create"), "%s", r.err);
 	cr_assert_not_null(strstr(r.err, "Permission denied"), "%s", r.err);
@@ -189,8 +190,8 @@ Test(perms, shared_database_without_setgid_gets_advice)
 	struct run r;
 
 	snprintf(db, sizeof db, "%s/war.db", dir);
-	r = as(UID_A, ARGS("--db", db, "declare", "--severity", "P1", "--title",
-	    "t"));
+	r = as(UID_A,
+	       ARGS("--db", db, "declare", "--severity", "P1", "--title", "t"));
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert_str_eq(r.out, "INC-1\n");
 	cr_assert_not_null(strstr(r.err, "chmod g+s"), "%s", r.err);

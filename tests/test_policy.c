@@ -18,7 +18,7 @@ load_preset(const char *name)
 	struct itui_err err;
 
 	snprintf(path, sizeof path, "%s/share/incident-tui/policies/%s.ini",
-	    src_dir(), name);
+	         src_dir(), name);
 	cr_assert_eq(policy_load(path, &p, &err), ITUI_OK, "%s", err.msg);
 	return p;
 }
@@ -77,24 +77,27 @@ struct bad_policy {
 ParameterizedTestParameters(policy, bad_files)
 {
 	static struct bad_policy cases[] = {
-	    {"[level P0]\ndefinition = x\nrespond = soon\n", ":3: respond: bad duration 'soon'"},
+	    {"[level P0]\ndefinition = x\nrespond = soon\n",
+	     ":3: respond: bad duration 'soon'"},
 	    {"[level P0]\ndefinition = x\nrespond = 1h\nupdate = 1h\nresolve = 1h\n",
-		":1: level P0 has no 'postmortem'"},
+	     ":1: level P0 has no 'postmortem'"},
 	    {"[level P0]\nbogus = 1\n", ":2: unknown key 'bogus' in a level"},
 	    {"[levels P0]\n", ":1: unknown section [levels P0]"},
-	    {"[level P0]\nescalate = tier two after 1h to x\n", ":2: escalate:"},
-	    {"[level P0]\nescalate = tier 2 after 1h\n", ":2: escalate: missing 'to WHOM'"},
+	    {"[level P0]\nescalate = tier two after 1h to x\n",
+	     ":2: escalate:"},
+	    {"[level P0]\nescalate = tier 2 after 1h\n",
+	     ":2: escalate: missing 'to WHOM'"},
 	    {"[policy]\nname = x\n", ": no [level NAME] sections"},
 	    {"[triage]\nask = Anything? => P9\n[level P0]\ndefinition = x\n"
 	     "respond = 1h\nupdate = none\nresolve = 1h\npostmortem = no\n",
-		":2: unknown level 'P9'"},
+	     ":2: unknown level 'P9'"},
 	    {"[level P0]\npostmortem = maybe\n", ":2: postmortem:"},
 	    {"just words\n", ":1: expected 'key = value'"},
 	    {"[level P0\n", ":1: bad section header"},
 	};
 
 	return cr_make_param_array(struct bad_policy, cases,
-	    sizeof cases / sizeof cases[0]);
+	                           sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct bad_policy *c, policy, bad_files)
@@ -112,7 +115,7 @@ ParameterizedTest(struct bad_policy *c, policy, bad_files)
 	cr_assert_null(p);
 	cr_assert(strncmp(err.msg, path, strlen(path)) == 0, "%s", err.msg);
 	cr_assert(strstr(err.msg, c->want) != NULL, "got '%s', want '%s'",
-	    err.msg, c->want);
+	          err.msg, c->want);
 	tmpdir_remove(dir);
 }
 
@@ -132,7 +135,8 @@ write_config(const char *dir, const char *text)
 Test(config, spec_example_loads)
 {
 	char *dir = tmpdir_make();
-	char *path = write_config(dir,
+	char *path = write_config(
+	    dir,
 	    "db = /srv/warroom/incidents.db     ; shared database\n"
 	    "user = alice\npolicy = default\ntimezone = UTC\n\n"
 	    "[prometheus]\nurl = http://127.0.0.1:9090\ninterval = 30s\n"
@@ -153,7 +157,7 @@ Test(config, spec_example_loads)
 	cr_assert_eq(c.nqueries, 1);
 	cr_assert_str_eq(c.queries[0].name, "error_rate");
 	cr_assert_str_eq(c.queries[0].expr,
-	    "sum(rate(http_requests_total{code=~\"5..\"}[5m]))");
+	                 "sum(rate(http_requests_total{code=~\"5..\"}[5m]))");
 	cr_assert_eq(c.queries[0].range, 3600);
 	cr_assert_eq(c.nseverity_map, 2);
 	cr_assert_str_eq(c.keys[0].value, "o");
@@ -171,9 +175,11 @@ ParameterizedTestParameters(config, bad_files)
 {
 	static struct bad_config cases[] = {
 	    {"colour = red\n", ":1: unknown key 'colour'"},
-	    {"\n[prometheus]\nurl = ftp://x\n", ":3: url: 'ftp://x' is not an http"},
+	    {"\n[prometheus]\nurl = ftp://x\n",
+	     ":3: url: 'ftp://x' is not an http"},
 	    {"[prometheus]\ninterval = often\n", ":2: interval: bad duration"},
-	    {"[grafana]\ntoken = glsa_secret\n", ":2: token: tokens are not kept"},
+	    {"[grafana]\ntoken = glsa_secret\n",
+	     ":2: token: tokens are not kept"},
 	    {"[query]\n", ":1: a query needs a name"},
 	    {"[query q]\nunit = s\n", ":1: query 'q' has no expr"},
 	    {"[nonsense]\n", ":1: unknown section [nonsense]"},
@@ -181,7 +187,7 @@ ParameterizedTestParameters(config, bad_files)
 	};
 
 	return cr_make_param_array(struct bad_config, cases,
-	    sizeof cases / sizeof cases[0]);
+	                           sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct bad_config *c, config, bad_files)
@@ -192,7 +198,7 @@ ParameterizedTest(struct bad_config *c, config, bad_files)
 
 	cr_assert_eq(config_load(path, &cfg, &err), ITUI_CONFIG);
 	cr_assert(strstr(err.msg, c->want) != NULL, "got '%s', want '%s'",
-	    err.msg, c->want);
+	          err.msg, c->want);
 	free(path);
 	tmpdir_remove(dir);
 }

@@ -38,29 +38,35 @@ ParameterizedTestParameters(sanitize, table)
 	    {"line1\nline2", SAN_MULTILINE, 0, "line1\nline2"},
 	    {"del\x7f", 0, 0, "del^?"},
 	    /* C1 CSI (U+009B) encoded in UTF-8. */
-	    {"c1\xc2\x9b" "31m", 0, 0, "c1<U+009B>31m"},
+	    {"c1\xc2\x9b"
+	     "31m",
+	     0, 0, "c1<U+009B>31m"},
 	    /* Trojan Source: RLO becomes visible. */
-	    {"admin\xe2\x80\xae" "txt.exe", 0, 0, "admin<U+202E>txt.exe"},
+	    {"admin\xe2\x80\xae"
+	     "txt.exe",
+	     0, 0, "admin<U+202E>txt.exe"},
 	    {"iso\xe2\x81\xa6x\xe2\x81\xa9", 0, 0, "iso<U+2066>x<U+2069>"},
 	    /* Zero-width and BOM are dropped. */
 	    {"zw\xe2\x80\x8bj\xef\xbb\xbf", 0, 0, "zwj"},
 	    /* Invalid bytes become U+FFFD, the rest survives. */
-	    {"ok\xff" "still", 0, 0, "ok\xef\xbf\xbdstill"},
+	    {"ok\xff"
+	     "still",
+	     0, 0, "ok\xef\xbf\xbdstill"},
 	    {"trunc\xe2\x82", 0, 0, "trunc\xef\xbf\xbd\xef\xbf\xbd"},
 	    /* Overlong encoding of '/' is invalid. */
 	    {"\xc0\xaf", 0, 0, "\xef\xbf\xbd\xef\xbf\xbd"},
 	    /* Width caps: wide characters count two columns. */
 	    {"\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", 0, 4,
-		"\xe6\x97\xa5\xe6\x9c\xac"},
+	     "\xe6\x97\xa5\xe6\x9c\xac"},
 	    {"\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", SAN_ELLIPSIS, 5,
-		"\xe6\x97\xa5\xe6\x9c\xac\xe2\x80\xa6"},
+	     "\xe6\x97\xa5\xe6\x9c\xac\xe2\x80\xa6"},
 	    {"exactly10!", SAN_ELLIPSIS, 10, "exactly10!"},
 	    {"eleven chars", SAN_ELLIPSIS, 10, "eleven ch\xe2\x80\xa6"},
 	    {"caf\xc3\xa9", 0, 0, "caf\xc3\xa9"},
 	};
 
 	return cr_make_param_array(struct san_case, cases,
-	    sizeof cases / sizeof cases[0]);
+	                           sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct san_case *c, sanitize, table, .init = utf8_locale)
@@ -85,7 +91,8 @@ Test(sanitize, output_never_holds_controls, .init = utf8_locale)
 	for (i = 0; i < sb.len; i++) {
 		unsigned char ch = (unsigned char)sb.buf[i];
 
-		cr_assert(ch >= 0x20 && ch != 0x7f, "byte 0x%02x at %zu", ch, i);
+		cr_assert(ch >= 0x20 && ch != 0x7f, "byte 0x%02x at %zu", ch,
+		          i);
 	}
 	strbuf_free(&sb);
 }
@@ -96,7 +103,7 @@ Test(sanitize, byte_cap_respects_characters, .init = utf8_locale)
 
 	/* Four 3-byte characters, 7 bytes allowed: two whole ones fit. */
 	sanitize_append(&sb, "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac",
-	    12, 0, 0, 7);
+	                12, 0, 0, 7);
 	cr_assert_eq(sb.len, 6);
 	strbuf_free(&sb);
 }

@@ -43,7 +43,7 @@ declare(const char *sev)
 	in.severity = sev;
 	in.at = TIME_NONE;
 	cr_assert_eq(store_incident_declare(st, &in, &id, &err), ITUI_OK, "%s",
-	    err.msg);
+	             err.msg);
 	return id;
 }
 
@@ -72,11 +72,11 @@ Test(store, edit_keeps_history_delete_is_soft)
 	int64_t id = declare("P1"), eid;
 
 	cr_assert_eq(store_entry_add(st, id, KIND_NOTE, TIME_NONE, "teh typo",
-			 NULL, &eid, &err),
-	    ITUI_OK);
+	                             NULL, &eid, &err),
+	             ITUI_OK);
 	cr_assert_eq(store_entry_edit(st, eid, KIND_DECISION, TIME_NONE,
-			 "the fix", &err),
-	    ITUI_OK, "%s", err.msg);
+	                              "the fix", &err),
+	             ITUI_OK, "%s", err.msg);
 	cr_assert_eq(store_entry_get(st, eid, &e, &err), ITUI_OK);
 	cr_assert_str_eq(e.text, "the fix");
 	cr_assert_eq(e.kind, KIND_DECISION);
@@ -84,7 +84,7 @@ Test(store, edit_keeps_history_delete_is_soft)
 	entry_free(&e);
 	{
 		char *old = sql1(path, "SELECT text || '|' || kind FROM"
-				       " entry_revisions WHERE revision = 1");
+		                       " entry_revisions WHERE revision = 1");
 
 		cr_assert_str_eq(old, "teh typo|note");
 		free(old);
@@ -95,14 +95,15 @@ Test(store, edit_keeps_history_delete_is_soft)
 	cr_assert_eq(tl.n, 1, "only the declaration remains visible");
 	entry_list_free(&tl);
 	cr_assert_eq(sql_int(path, "SELECT count(*) FROM entries"), 2,
-	    "the deleted entry is kept");
-	cr_assert_eq(store_entry_edit(st, eid, KIND_NOTE, TIME_NONE, "again",
-			 &err),
+	             "the deleted entry is kept");
+	cr_assert_eq(
+	    store_entry_edit(st, eid, KIND_NOTE, TIME_NONE, "again", &err),
 	    ITUI_INPUT, "a deleted entry cannot be edited");
-	cr_assert_eq(sql_int(path, "SELECT count(*) FROM audit WHERE object ="
-				   " 'entry' AND object_id = (SELECT max(id) FROM"
-				   " entries)"),
-	    5, "created, text, kind, pinned, deleted");
+	cr_assert_eq(sql_int(path,
+	                     "SELECT count(*) FROM audit WHERE object ="
+	                     " 'entry' AND object_id = (SELECT max(id) FROM"
+	                     " entries)"),
+	             5, "created, text, kind, pinned, deleted");
 }
 
 Test(store, typed_entries_cannot_be_rewritten)
@@ -112,13 +113,13 @@ Test(store, typed_entries_cannot_be_rewritten)
 	int64_t id = declare("P1");
 
 	cr_assert_eq(store_incident_set_status(st, id, STATUS_IDENTIFIED,
-			 TIME_NONE, &err),
-	    ITUI_OK);
+	                                       TIME_NONE, &err),
+	             ITUI_OK);
 	cr_assert_eq(store_timeline(st, id, 0, 0, 0, &tl, &err), ITUI_OK);
 	cr_assert_eq(tl.v[1].kind, KIND_STATUS);
 	cr_assert_eq(store_entry_delete(st, tl.v[1].id, &err), ITUI_INPUT);
-	cr_assert_eq(store_entry_edit(st, tl.v[1].id, KIND_NOTE, TIME_NONE, "x",
-			 &err),
+	cr_assert_eq(
+	    store_entry_edit(st, tl.v[1].id, KIND_NOTE, TIME_NONE, "x", &err),
 	    ITUI_INPUT);
 	entry_list_free(&tl);
 }
@@ -129,14 +130,14 @@ Test(store, roles_keep_their_history)
 	struct incident inc;
 	int64_t id = declare("P2");
 
-	cr_assert_eq(store_role_assign(st, id, ROLE_COMMANDER, "ann", TIME_NONE,
-			 &err),
+	cr_assert_eq(
+	    store_role_assign(st, id, ROLE_COMMANDER, "ann", TIME_NONE, &err),
 	    ITUI_OK);
-	cr_assert_eq(store_role_assign(st, id, ROLE_COMMANDER, "ben", TIME_NONE,
-			 &err),
+	cr_assert_eq(
+	    store_role_assign(st, id, ROLE_COMMANDER, "ben", TIME_NONE, &err),
 	    ITUI_OK);
-	cr_assert_eq(store_role_assign(st, id, ROLE_SCRIBE, "ben", TIME_NONE,
-			 &err),
+	cr_assert_eq(
+	    store_role_assign(st, id, ROLE_SCRIBE, "ben", TIME_NONE, &err),
 	    ITUI_OK);
 	cr_assert_eq(store_incident_get(st, id, &inc, &err), ITUI_OK);
 	cr_assert_str_eq(inc.roles[ROLE_COMMANDER], "ben");
@@ -144,11 +145,11 @@ Test(store, roles_keep_their_history)
 	cr_assert_null(inc.roles[ROLE_TECH_LEAD]);
 	incident_free(&inc);
 	cr_assert_eq(sql_int(path, "SELECT count(*) FROM role_assignments"
-				   " WHERE role = 'commander'"),
-	    2);
+	                           " WHERE role = 'commander'"),
+	             2);
 	cr_assert_eq(sql_int(path, "SELECT count(*) FROM role_assignments"
-				   " WHERE ended_at IS NOT NULL"),
-	    1);
+	                           " WHERE ended_at IS NOT NULL"),
+	             1);
 }
 
 Test(store, severity_history_feeds_the_clocks)
@@ -158,13 +159,13 @@ Test(store, severity_history_feeds_the_clocks)
 	int64_t id = declare("P2");
 
 	cr_assert_eq(store_incident_set_severity(st, id, "P0", TIME_NONE, &err),
-	    ITUI_OK);
+	             ITUI_OK);
 	cr_assert_eq(store_entry_add(st, id, KIND_COMMS, TIME_NONE, "posted",
-			 NULL, NULL, &err),
-	    ITUI_OK);
+	                             NULL, NULL, &err),
+	             ITUI_OK);
 	cr_assert_eq(store_entry_add(st, id, KIND_ESCALATION, TIME_NONE,
-			 "paged the VP", NULL, NULL, &err),
-	    ITUI_OK);
+	                             "paged the VP", NULL, NULL, &err),
+	             ITUI_OK);
 	cr_assert_eq(store_incident_get(st, id, &inc, &err), ITUI_OK);
 	cr_assert_eq(inc.nchanges, 1);
 	cr_assert_str_eq(inc.changes[0].from, "P2");
@@ -187,8 +188,8 @@ Test(store, keyset_paging_walks_back_through_the_timeline)
 		snprintf(t, sizeof t, "n%d", i);
 		/* Several entries share a second: id breaks the tie. */
 		cr_assert_eq(store_entry_add(st, id, KIND_NOTE, 1000 + i / 3, t,
-				 NULL, NULL, &err),
-		    ITUI_OK);
+		                             NULL, NULL, &err),
+		             ITUI_OK);
 	}
 	/* The declaration is stamped now, so it is the newest entry. */
 	cr_assert_eq(store_timeline(st, id, 0, 0, 4, &a, &err), ITUI_OK);
@@ -198,7 +199,7 @@ Test(store, keyset_paging_walks_back_through_the_timeline)
 	cr_assert_str_eq(a.v[2].text, "n8");
 	cr_assert(strncmp(a.v[3].text, "Declared", 8) == 0);
 	cr_assert_eq(store_timeline(st, id, a.v[0].at, a.v[0].id, 4, &b, &err),
-	    ITUI_OK);
+	             ITUI_OK);
 	cr_assert_eq(b.n, 4);
 	cr_assert_str_eq(b.v[0].text, "n2");
 	cr_assert_str_eq(b.v[3].text, "n5");
@@ -221,12 +222,12 @@ Test(store, data_version_sees_other_connections_only)
 	cr_assert_eq(store_open(path, 0, &other, &err), ITUI_OK);
 	store_set_actor(other, "olga", "local");
 	{
-		struct incident_new in = {"t", "P1", NULL, NULL, NULL, NULL,
-		    TIME_NONE, 0};
+		struct incident_new in = {"t",  "P1", NULL,      NULL,
+		                          NULL, NULL, TIME_NONE, 0};
 		int64_t id;
 
 		cr_assert_eq(store_incident_declare(other, &in, &id, &err),
-		    ITUI_OK);
+		             ITUI_OK);
 	}
 	store_close(other);
 	cr_assert_eq(store_data_version(st, &v3, &err), ITUI_OK);
@@ -242,8 +243,8 @@ Test(store, readonly_store_refuses_writes)
 	declare("P1");
 	cr_assert_eq(store_open(path, STORE_READONLY, &ro, &err), ITUI_OK);
 	cr_assert(store_is_readonly(ro));
-	cr_assert_eq(store_entry_add(ro, 1, KIND_NOTE, TIME_NONE, "x", NULL,
-			 &eid, &err),
+	cr_assert_eq(
+	    store_entry_add(ro, 1, KIND_NOTE, TIME_NONE, "x", NULL, &eid, &err),
 	    ITUI_READONLY);
 	cr_assert_not_null(strstr(err.msg, "read-only"));
 	store_close(ro);

@@ -37,7 +37,7 @@ ParameterizedTestParameters(time, at)
 	    {"2026-11-24T10:00:00+01:00", NOW - 5400},
 	    {"2026-11-24T09:00:00.123456789Z", NOW - 5400},
 	    {"2026-11-24 09:00Z", NOW - 5400},
-	    {"2026-11-24T09:00:00", -1}, /* no zone */
+	    {"2026-11-24T09:00:00", -1},  /* no zone */
 	    {"2026-11-24T12:00:00Z", -1}, /* in the future */
 	    {"24:00", -1},
 	    {"9:5", -1},
@@ -50,7 +50,7 @@ ParameterizedTestParameters(time, at)
 	};
 
 	return cr_make_param_array(struct at_case, cases,
-	    sizeof cases / sizeof cases[0]);
+	                           sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct at_case *c, time, at, .init = utc)
@@ -65,7 +65,7 @@ ParameterizedTest(struct at_case *c, time, at, .init = utc)
 	} else {
 		cr_assert_eq(rc, ITUI_OK, "'%s': %s", c->in, err.msg);
 		cr_assert_eq(t, c->want, "'%s': got %lld want %lld", c->in,
-		    (long long)t, c->want);
+		             (long long)t, c->want);
 	}
 }
 
@@ -100,7 +100,8 @@ Test(time, rfc3339_fractions, .init = utc)
 
 	cr_assert_eq(time_parse_rfc3339("2026-11-23T09:30:19.32Z", &t, &ns), 0);
 	cr_assert_eq(ns, 320000000L);
-	cr_assert_eq(time_parse_rfc3339("2026-11-23T09:30:19.123Z", &t, &ns), 0);
+	cr_assert_eq(time_parse_rfc3339("2026-11-23T09:30:19.123Z", &t, &ns),
+	             0);
 	cr_assert_eq(ns, 123000000L);
 	cr_assert_eq(time_parse_rfc3339("0001-01-01T00:00:00Z", &t, &ns), 0);
 	cr_assert_eq(time_parse_rfc3339("2026-11-23T09:30:19.Z", &t, &ns), -1);
@@ -132,7 +133,8 @@ Test(time, clock_format)
 	char b[TIME_BUF];
 
 	cr_assert_str_eq(time_format_clock(-12 * 60, b), "-00:12");
-	cr_assert_str_eq(time_format_clock(3 * 3600 + 35 * 60 + 59, b), "03:35");
+	cr_assert_str_eq(time_format_clock(3 * 3600 + 35 * 60 + 59, b),
+	                 "03:35");
 	cr_assert_str_eq(time_format_clock(2 * 86400 + 5 * 3600, b), "2d05h");
 	cr_assert_str_eq(time_format_iso(NOW, b), "2026-11-24T10:30:00Z");
 }

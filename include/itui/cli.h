@@ -37,7 +37,7 @@ struct cli_command {
 	const char *synopsis; /* arguments after the name */
 	const char *summary;
 	enum itui_code (*run)(struct context *ctx, const struct cli_args *a,
-	    struct itui_err *err);
+	                      struct itui_err *err);
 	int min_pos;
 	int max_pos; /* -1: any number */
 	unsigned flags;

@@ -73,18 +73,18 @@ struct sla_clock {
 	enum clock_state state;
 	int64_t start;
 	int64_t due;
-	int64_t stopped_at; /* TIME_NONE while running */
-	int64_t remaining;  /* due - now (or due - stopped_at) */
-	int tier;	    /* CLOCK_ESCALATE: the tier that falls due */
+	int64_t stopped_at;  /* TIME_NONE while running */
+	int64_t remaining;   /* due - now (or due - stopped_at) */
+	int tier;            /* CLOCK_ESCALATE: the tier that falls due */
 	const char *tier_to; /* points into the policy */
 };
 
 void clocks_compute(const struct policy *p, const struct clock_input *in,
-    int64_t now, struct sla_clock out[CLOCK_KIND_COUNT]);
+                    int64_t now, struct sla_clock out[CLOCK_KIND_COUNT]);
 
 /* The running clock that falls due first, or NULL when none runs. */
-const struct sla_clock *clocks_most_urgent(
-    const struct sla_clock c[CLOCK_KIND_COUNT]);
+const struct sla_clock *
+clocks_most_urgent(const struct sla_clock c[CLOCK_KIND_COUNT]);
 
 const char *clock_kind_name(enum clock_kind k);
 const char *clock_state_name(enum clock_state s);

@@ -65,7 +65,7 @@ struct config {
 char *config_default_path(void);
 /* explicit_path: --config (must exist); NULL: the default (may be absent). */
 enum itui_code config_load(const char *explicit_path, struct config *out,
-    struct itui_err *err);
+                           struct itui_err *err);
 void config_free(struct config *c);
 
 #endif

@@ -38,12 +38,12 @@ struct context {
 };
 
 enum itui_code context_init(struct context *ctx, const struct globals *g,
-    struct itui_err *err);
+                            struct itui_err *err);
 enum itui_code context_policy(struct context *ctx, const struct policy **out,
-    struct itui_err *err);
+                              struct itui_err *err);
 /* flags: STORE_READONLY for commands that only read. */
 enum itui_code context_store(struct context *ctx, unsigned flags,
-    struct store **out, struct itui_err *err);
+                             struct store **out, struct itui_err *err);
 void context_free(struct context *ctx);
 
 /* The current time: INCIDENT_TUI_NOW (tests) or time(). */

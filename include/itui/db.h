@@ -16,7 +16,7 @@
 
 #include "itui/err.h"
 
-#define DB_APPLICATION_ID 0x49545549 /* "ITUI" */
+#define DB_APPLICATION_ID  0x49545549 /* "ITUI" */
 #define DB_BUSY_TIMEOUT_MS 10000
 
 enum {
@@ -31,7 +31,7 @@ struct db_handle {
 };
 
 enum itui_code db_open(const char *path, unsigned flags, struct db_handle *out,
-    struct itui_err *err);
+                       struct itui_err *err);
 
 /* The schema version this build writes. */
 int db_schema_version(void);
@@ -41,7 +41,7 @@ int db_schema_version(void);
  * being done.
  */
 enum itui_code db_error(sqlite3 *db, int rc, const char *doing,
-    struct itui_err *err);
+                        struct itui_err *err);
 
 /*
  * Looks at the directory, the database and its -wal/-shm files for the

@@ -16,6 +16,6 @@
 #include "itui/policy.h"
 
 enum itui_code demo_create(const char *path, const struct policy *p,
-    int64_t now, struct itui_err *err);
+                           int64_t now, struct itui_err *err);
 
 #endif

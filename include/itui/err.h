@@ -14,18 +14,18 @@
 #include <stdarg.h>
 
 /* X(name, exit status, short description) */
-#define ITUI_CODES(X)                                                          \
-	X(OK, 0, "success")                                                    \
-	X(USAGE, 2, "bad usage")                                               \
-	X(INPUT, 2, "bad input")                                               \
-	X(NOTFOUND, 2, "no such record")                                       \
-	X(NOTDB, 2, "not an incident-tui database")                            \
-	X(BUSY, 1, "database busy")                                            \
-	X(READONLY, 1, "database is read-only")                                \
-	X(IO, 1, "input/output failure")                                       \
-	X(CORRUPT, 1, "database damaged")                                      \
-	X(NEWER, 1, "database from a newer version")                           \
-	X(CONFIG, 2, "bad configuration")                                      \
+#define ITUI_CODES(X)                                \
+	X(OK, 0, "success")                          \
+	X(USAGE, 2, "bad usage")                     \
+	X(INPUT, 2, "bad input")                     \
+	X(NOTFOUND, 2, "no such record")             \
+	X(NOTDB, 2, "not an incident-tui database")  \
+	X(BUSY, 1, "database busy")                  \
+	X(READONLY, 1, "database is read-only")      \
+	X(IO, 1, "input/output failure")             \
+	X(CORRUPT, 1, "database damaged")            \
+	X(NEWER, 1, "database from a newer version") \
+	X(CONFIG, 2, "bad configuration")            \
 	X(INTERNAL, 1, "internal error")
 
 enum itui_code {
@@ -40,15 +40,18 @@ struct itui_err {
 	char msg[512];
 };
 
-/* Sets err (if not NULL) and returns code, so callers can `return err_set(...)`. */
+/* Sets err (if not NULL) and returns code, so callers can `return
+ * err_set(...)`. */
 enum itui_code err_set(struct itui_err *err, enum itui_code code,
-    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+                       const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 enum itui_code err_setv(struct itui_err *err, enum itui_code code,
-    const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
+                        const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 void err_clear(struct itui_err *err);
 /* Puts "prefix: " before the message already in err and sets its code. */
 enum itui_code err_prefix(struct itui_err *err, enum itui_code code,
-    const char *prefix);
+                          const char *prefix);
 
 /* The process exit status for a code: 0, 1 or 2. */
 int err_exit_status(enum itui_code code);

@@ -25,11 +25,12 @@ struct ini_item {
 };
 
 typedef int (*ini_handler)(void *ctx, const struct ini_item *item, char *why,
-    size_t whylen);
+                           size_t whylen);
 
 enum itui_code ini_parse_file(const char *path, ini_handler handler, void *ctx,
-    struct itui_err *err);
+                              struct itui_err *err);
 enum itui_code ini_parse_buffer(const char *name, const char *buf, size_t len,
-    ini_handler handler, void *ctx, struct itui_err *err);
+                                ini_handler handler, void *ctx,
+                                struct itui_err *err);
 
 #endif

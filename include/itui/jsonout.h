@@ -23,7 +23,7 @@ json_t *jsonout_time(int64_t t);
 json_t *jsonout_clocks(const struct sla_clock c[CLOCK_KIND_COUNT]);
 /* The incident's fields, roles and clocks (no timeline). */
 json_t *jsonout_incident(const struct incident *inc, const struct policy *p,
-    int64_t now);
+                         int64_t now);
 json_t *jsonout_entry(const struct entry *e);
 json_t *jsonout_action(const struct action_item *a, int64_t now);
 json_t *jsonout_audit(const struct audit_row *a);

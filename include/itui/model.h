@@ -35,18 +35,18 @@ enum role {
 };
 
 /* X(enum suffix, name, may a person log it directly?) */
-#define ENTRY_KINDS(X)                                                         \
-	X(NOTE, "note", 1)                                                     \
-	X(DECISION, "decision", 1)                                             \
-	X(ACTION, "action", 1)                                                 \
-	X(STATUS, "status", 0)                                                 \
-	X(SEVERITY, "severity", 0)                                             \
-	X(ROLE, "role", 0)                                                     \
-	X(COMMS, "comms", 1)                                                   \
-	X(METRIC, "metric", 0)                                                 \
-	X(ALERT, "alert", 0)                                                   \
-	X(ESCALATION, "escalation", 1)                                         \
-	X(HANDOFF, "handoff", 1)                                               \
+#define ENTRY_KINDS(X)                 \
+	X(NOTE, "note", 1)             \
+	X(DECISION, "decision", 1)     \
+	X(ACTION, "action", 1)         \
+	X(STATUS, "status", 0)         \
+	X(SEVERITY, "severity", 0)     \
+	X(ROLE, "role", 0)             \
+	X(COMMS, "comms", 1)           \
+	X(METRIC, "metric", 0)         \
+	X(ALERT, "alert", 0)           \
+	X(ESCALATION, "escalation", 1) \
+	X(HANDOFF, "handoff", 1)       \
 	X(SYSTEM, "system", 0)
 
 enum entry_kind {
@@ -56,7 +56,12 @@ enum entry_kind {
 	    KIND_COUNT
 };
 
-enum action_state { ACTION_OPEN, ACTION_DONE, ACTION_DROPPED, ACTION_STATE_COUNT };
+enum action_state {
+	ACTION_OPEN,
+	ACTION_DONE,
+	ACTION_DROPPED,
+	ACTION_STATE_COUNT
+};
 enum action_horizon {
 	HORIZON_IMMEDIATE,
 	HORIZON_SHORT_TERM,

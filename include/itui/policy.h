@@ -26,10 +26,10 @@ struct policy_span {
 
 struct policy_tier {
 	int tier;
-	int timed;	     /* 1: falls due `after`; 0: on a condition */
+	int timed; /* 1: falls due `after`; 0: on a condition */
 	int64_t after;
 	char *condition; /* "data loss or security breach" when !timed */
-	char *to;	     /* whom to escalate to */
+	char *to;        /* whom to escalate to */
 };
 
 enum postmortem_rule { PM_NOT_REQUIRED, PM_OPTIONAL, PM_REQUIRED };
@@ -69,12 +69,12 @@ struct policy {
  */
 char *policy_path(const char *name_or_path, const char *share_dir);
 enum itui_code policy_load(const char *path, struct policy **out,
-    struct itui_err *err);
+                           struct itui_err *err);
 void policy_free(struct policy *p);
 
 /* The level with this name (case-insensitive), or NULL. */
 const struct policy_level *policy_level(const struct policy *p,
-    const char *name);
+                                        const char *name);
 /* 0 for the most urgent level; -1 when unknown. */
 int policy_rank(const struct policy *p, const char *name);
 /* "P0, P1, P2, P3" for messages. Static buffer; main thread only. */

@@ -30,7 +30,7 @@ enum {
  * Returns the number of display columns used on the last line.
  */
 size_t sanitize_append(struct strbuf *out, const char *in, size_t len,
-    unsigned flags, size_t max_cols, size_t max_bytes);
+                       unsigned flags, size_t max_cols, size_t max_bytes);
 
 /* Convenience: a new, inert, single-line copy of s (NULL -> ""). Free it. */
 char *sanitize_line(const char *s, size_t max_cols);

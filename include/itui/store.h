@@ -28,8 +28,8 @@ enum {
 	STORE_NOCREATE = 1 << 1, /* a missing file is an error */
 };
 
-enum itui_code store_open(const char *path, unsigned flags,
-    struct store **out, struct itui_err *err);
+enum itui_code store_open(const char *path, unsigned flags, struct store **out,
+                          struct itui_err *err);
 void store_close(struct store *st);
 int store_is_readonly(const struct store *st);
 const char *store_path(const struct store *st);
@@ -50,7 +50,7 @@ void store_set_clock(struct store *st, int64_t (*now)(void));
  * commits; not for this connection's own commits.
  */
 enum itui_code store_data_version(struct store *st, int64_t *out,
-    struct itui_err *err);
+                                  struct itui_err *err);
 
 struct incident_new {
 	const char *title;
@@ -64,69 +64,79 @@ struct incident_new {
 };
 
 enum itui_code store_incident_declare(struct store *st,
-    const struct incident_new *in, int64_t *id, struct itui_err *err);
+                                      const struct incident_new *in,
+                                      int64_t *id, struct itui_err *err);
 enum itui_code store_incident_get(struct store *st, int64_t id,
-    struct incident *out, struct itui_err *err);
+                                  struct incident *out, struct itui_err *err);
 /* Active incidents, or all with `all`; newest first (the caller sorts). */
 enum itui_code store_incident_list(struct store *st, int all,
-    struct incident_list *out, struct itui_err *err);
+                                   struct incident_list *out,
+                                   struct itui_err *err);
 /* The first acknowledgement; *already is set when it was acknowledged. */
 enum itui_code store_incident_ack(struct store *st, int64_t id, int64_t at,
-    int *already, struct itui_err *err);
+                                  int *already, struct itui_err *err);
 enum itui_code store_incident_set_status(struct store *st, int64_t id,
-    enum inc_status status, int64_t at, struct itui_err *err);
+                                         enum inc_status status, int64_t at,
+                                         struct itui_err *err);
 enum itui_code store_incident_set_severity(struct store *st, int64_t id,
-    const char *level, int64_t at, struct itui_err *err);
+                                           const char *level, int64_t at,
+                                           struct itui_err *err);
 
 enum itui_code store_role_assign(struct store *st, int64_t id, enum role role,
-    const char *person, int64_t at, struct itui_err *err);
-enum itui_code store_role_unassign(struct store *st, int64_t id,
-    enum role role, int64_t at, struct itui_err *err);
+                                 const char *person, int64_t at,
+                                 struct itui_err *err);
+enum itui_code store_role_unassign(struct store *st, int64_t id, enum role role,
+                                   int64_t at, struct itui_err *err);
 
 /* Appends an entry; `data` is JSON text or NULL. */
 enum itui_code store_entry_add(struct store *st, int64_t incident_id,
-    enum entry_kind kind, int64_t at, const char *text, const char *data,
-    int64_t *entry_id, struct itui_err *err);
+                               enum entry_kind kind, int64_t at,
+                               const char *text, const char *data,
+                               int64_t *entry_id, struct itui_err *err);
 /* Replaces text/kind/at, keeping the old version in the revision history. */
 enum itui_code store_entry_edit(struct store *st, int64_t entry_id,
-    enum entry_kind kind, int64_t at, const char *text, struct itui_err *err);
+                                enum entry_kind kind, int64_t at,
+                                const char *text, struct itui_err *err);
 enum itui_code store_entry_set_pinned(struct store *st, int64_t entry_id,
-    int pinned, struct itui_err *err);
+                                      int pinned, struct itui_err *err);
 /* Soft delete: hidden from timelines, kept with its history. */
 enum itui_code store_entry_delete(struct store *st, int64_t entry_id,
-    struct itui_err *err);
+                                  struct itui_err *err);
 enum itui_code store_entry_get(struct store *st, int64_t entry_id,
-    struct entry *out, struct itui_err *err);
+                               struct entry *out, struct itui_err *err);
 /*
  * The newest `limit` visible entries (0: all) in event-time order, oldest
  * first; out->more says whether older ones exist.  With before_id > 0 the
  * page ends just before the entry (before_at, before_id): keyset paging.
  */
 enum itui_code store_timeline(struct store *st, int64_t incident_id,
-    int64_t before_at, int64_t before_id, int limit, struct entry_list *out,
-    struct itui_err *err);
+                              int64_t before_at, int64_t before_id, int limit,
+                              struct entry_list *out, struct itui_err *err);
 
 enum itui_code store_action_add(struct store *st, int64_t incident_id,
-    const char *text, const char *owner, int64_t due_at,
-    enum action_horizon horizon, int64_t *action_id, struct itui_err *err);
+                                const char *text, const char *owner,
+                                int64_t due_at, enum action_horizon horizon,
+                                int64_t *action_id, struct itui_err *err);
 enum itui_code store_action_set_state(struct store *st, int64_t action_id,
-    enum action_state state, struct itui_err *err);
+                                      enum action_state state,
+                                      struct itui_err *err);
 /* incident_id 0: every incident; open_only: state open. */
 enum itui_code store_actions(struct store *st, int64_t incident_id,
-    int open_only, struct action_list *out, struct itui_err *err);
+                             int open_only, struct action_list *out,
+                             struct itui_err *err);
 
 enum itui_code store_audit(struct store *st, int64_t incident_id,
-    struct audit_list *out, struct itui_err *err);
+                           struct audit_list *out, struct itui_err *err);
 
 /* A key/value in the meta table ("demo" marks a demonstration database). */
 enum itui_code store_meta_get(struct store *st, const char *key, char **value,
-    struct itui_err *err);
+                              struct itui_err *err);
 enum itui_code store_meta_set(struct store *st, const char *key,
-    const char *value, struct itui_err *err);
+                              const char *value, struct itui_err *err);
 
 /* Groups several store writes into one transaction (used by `demo`). */
 enum itui_code store_batch_begin(struct store *st, struct itui_err *err);
 enum itui_code store_batch_end(struct store *st, int commit,
-    struct itui_err *err);
+                               struct itui_err *err);
 
 #endif

@@ -16,10 +16,11 @@
 #include "itui/policy.h"
 
 void textout_incident_list(FILE *f, const struct incident_list *l,
-    const struct policy *p, int64_t now, int width);
+                           const struct policy *p, int64_t now, int width);
 void textout_incident(FILE *f, const struct incident *inc,
-    const struct entry_list *timeline, const struct action_list *actions,
-    const struct policy *p, int64_t now, int width);
+                      const struct entry_list *timeline,
+                      const struct action_list *actions, const struct policy *p,
+                      int64_t now, int width);
 void textout_audit(FILE *f, const struct audit_list *l, int width);
 /* "update -00:12 (breached)" for a clock, into buf of TIME_BUF * 2. */
 char *textout_clock(const struct sla_clock *c, char *buf, size_t size);

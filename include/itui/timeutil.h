@@ -33,7 +33,7 @@ int time_parse_duration(const char *s, int64_t *secs);
  * Times more than five minutes after `now` are refused.
  */
 enum itui_code time_parse_at(const char *s, int64_t now, int64_t *out,
-    struct itui_err *err);
+                             struct itui_err *err);
 
 /*
  * A due date: "YYYY-MM-DD" (the end of that day in the display timezone),
@@ -41,7 +41,7 @@ enum itui_code time_parse_at(const char *s, int64_t now, int64_t *out,
  * future limit).
  */
 enum itui_code time_parse_due(const char *s, int64_t now, int64_t *out,
-    struct itui_err *err);
+                              struct itui_err *err);
 
 /*
  * RFC 3339 / ISO 8601 with a zone, tolerant of any number of fraction digits

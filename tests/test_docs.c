@@ -1,0 +1,122 @@
+/*
+ * The man page and --help come from, or are checked against, the command
+ * table: a command or option added to the code but not documented fails
+ * here.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "harness.h"
+#include "itui/cli.h"
+
+static char *
+read_man(void)
+{
+	char path[1024];
+	FILE *f;
+	char *buf = calloc(1, 1 << 20);
+
+	snprintf(path, sizeof path, "%s/incident-tui.1", src_dir());
+	f = fopen(path, "r");
+	cr_assert_not_null(f, "%s", path);
+	(void)!fread(buf, 1, (1 << 20) - 1, f);
+	fclose(f);
+	return buf;
+}
+
+/* "--severity" is written "Fl -severity" in mdoc. */
+static void
+assert_option_documented(const char *man, const char *opt, const char *where)
+{
+	char needle[80];
+
+	snprintf(needle, sizeof needle, "Fl %s", opt + 1);
+	cr_assert_not_null(strstr(man, needle),
+	                   "%s: %s is not in incident-tui.1", where, opt);
+}
+
+Test(docs, every_command_and_option_is_in_the_man_page)
+{
+	char *man = read_man();
+	const struct cli_command *c;
+	int i;
+
+	for (c = cli_commands; c->name != NULL; c++) {
+		char needle[64];
+
+		snprintf(needle, sizeof needle, ".It Cm %s", c->name);
+		cr_assert_not_null(strstr(man, needle),
+		                   "command %s is not in incident-tui.1",
+		                   c->name);
+		for (i = 0; i < CLI_MAX_OPTS && c->options[i].name; i++)
+			assert_option_documented(man, c->options[i].name,
+			                         c->name);
+	}
+	for (i = 0; cli_global_options[i].name != NULL; i++)
+		assert_option_documented(man, cli_global_options[i].name,
+		                         "global");
+	free(man);
+}
+
+Test(docs, the_man_page_documents_no_missing_command)
+{
+	char *man = read_man(), *p = strstr(man, ".Sh COMMANDS"), *end;
+
+	cr_assert_not_null(p);
+	end = strstr(p + 1, "\n.Sh ");
+	cr_assert_not_null(end);
+	*end = '\0';
+	while ((p = strstr(p, "\n.It Cm ")) != NULL) {
+		char name[32] = "";
+		const struct cli_command *c;
+		int found = 0;
+
+		p += 8;
+		sscanf(p, "%31[a-z-]", name);
+		for (c = cli_commands; c->name != NULL; c++)
+			if (strcmp(c->name, name) == 0)
+				found = 1;
+		cr_assert(found,
+		          "incident-tui.1 documents '%s', which the "
+		          "program does not have",
+		          name);
+	}
+	free(man);
+}
+
+Test(docs, help_lists_every_command)
+{
+	struct run r = run_bin(NULL, NULL, NULL, ARGS("--help"));
+	const struct cli_command *c;
+
+	cr_assert_eq(r.status, 0);
+	for (c = cli_commands; c->name != NULL; c++) {
+		char needle[64];
+
+		snprintf(needle, sizeof needle, "  %s ", c->name);
+		cr_assert_not_null(strstr(r.out, needle), "--help lacks %s",
+		                   c->name);
+	}
+	run_free(&r);
+}
+
+Test(docs, environment_variables_are_documented)
+{
+	static const char *const vars[] = {
+	    "INCIDENT_TUI_DB",  "INCIDENT_TUI_USER", "INCIDENT_TUI_SHARE",
+	    "INCIDENT_TUI_NOW", "SSH_CONNECTION",    "XDG_CONFIG_HOME",
+	    "XDG_DATA_HOME"};
+	char *man = read_man();
+	size_t i;
+
+	for (i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+		char needle[64];
+
+		snprintf(needle, sizeof needle, "Ev %s", vars[i]);
+		cr_assert_not_null(strstr(man, needle), "%s", vars[i]);
+	}
+	free(man);
+}
