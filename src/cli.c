@@ -20,6 +20,7 @@
 #include "itui/strbuf.h"
 #include "itui/textout.h"
 #include "itui/timeutil.h"
+#include "itui/ui.h"
 #include "itui/xalloc.h"
 
 #define MAX_STDIN_TEXT (64 * 1024)
@@ -396,31 +397,6 @@ cmd_declare(struct context *ctx, const struct cli_args *a, struct itui_err *err)
 	return ITUI_OK;
 }
 
-/* Active first; then by severity (policy order), then oldest first. */
-static const struct policy *sort_policy;
-
-static int
-incident_order(const void *x, const void *y)
-{
-	const struct incident *a = x, *b = y;
-	int aa = status_is_active(a->status), ba = status_is_active(b->status);
-	int ar, br;
-
-	if (aa != ba)
-		return ba - aa;
-	if (!aa)
-		return a->declared_at < b->declared_at ? 1 : -1;
-	ar = policy_rank(sort_policy, a->severity);
-	br = policy_rank(sort_policy, b->severity);
-	ar = ar < 0 ? POLICY_MAX_LEVELS : ar;
-	br = br < 0 ? POLICY_MAX_LEVELS : br;
-	if (ar != br)
-		return ar - br;
-	if (a->declared_at != b->declared_at)
-		return a->declared_at < b->declared_at ? -1 : 1;
-	return a->id < b->id ? -1 : 1;
-}
-
 static enum itui_code
 cmd_list(struct context *ctx, const struct cli_args *a, struct itui_err *err)
 {
@@ -430,11 +406,9 @@ cmd_list(struct context *ctx, const struct cli_args *a, struct itui_err *err)
 	size_t i;
 
 	if (context_policy(ctx, &p, err) || open_store(ctx, 0, &st, err) ||
-	    store_incident_list(st, opt(a, "--all") != NULL, &l, err))
+	    store_incident_list(st, opt(a, "--all") != NULL, 0, &l, err))
 		return err->code;
-	sort_policy = p;
-	if (l.n > 1)
-		qsort(l.v, l.n, sizeof *l.v, incident_order);
+	incident_list_sort(&l, p);
 	if (opt(a, "--json") != NULL) {
 		json_t *root = json_object(), *arr = json_array();
 
@@ -976,6 +950,23 @@ finish_output(void)
 	return 0;
 }
 
+/* No command: the full-screen dashboard. */
+static int
+run_dashboard(const struct globals *g)
+{
+	struct itui_err err = {ITUI_OK, ""};
+	struct context ctx;
+	int status = 0;
+
+	if (context_init(&ctx, g, &err) != ITUI_OK ||
+	    ui_run(&ctx, &err) != ITUI_OK) {
+		print_error(NULL, err.msg);
+		status = err_exit_status(err.code);
+	}
+	context_free(&ctx);
+	return status;
+}
+
 int
 cli_main(int argc, char **argv)
 {
@@ -999,11 +990,7 @@ cli_main(int argc, char **argv)
 			usage(stdout);
 			return finish_output();
 		}
-		/* The dashboard arrives with the interface; until then, list.
-		 */
-		argv[1] = (char *)(uintptr_t) "list";
-		argc = 2;
-		argv[2] = NULL;
+		return run_dashboard(&g);
 	}
 	c = find_command(argv[1]);
 	if (c == NULL) {

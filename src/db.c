@@ -97,6 +97,12 @@ static const char *const migrations[] = {
     " object_id INTEGER, field TEXT NOT NULL,"
     " old_value TEXT, new_value TEXT);"
     "CREATE INDEX audit_by_incident ON audit(incident_id, id);",
+    /* 2: unsent timeline drafts, one per person and incident */
+    "CREATE TABLE drafts("
+    " user TEXT NOT NULL,"
+    " incident_id INTEGER NOT NULL REFERENCES incidents(id),"
+    " kind TEXT NOT NULL, text TEXT NOT NULL, updated_at INTEGER NOT NULL,"
+    " PRIMARY KEY(user, incident_id));",
 };
 
 int

@@ -144,7 +144,7 @@ is_demo_or_empty(const char *path, struct itui_err *err)
 		return err->code;
 	rc = store_meta_get(st, "demo", &flag, err);
 	if (rc == ITUI_OK && flag == NULL) {
-		rc = store_incident_list(st, 1, &l, err);
+		rc = store_incident_list(st, 1, 0, &l, err);
 		if (rc == ITUI_OK && l.n > 0)
 			rc = err_set(
 			    err, ITUI_INPUT,

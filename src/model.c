@@ -233,3 +233,37 @@ entry_is_late(const struct entry *e)
 {
 	return e->recorded_at - e->at > 120;
 }
+
+static int
+incident_order(const void *x, const void *y, void *policy)
+{
+	const struct incident *a = x, *b = y;
+	const struct policy *p = policy;
+	int aa = status_is_active(a->status), ba = status_is_active(b->status);
+	int ar, br;
+
+	if (aa != ba)
+		return ba - aa;
+	if (!aa) {
+		if (a->declared_at != b->declared_at)
+			return a->declared_at < b->declared_at ? 1 : -1;
+		return a->id < b->id ? 1 : -1;
+	}
+	ar = policy_rank(p, a->severity);
+	br = policy_rank(p, b->severity);
+	ar = ar < 0 ? POLICY_MAX_LEVELS : ar;
+	br = br < 0 ? POLICY_MAX_LEVELS : br;
+	if (ar != br)
+		return ar - br;
+	if (a->declared_at != b->declared_at)
+		return a->declared_at < b->declared_at ? -1 : 1;
+	return a->id < b->id ? -1 : 1;
+}
+
+void
+incident_list_sort(struct incident_list *l, const struct policy *p)
+{
+	if (l->n > 1)
+		qsort_r(l->v, l->n, sizeof *l->v, incident_order,
+		        (void *)(uintptr_t)p);
+}

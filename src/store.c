@@ -621,8 +621,8 @@ store_incident_get(struct store *st, int64_t id, struct incident *out,
 }
 
 enum itui_code
-store_incident_list(struct store *st, int all, struct incident_list *out,
-                    struct itui_err *err)
+store_incident_list(struct store *st, int all, int limit,
+                    struct incident_list *out, struct itui_err *err)
 {
 	sqlite3_stmt *s;
 	size_t cap = 0, i;
@@ -630,13 +630,13 @@ store_incident_list(struct store *st, int all, struct incident_list *out,
 
 	out->v = NULL;
 	out->n = 0;
-	s = query(st, err, "listing incidents",
-	          all ? "SELECT " INCIDENT_COLUMNS
-	                " FROM incidents ORDER BY declared_at DESC, id DESC"
-	              : "SELECT " INCIDENT_COLUMNS " FROM incidents"
-	                " WHERE status NOT IN ('resolved', 'closed')"
-	                " ORDER BY declared_at DESC, id DESC",
-	          "");
+	s = query(
+	    st, err, "listing incidents",
+	    "SELECT " INCIDENT_COLUMNS " FROM incidents"
+	    " WHERE ?1 OR status NOT IN ('resolved', 'closed')"
+	    " ORDER BY status IN ('resolved', 'closed'), declared_at DESC,"
+	    " id DESC LIMIT ?2",
+	    "di", all ? 1 : 0, limit > 0 ? (int64_t)limit : (int64_t)-1);
 	if (s == NULL)
 		return err->code;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -1432,4 +1432,83 @@ store_meta_set(struct store *st, const char *key, const char *value,
 	         " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
 	         "ss", key, value);
 	return tx_end(st, rc, err);
+}
+
+/* ---- drafts and people -----------------------------------------------------
+ */
+
+enum itui_code
+store_draft_save(struct store *st, const char *user, int64_t incident_id,
+                 enum entry_kind kind, const char *text, struct itui_err *err)
+{
+	enum itui_code rc;
+
+	if ((rc = tx_begin(st, err)) != ITUI_OK)
+		return rc;
+	if (text == NULL || *text == '\0')
+		rc =
+		    run(st, err, "discarding the draft",
+		        "DELETE FROM drafts WHERE user = ? AND incident_id = ?",
+		        "si", user, incident_id);
+	else
+		rc = run(
+		    st, err, "saving the draft",
+		    "INSERT INTO drafts(user, incident_id, kind, text, updated_at)"
+		    " VALUES (?, ?, ?, ?, ?) ON CONFLICT(user, incident_id)"
+		    " DO UPDATE SET kind = excluded.kind, text = excluded.text,"
+		    " updated_at = excluded.updated_at",
+		    "sissi", user, incident_id, kind_name(kind), text,
+		    now_of(st));
+	return tx_end(st, rc, err);
+}
+
+enum itui_code
+store_draft_load(struct store *st, const char *user, int64_t *incident_id,
+                 enum entry_kind *kind, char **text, struct itui_err *err)
+{
+	sqlite3_stmt *s =
+	    query(st, err, "reading the draft",
+	          "SELECT incident_id, kind, text FROM drafts WHERE user = ?"
+	          " ORDER BY updated_at DESC LIMIT 1",
+	          "s", user);
+	int rc;
+
+	*text = NULL;
+	if (s == NULL)
+		return err->code;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		int k = kind_parse((const char *)sqlite3_column_text(s, 1));
+
+		*incident_id = sqlite3_column_int64(s, 0);
+		*kind = k < 0 ? KIND_NOTE : (enum entry_kind)k;
+		*text = col_text(s, 2);
+	}
+	return finish(st, s, rc, "reading the draft", err);
+}
+
+enum itui_code
+store_people(struct store *st, char ***names, size_t *n, struct itui_err *err)
+{
+	sqlite3_stmt *s =
+	    query(st, err, "reading names",
+	          "SELECT person FROM role_assignments UNION"
+	          " SELECT owner FROM action_items WHERE owner IS NOT NULL"
+	          " ORDER BY 1 LIMIT 500",
+	          "");
+	size_t cap = 0;
+	int rc;
+
+	*names = NULL;
+	*n = 0;
+	if (s == NULL)
+		return err->code;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*names = xreallocarray(*names, cap, sizeof **names);
+		}
+		(*names)[(*n)++] = col_text(s, 0);
+	}
+	return finish(st, s, rc, "reading names", err);
 }

@@ -173,6 +173,9 @@ void entry_list_free(struct entry_list *l);
 void action_list_free(struct action_list *l);
 void audit_list_free(struct audit_list *l);
 
+/* Active first, by severity (policy order) then oldest; then the rest, newest
+ * first. */
+void incident_list_sort(struct incident_list *l, const struct policy *p);
 /* The clock input for an incident (pointers into inc). */
 void incident_clock_input(const struct incident *inc, struct clock_input *in);
 /* An entry was written more than two minutes after the moment it records. */

@@ -68,8 +68,11 @@ enum itui_code store_incident_declare(struct store *st,
                                       int64_t *id, struct itui_err *err);
 enum itui_code store_incident_get(struct store *st, int64_t id,
                                   struct incident *out, struct itui_err *err);
-/* Active incidents, or all with `all`; newest first (the caller sorts). */
-enum itui_code store_incident_list(struct store *st, int all,
+/*
+ * Active incidents, or all with `all` (active ones first, then the newest),
+ * at most `limit` of them (0: no limit).  The caller sorts for display.
+ */
+enum itui_code store_incident_list(struct store *st, int all, int limit,
                                    struct incident_list *out,
                                    struct itui_err *err);
 /* The first acknowledgement; *already is set when it was acknowledged. */
@@ -127,6 +130,22 @@ enum itui_code store_actions(struct store *st, int64_t incident_id,
 
 enum itui_code store_audit(struct store *st, int64_t incident_id,
                            struct audit_list *out, struct itui_err *err);
+
+/*
+ * The unsent text a person was typing for an incident, kept across crashes
+ * and dropped SSH sessions.  Saving empty text removes the draft.
+ */
+enum itui_code store_draft_save(struct store *st, const char *user,
+                                int64_t incident_id, enum entry_kind kind,
+                                const char *text, struct itui_err *err);
+/* The person's newest draft; *text is NULL when there is none. */
+enum itui_code store_draft_load(struct store *st, const char *user,
+                                int64_t *incident_id, enum entry_kind *kind,
+                                char **text, struct itui_err *err);
+
+/* Names seen before (role holders, action owners), for completion. */
+enum itui_code store_people(struct store *st, char ***names, size_t *n,
+                            struct itui_err *err);
 
 /* A key/value in the meta table ("demo" marks a demonstration database). */
 enum itui_code store_meta_get(struct store *st, const char *key, char **value,

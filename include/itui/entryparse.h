@@ -1,0 +1,30 @@
+/*
+ * entryparse.h - the grammar of a line typed into the timeline input:
+ *
+ *   [HH:MM ] [TODO: | DECISION: ] text
+ *
+ * A leading HH:MM backdates the entry; "TODO:" makes an action item of the
+ * rest; "DECISION:" makes a decision entry (prefixes in any letter case).
+ * Pure; any thread.
+ */
+#ifndef ITUI_ENTRYPARSE_H
+#define ITUI_ENTRYPARSE_H
+
+#include "itui/model.h"
+
+struct parsed_entry {
+	int has_time;
+	char hhmm[6]; /* "09:05" when has_time */
+	enum entry_kind kind;
+	int is_todo;      /* an action item rather than an entry */
+	const char *text; /* into the input, trimmed at the front */
+};
+
+/*
+ * Parses `line` with `kind` as the kind chosen in the input line.  Returns
+ * 0, or -1 when nothing but a time and a prefix (or nothing) was typed.
+ */
+int entryparse(const char *line, enum entry_kind kind,
+               struct parsed_entry *out);
+
+#endif

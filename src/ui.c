@@ -1,0 +1,1190 @@
+/*
+ * ui.c - the dashboard's main loop, keys, prompts and flows.
+ *
+ * DESIGN: one thread.  The loop sleeps in poll() on the terminal, a
+ * self-pipe written by the signal handlers, and an inotify watch on the
+ * database directory; its timeout falls on the next whole second (the SLA
+ * clocks' tick) or sooner for a pending re-check or draft save, so an idle
+ * dashboard wakes once a second.  Each turn: handle signals, take file
+ * events, read every pending key, check PRAGMA data_version (it decides
+ * whether another process committed), then draw once if anything set the
+ * dirty flag.  Signal handlers only set a flag and write a byte.
+ */
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "itui/sanitize.h"
+#include "itui/timeutil.h"
+#include "itui/ui.h"
+#include "itui/xalloc.h"
+
+#define RECHECKS      4    /* data_version re-checks after a file event */
+#define RECHECK_MS    2    /* between them */
+#define DRAFT_SAVE_MS 1000 /* after the last keystroke */
+
+static volatile sig_atomic_t got_hup, got_term, got_int;
+static int sig_write_fd = -1;
+
+static void
+on_signal(int sig)
+{
+	int saved = errno;
+	char c = 's';
+
+	if (sig == SIGHUP)
+		got_hup = 1;
+	else if (sig == SIGTERM)
+		got_term = 1;
+	else
+		got_int = 1;
+	if (sig_write_fd >= 0)
+		(void)!write(sig_write_fd, &c, 1);
+	errno = saved;
+}
+
+static void
+restore_terminal(void)
+{
+	if (!isendwin())
+		endwin();
+}
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void message(struct ui *u, int error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+message(struct ui *u, int error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(u->msg, sizeof u->msg, fmt, ap);
+	va_end(ap);
+	u->msg_error = error;
+	u->dirty = 1;
+}
+
+/* Reloads after a change of ours; reports a failure in the status bar. */
+static void
+reload(struct ui *u)
+{
+	struct itui_err err;
+
+	if (dash_reload(&u->d, &err) != ITUI_OK)
+		message(u, 1, "%s", err.msg);
+	u->dirty = 1;
+}
+
+static void
+report(struct ui *u, enum itui_code rc, const struct itui_err *err,
+       const char *ok)
+{
+	if (rc != ITUI_OK)
+		message(u, 1, "%s", err->msg);
+	else if (ok != NULL)
+		message(u, 0, "%s", ok);
+	reload(u);
+}
+
+/* ---- drafts ----------------------------------------------------------------
+ */
+
+static void
+save_draft(struct ui *u)
+{
+	struct itui_err err;
+
+	if (!u->draft_dirty || u->input_incident == 0 || u->edit_id != 0)
+		return;
+	if (store_draft_save(u->d.st, u->ctx->user, u->input_incident, u->kind,
+	                     editline_text(&u->el), &err) != ITUI_OK)
+		message(u, 1, "draft not saved: %s", err.msg);
+	u->draft_dirty = 0;
+	u->draft_due_ms = 0;
+}
+
+static void
+drop_draft(struct ui *u)
+{
+	struct itui_err err;
+
+	if (u->input_incident != 0 && u->edit_id == 0)
+		(void)store_draft_save(u->d.st, u->ctx->user, u->input_incident,
+		                       u->kind, "", &err);
+	u->draft_dirty = 0;
+	u->draft_due_ms = 0;
+}
+
+/* ---- selection helpers -----------------------------------------------------
+ */
+
+static const struct entry *
+selected_entry(const struct ui *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->d.timeline.n; i++)
+		if (u->d.timeline.v[i].id == u->sel_entry_id)
+			return &u->d.timeline.v[i];
+	return NULL;
+}
+
+static void
+select_entry_index(struct ui *u, int i)
+{
+	if (u->d.timeline.n == 0) {
+		u->sel_entry_id = 0;
+		return;
+	}
+	if (i < 0)
+		i = 0;
+	if ((size_t)i >= u->d.timeline.n)
+		i = (int)u->d.timeline.n - 1;
+	u->sel_entry_id = u->d.timeline.v[i].id;
+	u->tl_lv.sel = i;
+	u->follow = (size_t)i == u->d.timeline.n - 1;
+	u->dirty = 1;
+}
+
+/* After a reload the selected entry may have moved in the window. */
+static void
+refind_entry(struct ui *u)
+{
+	size_t i;
+
+	u->tl_lv.count = (int)u->d.timeline.n;
+	if (u->follow || u->sel_entry_id == 0) {
+		if (u->d.timeline.n > 0) {
+			u->tl_lv.sel = (int)u->d.timeline.n - 1;
+			u->sel_entry_id = u->d.timeline.v[u->tl_lv.sel].id;
+		}
+		return;
+	}
+	for (i = 0; i < u->d.timeline.n; i++)
+		if (u->d.timeline.v[i].id == u->sel_entry_id) {
+			u->tl_lv.sel = (int)i;
+			return;
+		}
+	u->follow = 1;
+	refind_entry(u);
+}
+
+static void
+select_incident(struct ui *u, int index)
+{
+	struct itui_err err;
+
+	if (dash_select(&u->d, index, &err) != ITUI_OK)
+		message(u, 1, "%s", err.msg);
+	u->follow = 1;
+	u->sel_entry_id = 0;
+	refind_entry(u);
+	u->dirty = 1;
+}
+
+static void
+move_selection(struct ui *u, int delta)
+{
+	struct itui_err err;
+
+	if (u->focus == FOCUS_LIST) {
+		int i = dash_sel_index(&u->d), n = (int)u->d.incidents.n;
+
+		if (n == 0)
+			return;
+		i = i < 0 ? 0 : i + delta;
+		select_incident(u, i < 0 ? 0 : i >= n ? n - 1 : i);
+		return;
+	}
+	if (u->tl_lv.sel + delta < 0 && u->d.timeline.more) {
+		int64_t keep = u->sel_entry_id;
+
+		if (dash_load_older(&u->d, &err)) {
+			u->sel_entry_id = keep;
+			u->follow = 0;
+			refind_entry(u);
+		}
+	}
+	select_entry_index(u, u->tl_lv.sel + delta);
+}
+
+/* ---- prompts
+ * ----------------------------------------------------------------- */
+
+static void
+ask(struct ui *u, const char *label, const char *initial, prompt_fn fn,
+    const char *const *choices, size_t nchoices)
+{
+	snprintf(u->prompt, sizeof u->prompt, "%s", label);
+	editline_set(&u->el, initial);
+	u->on_answer = fn;
+	u->choices = choices;
+	u->nchoices = nchoices;
+	u->mode = MODE_PROMPT;
+	u->msg[0] = '\0';
+	u->dirty = 1;
+}
+
+/* Tab in a prompt: complete from the choices (roles, levels, people). */
+static void
+complete(struct ui *u)
+{
+	const char *text = editline_text(&u->el), *const *v = u->choices;
+	size_t n = u->nchoices, i, len = strlen(text);
+
+	if (v == NULL) {
+		v = (const char *const *)u->people;
+		n = u->npeople;
+	}
+	for (i = 0; i < n; i++)
+		if (strncasecmp(v[i], text, len) == 0 && strlen(v[i]) > len) {
+			editline_set(&u->el, v[i]);
+			u->dirty = 1;
+			return;
+		}
+}
+
+static const char *const status_choices[] = {"investigating", "identified",
+                                             "mitigating",    "monitoring",
+                                             "resolved",      "closed"};
+static const char *const role_choices[] = {
+    "commander", "tech-lead", "comms-lead", "scribe", "ic", "tl", "comms"};
+
+static void
+answer_status(struct ui *u, const char *a)
+{
+	struct itui_err err;
+	int s = status_parse(a);
+
+	if (s < 0) {
+		message(u, 1, "unknown status '%s'", a);
+		return;
+	}
+	report(u,
+	       store_incident_set_status(u->d.st, u->d.sel_id,
+	                                 (enum inc_status)s, TIME_NONE, &err),
+	       &err, NULL);
+}
+
+static void
+answer_severity(struct ui *u, const char *a)
+{
+	const struct policy_level *l = policy_level(u->d.policy, a);
+	struct itui_err err;
+
+	if (l == NULL) {
+		message(u, 1, "unknown severity '%s' (%s)", a,
+		        policy_level_list(u->d.policy));
+		return;
+	}
+	report(u,
+	       store_incident_set_severity(u->d.st, u->d.sel_id, l->name,
+	                                   TIME_NONE, &err),
+	       &err, NULL);
+}
+
+static void
+load_people(struct ui *u)
+{
+	struct itui_err err;
+	size_t i;
+
+	for (i = 0; i < u->npeople; i++)
+		free(u->people[i]);
+	free(u->people);
+	u->people = NULL;
+	u->npeople = 0;
+	(void)store_people(u->d.st, &u->people, &u->npeople, &err);
+}
+
+static void
+answer_assign_name(struct ui *u, const char *a)
+{
+	struct itui_err err;
+
+	if (*a == '\0') {
+		message(u, 0, "not assigned");
+		return;
+	}
+	report(u,
+	       store_role_assign(u->d.st, u->d.sel_id, (enum role)u->flow_role,
+	                         a, TIME_NONE, &err),
+	       &err, NULL);
+}
+
+static void
+answer_assign_role(struct ui *u, const char *a)
+{
+	int r = role_parse(a);
+	char label[64];
+
+	if (r < 0) {
+		message(u, 1, "unknown role '%s'", a);
+		return;
+	}
+	u->flow_role = r;
+	load_people(u);
+	snprintf(label, sizeof label,
+	         "%s (Tab completes):", role_name((enum role)r));
+	ask(u, label, "", answer_assign_name, NULL, 0);
+}
+
+static void
+answer_action_due(struct ui *u, const char *a)
+{
+	struct itui_err err;
+	int64_t due = TIME_NONE, id;
+	enum itui_code rc;
+
+	if (*a != '\0' && time_parse_due(a, context_now(), &due, &err)) {
+		message(u, 1, "%s", err.msg);
+		return;
+	}
+	rc = store_action_add(u->d.st, u->d.sel_id, u->flow_text,
+	                      u->flow_owner[0] ? u->flow_owner : NULL, due,
+	                      HORIZON_SHORT_TERM, &id, &err);
+	report(u, rc, &err, rc == ITUI_OK ? "action item added" : NULL);
+}
+
+static void
+answer_action_owner(struct ui *u, const char *a)
+{
+	snprintf(u->flow_owner, sizeof u->flow_owner, "%s", a);
+	ask(u, "Due (YYYY-MM-DD, +3d, empty for none):", "", answer_action_due,
+	    NULL, 0);
+}
+
+static void
+answer_action_text(struct ui *u, const char *a)
+{
+	if (*a == '\0') {
+		message(u, 0, "no action item added");
+		return;
+	}
+	snprintf(u->flow_text, sizeof u->flow_text, "%s", a);
+	load_people(u);
+	ask(u, "Owner (Tab completes, empty for none):", "",
+	    answer_action_owner, NULL, 0);
+}
+
+static void
+answer_declare_service(struct ui *u, const char *a)
+{
+	struct incident_new in = {0};
+	struct itui_err err;
+	int64_t id;
+	enum itui_code rc;
+
+	in.title = u->flow_title;
+	in.severity = u->flow_level;
+	in.service = *a ? a : NULL;
+	in.at = TIME_NONE;
+	rc = store_incident_declare(u->d.st, &in, &id, &err);
+	if (rc == ITUI_OK) {
+		u->d.sel_id = id;
+		u->d.have_detail = 0;
+		u->focus = FOCUS_LIST;
+		message(u, 0, "declared INC-%lld", (long long)id);
+	}
+	report(u, rc, &err, NULL);
+	if (rc == ITUI_OK)
+		message(u, 0, "declared INC-%lld", (long long)id);
+}
+
+static void
+answer_declare_level(struct ui *u, const char *a)
+{
+	const struct policy_level *l = policy_level(u->d.policy, a);
+
+	if (l == NULL) {
+		message(u, 1, "unknown severity '%s' (%s)", a,
+		        policy_level_list(u->d.policy));
+		return;
+	}
+	snprintf(u->flow_level, sizeof u->flow_level, "%s", l->name);
+	ask(u, "Service (optional):", "", answer_declare_service, NULL, 0);
+}
+
+static const char *level_names[POLICY_MAX_LEVELS];
+
+static void
+ask_level(struct ui *u, const char *suggest)
+{
+	char label[160];
+	int i;
+
+	for (i = 0; i < u->d.policy->nlevels; i++)
+		level_names[i] = u->d.policy->levels[i].name;
+	snprintf(label, sizeof label,
+	         "Severity (%s):", policy_level_list(u->d.policy));
+	ask(u, label, suggest, answer_declare_level, level_names,
+	    (size_t)u->d.policy->nlevels);
+}
+
+static void ask_triage(struct ui *u);
+
+static void
+answer_triage(struct ui *u, const char *a)
+{
+	const struct policy *p = u->d.policy;
+
+	if (a[0] == 'y' || a[0] == 'Y') {
+		ask_level(u, p->triage[u->flow_step].level);
+		return;
+	}
+	if (a[0] == 's' || a[0] == 'S') {
+		ask_level(u, "");
+		return;
+	}
+	u->flow_step++;
+	ask_triage(u);
+}
+
+/* The policy's decision tree, one yes/no question at a time. */
+static void
+ask_triage(struct ui *u)
+{
+	const struct policy *p = u->d.policy;
+	char label[300];
+
+	if (u->flow_step >= p->ntriage) {
+		ask_level(u, p->triage_otherwise);
+		return;
+	}
+	snprintf(label, sizeof label, "Triage: %s (y/n, s to skip)",
+	         p->triage[u->flow_step].question);
+	ask(u, label, "", answer_triage, NULL, 0);
+}
+
+static void
+answer_declare_title(struct ui *u, const char *a)
+{
+	if (*a == '\0') {
+		message(u, 0, "nothing declared");
+		return;
+	}
+	snprintf(u->flow_title, sizeof u->flow_title, "%s", a);
+	u->flow_step = 0;
+	if (u->d.policy->ntriage > 0)
+		ask_triage(u);
+	else
+		ask_level(u, "");
+}
+
+static void
+answer_delete(struct ui *u, const char *a)
+{
+	struct itui_err err;
+
+	if (a[0] != 'y' && a[0] != 'Y') {
+		message(u, 0, "not deleted");
+		return;
+	}
+	report(u, store_entry_delete(u->d.st, u->sel_entry_id, &err), &err,
+	       "entry deleted (kept in history)");
+}
+
+static void run_action(struct ui *u, enum ui_action a, const char *args);
+
+static void
+answer_command(struct ui *u, const char *a)
+{
+	char name[64] = "";
+	const char *args;
+	enum ui_action act;
+
+	sscanf(a, "%63s", name);
+	if (name[0] == '\0')
+		return;
+	act = action_by_name(name);
+	args = a + strspn(a, " ");
+	args += strlen(name);
+	args += strspn(args, " ");
+	if (act == ACTION_NONE) {
+		message(u, 1, "unknown command '%s' (? lists them)", name);
+		return;
+	}
+	run_action(u, act, args);
+}
+
+static void
+answer_search(struct ui *u, const char *a)
+{
+	int in_tl = u->focus == FOCUS_TIMELINE, from, i;
+
+	if (*a != '\0')
+		snprintf(u->last_search, sizeof u->last_search, "%s", a);
+	if (u->last_search[0] == '\0')
+		return;
+	from = in_tl ? u->tl_lv.sel : dash_sel_index(&u->d);
+	i = dash_search(&u->d, in_tl, from, u->last_search);
+	if (i < 0) {
+		message(u, 1, "not found: %s", u->last_search);
+		return;
+	}
+	if (in_tl)
+		select_entry_index(u, i);
+	else
+		select_incident(u, i);
+	message(u, 0, "/%s", u->last_search);
+}
+
+/* ---- the input line
+ * ------------------------------------------------------------ */
+
+static void
+start_input(struct ui *u, int64_t edit_id)
+{
+	const struct entry *e = edit_id ? selected_entry(u) : NULL;
+	struct itui_err err;
+	char *text = NULL;
+	int64_t inc = 0;
+	enum entry_kind kind = KIND_NOTE;
+
+	u->mode = MODE_INPUT;
+	u->edit_id = edit_id;
+	u->input_incident = u->d.sel_id;
+	u->kind = KIND_NOTE;
+	u->msg[0] = '\0';
+	if (e != NULL) {
+		u->kind = e->kind;
+		editline_set(&u->el, e->text);
+	} else if (store_draft_load(u->d.st, u->ctx->user, &inc, &kind, &text,
+	                            &err) == ITUI_OK &&
+	           text != NULL && inc == u->d.sel_id) {
+		u->kind = kind;
+		editline_set(&u->el, text);
+		message(u, 0, "your unsent draft");
+	} else {
+		editline_set(&u->el, "");
+	}
+	free(text);
+	u->dirty = 1;
+}
+
+static void
+cycle_kind(struct ui *u)
+{
+	int k = (int)u->kind;
+
+	do
+		k = (k + 1) % KIND_COUNT;
+	while (!kind_loggable((enum entry_kind)k));
+	u->kind = (enum entry_kind)k;
+	u->draft_dirty = 1;
+	u->dirty = 1;
+}
+
+static void
+submit_input(struct ui *u)
+{
+	struct itui_err err;
+	enum itui_code rc;
+	int64_t inc = u->d.sel_id;
+
+	if (u->input_incident != u->d.sel_id)
+		(void)dash_select_id(&u->d, u->input_incident, &err);
+	rc = dash_log(&u->d, editline_text(&u->el), u->kind, u->edit_id, &err);
+	if (rc != ITUI_OK) {
+		message(u, 1, "%s", err.msg);
+		return;
+	}
+	drop_draft(u);
+	if (inc != u->input_incident)
+		(void)dash_select_id(&u->d, inc, &err);
+	u->mode = MODE_NORMAL;
+	message(u, 0,
+	        u->edit_id ? "entry edited (the old text is kept)" : "logged");
+	u->edit_id = 0;
+	u->follow = u->focus != FOCUS_TIMELINE || u->follow;
+	refind_entry(u);
+}
+
+static void
+input_key(struct ui *u, uint32_t key)
+{
+	switch (key) {
+	case KEYC_ENTER:
+		if (u->mode == MODE_INPUT) {
+			submit_input(u);
+		} else {
+			char *answer = xstrdup(editline_text(&u->el));
+
+			u->mode = MODE_NORMAL;
+			u->on_answer(u, answer);
+			free(answer);
+		}
+		return;
+	case KEYC_ESC:
+		if (u->mode == MODE_INPUT) {
+			drop_draft(u);
+			message(u, 0, "cancelled");
+		}
+		u->mode = MODE_NORMAL;
+		u->edit_id = 0;
+		u->dirty = 1;
+		return;
+	case KEYC_TAB:
+		if (u->mode == MODE_INPUT)
+			cycle_kind(u);
+		else
+			complete(u);
+		return;
+	}
+	if (editline_key(&u->el, key)) {
+		u->dirty = 1;
+		if (u->mode == MODE_INPUT && u->edit_id == 0) {
+			u->draft_dirty = 1;
+			u->draft_due_ms = mono_ms() + DRAFT_SAVE_MS;
+		}
+	}
+}
+
+/* ---- actions
+ * --------------------------------------------------------------------- */
+
+static int
+need(struct ui *u, unsigned flags)
+{
+	if ((flags & ACT_WRITES) && store_is_readonly(u->d.st)) {
+		message(u, 1, "the database is read-only for you");
+		return 0;
+	}
+	if ((flags & (ACT_INCIDENT | ACT_ENTRY)) && u->d.sel_id == 0) {
+		message(u, 1, "no incident selected");
+		return 0;
+	}
+	if ((flags & ACT_ENTRY) &&
+	    (u->focus != FOCUS_TIMELINE || selected_entry(u) == NULL)) {
+		message(u, 1, "select an entry first (Tab, then j/k)");
+		return 0;
+	}
+	return 1;
+}
+
+static void
+run_action(struct ui *u, enum ui_action a, const char *args)
+{
+	const struct entry *e;
+	struct itui_err err;
+	int already, i;
+	char msg[256];
+
+	if (!need(u, ui_actions[a].flags))
+		return;
+	/* A `:` command with arguments runs straight through the model. */
+	if (args != NULL && *args != '\0' && a != UA_SEARCH) {
+		char line[1024];
+		enum itui_code rc;
+
+		snprintf(line, sizeof line, "%s %s", ui_actions[a].name, args);
+		rc = dash_command(&u->d, line, msg, sizeof msg, &err);
+		report(u, rc, &err, msg[0] ? msg : NULL);
+		if (rc == ITUI_OK)
+			refind_entry(u);
+		return;
+	}
+	u->msg[0] = '\0';
+	u->dirty = 1;
+	switch (a) {
+	case UA_DOWN:
+		move_selection(u, 1);
+		break;
+	case UA_UP:
+		move_selection(u, -1);
+		break;
+	case UA_PAGE_DOWN:
+		move_selection(u, u->focus == FOCUS_LIST ? u->list_lv.height
+		                                         : u->tl_lv.height);
+		break;
+	case UA_PAGE_UP:
+		move_selection(u, u->focus == FOCUS_LIST ? -u->list_lv.height
+		                                         : -u->tl_lv.height);
+		break;
+	case UA_TOP:
+		move_selection(u, -1000000);
+		break;
+	case UA_BOTTOM:
+		move_selection(u, 1000000);
+		break;
+	case UA_NEXT_PANE:
+		u->focus = u->focus == FOCUS_LIST ? FOCUS_TIMELINE : FOCUS_LIST;
+		if (u->focus == FOCUS_TIMELINE) {
+			u->follow = 1;
+			refind_entry(u);
+		}
+		break;
+	case UA_OPEN:
+		if (u->focus == FOCUS_LIST) {
+			u->focus = FOCUS_TIMELINE;
+			u->follow = 1;
+			refind_entry(u);
+		} else if (selected_entry(u) != NULL) {
+			u->mode = MODE_VIEW;
+		}
+		break;
+	case UA_BACK:
+		if (u->mode == MODE_HELP || u->mode == MODE_VIEW)
+			u->mode = MODE_NORMAL;
+		else
+			u->focus = FOCUS_LIST;
+		break;
+	case UA_LOG:
+		start_input(u, 0);
+		break;
+	case UA_EDIT:
+		e = selected_entry(u);
+		if (!kind_loggable(e->kind)) {
+			message(u, 1,
+			        "%s entries are the record of a change; "
+			        "they cannot be edited",
+			        kind_name(e->kind));
+			break;
+		}
+		u->mode = MODE_NORMAL;
+		start_input(u, e->id);
+		break;
+	case UA_PIN:
+		e = selected_entry(u);
+		report(u,
+		       store_entry_set_pinned(u->d.st, e->id, !e->pinned, &err),
+		       &err, e->pinned ? "unpinned" : "pinned");
+		break;
+	case UA_DELETE:
+		e = selected_entry(u);
+		if (!kind_loggable(e->kind)) {
+			message(u, 1,
+			        "%s entries are the record of a change; "
+			        "they cannot be deleted",
+			        kind_name(e->kind));
+			break;
+		}
+		ask(u, "Delete the entry? It stays in the history (y/N)", "",
+		    answer_delete, NULL, 0);
+		break;
+	case UA_DECLARE:
+		ask(u, "Title:", "", answer_declare_title, NULL, 0);
+		break;
+	case UA_ACK:
+		report(u,
+		       store_incident_ack(u->d.st, u->d.sel_id, TIME_NONE,
+		                          &already, &err),
+		       &err, "acknowledged");
+		if (already)
+			message(u, 0, "already acknowledged");
+		break;
+	case UA_STATUS:
+		ask(u, "Status (Tab completes):", "", answer_status,
+		    status_choices, 6);
+		break;
+	case UA_SEVERITY:
+		for (i = 0; i < u->d.policy->nlevels; i++)
+			level_names[i] = u->d.policy->levels[i].name;
+		snprintf(msg, sizeof msg,
+		         "Severity (%s):", policy_level_list(u->d.policy));
+		ask(u, msg, "", answer_severity, level_names,
+		    (size_t)u->d.policy->nlevels);
+		break;
+	case UA_ASSIGN:
+		ask(u,
+		    "Role (commander/ic, tech-lead/tl, comms-lead/comms, "
+		    "scribe):",
+		    "", answer_assign_role, role_choices, 7);
+		break;
+	case UA_UNASSIGN:
+		message(u, 1, "usage: :unassign ROLE");
+		break;
+	case UA_ACTION:
+		ask(u, "Action item:", "", answer_action_text, NULL, 0);
+		break;
+	case UA_RESOLVED:
+		u->d.show_resolved = !u->d.show_resolved;
+		reload(u);
+		message(u, 0,
+		        u->d.show_resolved ? "showing resolved incidents"
+		                           : "active incidents only");
+		break;
+	case UA_SEARCH:
+		if (args != NULL && *args != '\0')
+			answer_search(u, args);
+		else
+			ask(u, "/", "", answer_search, NULL, 0);
+		break;
+	case UA_SELECT:
+		message(u, 1, "usage: :select INC-N");
+		break;
+	case UA_COMMAND:
+		ask(u, ":", "", answer_command, NULL, 0);
+		break;
+	case UA_HELP:
+		u->mode = MODE_HELP;
+		u->help_top = 0;
+		break;
+	case UA_REDRAW:
+		clearok(curscr, TRUE);
+		break;
+	case UA_QUIT:
+		u->quit = 1;
+		break;
+	case UA_COUNT:
+	case ACTION_NONE:
+		break;
+	}
+}
+
+/* ---- keys and mouse
+ * --------------------------------------------------------------- */
+
+static uint32_t
+translate(int rc, wint_t ch)
+{
+	if (rc == KEY_CODE_YES) {
+		switch (ch) {
+		case KEY_UP:
+			return KEYC_UP;
+		case KEY_DOWN:
+			return KEYC_DOWN;
+		case KEY_LEFT:
+			return KEYC_LEFT;
+		case KEY_RIGHT:
+			return KEYC_RIGHT;
+		case KEY_HOME:
+			return KEYC_HOME;
+		case KEY_END:
+			return KEYC_END;
+		case KEY_PPAGE:
+			return KEYC_PGUP;
+		case KEY_NPAGE:
+			return KEYC_PGDN;
+		case KEY_DC:
+			return KEYC_DELETE;
+		case KEY_BACKSPACE:
+			return KEYC_BACKSPACE;
+		case KEY_BTAB:
+			return KEYC_BTAB;
+		case KEY_F(1):
+			return KEYC_F1;
+		case KEY_ENTER:
+			return KEYC_ENTER;
+		case KEY_RESIZE:
+			return KEYC_RESIZE;
+		case KEY_MOUSE:
+			return KEYC_MOUSE;
+		}
+		return 0;
+	}
+	if (ch == '\r')
+		return KEYC_ENTER;
+	if (ch == 0x7f)
+		return KEYC_BACKSPACE;
+	return (uint32_t)ch;
+}
+
+static void
+mouse(struct ui *u)
+{
+	MEVENT ev;
+	struct rect l = u->lay.list;
+	int tl_top;
+
+	if (getmouse(&ev) != OK)
+		return;
+	if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+		move_selection(u, ev.bstate & BUTTON4_PRESSED ? -3 : 3);
+		return;
+	}
+	if (!(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)))
+		return;
+	if (ev.y > l.y && ev.y < l.y + l.h && ev.x >= l.x && ev.x < l.x + l.w) {
+		u->focus = FOCUS_LIST;
+		select_incident(u, u->list_lv.top + ev.y - l.y - 1);
+		return;
+	}
+	tl_top = ui_timeline_top(u) + 1;
+	if (ev.y >= tl_top && ev.x >= u->lay.detail.x &&
+	    ev.y < u->lay.detail.y + u->lay.detail.h) {
+		u->focus = FOCUS_TIMELINE;
+		u->follow = 0;
+		select_entry_index(u, u->tl_lv.top + ev.y - tl_top);
+	}
+}
+
+static void
+handle_key(struct ui *u, uint32_t key)
+{
+	enum ui_action a;
+
+	if (key == KEYC_RESIZE) {
+		u->dirty = 1;
+		return;
+	}
+	if (key == KEYC_MOUSE) {
+		if (u->mode == MODE_NORMAL)
+			mouse(u);
+		return;
+	}
+	if (u->mode == MODE_INPUT || u->mode == MODE_PROMPT) {
+		input_key(u, key);
+		return;
+	}
+	if (u->mode == MODE_HELP) {
+		if (key == 'j' || key == KEYC_DOWN)
+			u->help_top++;
+		else if ((key == 'k' || key == KEYC_UP) && u->help_top > 0)
+			u->help_top--;
+		else
+			u->mode = MODE_NORMAL;
+		u->dirty = 1;
+		return;
+	}
+	if (u->mode == MODE_VIEW) {
+		a = keymap_lookup(&u->km, key);
+		if (a == UA_EDIT || a == UA_PIN || a == UA_DELETE) {
+			u->mode = MODE_NORMAL;
+			run_action(u, a, NULL);
+			return;
+		}
+		u->mode = MODE_NORMAL;
+		u->dirty = 1;
+		return;
+	}
+	a = keymap_lookup(&u->km, key);
+	if (a == ACTION_NONE) {
+		char name[32];
+
+		keyc_name(key, name, sizeof name);
+		message(u, 1, "%s is not bound (? shows the keys)", name);
+		return;
+	}
+	run_action(u, a, NULL);
+}
+
+static void
+read_keys(struct ui *u)
+{
+	wint_t ch;
+	int rc;
+
+	while ((rc = get_wch(&ch)) != ERR) {
+		uint32_t key = translate(rc, ch);
+
+		if (key != 0)
+			handle_key(u, key);
+		if (u->quit)
+			return;
+	}
+}
+
+/* ---- live updates
+ * -------------------------------------------------------------- */
+
+static void
+check_version(struct ui *u)
+{
+	if (!dash_changed(&u->d))
+		return;
+	reload(u);
+	refind_entry(u);
+	u->rechecks = 0;
+}
+
+static int
+poll_timeout(const struct ui *u)
+{
+	int64_t now = mono_ms(), next;
+	struct timespec ts;
+
+	/* The next whole second of the wall clock, for the countdowns. */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	next = 1000 - ts.tv_nsec / 1000000;
+	if (u->rechecks > 0 && next > RECHECK_MS)
+		next = RECHECK_MS;
+	if (u->draft_due_ms > 0 && u->draft_due_ms - now < next)
+		next = u->draft_due_ms - now;
+	return next < 0 ? 0 : (int)next;
+}
+
+static void
+handle_signals(struct ui *u)
+{
+	char buf[64];
+
+	while (read(u->sigfd[0], buf, sizeof buf) > 0)
+		;
+	if (got_hup || got_term || got_int) {
+		/* A dropped session or a kill: keep what was being typed. */
+		if (u->mode == MODE_INPUT)
+			u->draft_dirty = 1;
+		save_draft(u);
+		u->quit = 1;
+	}
+}
+
+static void
+restore_draft(struct ui *u)
+{
+	struct itui_err err;
+	enum entry_kind kind;
+	int64_t inc = 0;
+	char *text = NULL;
+
+	if (store_is_readonly(u->d.st) ||
+	    store_draft_load(u->d.st, u->ctx->user, &inc, &kind, &text, &err) !=
+	        ITUI_OK ||
+	    text == NULL)
+		return;
+	if (dash_select_id(&u->d, inc, &err) == ITUI_OK) {
+		start_input(u, 0);
+		message(u, 0,
+		        "restored your unsent draft for INC-%lld "
+		        "(Enter logs it, Esc discards it)",
+		        (long long)inc);
+	}
+	free(text);
+}
+
+static int
+setup_signals(struct ui *u)
+{
+	struct sigaction sa;
+
+	if (pipe2(u->sigfd, O_NONBLOCK | O_CLOEXEC) != 0)
+		return -1;
+	sig_write_fd = u->sigfd[1];
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	return 0;
+}
+
+int
+ui_run(struct context *ctx, struct itui_err *err)
+{
+	struct ui *u = xcalloc(1, sizeof *u);
+	const char *trace = getenv("INCIDENT_TUI_TRACE");
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		free(u);
+		return err_set(
+		    err, ITUI_USAGE,
+		    "the dashboard needs a terminal; for scripts use a command "
+		    "(incident-tui --help)");
+	}
+	u->ctx = ctx;
+	keymap_init(&u->km);
+	if (keymap_apply(&u->km, ctx->cfg.path ? ctx->cfg.path : "config",
+	                 ctx->cfg.keys, ctx->cfg.nkeys, err) != ITUI_OK ||
+	    dash_open(&u->d, ctx, err) != ITUI_OK) {
+		dash_close(&u->d);
+		free(u);
+		return err->code;
+	}
+	if (trace != NULL && *trace != '\0')
+		u->trace = fopen(trace, "a");
+	if (setup_signals(u) != 0) {
+		free(u);
+		return err_set(err, ITUI_IO, "pipe: %s", strerror(errno));
+	}
+	watch_open(&u->watch, ctx->db_path);
+	if (getenv("ESCDELAY") == NULL)
+		set_escdelay(50);
+	initscr();
+	xalloc_set_fatal_hook(restore_terminal);
+	cbreak();
+	noecho();
+	nonl();
+	intrflush(stdscr, FALSE);
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED |
+	              BUTTON5_PRESSED,
+	          NULL);
+	mouseinterval(0);
+	ui_colors_init(u);
+	u->follow = 1;
+	refind_entry(u);
+	restore_draft(u);
+	u->dirty = 1;
+
+	while (!u->quit) {
+		struct pollfd fds[3] = {{STDIN_FILENO, POLLIN, 0},
+		                        {u->sigfd[0], POLLIN, 0},
+		                        {u->watch.fd, POLLIN, 0}};
+		struct timespec ts;
+		int n;
+
+		if (u->dirty)
+			ui_render(u);
+		n = poll(fds, 3, poll_timeout(u));
+		if (n < 0 && errno != EINTR)
+			break;
+		if (fds[1].revents & POLLIN)
+			handle_signals(u);
+		if (u->quit)
+			break;
+		if (fds[0].revents & (POLLHUP | POLLERR)) {
+			/* The terminal went away without a signal. */
+			got_hup = 1;
+			handle_signals(u);
+			break;
+		}
+		if (u->watch.fd >= 0 && (fds[2].revents & POLLIN) &&
+		    watch_drain(&u->watch))
+			u->rechecks = RECHECKS;
+		/* Also after EINTR: a resize arrives as a key. */
+		read_keys(u);
+		if (u->draft_due_ms > 0 && mono_ms() >= u->draft_due_ms)
+			save_draft(u);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		if (ts.tv_sec != u->last_tick) {
+			/* The countdowns move; the slow safety-net check. */
+			u->last_tick = ts.tv_sec;
+			u->dirty = 1;
+			check_version(u);
+		} else if (u->rechecks > 0) {
+			u->rechecks--;
+			check_version(u);
+		}
+	}
+	if (u->mode == MODE_INPUT)
+		save_draft(u);
+	restore_terminal();
+	watch_close(&u->watch);
+	if (u->trace != NULL)
+		fclose(u->trace);
+	close(u->sigfd[0]);
+	close(u->sigfd[1]);
+	sig_write_fd = -1;
+	{
+		size_t i;
+
+		for (i = 0; i < u->npeople; i++)
+			free(u->people[i]);
+		free(u->people);
+	}
+	editline_free(&u->el);
+	dash_close(&u->d);
+	free(u);
+	return ITUI_OK;
+}
