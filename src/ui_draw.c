@@ -380,6 +380,14 @@ draw_status(struct ui *u)
 	move(r.y, 0);
 	clrtoeol();
 	if (u->mode == MODE_INPUT || u->mode == MODE_PROMPT) {
+		/* The input owns the last row; a message goes just above it. */
+		if (u->msg[0] != '\0') {
+			move(r.y - 1, 0);
+			clrtoeol();
+			put(r.y - 1, 0, r.w, u->msg,
+			    u->msg_error ? color(u, PAIR_BREACH) | A_BOLD
+			                 : A_BOLD);
+		}
 		if (u->mode == MODE_INPUT)
 			snprintf(label, sizeof label, "%s[%s] INC-%lld> ",
 			         u->edit_id ? "edit " : "", kind_name(u->kind),

@@ -1,0 +1,436 @@
+/*
+ * The dashboard in a real terminal: tmux on a private socket runs the real
+ * binary; keys go in with send-keys and the screen comes back as text with
+ * capture-pane.  Waits poll the screen with a deadline, never a fixed sleep.
+ */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "harness.h"
+
+static char *home, db[600], sock[600];
+
+/* Display columns of a captured line (box-drawing characters count one). */
+static int
+text_width_of(const char *s)
+{
+	int w = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			w++;
+	return w;
+}
+
+static void tmux(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Runs "tmux -S sock ..." (the arguments already shell-quoted). */
+static void
+tmux(const char *fmt, ...)
+{
+	char args[4096], cmd[5000];
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof args, fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof cmd, "tmux -S '%s' %s >/dev/null 2>&1", sock,
+	         args);
+	rc = system(cmd);
+	cr_assert_eq(rc, 0, "tmux %s failed", args);
+}
+
+static char *
+screen(const char *session)
+{
+	char cmd[1000];
+	FILE *p;
+	char *buf = calloc(1, 65536);
+
+	snprintf(cmd, sizeof cmd,
+	         "tmux -S '%s' capture-pane -p -t %s 2>/dev/null", sock,
+	         session);
+	p = popen(cmd, "r");
+	if (p != NULL) {
+		(void)!fread(buf, 1, 65535, p);
+		pclose(p);
+	}
+	return buf;
+}
+
+static long
+ms_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* Waits until the screen shows `needle`; returns the screen. */
+static char *
+wait_for(const char *session, const char *needle, long ms)
+{
+	long end = ms_now() + ms;
+	char *s;
+
+	for (;;) {
+		s = screen(session);
+		if (strstr(s, needle) != NULL)
+			return s;
+		if (ms_now() > end)
+			break;
+		free(s);
+		usleep(30000);
+	}
+	cr_assert_fail("screen of %s never showed '%s':\n%s", session, needle,
+	               s);
+	return s;
+}
+
+static void
+wait_gone(const char *session, const char *needle, long ms)
+{
+	long end = ms_now() + ms;
+
+	for (;;) {
+		char *s = screen(session);
+		int found = strstr(s, needle) != NULL;
+
+		free(s);
+		if (!found)
+			return;
+		if (ms_now() > end)
+			cr_assert_fail("'%s' stayed on the screen", needle);
+		usleep(30000);
+	}
+}
+
+/* Starts the dashboard; after it exits the pane reports how. */
+static void
+start(const char *session, int w, int h, const char *extra_env)
+{
+	char after[700];
+	FILE *f;
+
+	/* What the pane runs once the dashboard exits: its status, and
+	 * whether the terminal is back in canonical mode with echo. */
+	snprintf(after, sizeof after, "%s/after.sh", home);
+	f = fopen(after, "w");
+	fputs("echo EXIT=$1\n"
+	      "stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo)' |"
+	      " tr '\\n' ' '\n"
+	      "echo ':TTY'\n"
+	      "sleep 60\n",
+	      f);
+	fclose(f);
+	tmux(
+	    "new-session -d -s %s -x %d -y %d \"env HOME='%s' "
+	    "XDG_CONFIG_HOME='%s/cfg' INCIDENT_TUI_USER=tess %s '%s' --db '%s'; "
+	    "sh '%s' \\$?\"",
+	    session, w, h, home, home, extra_env ? extra_env : "", bin_path(),
+	    db, after);
+	free(wait_for(session, "incident-tui", 5000));
+}
+
+static void
+cli(const char *const *args)
+{
+	const char *argv[32] = {"--db", db};
+	int n = 2;
+	struct run r;
+
+	while (*args != NULL)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	r = run_bin(home, NULL, NULL, argv);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_free(&r);
+}
+
+static void
+setup(void)
+{
+	home = tmpdir_make();
+	snprintf(db, sizeof db, "%s/war.db", home);
+	snprintf(sock, sizeof sock, "%s/tmux.sock", home);
+	cli(ARGS("declare", "--severity", "P1", "--title", "Checkout errors",
+	         "--service", "checkout"));
+}
+
+static void
+teardown(void)
+{
+	char cmd[700];
+
+	snprintf(cmd, sizeof cmd, "tmux -S '%s' kill-server >/dev/null 2>&1",
+	         sock);
+	(void)!system(cmd);
+	tmpdir_remove(home);
+}
+
+TestSuite(tui, .init = setup, .fini = teardown, .timeout = 60);
+
+Test(tui, shows_the_incident_its_clocks_and_roster)
+{
+	char *s;
+
+	start("a", 120, 32, NULL);
+	s = wait_for("a", "INC-1", 3000);
+	cr_assert_not_null(strstr(s, "Checkout errors"));
+	cr_assert(strstr(s, "acknowledge 00:59") ||
+	              strstr(s, "acknowledge 01:00"),
+	          "%s", s);
+	cr_assert_not_null(strstr(s, "IC (unfilled)"));
+	cr_assert_not_null(strstr(s, "Declared P1 incident"));
+	free(s);
+}
+
+Test(tui, declare_from_the_dashboard)
+{
+	char *out;
+
+	start("a", 120, 32, NULL);
+	tmux("send-keys -t a n");
+	free(wait_for("a", "Title:", 2000));
+	tmux("send-keys -t a -l 'Search is down'");
+	tmux("send-keys -t a Enter");
+	free(wait_for("a", "Severity (P0, P1, P2, P3):", 2000));
+	tmux("send-keys -t a -l P0");
+	tmux("send-keys -t a Enter");
+	free(wait_for("a", "Service (optional):", 2000));
+	tmux("send-keys -t a -l search");
+	tmux("send-keys -t a Enter");
+	free(wait_for("a", "declared INC-2", 2000));
+	out = sql1(db, "SELECT severity || ' ' || service || ' ' || declared_by"
+	               " FROM incidents WHERE title = 'Search is down'");
+	cr_assert_str_eq(out, "P0 search tess");
+	free(out);
+}
+
+Test(tui, type_backdate_and_edit_entries)
+{
+	char hhmm[8], keys[64], *out;
+	time_t t = time(NULL) - 7 * 60;
+	struct tm tm;
+
+	start("a", 120, 32, NULL);
+	tmux("send-keys -t a i");
+	free(wait_for("a", "[note] INC-1>", 2000));
+	tmux("send-keys -t a -l 'first look: 5xx on /orders'");
+	tmux("send-keys -t a Enter");
+	free(wait_for("a", "first look: 5xx on /orders", 2000));
+	gmtime_r(&t, &tm);
+	strftime(hhmm, sizeof hhmm, "%H:%M", &tm);
+	snprintf(keys, sizeof keys, "'%s rollback started'", hhmm);
+	tmux("send-keys -t a i");
+	free(wait_for("a", "[note] INC-1>", 2000));
+	tmux("send-keys -t a -l %s", keys);
+	tmux("send-keys -t a Enter");
+	free(wait_for("a", "rollback started", 2000));
+	out = sql1(db, "SELECT strftime('%H:%M', at, 'unixepoch') || ' ' ||"
+	               " (recorded_at - at >= 360) FROM entries"
+	               " WHERE text = 'rollback started'");
+	snprintf(keys, sizeof keys, "%s 1", hhmm);
+	cr_assert_str_eq(out, keys, "backdated to %s", hhmm);
+	free(out);
+
+	/* Select the newest entry (the first note) and edit it. */
+	tmux("send-keys -t a Tab G e");
+	free(wait_for("a", "edit [note] INC-1>", 2000));
+	tmux("send-keys -t a C-u");
+	tmux("send-keys -t a -l 'first look: 5xx on POST /orders'");
+	tmux("send-keys -t a Enter");
+	free(wait_for("a", "5xx on POST /orders", 2000));
+	cr_assert_eq(sql_int(db, "SELECT revision FROM entries WHERE text ="
+	                         " 'first look: 5xx on POST /orders'"),
+	             2);
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM entry_revisions WHERE"
+	                         " text = 'first look: 5xx on /orders'"),
+	             1);
+	/* Tab cycles the kind; a TODO: prefix makes an action item. */
+	tmux("send-keys -t a i Tab");
+	free(wait_for("a", "[decision] INC-1>", 2000));
+	tmux("send-keys -t a -l 'TODO: add a breaker'");
+	tmux("send-keys -t a Enter");
+	free(wait_for("a", "ACT-1 add a breaker", 2000));
+}
+
+Test(tui, assign_a_role_with_completion)
+{
+	char *out;
+
+	cli(ARGS("assign", "1", "tl", "alexandra"));
+	start("a", 120, 32, NULL);
+	tmux("send-keys -t a r");
+	free(wait_for("a", "Role (", 2000));
+	tmux("send-keys -t a -l ic");
+	tmux("send-keys -t a Enter");
+	free(wait_for("a", "commander (Tab completes):", 2000));
+	tmux("send-keys -t a -l al");
+	tmux("send-keys -t a Tab Enter");
+	free(wait_for("a", "IC alexandra", 2000));
+	out = sql1(db, "SELECT person FROM role_assignments WHERE role ="
+	               " 'commander' AND ended_at IS NULL");
+	cr_assert_str_eq(out, "alexandra");
+	free(out);
+}
+
+Test(tui, resizes_to_80x24_and_back)
+{
+	char *s, *line;
+	int lines = 0;
+
+	start("a", 120, 40, NULL);
+	free(wait_for("a", "Checkout errors", 2000));
+	tmux("resize-window -t a -x 80 -y 24");
+	s = wait_for("a", "?:help", 3000);
+	cr_assert_not_null(strstr(s, "INC-1"));
+	cr_assert_not_null(strstr(s, "Timeline"));
+	for (line = strtok(s, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+		cr_assert_leq(text_width_of(line), 80, "line too wide: %s",
+		              line);
+		lines++;
+	}
+	cr_assert_leq(lines, 24);
+	free(s);
+	tmux("resize-window -t a -x 160 -y 48");
+	/* Side by side again: the divider stands before the detail's title. */
+	free(wait_for("a", "\xe2\x94\x82INC-1 P1", 3000));
+}
+
+Test(tui, quit_restores_the_terminal)
+{
+	char *s;
+
+	start("a", 100, 30, NULL);
+	tmux("send-keys -t a q");
+	s = wait_for("a", ":TTY", 3000);
+	cr_assert_not_null(strstr(s, "EXIT=0"), "%s", s);
+	cr_assert_not_null(strstr(s, "icanon echo"),
+	                   "terminal not restored:\n%s", s);
+	cr_assert_null(strstr(s, "-icanon"));
+	free(s);
+}
+
+Test(tui, sighup_keeps_the_half_typed_entry)
+{
+	char *s, *d;
+
+	start("a", 100, 30, NULL);
+	tmux("send-keys -t a i");
+	free(wait_for("a", "[note] INC-1>", 2000));
+	tmux("send-keys -t a -l 'half typed when the link dropped'");
+	free(wait_for("a", "link dropped", 2000));
+	/* A dropped SSH session: the pane's process gets SIGHUP. */
+	tmux("kill-session -t a");
+	{
+		long end = ms_now() + 5000;
+
+		while (sql_int(db, "SELECT count(*) FROM drafts") == 0 &&
+		       ms_now() < end)
+			usleep(30000);
+	}
+	d = sql1(db, "SELECT user || ': ' || text FROM drafts");
+	cr_assert_str_eq(d, "tess: half typed when the link dropped");
+	free(d);
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM entries WHERE text LIKE"
+	                         " 'half typed%'"),
+	             0, "nothing was logged");
+	start("b", 100, 30, NULL);
+	s = wait_for("b", "restored your unsent draft", 3000);
+	cr_assert_not_null(strstr(s, "half typed when the link dropped"));
+	free(s);
+	tmux("send-keys -t b Enter");
+	free(wait_for("b", "logged", 2000));
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM drafts"), 0);
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM entries WHERE text ="
+	                         " 'half typed when the link dropped'"),
+	             1);
+}
+
+Test(tui, two_dashboards_see_each_other_without_a_key)
+{
+	start("a", 120, 32, NULL);
+	start("b", 120, 32, NULL);
+	tmux("send-keys -t a i");
+	free(wait_for("a", "INC-1>", 2000));
+	tmux("send-keys -t a -l 'typed in dashboard A'");
+	tmux("send-keys -t a Enter");
+	free(wait_for("b", "typed in dashboard A", 3000));
+	cli(ARGS("log", "1", "logged from the command line"));
+	free(wait_for("a", "logged from the command line", 3000));
+	free(wait_for("b", "logged from the command line", 3000));
+	cli(ARGS("status", "1", "mitigating"));
+	free(wait_for("b", "mitigating", 3000));
+}
+
+Test(tui, untrusted_text_stays_inert)
+{
+	char *s;
+
+	cli(ARGS("log", "1",
+	         "evil\x1b[2J\x1b]0;pwned\x07\rFORGED\xe2\x80\xae"));
+	start("a", 120, 32, NULL);
+	s = wait_for("a", "evil^[[2J", 3000);
+	cr_assert_not_null(strstr(s, "^MFORGED<U+202E>"), "%s", s);
+	cr_assert_not_null(strstr(s, "Checkout errors"),
+	                   "screen was not cleared");
+	free(s);
+}
+
+Test(tui, help_lists_the_keys)
+{
+	char *s;
+
+	start("a", 120, 40, NULL);
+	tmux("send-keys -t a ?");
+	s = wait_for("a", "Help: q or Esc closes", 2000);
+	cr_assert_not_null(strstr(s, "type a timeline entry"));
+	cr_assert_not_null(strstr(s, "declare a new incident"));
+	free(s);
+	tmux("send-keys -t a q");
+	wait_gone("a", "Help: q or Esc closes", 2000);
+	tmux("send-keys -t a :");
+	tmux("send-keys -t a -l 'status identified'");
+	tmux("send-keys -t a Enter");
+	free(wait_for("a", "identified", 2000));
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM incidents WHERE status ="
+	                         " 'identified'"),
+	             1);
+}
+
+Test(tui, no_color_means_no_colour)
+{
+	char cmd[800];
+	FILE *p;
+	char buf[65536] = "";
+
+	cli(ARGS("severity", "1", "P0"));
+	start("a", 120, 32, "NO_COLOR=1");
+	free(wait_for("a", "INC-1", 2000));
+	snprintf(cmd, sizeof cmd, "tmux -S '%s' capture-pane -e -p -t a", sock);
+	p = popen(cmd, "r");
+	(void)!fread(buf, 1, sizeof buf - 1, p);
+	pclose(p);
+	cr_assert_null(strstr(buf, "\x1b[31m"), "red with NO_COLOR");
+	cr_assert_null(strstr(buf, "\x1b[44m"), "blue bar with NO_COLOR");
+	start("b", 120, 32, NULL);
+	free(wait_for("b", "INC-1", 2000));
+	snprintf(cmd, sizeof cmd, "tmux -S '%s' capture-pane -e -p -t b", sock);
+	p = popen(cmd, "r");
+	buf[(int)fread(buf, 1, sizeof buf - 1, p)] = '\0';
+	pclose(p);
+	cr_assert_not_null(
+	    strstr(buf, "\x1b[1m\x1b[31m") != NULL ? buf : strstr(buf, "31m"),
+	    "no red severity with colours on");
+}

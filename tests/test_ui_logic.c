@@ -1,0 +1,428 @@
+/* The dashboard's logic without a terminal: keys, editing, grammar, layout,
+ * model. */
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+
+#include "harness.h"
+#include "itui/dash.h"
+#include "itui/editline.h"
+#include "itui/entryparse.h"
+#include "itui/keymap.h"
+#include "itui/layout.h"
+#include "itui/timeutil.h"
+
+Test(keymap, defaults_bind_each_key_once_and_match_the_spec)
+{
+	struct keymap km;
+	size_t i, j;
+
+	keymap_init(&km);
+	for (i = 0; i < km.n; i++)
+		for (j = i + 1; j < km.n; j++)
+			cr_assert_neq(km.key[i], km.key[j], "key bound twice");
+	/* The spec's default keys. */
+	cr_assert_eq(keymap_lookup(&km, 'j'), UA_DOWN);
+	cr_assert_eq(keymap_lookup(&km, KEYC_UP), UA_UP);
+	cr_assert_eq(keymap_lookup(&km, KEYC_TAB), UA_NEXT_PANE);
+	cr_assert_eq(keymap_lookup(&km, KEYC_ENTER), UA_OPEN);
+	cr_assert_eq(keymap_lookup(&km, KEYC_ESC), UA_BACK);
+	cr_assert_eq(keymap_lookup(&km, 'i'), UA_LOG);
+	cr_assert_eq(keymap_lookup(&km, 'e'), UA_EDIT);
+	cr_assert_eq(keymap_lookup(&km, 'n'), UA_DECLARE);
+	cr_assert_eq(keymap_lookup(&km, 'p'), UA_PIN);
+	cr_assert_eq(keymap_lookup(&km, 'a'), UA_ACK);
+	cr_assert_eq(keymap_lookup(&km, 'd'), UA_DELETE);
+	cr_assert_eq(keymap_lookup(&km, 's'), UA_STATUS);
+	cr_assert_eq(keymap_lookup(&km, 'v'), UA_SEVERITY);
+	cr_assert_eq(keymap_lookup(&km, 'r'), UA_ASSIGN);
+	cr_assert_eq(keymap_lookup(&km, 't'), UA_ACTION);
+	cr_assert_eq(keymap_lookup(&km, '/'), UA_SEARCH);
+	cr_assert_eq(keymap_lookup(&km, ':'), UA_COMMAND);
+	cr_assert_eq(keymap_lookup(&km, '?'), UA_HELP);
+	cr_assert_eq(keymap_lookup(&km, 'q'), UA_QUIT);
+	cr_assert_eq(keymap_lookup(&km, 'x'), ACTION_NONE);
+}
+
+Test(keymap, config_rebinds_and_reports_file_and_line)
+{
+	struct config_pair ok[] = {{"log", "o C-o", 7}};
+	struct config_pair bad_action[] = {{"launch", "x", 9}};
+	struct config_pair bad_key[] = {{"log", "Hyper-x", 4}};
+	struct keymap km;
+	struct itui_err err;
+	char desc[64];
+
+	keymap_init(&km);
+	cr_assert_eq(keymap_apply(&km, "cfg", ok, 1, &err), ITUI_OK);
+	cr_assert_eq(keymap_lookup(&km, 'o'), UA_LOG);
+	cr_assert_eq(keymap_lookup(&km, KEYC_CTRL('o')), UA_LOG);
+	cr_assert_eq(keymap_lookup(&km, 'i'), ACTION_NONE, "old key released");
+	keymap_describe(&km, UA_LOG, desc, sizeof desc);
+	cr_assert_str_eq(desc, "o C-o");
+	cr_assert_eq(keymap_apply(&km, "cfg", bad_action, 1, &err),
+	             ITUI_CONFIG);
+	cr_assert_str_eq(err.msg, "cfg:9: [keys]: unknown action 'launch'");
+	cr_assert_eq(keymap_apply(&km, "cfg", bad_key, 1, &err), ITUI_CONFIG);
+	cr_assert(
+	    strncmp(err.msg, "cfg:4: [keys]: unknown key 'Hyper-x'", 35) == 0,
+	    "%s", err.msg);
+}
+
+Test(keymap, key_names_round_trip)
+{
+	static const char *const names[] = {"j",   "Down",    "PageUp", "C-l",
+	                                    "Tab", "Enter",   "Esc",    "F1",
+	                                    "?",   "\xc3\xa9"};
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		char back[32];
+		uint32_t k = keyc_parse(names[i]);
+
+		cr_assert_neq(k, 0, "%s", names[i]);
+		keyc_name(k, back, sizeof back);
+		cr_assert_str_eq(back, names[i]);
+	}
+	cr_assert_eq(keyc_parse("C-m"), 0, "C-m is Enter: ambiguous");
+	cr_assert_eq(keyc_parse("ab"), 0);
+}
+
+static void
+utf8(void)
+{
+	setlocale(LC_CTYPE, "C.UTF-8");
+}
+
+Test(editline, edits_whole_characters, .init = utf8)
+{
+	struct editline el = {0};
+
+	editline_set(&el, "caf");
+	editline_insert(&el, 0xE9); /* é */
+	editline_insert_str(&el, " \xe6\x97\xa5\xe6\x9c\xac");
+	cr_assert_str_eq(editline_text(&el),
+	                 "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac");
+	cr_assert_eq(editline_cursor_col(&el), 9, "4 + 1 + two wide");
+	editline_key(&el, KEYC_BACKSPACE);
+	cr_assert_str_eq(editline_text(&el), "caf\xc3\xa9 \xe6\x97\xa5");
+	editline_key(&el, KEYC_LEFT);
+	editline_key(&el, KEYC_LEFT);
+	editline_key(&el, KEYC_BACKSPACE);
+	cr_assert_str_eq(editline_text(&el), "caf \xe6\x97\xa5");
+	editline_key(&el, KEYC_END);
+	editline_key(&el, KEYC_CTRL('w'));
+	cr_assert_str_eq(editline_text(&el), "caf ");
+	editline_key(&el, KEYC_HOME);
+	editline_key(&el, KEYC_DELETE);
+	cr_assert_str_eq(editline_text(&el), "af ");
+	editline_key(&el, KEYC_CTRL('k'));
+	cr_assert_str_eq(editline_text(&el), "");
+	cr_assert_eq(editline_key(&el, KEYC_CTRL('l')), 0, "not an edit");
+	cr_assert_eq(editline_key(&el, 0x9b), 0, "C1 is not inserted");
+	editline_free(&el);
+}
+
+Test(editline, view_keeps_the_cursor_visible, .init = utf8)
+{
+	struct editline el = {0};
+	size_t start;
+
+	editline_set(&el, "0123456789abcdefghij");
+	start = editline_view_start(&el, 10);
+	cr_assert_eq(start, 11, "cursor at column 20 in a 10-column field");
+	editline_key(&el, KEYC_HOME);
+	cr_assert_eq(editline_view_start(&el, 10), 0);
+	editline_free(&el);
+}
+
+/* Inline arrays: Criterion re-executes the binary, so no pointers. */
+struct grammar_case {
+	char in[64];
+	int ok, has_time;
+	char hhmm[6];
+	int kind, todo;
+	char text[48];
+};
+
+ParameterizedTestParameters(grammar, table)
+{
+	static struct grammar_case c[] = {
+	    {"plain note", 1, 0, "", KIND_NOTE, 0, "plain note"},
+	    {"09:05 rollback started", 1, 1, "09:05", KIND_NOTE, 0,
+	     "rollback started"},
+	    {"9:05 one digit hour", 1, 1, "09:05", KIND_NOTE, 0,
+	     "one digit hour"},
+	    {"TODO: add an alert", 1, 0, "", KIND_NOTE, 1, "add an alert"},
+	    {"todo:lower case", 1, 0, "", KIND_NOTE, 1, "lower case"},
+	    {"10:30 DECISION: roll back", 1, 1, "10:30", KIND_DECISION, 0,
+	     "roll back"},
+	    {"25:00 not a time", 1, 0, "", KIND_NOTE, 0, "25:00 not a time"},
+	    {"12:5 short", 1, 0, "", KIND_NOTE, 0, "12:5 short"},
+	    {"09:05", 1, 0, "", KIND_NOTE, 0, "09:05"},
+	    {"09:05 ", 0, 1, "09:05", KIND_NOTE, 0, ""},
+	    {"TODO:   ", 0, 0, "", KIND_NOTE, 1, ""},
+	    {"   ", 0, 0, "", KIND_NOTE, 0, ""},
+	};
+
+	return cr_make_param_array(struct grammar_case, c,
+	                           sizeof c / sizeof c[0]);
+}
+
+ParameterizedTest(struct grammar_case *c, grammar, table)
+{
+	struct parsed_entry pe;
+	int rc = entryparse(c->in, KIND_NOTE, &pe);
+
+	cr_assert_eq(rc == 0, c->ok, "'%s'", c->in);
+	cr_assert_eq(pe.has_time, c->has_time, "'%s'", c->in);
+	if (c->has_time)
+		cr_assert_str_eq(pe.hhmm, c->hhmm);
+	cr_assert_eq(pe.kind, (enum entry_kind)c->kind, "'%s'", c->in);
+	cr_assert_eq(pe.is_todo, c->todo, "'%s'", c->in);
+	if (c->ok)
+		cr_assert_str_eq(pe.text, c->text);
+}
+
+Test(layout, sizes)
+{
+	struct layout l;
+
+	layout_compute(24, 80, 3, &l);
+	cr_assert(!l.too_small);
+	cr_assert(!l.side_by_side);
+	cr_assert_eq(l.list.h, 4, "three incidents and a header");
+	cr_assert_eq(l.detail.y, 5);
+	cr_assert_eq(l.detail.y + l.detail.h, 23, "down to the status line");
+	cr_assert_eq(l.status.y, 23);
+	layout_compute(24, 80, 50, &l);
+	cr_assert_eq(l.list.h, 7, "at most a third of the body");
+	layout_compute(50, 200, 5, &l);
+	cr_assert(l.side_by_side);
+	cr_assert_eq(l.list.w + 1 + l.detail.w, 200);
+	cr_assert_eq(l.detail.h, 48);
+	layout_compute(9, 80, 5, &l);
+	cr_assert(l.too_small);
+}
+
+Test(layout, listview_keeps_the_selection_visible)
+{
+	struct listview lv = {100, 0, 0, 10};
+
+	listview_move(&lv, 15);
+	cr_assert_eq(lv.sel, 15);
+	cr_assert_eq(lv.top, 6);
+	listview_move(&lv, -1000);
+	cr_assert_eq(lv.sel, 0);
+	cr_assert_eq(lv.top, 0);
+	listview_bottom(&lv);
+	cr_assert_eq(lv.sel, 99);
+	cr_assert_eq(lv.top, 90);
+	lv.count = 5;
+	listview_fix(&lv);
+	cr_assert_eq(lv.sel, 4);
+	cr_assert_eq(lv.top, 0);
+	lv.count = 0;
+	listview_fix(&lv);
+	cr_assert_eq(lv.sel, -1);
+}
+
+/* ---- the model, against a real database ---- */
+
+static char *home, dbpath[600];
+static struct context ctx;
+static struct dash d;
+
+static void
+dash_setup(void)
+{
+	struct globals g = {0};
+	struct itui_err err;
+
+	home = tmpdir_make();
+	snprintf(dbpath, sizeof dbpath, "%s/d.db", home);
+	g.db = dbpath;
+	g.user = "dora";
+	setenv("XDG_CONFIG_HOME", home, 1);
+	cr_assert_eq(context_init(&ctx, &g, &err), ITUI_OK, "%s", err.msg);
+	cr_assert_eq(dash_open(&d, &ctx, &err), ITUI_OK, "%s", err.msg);
+}
+
+static void
+dash_teardown(void)
+{
+	dash_close(&d);
+	context_free(&ctx);
+	tmpdir_remove(home);
+}
+
+TestSuite(dash, .init = dash_setup, .fini = dash_teardown, .timeout = 30);
+
+static void
+cmd(const char *line)
+{
+	struct itui_err err;
+	char msg[128];
+
+	cr_assert_eq(dash_command(&d, line, msg, sizeof msg, &err), ITUI_OK,
+	             "%s: %s", line, err.msg);
+}
+
+Test(dash, reload_keeps_the_selection_by_id)
+{
+	cmd("declare P2 the second");
+	cmd("declare P0 the first");
+	cr_assert_eq(d.incidents.n, 2);
+	cr_assert_str_eq(d.incidents.v[0].severity, "P0", "by severity");
+	cr_assert_eq(dash_select(&d, 1, NULL), ITUI_OK);
+	cr_assert_str_eq(d.detail.title, "the second");
+	cmd("declare P1 the third");
+	/* A more urgent incident came in above; the selection stays put. */
+	cr_assert_eq(d.incidents.n, 3);
+	cr_assert_str_eq(d.incidents.v[dash_sel_index(&d)].title, "the third");
+	cr_assert_eq(dash_select(&d, 2, NULL), ITUI_OK);
+	cr_assert_eq(dash_reload(&d, NULL), ITUI_OK);
+	cr_assert_str_eq(d.detail.title, "the second");
+}
+
+Test(dash, log_understands_the_input_grammar)
+{
+	struct itui_err err;
+	char hhmm[TIME_BUF];
+	int64_t ten_ago = context_now() - 600;
+
+	cmd("declare P1 grammar");
+	time_format_hhmm(ten_ago, hhmm);
+	{
+		char line[64];
+
+		snprintf(line, sizeof line, "%s DECISION: roll back", hhmm);
+		cr_assert_eq(dash_log(&d, line, KIND_NOTE, 0, &err), ITUI_OK,
+		             "%s", err.msg);
+	}
+	cr_assert_eq(dash_log(&d, "TODO: add an alert", KIND_COMMS, 0, &err),
+	             ITUI_OK);
+	cr_assert_eq(dash_log(&d, "sent the update", KIND_COMMS, 0, &err),
+	             ITUI_OK);
+	cr_assert_eq(dash_log(&d, "   ", KIND_NOTE, 0, &err), ITUI_INPUT);
+	cr_assert_eq(d.actions.n, 1);
+	cr_assert_str_eq(d.actions.v[0].text, "add an alert");
+	cr_assert_eq(sql_int(dbpath, "SELECT count(*) FROM entries WHERE kind ="
+	                             " 'decision' AND text = 'roll back'"),
+	             1);
+	cr_assert_eq(sql_int(dbpath, "SELECT at FROM entries WHERE kind ="
+	                             " 'decision'") /
+	                 60,
+	             ten_ago / 60, "backdated to the minute typed");
+	cr_assert_eq(sql_int(dbpath, "SELECT count(*) FROM entries WHERE kind ="
+	                             " 'comms'"),
+	             1);
+	cr_assert_neq(d.detail.last_comms_at, TIME_NONE);
+}
+
+Test(dash, edit_keeps_the_old_text)
+{
+	struct itui_err err;
+	int64_t id;
+
+	cmd("declare P1 edits");
+	cr_assert_eq(dash_log(&d, "teh typo", KIND_NOTE, 0, &err), ITUI_OK);
+	id = d.timeline.v[d.timeline.n - 1].id;
+	cr_assert_eq(dash_log(&d, "the typo", KIND_NOTE, id, &err), ITUI_OK);
+	cr_assert_str_eq(d.timeline.v[d.timeline.n - 1].text, "the typo");
+	cr_assert_eq(sql_int(dbpath, "SELECT count(*) FROM entry_revisions"
+	                             " WHERE text = 'teh typo'"),
+	             1);
+}
+
+Test(dash, commands_change_the_incident)
+{
+	struct itui_err err;
+	char msg[128];
+
+	cmd("declare P2 commands");
+	cmd("ack");
+	cmd("status monitoring");
+	cmd("severity p0");
+	cmd("assign ic dora");
+	cmd("assign scribe ed");
+	cmd("unassign scribe");
+	cr_assert_eq(d.detail.status, STATUS_MONITORING);
+	cr_assert_str_eq(d.detail.severity, "P0");
+	cr_assert_str_eq(d.detail.roles[ROLE_COMMANDER], "dora");
+	cr_assert_null(d.detail.roles[ROLE_SCRIBE]);
+	dash_my_roles(&d, msg, sizeof msg);
+	cr_assert_str_eq(msg, "commander");
+	cr_assert_eq(dash_command(&d, "status fixed", msg, sizeof msg, &err),
+	             ITUI_INPUT);
+	cr_assert_eq(dash_command(&d, "assign boss x", msg, sizeof msg, &err),
+	             ITUI_INPUT);
+	cr_assert_eq(dash_command(&d, "frobnicate", msg, sizeof msg, &err),
+	             ITUI_INPUT);
+	cmd("status resolved");
+	cr_assert_eq(d.incidents.n, 0, "resolved incidents are hidden");
+	cmd("resolved");
+	cr_assert_eq(d.incidents.n, 1, "until shown");
+}
+
+Test(dash, search_wraps_around)
+{
+	struct itui_err err;
+
+	cmd("declare P1 search");
+	dash_log(&d, "alpha one", KIND_NOTE, 0, &err);
+	dash_log(&d, "beta", KIND_NOTE, 0, &err);
+	dash_log(&d, "ALPHA two", KIND_NOTE, 0, &err);
+	cr_assert_eq(dash_search(&d, 1, 0, "alpha"), 1);
+	cr_assert_eq(dash_search(&d, 1, 1, "alpha"), 3);
+	cr_assert_eq(dash_search(&d, 1, 3, "alpha"), 1);
+	cr_assert_eq(dash_search(&d, 1, 0, "gamma"), -1);
+	cr_assert_eq(dash_search(&d, 0, -1, "SEARCH"), 0);
+}
+
+Test(dash, other_connections_are_noticed)
+{
+	struct store *other;
+	struct itui_err err;
+	int64_t id;
+	struct incident_new in = {
+	    "from elsewhere", "P1", NULL, NULL, NULL, NULL, TIME_NONE, 0};
+
+	cr_assert_eq(dash_changed(&d), 0);
+	cr_assert_eq(store_open(dbpath, 0, &other, &err), ITUI_OK);
+	cr_assert_eq(store_incident_declare(other, &in, &id, &err), ITUI_OK);
+	store_close(other);
+	cr_assert_eq(dash_changed(&d), 1);
+	cr_assert_eq(dash_reload(&d, &err), ITUI_OK);
+	cr_assert_eq(dash_changed(&d), 0);
+	cr_assert_eq(d.incidents.n, 1);
+}
+
+Test(dash, drafts_round_trip)
+{
+	struct itui_err err;
+	enum entry_kind k;
+	int64_t inc;
+	char *text;
+
+	cmd("declare P1 drafts");
+	cr_assert_eq(store_draft_save(d.st, "dora", d.sel_id, KIND_COMMS,
+	                              "half typed", &err),
+	             ITUI_OK);
+	cr_assert_eq(store_draft_load(d.st, "dora", &inc, &k, &text, &err),
+	             ITUI_OK);
+	cr_assert_str_eq(text, "half typed");
+	cr_assert_eq(k, KIND_COMMS);
+	cr_assert_eq(inc, d.sel_id);
+	free(text);
+	cr_assert_eq(
+	    store_draft_save(d.st, "dora", d.sel_id, KIND_NOTE, "", &err),
+	    ITUI_OK);
+	cr_assert_eq(store_draft_load(d.st, "dora", &inc, &k, &text, &err),
+	             ITUI_OK);
+	cr_assert_null(text);
+}
