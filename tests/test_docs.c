@@ -11,6 +11,7 @@
 
 #include "harness.h"
 #include "itui/cli.h"
+#include "itui/keymap.h"
 
 static char *
 read_man(void)
@@ -117,6 +118,33 @@ Test(docs, environment_variables_are_documented)
 
 		snprintf(needle, sizeof needle, "Ev %s", vars[i]);
 		cr_assert_not_null(strstr(man, needle), "%s", vars[i]);
+	}
+	free(man);
+}
+
+Test(docs, every_dashboard_action_and_key_is_in_the_man_page)
+{
+	char *man = read_man(), *keys = strstr(man, ".Ss Keys");
+	int a;
+
+	cr_assert_not_null(keys, "no Keys section");
+	for (a = 0; a < UA_COUNT; a++) {
+		char needle[96], copy[64], *save = NULL, *k;
+
+		snprintf(needle, sizeof needle, ".Cm %s", ui_actions[a].name);
+		cr_assert_not_null(strstr(keys, needle),
+		    "action %s is not in the man page's key list",
+		    ui_actions[a].name);
+		snprintf(copy, sizeof copy, "%s", ui_actions[a].default_keys);
+		for (k = strtok_r(copy, " ", &save); k != NULL;
+		     k = strtok_r(NULL, " ", &save)) {
+			/* mdoc escapes a leading punctuation mark with \& */
+			snprintf(needle, sizeof needle, "Ic %s%s",
+			    strchr(":?", k[0]) && k[1] == '\0' ? "\\&" : "", k);
+			cr_assert_not_null(strstr(keys, needle),
+			    "key %s (%s) is not in the man page", k,
+			    ui_actions[a].name);
+		}
 	}
 	free(man);
 }
