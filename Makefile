@@ -110,8 +110,14 @@ asan: deps-test
 
 bench:
 	@scripts/deps.sh bench
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BUILD)/propagate
 	bench/run.sh $(abspath $(BIN))
+	@echo
+	bench/dashboard.sh $(abspath $(BIN)) $(abspath $(BUILD)/propagate)
+
+$(BUILD)/propagate: bench/propagate.c $(LIBOBJS)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ bench/propagate.c \
+	    $(LIBOBJS) $(PKG_LIBS)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/policies $(DESTDIR)$(MANDIR)

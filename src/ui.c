@@ -58,6 +58,15 @@ restore_terminal(void)
 		endwin();
 }
 
+int64_t
+ui_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 static int64_t
 mono_ms(void)
 {
@@ -986,6 +995,8 @@ read_keys(struct ui *u)
 	while ((rc = get_wch(&ch)) != ERR) {
 		uint32_t key = translate(rc, ch);
 
+		if (u->trace != NULL && u->key_ns == 0)
+			u->key_ns = ui_mono_ns();
 		if (key != 0)
 			handle_key(u, key);
 		if (u->quit)
@@ -1083,6 +1094,7 @@ ui_run(struct context *ctx, struct itui_err *err)
 {
 	struct ui *u = xcalloc(1, sizeof *u);
 	const char *trace = getenv("INCIDENT_TUI_TRACE");
+	int64_t started = ui_mono_ns();
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		free(u);
@@ -1100,8 +1112,11 @@ ui_run(struct context *ctx, struct itui_err *err)
 		free(u);
 		return err->code;
 	}
-	if (trace != NULL && *trace != '\0')
+	if (trace != NULL && *trace != '\0') {
 		u->trace = fopen(trace, "a");
+		if (u->trace != NULL)
+			fprintf(u->trace, "start %lld\n", (long long)started);
+	}
 	if (setup_signals(u) != 0) {
 		free(u);
 		return err_set(err, ITUI_IO, "pipe: %s", strerror(errno));

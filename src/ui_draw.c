@@ -572,13 +572,14 @@ ui_render(struct ui *u)
 	curs_set(u->mode == MODE_INPUT || u->mode == MODE_PROMPT ? 1 : 0);
 	refresh();
 	if (u->trace != NULL) {
-		struct timespec ts;
+		/* "time data-version key-to-frame", all in nanoseconds. */
+		int64_t t = ui_mono_ns();
 
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		fprintf(u->trace, "%lld %lld\n",
-		        (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec,
-		        (long long)u->d.data_version);
+		fprintf(u->trace, "%lld %lld %lld\n", (long long)t,
+		        (long long)u->d.data_version,
+		        (long long)(u->key_ns ? t - u->key_ns : 0));
 		fflush(u->trace);
+		u->key_ns = 0;
 	}
 	u->dirty = 0;
 }

@@ -132,18 +132,20 @@ Test(docs, every_dashboard_action_and_key_is_in_the_man_page)
 		char needle[96], copy[64], *save = NULL, *k;
 
 		snprintf(needle, sizeof needle, ".Cm %s", ui_actions[a].name);
-		cr_assert_not_null(strstr(keys, needle),
+		cr_assert_not_null(
+		    strstr(keys, needle),
 		    "action %s is not in the man page's key list",
 		    ui_actions[a].name);
 		snprintf(copy, sizeof copy, "%s", ui_actions[a].default_keys);
 		for (k = strtok_r(copy, " ", &save); k != NULL;
 		     k = strtok_r(NULL, " ", &save)) {
 			/* mdoc escapes a leading punctuation mark with \& */
-			snprintf(needle, sizeof needle, "Ic %s%s",
+			snprintf(
+			    needle, sizeof needle, "Ic %s%s",
 			    strchr(":?", k[0]) && k[1] == '\0' ? "\\&" : "", k);
 			cr_assert_not_null(strstr(keys, needle),
-			    "key %s (%s) is not in the man page", k,
-			    ui_actions[a].name);
+			                   "key %s (%s) is not in the man page",
+			                   k, ui_actions[a].name);
 		}
 	}
 	free(man);

@@ -86,10 +86,14 @@ struct ui {
 	int sigfd[2];
 	char last_search[128];
 	FILE *trace;
+	int64_t key_ns; /* when the first key since the last frame was read */
 	int64_t last_tick;
 };
 
 int ui_run(struct context *ctx, struct itui_err *err);
+
+/* CLOCK_MONOTONIC in nanoseconds, for the trace. */
+int64_t ui_mono_ns(void);
 
 /* ui_draw.c */
 void ui_render(struct ui *u);
