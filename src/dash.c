@@ -94,7 +94,7 @@ dash_changed(struct dash *d)
 	int64_t v;
 
 	if (store_data_version(d->st, &v, NULL) != ITUI_OK)
-		return 0;
+		return -1;
 	return v != d->data_version;
 }
 

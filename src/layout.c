@@ -15,7 +15,7 @@ layout_compute(int rows, int cols, int nlist, struct layout *out)
 		return;
 	}
 	if (cols >= 120) {
-		int lw = cols / 3 < 44 ? 44 : cols / 3;
+		int lw = cols / 3 < 50 ? 50 : cols / 3;
 
 		out->side_by_side = 1;
 		out->list = (struct rect){1, 0, body, lw};

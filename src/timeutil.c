@@ -410,3 +410,21 @@ time_format_duration(int64_t secs, char *buf)
 		snprintf(buf, TIME_BUF, "%" PRId64 "s", secs);
 	return buf;
 }
+
+char *
+time_format_age(int64_t secs, char *buf)
+{
+	if (secs < 0)
+		secs = 0;
+	if (secs < 60)
+		snprintf(buf, TIME_BUF, "%" PRId64 "s", secs);
+	else if (secs < 3600)
+		snprintf(buf, TIME_BUF, "%" PRId64 "m", secs / 60);
+	else if (secs < 2 * 86400)
+		snprintf(buf, TIME_BUF, "%" PRId64 "h", secs / 3600);
+	else if (secs < 14 * 86400)
+		snprintf(buf, TIME_BUF, "%" PRId64 "d", secs / 86400);
+	else
+		snprintf(buf, TIME_BUF, "%" PRId64 "w", secs / (7 * 86400));
+	return buf;
+}

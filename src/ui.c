@@ -1010,7 +1010,13 @@ read_keys(struct ui *u)
 static void
 check_version(struct ui *u)
 {
-	if (!dash_changed(&u->d))
+	int changed = dash_changed(&u->d);
+
+	if (u->offline != (changed < 0)) {
+		u->offline = changed < 0;
+		u->dirty = 1;
+	}
+	if (changed <= 0)
 		return;
 	reload(u);
 	refind_entry(u);

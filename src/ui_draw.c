@@ -173,8 +173,8 @@ draw_list(struct ui *u, int64_t now)
 	int i, y, focus = u->focus == FOCUS_LIST && u->mode == MODE_NORMAL;
 	char head[128];
 
-	snprintf(head, sizeof head, "%-7s %-4s %-6s %-10s %s", "ID", "SEV",
-	         "STATUS", "CLOCK",
+	snprintf(head, sizeof head, "%-7s %-4s %-6s %-5s %-10s %s", "ID", "SEV",
+	         "STATUS", "AGE", "CLOCK",
 	         u->d.show_resolved ? "TITLE (all)" : "TITLE (active)");
 	put(r.y, r.x, r.w, head, A_BOLD | (focus ? A_UNDERLINE : 0));
 	lv->count = (int)u->d.incidents.n;
@@ -194,7 +194,7 @@ draw_list(struct ui *u, int64_t now)
 		const struct incident *inc = &u->d.incidents.v[i];
 		struct sla_clock c[CLOCK_KIND_COUNT];
 		const struct sla_clock *urgent;
-		char id[24], clk[32] = "", ct[TIME_BUF];
+		char id[24], clk[32] = "", ct[TIME_BUF], age[TIME_BUF];
 		attr_t sel = i == lv->sel ? (focus ? A_REVERSE : A_BOLD) : 0;
 		int x = r.x;
 
@@ -212,6 +212,14 @@ draw_list(struct ui *u, int64_t now)
 		x += 5;
 		put(y, x, 6, short_status[inc->status], sel);
 		x += 7;
+		put(y, x, 5,
+		    time_format_age((inc->resolved_at != TIME_NONE
+		                         ? inc->resolved_at
+		                         : now) -
+		                        inc->declared_at,
+		                    age),
+		    sel);
+		x += 6;
 		if (urgent != NULL)
 			put(y, x, 10, clk, sel | clock_attr(u, urgent));
 		x += 11;
@@ -258,7 +266,7 @@ draw_detail(struct ui *u, int64_t now)
 		for (i = r.y; i < r.y + r.h; i++)
 			mvaddch(i, r.x - 1, ACS_VLINE);
 	else
-		mvhline(r.y - 0, r.x, ACS_HLINE, 0);
+		mvhline(r.y, r.x, ACS_HLINE, r.w);
 	if (!u->d.have_detail) {
 		put(y + 1, r.x, r.w,
 		    "Select an incident, or press n to declare one.",
@@ -522,6 +530,8 @@ draw_view(struct ui *u)
 		       off = 0;
 		struct strbuf line = STRBUF_INIT;
 
+		size_t last_space = 0;
+
 		while (off < len) {
 			uint32_t cp;
 			size_t n = utf8_decode(p + off, len - off, &cp);
@@ -529,9 +539,17 @@ draw_view(struct ui *u)
 
 			if ((int)used + cw > w - 4)
 				break;
+			if (cp == ' ')
+				last_space = off + 1;
 			strbuf_add(&line, p + off, n);
 			used += (size_t)cw;
 			off += n;
+		}
+		/* Break after the last space rather than inside a word. */
+		if (off < len && last_space > 0) {
+			line.len = last_space;
+			line.buf[line.len] = '\0';
+			off = last_space;
 		}
 		mvaddstr(y, x0 + 2, strbuf_str(&line));
 		strbuf_free(&line);

@@ -137,4 +137,9 @@ Test(time, clock_format)
 	                 "03:35");
 	cr_assert_str_eq(time_format_clock(2 * 86400 + 5 * 3600, b), "2d05h");
 	cr_assert_str_eq(time_format_iso(NOW, b), "2026-11-24T10:30:00Z");
+	cr_assert_str_eq(time_format_age(59, b), "59s");
+	cr_assert_str_eq(time_format_age(3599, b), "59m");
+	cr_assert_str_eq(time_format_age(47 * 3600, b), "47h");
+	cr_assert_str_eq(time_format_age(13 * 86400, b), "13d");
+	cr_assert_str_eq(time_format_age(100 * 86400, b), "14w");
 }

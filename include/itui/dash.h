@@ -41,7 +41,10 @@ enum itui_code dash_open(struct dash *d, struct context *ctx,
                          struct itui_err *err);
 void dash_close(struct dash *d);
 enum itui_code dash_reload(struct dash *d, struct itui_err *err);
-/* 1 when another connection committed since the last load, 0 otherwise. */
+/*
+ * 1 when another connection committed since the last load, 0 when not, -1
+ * when the database could not be asked (offline).
+ */
 int dash_changed(struct dash *d);
 
 /* Index of the selected incident in d->incidents, or -1. */

@@ -66,6 +66,8 @@ char *time_format_hhmm(int64_t t, char *buf);
 char *time_format_clock(int64_t secs, char *buf);
 /* A compact age or duration: "45s", "12m", "3h05m", "2d04h". */
 char *time_format_span(int64_t secs, char *buf);
+/* At most five columns: "45s", "12m", "3h", "2d", "14w". */
+char *time_format_age(int64_t secs, char *buf);
 /* A duration as the policy files spell it: "15m", "4h", "3d", "1w". */
 char *time_format_duration(int64_t secs, char *buf);
 

@@ -83,6 +83,7 @@ struct ui {
 	/* live updates */
 	struct watch watch;
 	int rechecks;
+	int offline; /* the database stopped answering */
 	int sigfd[2];
 	char last_search[128];
 	FILE *trace;
