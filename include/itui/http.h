@@ -1,0 +1,57 @@
+/*
+ * http.h - HTTP requests through libcurl, which is loaded on first use.
+ *
+ * Contract: http_global_init() is called once, on the main thread, before
+ * any thread starts: it dlopen()s libcurl and runs curl_global_init()
+ * (commands that never speak HTTP never pay for loading it).  A struct
+ * http_client belongs to one thread.  Every request has a connect timeout,
+ * a total timeout, a low-speed limit, at most three redirects, only http and
+ * https, TLS verification on, and a response size cap enforced while the
+ * body arrives (CURLOPT_MAXFILESIZE does not stop a chunked body).  When
+ * *stop becomes non-zero a transfer in progress is abandoned within ~100 ms.
+ * The caller frees a response with http_response_free().
+ */
+#ifndef ITUI_HTTP_H
+#define ITUI_HTTP_H
+
+#include <stddef.h>
+
+#include "itui/err.h"
+
+#define HTTP_MAX_BODY (4 << 20)
+
+struct http_request {
+	const char *method; /* "GET", "POST", "PATCH" */
+	const char *url;
+	const char *const *headers; /* NULL-terminated, may be NULL */
+	const char *body;           /* NULL for none */
+	long connect_ms;            /* 0: 3000 */
+	long total_ms;              /* 0: 10000 */
+};
+
+struct http_response {
+	long status;
+	char *body; /* NUL-terminated */
+	size_t len;
+	char content_type[128];
+	long retry_after; /* seconds from Retry-After, or -1 */
+};
+
+enum itui_code http_global_init(struct itui_err *err);
+int http_available(void);
+
+struct http_client;
+struct http_client *http_client_new(const volatile int *stop);
+void http_client_free(struct http_client *c);
+
+/*
+ * Performs the request.  A transport failure (refused, timeout, too large)
+ * is an ITUI_IO error naming the URL's host; any HTTP status is a response.
+ */
+enum itui_code http_do(struct http_client *c, const struct http_request *rq,
+                       struct http_response *out, struct itui_err *err);
+void http_response_free(struct http_response *r);
+/* application/x-www-form-urlencoded value. Free it. */
+char *http_escape(struct http_client *c, const char *s);
+
+#endif

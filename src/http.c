@@ -1,0 +1,277 @@
+/*
+ * http.c - a thin client over a dlopen()ed libcurl.
+ *
+ * DESIGN: linking libcurl (and with it OpenSSL, Kerberos, LDAP, SSH...)
+ * costs every process about 4 ms at start-up, more than a whole timeline
+ * write, and only the metrics poller speaks HTTP.  So the handful of libcurl
+ * functions used here are looked up with dlsym() on first use; the types and
+ * constants still come from <curl/curl.h>.
+ */
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+
+#include "itui/http.h"
+#include "itui/xalloc.h"
+
+static struct {
+	void *lib;
+	CURLcode (*global_init)(long);
+	CURL *(*easy_init)(void);
+	CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+	CURLcode (*easy_perform)(CURL *);
+	CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+	void (*easy_cleanup)(CURL *);
+	void (*easy_reset)(CURL *);
+	const char *(*easy_strerror)(CURLcode);
+	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+	void (*slist_free_all)(struct curl_slist *);
+	char *(*easy_escape)(CURL *, const char *, int);
+	void (*free)(void *);
+} cu;
+
+struct http_client {
+	CURL *h;
+	const volatile int *stop;
+	struct http_response *resp;
+	int too_big;
+};
+
+int
+http_available(void)
+{
+	return cu.lib != NULL;
+}
+
+enum itui_code
+http_global_init(struct itui_err *err)
+{
+	static const char *const names[] = {
+	    "libcurl.so.4", "libcurl-gnutls.so.4", "libcurl-nss.so.4"};
+	size_t i;
+
+	if (cu.lib != NULL)
+		return ITUI_OK;
+	for (i = 0; i < sizeof names / sizeof names[0] && cu.lib == NULL; i++)
+		cu.lib = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+	if (cu.lib == NULL)
+		return err_set(
+		    err, ITUI_IO,
+		    "libcurl is not available (install libcurl4): %s",
+		    dlerror());
+#define LOAD(field, sym)                                    \
+	do {                                                \
+		*(void **)(&cu.field) = dlsym(cu.lib, sym); \
+		if (cu.field == NULL)                       \
+			goto missing;                       \
+	} while (0)
+	LOAD(global_init, "curl_global_init");
+	LOAD(easy_init, "curl_easy_init");
+	LOAD(easy_setopt, "curl_easy_setopt");
+	LOAD(easy_perform, "curl_easy_perform");
+	LOAD(easy_getinfo, "curl_easy_getinfo");
+	LOAD(easy_cleanup, "curl_easy_cleanup");
+	LOAD(easy_reset, "curl_easy_reset");
+	LOAD(easy_strerror, "curl_easy_strerror");
+	LOAD(slist_append, "curl_slist_append");
+	LOAD(slist_free_all, "curl_slist_free_all");
+	LOAD(easy_escape, "curl_easy_escape");
+	LOAD(free, "curl_free");
+#undef LOAD
+	if (cu.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		goto missing;
+	return ITUI_OK;
+missing:
+	dlclose(cu.lib);
+	cu.lib = NULL;
+	return err_set(err, ITUI_IO, "libcurl could not be initialised");
+}
+
+struct http_client *
+http_client_new(const volatile int *stop)
+{
+	struct http_client *c;
+
+	if (cu.lib == NULL)
+		return NULL;
+	c = xcalloc(1, sizeof *c);
+	c->h = cu.easy_init();
+	c->stop = stop;
+	if (c->h == NULL) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void
+http_client_free(struct http_client *c)
+{
+	if (c == NULL)
+		return;
+	cu.easy_cleanup(c->h);
+	free(c);
+}
+
+static size_t
+on_body(char *data, size_t size, size_t n, void *arg)
+{
+	struct http_client *c = arg;
+	struct http_response *r = c->resp;
+	size_t len = size * n;
+
+	/* The cap, enforced here: a chunked body has no length up front. */
+	if (r->len + len > HTTP_MAX_BODY) {
+		c->too_big = 1;
+		return 0;
+	}
+	r->body = xreallocarray(r->body, r->len + len + 1, 1);
+	memcpy(r->body + r->len, data, len);
+	r->len += len;
+	r->body[r->len] = '\0';
+	return len;
+}
+
+static size_t
+on_header(char *data, size_t size, size_t n, void *arg)
+{
+	struct http_client *c = arg;
+	size_t len = size * n;
+
+	if (len > 12 && strncasecmp(data, "Retry-After:", 12) == 0) {
+		long v = strtol(data + 12, NULL, 10);
+
+		if (v >= 0 && v < 86400)
+			c->resp->retry_after = v;
+	}
+	return len;
+}
+
+static int
+on_progress(void *arg, curl_off_t a, curl_off_t b, curl_off_t c2, curl_off_t d)
+{
+	struct http_client *c = arg;
+
+	(void)a;
+	(void)b;
+	(void)c2;
+	(void)d;
+	return c->stop != NULL && *c->stop;
+}
+
+static const char *
+host_of(const char *url, char *buf, size_t size)
+{
+	const char *p = strstr(url, "://");
+	size_t n;
+
+	p = p ? p + 3 : url;
+	n = strcspn(p, "/?#");
+	snprintf(buf, size, "%.*s", (int)(n < size ? n : size - 1), p);
+	return buf;
+}
+
+enum itui_code
+http_do(struct http_client *c, const struct http_request *rq,
+        struct http_response *out, struct itui_err *err)
+{
+	struct curl_slist *hdrs = NULL;
+	const char *const *h;
+	char *ct = NULL, host[128];
+	CURLcode rc;
+
+	memset(out, 0, sizeof *out);
+	out->retry_after = -1;
+	if (c == NULL)
+		return err_set(err, ITUI_IO, "HTTP is not available");
+	cu.easy_reset(c->h);
+	c->resp = out;
+	c->too_big = 0;
+	for (h = rq->headers; h != NULL && *h != NULL; h++)
+		hdrs = cu.slist_append(hdrs, *h);
+	cu.easy_setopt(c->h, CURLOPT_URL, rq->url);
+	cu.easy_setopt(c->h, CURLOPT_NOSIGNAL, 1L);
+	cu.easy_setopt(c->h, CURLOPT_CONNECTTIMEOUT_MS,
+	               rq->connect_ms > 0 ? rq->connect_ms : 3000L);
+	cu.easy_setopt(c->h, CURLOPT_TIMEOUT_MS,
+	               rq->total_ms > 0 ? rq->total_ms : 10000L);
+	cu.easy_setopt(c->h, CURLOPT_LOW_SPEED_LIMIT, 100L);
+	cu.easy_setopt(c->h, CURLOPT_LOW_SPEED_TIME, 3L);
+	cu.easy_setopt(c->h, CURLOPT_FOLLOWLOCATION, 1L);
+	cu.easy_setopt(c->h, CURLOPT_MAXREDIRS, 3L);
+	cu.easy_setopt(c->h, CURLOPT_PROTOCOLS_STR, "http,https");
+	cu.easy_setopt(c->h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	cu.easy_setopt(c->h, CURLOPT_MAXFILESIZE_LARGE,
+	               (curl_off_t)HTTP_MAX_BODY);
+	cu.easy_setopt(c->h, CURLOPT_ACCEPT_ENCODING, "");
+	cu.easy_setopt(c->h, CURLOPT_USERAGENT, "incident-tui/" ITUI_VERSION);
+	cu.easy_setopt(c->h, CURLOPT_WRITEFUNCTION, on_body);
+	cu.easy_setopt(c->h, CURLOPT_WRITEDATA, c);
+	cu.easy_setopt(c->h, CURLOPT_HEADERFUNCTION, on_header);
+	cu.easy_setopt(c->h, CURLOPT_HEADERDATA, c);
+	cu.easy_setopt(c->h, CURLOPT_NOPROGRESS, 0L);
+	cu.easy_setopt(c->h, CURLOPT_XFERINFOFUNCTION, on_progress);
+	cu.easy_setopt(c->h, CURLOPT_XFERINFODATA, c);
+	cu.easy_setopt(c->h, CURLOPT_CUSTOMREQUEST, rq->method);
+	if (rq->body != NULL) {
+		cu.easy_setopt(c->h, CURLOPT_POSTFIELDS, rq->body);
+		cu.easy_setopt(c->h, CURLOPT_POSTFIELDSIZE,
+		               (long)strlen(rq->body));
+	} else if (strcmp(rq->method, "GET") == 0) {
+		cu.easy_setopt(c->h, CURLOPT_HTTPGET, 1L);
+	}
+	if (hdrs != NULL)
+		cu.easy_setopt(c->h, CURLOPT_HTTPHEADER, hdrs);
+	rc = cu.easy_perform(c->h);
+	if (hdrs != NULL)
+		cu.slist_free_all(hdrs);
+	if (rc != CURLE_OK) {
+		enum itui_code code;
+
+		if (c->too_big || rc == CURLE_FILESIZE_EXCEEDED)
+			code = err_set(
+			    err, ITUI_IO,
+			    "%s: the response is larger than %d bytes",
+			    host_of(rq->url, host, sizeof host), HTTP_MAX_BODY);
+		else if (rc == CURLE_ABORTED_BY_CALLBACK)
+			code = err_set(err, ITUI_IO, "%s: cancelled",
+			               host_of(rq->url, host, sizeof host));
+		else
+			code = err_set(err, ITUI_IO, "%s: %s",
+			               host_of(rq->url, host, sizeof host),
+			               cu.easy_strerror(rc));
+		http_response_free(out);
+		return code;
+	}
+	cu.easy_getinfo(c->h, CURLINFO_RESPONSE_CODE, &out->status);
+	if (cu.easy_getinfo(c->h, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK &&
+	    ct != NULL)
+		snprintf(out->content_type, sizeof out->content_type, "%s", ct);
+	if (out->body == NULL)
+		out->body = xstrdup("");
+	return ITUI_OK;
+}
+
+void
+http_response_free(struct http_response *r)
+{
+	free(r->body);
+	r->body = NULL;
+	r->len = 0;
+}
+
+char *
+http_escape(struct http_client *c, const char *s)
+{
+	char *e = cu.easy_escape(c->h, s, 0), *copy;
+
+	if (e == NULL)
+		fatal("out of memory escaping a URL");
+	copy = xstrdup(e);
+	cu.free(e);
+	return copy;
+}

@@ -1,0 +1,337 @@
+/* prom.c - turns monitoring servers' JSON into plain structs, warily. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "itui/prom.h"
+#include "itui/timeutil.h"
+#include "itui/xalloc.h"
+
+void
+prom_error_message(long status, const char *body, size_t len, char *buf,
+                   size_t size)
+{
+	json_t *j = json_loadb(body, len, JSON_DECODE_ANY, NULL);
+	const char *msg = NULL, *type = NULL;
+
+	if (json_is_object(j)) {
+		msg = json_string_value(json_object_get(j, "error"));
+		type = json_string_value(json_object_get(j, "errorType"));
+		if (msg == NULL)
+			msg = json_string_value(json_object_get(j, "message"));
+	} else if (json_is_string(j)) {
+		msg = json_string_value(j);
+	}
+	if (msg != NULL) {
+		snprintf(buf, size, "HTTP %ld: %s%s%.300s", status,
+		         type ? type : "", type ? ": " : "", msg);
+	} else if (len == 0) {
+		snprintf(buf, size, "HTTP %ld: (empty body)", status);
+	} else {
+		size_t n = strcspn(body, "\r\n");
+
+		snprintf(buf, size, "HTTP %ld: %.*s", status,
+		         (int)(n > 200 ? 200 : n), body);
+	}
+	json_decref(j);
+}
+
+/* Parses a body; a non-2xx status or a Prometheus error envelope fails. */
+static json_t *
+load(long status, const char *body, size_t len, int envelope,
+     struct itui_err *err)
+{
+	json_error_t je;
+	json_t *j;
+	char msg[400];
+
+	if (status < 200 || status > 299) {
+		prom_error_message(status, body, len, msg, sizeof msg);
+		err_set(err, ITUI_IO, "%s", msg);
+		return NULL;
+	}
+	j = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
+	               &je);
+	if (j == NULL) {
+		err_set(err, ITUI_IO, "bad JSON at line %d column %d: %s",
+		        je.line, je.column, je.text);
+		return NULL;
+	}
+	if (envelope) {
+		const char *st;
+
+		if (!json_is_object(j)) {
+			json_decref(j);
+			err_set(err, ITUI_IO,
+			        "unexpected reply (not an object)");
+			return NULL;
+		}
+		st = json_string_value(json_object_get(j, "status"));
+		if (st == NULL || strcmp(st, "success") != 0) {
+			prom_error_message(status, body, len, msg, sizeof msg);
+			json_decref(j);
+			err_set(err, ITUI_IO, "%s", msg);
+			return NULL;
+		}
+	}
+	return j;
+}
+
+static char *
+sorted_labels(json_t *labels)
+{
+	char *s;
+
+	if (!json_is_object(labels))
+		return xstrdup("{}");
+	s = json_dumps(labels, JSON_COMPACT | JSON_SORT_KEYS);
+	if (s == NULL)
+		fatal("out of memory encoding labels");
+	return s;
+}
+
+/* [t, "v"]: a number and a string value. */
+static int
+read_sample(json_t *pair, struct sample *out)
+{
+	json_t *t = json_array_get(pair, 0), *v = json_array_get(pair, 1);
+	const char *s = json_string_value(v);
+	char *end;
+
+	if (!json_is_array(pair) || json_array_size(pair) != 2 ||
+	    !json_is_number(t) || s == NULL)
+		return -1;
+	out->t = json_number_value(t);
+	out->v = strtod(s, &end);
+	if (end == s || *end != '\0')
+		return -1;
+	return 0;
+}
+
+void
+prom_result_free(struct prom_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		free(r->s[i].labels);
+		free(r->s[i].v);
+	}
+	free(r->s);
+	free(r->warnings);
+	memset(r, 0, sizeof *r);
+}
+
+static struct series *
+add_series(struct prom_result *r, json_t *metric)
+{
+	struct series *s;
+
+	r->s = xreallocarray(r->s, r->n + 1, sizeof *r->s);
+	s = &r->s[r->n++];
+	memset(s, 0, sizeof *s);
+	s->labels = sorted_labels(metric);
+	return s;
+}
+
+enum itui_code
+prom_parse_query(long status, const char *body, size_t len,
+                 struct prom_result *out, struct itui_err *err)
+{
+	json_t *j, *data, *result, *item, *w;
+	const char *type;
+	size_t i, k;
+
+	memset(out, 0, sizeof *out);
+	if ((j = load(status, body, len, 1, err)) == NULL)
+		return err->code;
+	data = json_object_get(j, "data");
+	type = json_string_value(json_object_get(data, "resultType"));
+	result = json_object_get(data, "result");
+	if (type == NULL || result == NULL) {
+		json_decref(j);
+		return err_set(err, ITUI_IO, "reply has no data.resultType");
+	}
+	snprintf(out->type, sizeof out->type, "%s", type);
+	w = json_object_get(j, "warnings");
+	if (json_is_array(w) && json_array_size(w) > 0) {
+		json_t *x;
+		size_t n;
+		char buf[512] = "";
+
+		json_array_foreach(w, n, x)
+		{
+			if (json_is_string(x))
+				snprintf(buf + strlen(buf),
+				         sizeof buf - strlen(buf), "%s%s",
+				         buf[0] ? "; " : "",
+				         json_string_value(x));
+		}
+		out->warnings = xstrdup(buf);
+	}
+	if (strcmp(type, "scalar") == 0 || strcmp(type, "string") == 0) {
+		struct series *s = add_series(out, NULL);
+
+		s->v = xcalloc(1, sizeof *s->v);
+		if (read_sample(result, &s->v[0]) != 0) {
+			json_decref(j);
+			prom_result_free(out);
+			return err_set(err, ITUI_IO, "bad %s value", type);
+		}
+		s->n = 1;
+		json_decref(j);
+		return ITUI_OK;
+	}
+	if (!json_is_array(result) ||
+	    (strcmp(type, "vector") != 0 && strcmp(type, "matrix") != 0)) {
+		json_decref(j);
+		return err_set(err, ITUI_IO, "unexpected result type '%s'",
+		               type);
+	}
+	json_array_foreach(result, i, item)
+	{
+		json_t *value = json_object_get(item, "value");
+		json_t *values = json_object_get(item, "values");
+		struct series *s;
+
+		/* Native histograms carry histogram(s) instead: skipped. */
+		if (value == NULL && values == NULL)
+			continue;
+		s = add_series(out, json_object_get(item, "metric"));
+		if (value != NULL) {
+			s->v = xcalloc(1, sizeof *s->v);
+			if (read_sample(value, &s->v[0]) == 0)
+				s->n = 1;
+		} else if (json_is_array(values)) {
+			json_t *pair;
+
+			s->v =
+			    xcalloc(json_array_size(values) + 1, sizeof *s->v);
+			json_array_foreach(values, k, pair)
+			{
+				if (read_sample(pair, &s->v[s->n]) == 0)
+					s->n++;
+			}
+		}
+	}
+	json_decref(j);
+	return ITUI_OK;
+}
+
+void
+alerts_free(struct alert_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].key);
+		free(l->v[i].name);
+		free(l->v[i].labels);
+		free(l->v[i].annotations);
+		free(l->v[i].summary);
+		free(l->v[i].severity);
+		free(l->v[i].url);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static void
+add_alert(struct alert_list *l, json_t *labels, json_t *ann, const char *since,
+          const char *url)
+{
+	struct alert *a;
+	const char *name =
+	    json_string_value(json_object_get(labels, "alertname"));
+	const char *sum = json_string_value(json_object_get(ann, "summary"));
+	const char *sev =
+	    json_string_value(json_object_get(labels, "severity"));
+	int64_t t;
+
+	if (sum == NULL)
+		sum = json_string_value(json_object_get(ann, "description"));
+	l->v = xreallocarray(l->v, l->n + 1, sizeof *l->v);
+	a = &l->v[l->n++];
+	memset(a, 0, sizeof *a);
+	a->labels = sorted_labels(labels);
+	a->key = xstrdup(a->labels);
+	a->annotations = sorted_labels(ann);
+	a->name = xstrdup(name ? name : "unnamed alert");
+	a->summary = xstrdup(sum ? sum : a->name);
+	a->severity = xstrdup_or_null(sev);
+	a->url = xstrdup_or_null(url);
+	a->since =
+	    since != NULL && time_parse_rfc3339(since, &t, NULL) == 0 ? t : 0;
+}
+
+enum itui_code
+prom_parse_alerts(long status, const char *body, size_t len,
+                  struct alert_list *out, struct itui_err *err)
+{
+	json_t *j, *arr, *a;
+	size_t i;
+
+	memset(out, 0, sizeof *out);
+	if ((j = load(status, body, len, 1, err)) == NULL)
+		return err->code;
+	arr = json_object_get(json_object_get(j, "data"), "alerts");
+	if (!json_is_array(arr)) {
+		json_decref(j);
+		return err_set(err, ITUI_IO, "reply has no data.alerts list");
+	}
+	json_array_foreach(arr, i, a)
+	{
+		const char *state =
+		    json_string_value(json_object_get(a, "state"));
+
+		/* Prometheus says firing, Grafana says Alerting. */
+		if (state == NULL || (strcmp(state, "firing") != 0 &&
+		                      strcmp(state, "Alerting") != 0))
+			continue;
+		if (!json_is_object(json_object_get(a, "labels")))
+			continue;
+		add_alert(out, json_object_get(a, "labels"),
+		          json_object_get(a, "annotations"),
+		          json_string_value(json_object_get(a, "activeAt")),
+		          NULL);
+	}
+	json_decref(j);
+	return ITUI_OK;
+}
+
+enum itui_code
+am_parse_alerts(long status, const char *body, size_t len,
+                struct alert_list *out, struct itui_err *err)
+{
+	json_t *j, *a;
+	size_t i;
+
+	memset(out, 0, sizeof *out);
+	if ((j = load(status, body, len, 0, err)) == NULL)
+		return err->code;
+	if (!json_is_array(j)) {
+		json_decref(j);
+		return err_set(err, ITUI_IO, "expected a list of alerts");
+	}
+	json_array_foreach(j, i, a)
+	{
+		const char *state = json_string_value(
+		    json_object_get(json_object_get(a, "status"), "state"));
+
+		if (state != NULL && strcmp(state, "active") != 0)
+			continue;
+		if (!json_is_object(json_object_get(a, "labels")))
+			continue;
+		add_alert(
+		    out, json_object_get(a, "labels"),
+		    json_object_get(a, "annotations"),
+		    json_string_value(json_object_get(a, "startsAt")),
+		    json_string_value(json_object_get(a, "generatorURL")));
+	}
+	json_decref(j);
+	return ITUI_OK;
+}
