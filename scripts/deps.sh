@@ -6,7 +6,7 @@
 set -eu
 
 build="gcc make pkg-config libncurses-dev libsqlite3-dev libcurl4-openssl-dev libjansson-dev"
-test="$build libcriterion-dev mandoc sqlite3 tmux util-linux procps clang-format"
+test="$build libcriterion-dev mandoc sqlite3 tmux util-linux procps clang-format prometheus prometheus-alertmanager"
 bench="$build sqlite3 time tmux htop gawk"
 
 case "${1:-build}" in

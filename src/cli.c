@@ -6,6 +6,8 @@
  * parsed values only, and returns an itui code with one message.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,8 @@
 #include "itui/cli.h"
 #include "itui/demo.h"
 #include "itui/jsonout.h"
+#include "itui/metrics.h"
+#include "itui/poller.h"
 #include "itui/sanitize.h"
 #include "itui/strbuf.h"
 #include "itui/textout.h"
@@ -47,6 +51,12 @@ static enum itui_code cmd_action(struct context *, const struct cli_args *,
                                  struct itui_err *);
 static enum itui_code cmd_audit(struct context *, const struct cli_args *,
                                 struct itui_err *);
+static enum itui_code cmd_snapshot(struct context *, const struct cli_args *,
+                                   struct itui_err *);
+static enum itui_code cmd_alerts(struct context *, const struct cli_args *,
+                                 struct itui_err *);
+static enum itui_code cmd_poll(struct context *, const struct cli_args *,
+                               struct itui_err *);
 static enum itui_code cmd_demo(struct context *, const struct cli_args *,
                                struct itui_err *);
 static enum itui_code cmd_help(struct context *, const struct cli_args *,
@@ -78,13 +88,16 @@ const struct cli_command cli_commands[] = {
         .synopsis = "--severity LEVEL --title TEXT [options]",
         .summary = "declare an incident and print its id",
         .run = cmd_declare,
-        .options = {{"--severity", "LEVEL", "a level of the policy (required)"},
-                    {"--title", "TEXT", "a one-line title (required)"},
-                    {"--service", "NAME", "the affected service"},
-                    {"--impact", "TEXT", "who or what is affected"},
-                    {"--commander", "NAME", "assign the incident commander"},
-                    {"--at", "TIME", "when it was declared (default: now)"},
-                    {"--drill", NULL, "a drill: kept, but left out of stats"}},
+        .options =
+            {{"--severity", "LEVEL", "a level of the policy (required)"},
+             {"--title", "TEXT", "a one-line title (required)"},
+             {"--service", "NAME", "the affected service"},
+             {"--impact", "TEXT", "who or what is affected"},
+             {"--commander", "NAME", "assign the incident commander"},
+             {"--at", "TIME", "when it was declared (default: now)"},
+             {"--drill", NULL, "a drill: kept, but left out of stats"},
+             {"--alert", "AL-N",
+              "declare from an alert (its summary and mapped severity)"}},
     },
     {
         .name = "list",
@@ -185,6 +198,28 @@ const struct cli_command cli_commands[] = {
         .run = cmd_audit,
         .max_pos = 1,
         .options = {OPT_JSON},
+    },
+    {
+        .name = "alerts",
+        .synopsis = "[--json]",
+        .summary = "firing alerts from the configured sources",
+        .run = cmd_alerts,
+        .options = {OPT_JSON},
+    },
+    {
+        .name = "snapshot",
+        .synopsis = "ID",
+        .summary = "take a metrics snapshot now and attach it",
+        .run = cmd_snapshot,
+        .min_pos = 1,
+        .max_pos = 1,
+    },
+    {
+        .name = "poll",
+        .synopsis = "[--once]",
+        .summary = "run the metrics poller in the foreground (no dashboard)",
+        .run = cmd_poll,
+        .options = {{"--once", NULL, "one round, then exit"}},
     },
     {
         .name = "demo",
@@ -371,6 +406,44 @@ gather_text(char **words, int n, char **out, struct itui_err *err)
 /* ---- commands --------------------------------------------------------------
  */
 
+/* The alert named AL-N (or N); *found points into *rows. */
+static enum itui_code
+find_alert(struct store *st, const char *ref, struct alert_rows *rows,
+           const struct alert_row **found, struct itui_err *err)
+{
+	int64_t id;
+	size_t i;
+
+	if (parse_id(ref, "AL", &id, err))
+		return err_set(
+		    err, ITUI_USAGE,
+		    "bad alert id '%s' (AL-N, as incident-tui alerts shows)",
+		    ref);
+	if (store_alerts(st, 0, rows, err) != ITUI_OK)
+		return err->code;
+	for (i = 0; i < rows->n; i++)
+		if (rows->v[i].id == id) {
+			*found = &rows->v[i];
+			return ITUI_OK;
+		}
+	alert_rows_free(rows);
+	return err_set(err, ITUI_NOTFOUND,
+	               "no alert AL-%lld (incident-tui alerts lists them)",
+	               (long long)id);
+}
+
+/* [severity-map]: the alert's severity label to a policy level. */
+static const char *
+mapped_severity(const struct context *ctx, const char *label)
+{
+	size_t i;
+
+	for (i = 0; label != NULL && i < ctx->cfg.nseverity_map; i++)
+		if (strcmp(ctx->cfg.severity_map[i].key, label) == 0)
+			return ctx->cfg.severity_map[i].value;
+	return NULL;
+}
+
 static enum itui_code
 cmd_declare(struct context *ctx, const struct cli_args *a, struct itui_err *err)
 {
@@ -378,21 +451,54 @@ cmd_declare(struct context *ctx, const struct cli_args *a, struct itui_err *err)
 	struct store *st;
 	int64_t id;
 
-	if (opt(a, "--severity") == NULL)
-		return err_set(err, ITUI_USAGE, "--severity LEVEL is required");
-	if (opt(a, "--title") == NULL)
-		return err_set(err, ITUI_USAGE, "--title TEXT is required");
-	if (parse_level(ctx, opt(a, "--severity"), &in.severity, err) ||
-	    parse_at(ctx, a, &in.at, err))
+	struct alert_rows alerts = {NULL, 0};
+	const char *sev = opt(a, "--severity"), *title = opt(a, "--title");
+	enum itui_code rc;
+
+	if (opt(a, "--alert") != NULL) {
+		const struct alert_row *al = NULL;
+
+		if (open_store(ctx, 1, &st, err) ||
+		    find_alert(st, opt(a, "--alert"), &alerts, &al, err))
+			return err->code;
+		if (title == NULL)
+			title = al->summary ? al->summary : al->name;
+		if (sev == NULL)
+			sev = mapped_severity(ctx, al->severity);
+		if (sev == NULL) {
+			rc = err_set(
+			    err, ITUI_USAGE,
+			    "alert %s has severity '%s', which [severity-map] "
+			    "does not map; give --severity",
+			    opt(a, "--alert"),
+			    al->severity ? al->severity : "");
+			alert_rows_free(&alerts);
+			return rc;
+		}
+		in.alert_key = al->key;
+	}
+	if (sev == NULL || title == NULL) {
+		alert_rows_free(&alerts);
+		return err_set(err, ITUI_USAGE, "%s is required",
+		               sev == NULL ? "--severity LEVEL"
+		                           : "--title TEXT");
+	}
+	if (parse_level(ctx, sev, &in.severity, err) ||
+	    parse_at(ctx, a, &in.at, err)) {
+		alert_rows_free(&alerts);
 		return err->code;
-	in.title = opt(a, "--title");
+	}
+	in.title = title;
 	in.service = opt(a, "--service");
 	in.impact = opt(a, "--impact");
 	in.commander = opt(a, "--commander");
 	in.drill = opt(a, "--drill") != NULL;
-	if (open_store(ctx, 1, &st, err) ||
-	    store_incident_declare(st, &in, &id, err))
-		return err->code;
+	rc = open_store(ctx, 1, &st, err);
+	if (rc == ITUI_OK)
+		rc = store_incident_declare(st, &in, &id, err);
+	alert_rows_free(&alerts);
+	if (rc != ITUI_OK)
+		return rc;
 	printf("INC-%lld\n", (long long)id);
 	return ITUI_OK;
 }
@@ -723,6 +829,234 @@ cmd_audit(struct context *ctx, const struct cli_args *a, struct itui_err *err)
 	}
 	textout_audit(stdout, &l, terminal_width());
 	audit_list_free(&l);
+	return ITUI_OK;
+}
+
+/* Records each source's health (transitions reach the timelines). */
+static void
+record_sources(struct store *st, const struct source_result *res, int n)
+{
+	struct itui_err err;
+	int i, changed;
+
+	for (i = 0; i < n; i++)
+		(void)store_source_set(st, res[i].name, res[i].ok,
+		                       res[i].detail, &changed, &err);
+}
+
+static enum itui_code
+cmd_snapshot(struct context *ctx, const struct cli_args *a,
+             struct itui_err *err)
+{
+	struct metrics m;
+	struct source_result src;
+	struct incident inc;
+	struct store *st;
+	char *data = NULL, *text = NULL;
+	enum itui_code rc;
+	int64_t id;
+
+	if (parse_id(a->pos[0], "INC", &id, err) ||
+	    open_store(ctx, 1, &st, err) ||
+	    store_incident_get(st, id, &inc, err))
+		return err->code;
+	if (!metrics_configured(&ctx->cfg)) {
+		incident_free(&inc);
+		return err_set(
+		    err, ITUI_CONFIG,
+		    "no metrics source configured (see [prometheus] in "
+		    "incident-tui(1))");
+	}
+	if (metrics_init(&m, &ctx->cfg, NULL, err) != ITUI_OK) {
+		incident_free(&inc);
+		return err->code;
+	}
+	rc = metrics_snapshot(&m, inc.service, ctx->now, &data, &text, &src,
+	                      err);
+	if (rc != ITUI_CONFIG)
+		record_sources(st, &src, 1);
+	if (rc == ITUI_OK)
+		rc = store_entry_add(st, id, KIND_METRIC, TIME_NONE, text, data,
+		                     NULL, err);
+	if (rc == ITUI_OK) {
+		char *safe = sanitize_line(text, 0);
+
+		printf("%s\n", safe);
+		free(safe);
+	}
+	free(data);
+	free(text);
+	incident_free(&inc);
+	metrics_free(&m);
+	return rc;
+}
+
+static json_t *
+alert_json(const struct alert_row *r)
+{
+	json_t *o = json_object(), *j;
+	char ref[32];
+
+	snprintf(ref, sizeof ref, "AL-%lld", (long long)r->id);
+	json_object_set_new(o, "id", json_integer(r->id));
+	json_object_set_new(o, "ref", json_string(ref));
+	json_object_set_new(o, "name", json_string(r->name));
+	json_object_set_new(o, "summary",
+	                    r->summary ? json_string(r->summary) : json_null());
+	json_object_set_new(o, "severity",
+	                    r->severity ? json_string(r->severity)
+	                                : json_null());
+	j = json_loads(r->labels, 0, NULL);
+	json_object_set_new(o, "labels", j ? j : json_object());
+	j = r->annotations ? json_loads(r->annotations, 0, NULL) : NULL;
+	json_object_set_new(o, "annotations", j ? j : json_object());
+	json_object_set_new(o, "since", jsonout_time(r->since));
+	json_object_set_new(o, "incident_id",
+	                    r->incident_id ? json_integer(r->incident_id)
+	                                   : json_null());
+	return o;
+}
+
+static enum itui_code
+cmd_alerts(struct context *ctx, const struct cli_args *a, struct itui_err *err)
+{
+	struct source_result res[METRICS_MAX_SOURCES];
+	struct alert_list fetched;
+	struct alert_rows rows;
+	struct alert_in *in;
+	struct metrics m;
+	struct store *st;
+	enum itui_code rc;
+	int nres = 0, i, complete = 1, changed;
+	size_t k;
+
+	if (!metrics_configured(&ctx->cfg))
+		return err_set(
+		    err, ITUI_CONFIG,
+		    "no alert source configured (see [prometheus] in "
+		    "incident-tui(1))");
+	if (open_store(ctx, 1, &st, err) ||
+	    metrics_init(&m, &ctx->cfg, NULL, err))
+		return err->code;
+	rc = metrics_alerts(&m, &fetched, res, &nres, err);
+	record_sources(st, res, nres);
+	metrics_free(&m);
+	if (rc != ITUI_OK)
+		return rc;
+	for (i = 0; i < nres; i++)
+		if (!res[i].ok) {
+			char *safe = sanitize_line(res[i].detail, 200);
+
+			complete = 0;
+			fprintf(stderr,
+			        "incident-tui: alerts: warning: %s: %s\n",
+			        res[i].name, safe);
+			free(safe);
+		}
+	in = xcalloc(fetched.n + 1, sizeof *in);
+	for (k = 0; k < fetched.n; k++) {
+		in[k].key = fetched.v[k].key;
+		in[k].name = fetched.v[k].name;
+		in[k].summary = fetched.v[k].summary;
+		in[k].severity = fetched.v[k].severity;
+		in[k].labels = fetched.v[k].labels;
+		in[k].annotations = fetched.v[k].annotations;
+		in[k].source = "poll";
+		in[k].since = fetched.v[k].since;
+	}
+	rc = store_alerts_sync(st, in, fetched.n, complete, &changed, err);
+	free(in);
+	alerts_free(&fetched);
+	if (rc != ITUI_OK || store_alerts(st, 1, &rows, err) != ITUI_OK)
+		return err->code;
+	if (opt(a, "--json") != NULL) {
+		json_t *root = json_object(), *arr = json_array();
+		json_t *srcs = json_array();
+
+		for (k = 0; k < rows.n; k++)
+			json_array_append_new(arr, alert_json(&rows.v[k]));
+		for (i = 0; i < nres; i++) {
+			json_t *o = json_object();
+
+			json_object_set_new(o, "name",
+			                    json_string(res[i].name));
+			json_object_set_new(o, "ok", json_boolean(res[i].ok));
+			json_object_set_new(o, "detail",
+			                    json_string(res[i].detail));
+			json_array_append_new(srcs, o);
+		}
+		json_object_set_new(root, "alerts", arr);
+		json_object_set_new(root, "sources", srcs);
+		alert_rows_free(&rows);
+		return print_json(root, err);
+	}
+	if (rows.n == 0)
+		printf("No firing alerts.\n");
+	for (k = 0; k < rows.n; k++) {
+		const struct alert_row *r = &rows.v[k];
+		struct strbuf sb = STRBUF_INIT;
+		char ref[32], inc[32] = "", t[TIME_BUF];
+
+		snprintf(ref, sizeof ref, "AL-%lld", (long long)r->id);
+		if (r->incident_id)
+			snprintf(inc, sizeof inc, "INC-%lld",
+			         (long long)r->incident_id);
+		textout_cell(&sb, ref, 7);
+		textout_cell(&sb, r->severity ? r->severity : "-", 10);
+		textout_cell(&sb, time_format_hhmm(r->since, t), 6);
+		textout_cell(&sb, inc, 9);
+		textout_cell(&sb, r->name, 24);
+		textout_cell(&sb, r->summary, 60);
+		printf("%s\n", strbuf_str(&sb));
+		strbuf_free(&sb);
+	}
+	alert_rows_free(&rows);
+	return ITUI_OK;
+}
+
+static enum itui_code
+cmd_poll(struct context *ctx, const struct cli_args *a, struct itui_err *err)
+{
+	struct poller p;
+	struct store *st;
+	enum itui_code rc;
+	int changed;
+
+	if (!metrics_configured(&ctx->cfg))
+		return err_set(
+		    err, ITUI_CONFIG,
+		    "no metrics source configured (see [prometheus] in "
+		    "incident-tui(1))");
+	/* Creates and migrates the file if needed; the poller then opens it. */
+	if (open_store(ctx, 1, &st, err) != ITUI_OK)
+		return err->code;
+	if (poller_open(&p, &ctx->cfg, ctx->db_path, ctx->user, -1, err) !=
+	    ITUI_OK) {
+		poller_close(&p);
+		return err->code;
+	}
+	if (opt(a, "--once") != NULL) {
+		rc = poller_round(&p, &changed, err);
+		poller_close(&p);
+		return rc;
+	}
+	/* In the foreground until SIGINT or SIGTERM. */
+	{
+		sigset_t set;
+		int sig;
+
+		sigemptyset(&set);
+		sigaddset(&set, SIGINT);
+		sigaddset(&set, SIGTERM);
+		sigaddset(&set, SIGHUP);
+		pthread_sigmask(SIG_BLOCK, &set, NULL);
+		if (poller_start(&p, err) != ITUI_OK) {
+			poller_close(&p);
+			return err->code;
+		}
+		sigwait(&set, &sig);
+	}
+	poller_close(&p);
 	return ITUI_OK;
 }
 

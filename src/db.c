@@ -103,6 +103,19 @@ static const char *const migrations[] = {
     " incident_id INTEGER NOT NULL REFERENCES incidents(id),"
     " kind TEXT NOT NULL, text TEXT NOT NULL, updated_at INTEGER NOT NULL,"
     " PRIMARY KEY(user, incident_id));",
+    /* 3: the metrics poller: source health, alerts, snapshots, annotations */
+    "CREATE TABLE sources(name TEXT PRIMARY KEY, ok INTEGER NOT NULL,"
+    " detail TEXT, checked_at INTEGER NOT NULL, down_since INTEGER);"
+    "ALTER TABLE alerts ADD COLUMN summary TEXT;"
+    "ALTER TABLE alerts ADD COLUMN severity TEXT;"
+    "ALTER TABLE alerts ADD COLUMN resolved_at INTEGER;"
+    "CREATE TABLE snapshot_requests(id INTEGER PRIMARY KEY,"
+    " incident_id INTEGER NOT NULL REFERENCES incidents(id),"
+    " reason TEXT NOT NULL, requested_at INTEGER NOT NULL, done_at INTEGER);"
+    "CREATE INDEX snapshot_requests_pending ON snapshot_requests(done_at);"
+    "CREATE TABLE annotations(entry_id INTEGER PRIMARY KEY"
+    " REFERENCES entries(id), incident_id INTEGER NOT NULL,"
+    " grafana_id INTEGER, posted_at INTEGER, error TEXT);",
 };
 
 int

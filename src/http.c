@@ -36,7 +36,7 @@ static struct {
 
 struct http_client {
 	CURL *h;
-	const volatile int *stop;
+	const _Atomic int *stop;
 	struct http_response *resp;
 	int too_big;
 };
@@ -92,7 +92,7 @@ missing:
 }
 
 struct http_client *
-http_client_new(const volatile int *stop)
+http_client_new(const _Atomic int *stop)
 {
 	struct http_client *c;
 

@@ -444,6 +444,60 @@ at_or_now(const struct store *st, int64_t at)
 
 /* ---- incidents --------------------------------------------------------- */
 
+static enum itui_code
+request_snapshot(struct store *st, int64_t id, const char *reason,
+                 struct itui_err *err)
+{
+	return run(
+	    st, err, "asking for a snapshot",
+	    "INSERT INTO snapshot_requests(incident_id, reason, requested_at)"
+	    " VALUES (?, ?, ?)",
+	    "isi", id, reason, now_of(st));
+}
+
+/* Attaches a known alert to a new incident, with an `alert` entry. */
+static enum itui_code
+link_alert(struct store *st, int64_t id, const char *key, int64_t at,
+           struct itui_err *err)
+{
+	sqlite3_stmt *s =
+	    query(st, err, "reading the alert",
+	          "SELECT name, summary, json_object('labels', json(labels),"
+	          " 'annotations', json(annotations), 'source', source)"
+	          " FROM alerts WHERE key = ?",
+	          "s", key);
+	char *name = NULL, *summary = NULL, *data = NULL, *text;
+	enum itui_code rc;
+	int src;
+
+	if (s == NULL)
+		return err->code;
+	src = sqlite3_step(s);
+	if (src == SQLITE_ROW) {
+		name = col_text(s, 0);
+		summary = col_text(s, 1);
+		data = col_text(s, 2);
+	}
+	rc = finish(st, s, src, "reading the alert", err);
+	if (rc == ITUI_OK && name == NULL)
+		rc = err_set(err, ITUI_NOTFOUND, "no alert with that key");
+	if (rc == ITUI_OK)
+		rc = run(st, err, "linking the alert",
+		         "UPDATE alerts SET incident_id = ? WHERE key = ?",
+		         "is", id, key);
+	if (rc == ITUI_OK) {
+		text =
+		    xasprintf("Alert %s: %s", name, summary ? summary : name);
+		rc =
+		    insert_entry(st, id, KIND_ALERT, at, text, data, NULL, err);
+		free(text);
+	}
+	free(name);
+	free(summary);
+	free(data);
+	return rc;
+}
+
 static enum itui_code assign_in_tx(struct store *st, int64_t id, enum role role,
                                    const char *person, int64_t at,
                                    struct itui_err *err);
@@ -477,8 +531,13 @@ store_incident_declare(struct store *st, const struct incident_new *in,
 	*id = sqlite3_last_insert_rowid(st->h.db);
 	text = xasprintf("Declared %s%s incident: %s", in->severity,
 	                 in->drill ? " drill" : "", in->title);
-	rc = insert_entry(st, *id, KIND_SYSTEM, at, text, NULL, NULL, err);
+	rc = insert_entry(st, *id, KIND_SYSTEM, at, text,
+	                  "{\"event\":\"declared\"}", NULL, err);
 	free(text);
+	if (rc == ITUI_OK)
+		rc = request_snapshot(st, *id, "declared", err);
+	if (rc == ITUI_OK && in->alert_key != NULL)
+		rc = link_alert(st, *id, in->alert_key, at, err);
 	if (rc == ITUI_OK)
 		rc = audit(st, *id, "incident", *id, "declared", NULL,
 		           in->title, err);
@@ -1511,4 +1570,421 @@ store_people(struct store *st, char ***names, size_t *n, struct itui_err *err)
 		(*names)[(*n)++] = col_text(s, 0);
 	}
 	return finish(st, s, rc, "reading names", err);
+}
+
+/* ---- metrics
+ * ------------------------------------------------------------------ */
+
+enum itui_code
+store_alerts_sync(struct store *st, const struct alert_in *v, size_t n,
+                  int complete, int *changed, struct itui_err *err)
+{
+	int64_t now = now_of(st);
+	enum itui_code rc;
+	sqlite3_stmt *s;
+	size_t i;
+	int src;
+
+	*changed = 0;
+	if ((rc = tx_begin(st, err)) != ITUI_OK)
+		return rc;
+	rc = run(st, err, "syncing alerts",
+	         "CREATE TEMP TABLE IF NOT EXISTS seen(key TEXT PRIMARY KEY);"
+	         "",
+	         "");
+	if (rc == ITUI_OK)
+		rc =
+		    run(st, err, "syncing alerts", "DELETE FROM temp.seen", "");
+	for (i = 0; rc == ITUI_OK && i < n; i++) {
+		const struct alert_in *a = &v[i];
+		int64_t incident = 0, was_firing = 1;
+
+		rc = run(st, err, "syncing alerts",
+		         "INSERT OR IGNORE INTO temp.seen(key) VALUES (?)", "s",
+		         a->key);
+		s = rc == ITUI_OK
+		        ? query(st, err, "syncing alerts",
+		                "SELECT coalesce(incident_id, 0), state ="
+		                " 'firing' FROM alerts WHERE key = ?",
+		                "s", a->key)
+		        : NULL;
+		if (s == NULL)
+			break;
+		src = sqlite3_step(s);
+		if (src == SQLITE_ROW) {
+			incident = sqlite3_column_int64(s, 0);
+			was_firing = sqlite3_column_int(s, 1);
+		} else {
+			was_firing = 0;
+		}
+		rc = finish(st, s, src, "syncing alerts", err);
+		if (rc != ITUI_OK)
+			break;
+		rc = run(
+		    st, err, "syncing alerts",
+		    "INSERT INTO alerts(key, source, name, labels, annotations,"
+		    " since, last_seen, state, summary, severity)"
+		    " VALUES (?, ?, ?, ?, ?, ?, ?, 'firing', ?, ?)"
+		    " ON CONFLICT(key) DO UPDATE SET last_seen = excluded.last_seen,"
+		    " state = 'firing', resolved_at = NULL,"
+		    " annotations = excluded.annotations,"
+		    " summary = excluded.summary",
+		    "sssssiiss", a->key, a->source, a->name, a->labels,
+		    a->annotations, a->since > 0 ? a->since : now, now,
+		    a->summary, a->severity);
+		if (rc == ITUI_OK && !was_firing) {
+			(*changed)++;
+			/* Fired again: it belongs to the same incident. */
+			if (incident != 0) {
+				char *t =
+				    xasprintf("Alert %s firing again", a->name);
+
+				rc = insert_entry(st, incident, KIND_ALERT, now,
+				                  t, NULL, NULL, err);
+				free(t);
+			}
+		}
+	}
+	if (rc == ITUI_OK && complete) {
+		s = query(
+		    st, err, "resolving alerts",
+		    "SELECT key, name, coalesce(incident_id, 0) FROM alerts"
+		    " WHERE state = 'firing' AND key NOT IN (SELECT key FROM"
+		    " temp.seen)",
+		    "");
+		while (s != NULL && rc == ITUI_OK &&
+		       (src = sqlite3_step(s)) == SQLITE_ROW) {
+			int64_t incident = sqlite3_column_int64(s, 2);
+
+			(*changed)++;
+			if (incident != 0) {
+				char *t = xasprintf(
+				    "Alert %s resolved",
+				    (const char *)sqlite3_column_text(s, 1));
+
+				rc = insert_entry(st, incident, KIND_ALERT, now,
+				                  t, NULL, NULL, err);
+				free(t);
+			}
+		}
+		if (s != NULL)
+			sqlite3_finalize(s);
+		if (rc == ITUI_OK)
+			rc = run(
+			    st, err, "resolving alerts",
+			    "UPDATE alerts SET state = 'resolved', resolved_at = ?"
+			    " WHERE state = 'firing' AND key NOT IN"
+			    " (SELECT key FROM temp.seen)",
+			    "i", now);
+	}
+	return tx_end(st, rc, err);
+}
+
+enum itui_code
+store_alerts(struct store *st, int firing_only, struct alert_rows *out,
+             struct itui_err *err)
+{
+	sqlite3_stmt *s = query(
+	    st, err, "reading alerts",
+	    "SELECT key, name, summary, severity, labels, annotations, source,"
+	    " since, last_seen, resolved_at, coalesce(incident_id, 0),"
+	    " state = 'firing', rowid FROM alerts WHERE ?1 = 0 OR state = 'firing'"
+	    " ORDER BY state = 'firing' DESC, since DESC LIMIT 1000",
+	    "d", firing_only ? 1 : 0);
+	size_t cap = 0;
+	int rc;
+
+	out->v = NULL;
+	out->n = 0;
+	if (s == NULL)
+		return err->code;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct alert_row *a;
+
+		if (out->n == cap) {
+			cap = cap ? cap * 2 : 8;
+			out->v = xreallocarray(out->v, cap, sizeof *out->v);
+		}
+		a = &out->v[out->n++];
+		a->key = col_text(s, 0);
+		a->name = col_text(s, 1);
+		a->summary = col_text(s, 2);
+		a->severity = col_text(s, 3);
+		a->labels = col_text(s, 4);
+		a->annotations = col_text(s, 5);
+		a->source = col_text(s, 6);
+		a->since = col_time(s, 7);
+		a->last_seen = col_time(s, 8);
+		a->resolved_at = col_time(s, 9);
+		a->incident_id = sqlite3_column_int64(s, 10);
+		a->firing = sqlite3_column_int(s, 11);
+		a->id = sqlite3_column_int64(s, 12);
+	}
+	if (finish(st, s, rc, "reading alerts", err)) {
+		alert_rows_free(out);
+		return err->code;
+	}
+	return ITUI_OK;
+}
+
+void
+alert_rows_free(struct alert_rows *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].key);
+		free(l->v[i].name);
+		free(l->v[i].summary);
+		free(l->v[i].severity);
+		free(l->v[i].labels);
+		free(l->v[i].annotations);
+		free(l->v[i].source);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+enum itui_code
+store_source_set(struct store *st, const char *name, int ok, const char *detail,
+                 int *changed, struct itui_err *err)
+{
+	int64_t now = now_of(st), down_since = TIME_NONE;
+	int was_ok = -1, src;
+	enum itui_code rc;
+	sqlite3_stmt *s;
+
+	*changed = 0;
+	if ((rc = tx_begin(st, err)) != ITUI_OK)
+		return rc;
+	s = query(st, err, "reading source health",
+	          "SELECT ok, down_since FROM sources WHERE name = ?", "s",
+	          name);
+	if (s == NULL)
+		return tx_end(st, err->code, err);
+	src = sqlite3_step(s);
+	if (src == SQLITE_ROW) {
+		was_ok = sqlite3_column_int(s, 0);
+		down_since = col_time(s, 1);
+	}
+	rc = finish(st, s, src, "reading source health", err);
+	if (rc == ITUI_OK)
+		rc = run(
+		    st, err, "recording source health",
+		    "INSERT INTO sources(name, ok, detail, checked_at, down_since)"
+		    " VALUES (?1, ?2, ?3, ?4, CASE WHEN ?2 THEN NULL ELSE ?4 END)"
+		    " ON CONFLICT(name) DO UPDATE SET ok = ?2, detail = ?3,"
+		    " checked_at = ?4, down_since = CASE WHEN ?2 THEN NULL"
+		    " ELSE coalesce(down_since, ?4) END",
+		    "sdsi", name, ok ? 1 : 0, detail, now);
+	/* Only transitions reach the timelines: a gap is logged once. */
+	if (rc == ITUI_OK && was_ok >= 0 && was_ok != (ok ? 1 : 0)) {
+		char t[TIME_BUF], span[TIME_BUF], *text;
+		sqlite3_stmt *q;
+
+		*changed = 1;
+		if (!ok)
+			text = xasprintf(
+			    "Monitoring gap: %s is not answering (%s)", name,
+			    detail ? detail : "no detail");
+		else
+			text = xasprintf(
+			    "Monitoring restored: %s answers again"
+			    " (gap since %s, %s)",
+			    name,
+			    down_since != TIME_NONE
+			        ? time_format_hhmm(down_since, t)
+			        : "?",
+			    down_since != TIME_NONE
+			        ? time_format_span(now - down_since, span)
+			        : "?");
+		q = query(st, err, "listing active incidents",
+		          "SELECT id FROM incidents WHERE status NOT IN"
+		          " ('resolved', 'closed')",
+		          "");
+		while (q != NULL && rc == ITUI_OK &&
+		       (src = sqlite3_step(q)) == SQLITE_ROW)
+			rc = insert_entry(st, sqlite3_column_int64(q, 0),
+			                  KIND_SYSTEM, now, text, NULL, NULL,
+			                  err);
+		if (q != NULL)
+			sqlite3_finalize(q);
+		free(text);
+	} else if (rc == ITUI_OK && was_ok < 0) {
+		*changed = 1;
+	}
+	return tx_end(st, rc, err);
+}
+
+enum itui_code
+store_sources(struct store *st, struct source_row **v, size_t *n,
+              struct itui_err *err)
+{
+	sqlite3_stmt *s =
+	    query(st, err, "reading source health",
+	          "SELECT name, ok, detail, checked_at, down_since FROM sources"
+	          " ORDER BY name",
+	          "");
+	int rc;
+
+	*v = NULL;
+	*n = 0;
+	if (s == NULL)
+		return err->code;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct source_row *r;
+
+		*v = xreallocarray(*v, *n + 1, sizeof **v);
+		r = &(*v)[(*n)++];
+		r->name = col_text(s, 0);
+		r->ok = sqlite3_column_int(s, 1);
+		r->detail = col_text(s, 2);
+		r->checked_at = col_time(s, 3);
+		r->down_since = col_time(s, 4);
+	}
+	return finish(st, s, rc, "reading source health", err);
+}
+
+void
+source_rows_free(struct source_row *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].detail);
+	}
+	free(v);
+}
+
+enum itui_code
+store_snapshot_request(struct store *st, int64_t incident_id,
+                       const char *reason, struct itui_err *err)
+{
+	enum itui_code rc;
+
+	if ((rc = tx_begin(st, err)) != ITUI_OK)
+		return rc;
+	rc = incident_exists(st, incident_id, err);
+	if (rc == ITUI_OK)
+		rc = request_snapshot(st, incident_id, reason, err);
+	return tx_end(st, rc, err);
+}
+
+enum itui_code
+store_snapshot_due(struct store *st, int64_t every, int64_t max_age,
+                   int64_t **ids, size_t *n, struct itui_err *err)
+{
+	int64_t now = now_of(st);
+	enum itui_code rc;
+	sqlite3_stmt *s;
+	int src;
+
+	*ids = NULL;
+	*n = 0;
+	if ((rc = tx_begin(st, err)) != ITUI_OK)
+		return rc;
+	s = query(
+	    st, err, "finding snapshots to take",
+	    "SELECT DISTINCT r.incident_id FROM snapshot_requests r"
+	    " JOIN incidents i ON i.id = r.incident_id"
+	    " WHERE r.done_at IS NULL AND r.requested_at >= ?1"
+	    " UNION SELECT i.id FROM incidents i WHERE ?2 > 0"
+	    " AND i.status NOT IN ('resolved', 'closed')"
+	    " AND coalesce((SELECT max(recorded_at) FROM entries e"
+	    "  WHERE e.incident_id = i.id AND e.kind = 'metric'), 0) < ?3",
+	    "iii", now - max_age, every, now - every);
+	while (s != NULL && (src = sqlite3_step(s)) == SQLITE_ROW) {
+		*ids = xreallocarray(*ids, *n + 1, sizeof **ids);
+		(*ids)[(*n)++] = sqlite3_column_int64(s, 0);
+	}
+	if (s == NULL)
+		return tx_end(st, err->code, err);
+	rc = finish(st, s, src, "finding snapshots to take", err);
+	if (rc == ITUI_OK)
+		rc = run(
+		    st, err, "taking snapshot requests",
+		    "UPDATE snapshot_requests SET done_at = ? WHERE done_at IS NULL",
+		    "i", now);
+	if (rc != ITUI_OK) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+	}
+	return tx_end(st, rc, err);
+}
+
+enum itui_code
+store_annotations_pending(struct store *st, int64_t since,
+                          struct annotation_job **v, size_t *n,
+                          struct itui_err *err)
+{
+	sqlite3_stmt *s = query(
+	    st, err, "finding annotations to post",
+	    "SELECT e.id, e.incident_id, e.at, e.text, i.severity,"
+	    " (e.kind = 'status' AND json_extract(e.data, '$.to') = 'resolved'),"
+	    " i.declared_at,"
+	    " coalesce((SELECT a.grafana_id FROM annotations a JOIN entries d"
+	    "  ON d.id = a.entry_id WHERE d.incident_id = e.incident_id AND"
+	    "  json_extract(d.data, '$.event') = 'declared'), 0)"
+	    " FROM entries e JOIN incidents i ON i.id = e.incident_id"
+	    " WHERE e.recorded_at >= ? AND e.deleted_at IS NULL"
+	    " AND (e.kind IN ('status', 'severity')"
+	    "  OR json_extract(e.data, '$.event') = 'declared')"
+	    " AND e.id NOT IN (SELECT entry_id FROM annotations)"
+	    " ORDER BY e.id LIMIT 100",
+	    "i", since);
+	int rc;
+
+	*v = NULL;
+	*n = 0;
+	if (s == NULL)
+		return err->code;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct annotation_job *j;
+
+		*v = xreallocarray(*v, *n + 1, sizeof **v);
+		j = &(*v)[(*n)++];
+		j->entry_id = sqlite3_column_int64(s, 0);
+		j->incident_id = sqlite3_column_int64(s, 1);
+		j->at = sqlite3_column_int64(s, 2);
+		j->text = col_text(s, 3);
+		j->severity = col_text(s, 4);
+		j->closes_region = sqlite3_column_int(s, 5);
+		j->declared_at = sqlite3_column_int64(s, 6);
+		j->region_grafana_id = sqlite3_column_int64(s, 7);
+	}
+	return finish(st, s, rc, "finding annotations to post", err);
+}
+
+void
+annotation_jobs_free(struct annotation_job *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].text);
+		free(v[i].severity);
+	}
+	free(v);
+}
+
+enum itui_code
+store_annotation_done(struct store *st, int64_t entry_id, int64_t incident_id,
+                      int64_t grafana_id, const char *error,
+                      struct itui_err *err)
+{
+	enum itui_code rc;
+
+	if ((rc = tx_begin(st, err)) != ITUI_OK)
+		return rc;
+	rc = run(
+	    st, err, "recording the annotation",
+	    "INSERT INTO annotations(entry_id, incident_id, grafana_id,"
+	    " posted_at, error) VALUES (?, ?, ?, ?, ?)"
+	    " ON CONFLICT(entry_id) DO UPDATE SET grafana_id = excluded.grafana_id,"
+	    " posted_at = excluded.posted_at, error = excluded.error",
+	    "iiiis", entry_id, incident_id, grafana_id, now_of(st), error);
+	return tx_end(st, rc, err);
 }

@@ -41,7 +41,7 @@ enum itui_code http_global_init(struct itui_err *err);
 int http_available(void);
 
 struct http_client;
-struct http_client *http_client_new(const volatile int *stop);
+struct http_client *http_client_new(const _Atomic int *stop);
 void http_client_free(struct http_client *c);
 
 /*

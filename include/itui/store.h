@@ -147,6 +147,97 @@ enum itui_code store_draft_load(struct store *st, const char *user,
 enum itui_code store_people(struct store *st, char ***names, size_t *n,
                             struct itui_err *err);
 
+/* ---- metrics: alerts, source health, snapshots, annotations ---- */
+
+struct alert_in {
+	const char *key; /* the sorted label set */
+	const char *name;
+	const char *summary;
+	const char *severity;
+	const char *labels;
+	const char *annotations;
+	const char *source;
+	int64_t since;
+};
+
+struct alert_row {
+	int64_t id; /* shown as AL-N */
+	char *key, *name, *summary, *severity, *labels, *annotations, *source;
+	int64_t since, last_seen, resolved_at, incident_id;
+	int firing;
+};
+
+struct alert_rows {
+	struct alert_row *v;
+	size_t n;
+};
+
+/*
+ * One polling round's firing alerts.  New ones are added, known ones
+ * refreshed; with `complete` (every source answered) the others are marked
+ * resolved, and an incident an alert belongs to gets an `alert` entry when it
+ * resolves or fires again.  *changed counts the alerts that changed.
+ */
+enum itui_code store_alerts_sync(struct store *st, const struct alert_in *v,
+                                 size_t n, int complete, int *changed,
+                                 struct itui_err *err);
+/* Firing alerts (or all), newest first. */
+enum itui_code store_alerts(struct store *st, int firing_only,
+                            struct alert_rows *out, struct itui_err *err);
+void alert_rows_free(struct alert_rows *l);
+
+struct source_row {
+	char *name;
+	int ok;
+	char *detail;
+	int64_t checked_at, down_since;
+};
+
+/*
+ * A monitoring source's health.  When it goes down or comes back, every
+ * active incident gets one `system` entry saying so (a gap in monitoring is
+ * on the record once, with when it ended).  *changed is set on a transition.
+ */
+enum itui_code store_source_set(struct store *st, const char *name, int ok,
+                                const char *detail, int *changed,
+                                struct itui_err *err);
+enum itui_code store_sources(struct store *st, struct source_row **v, size_t *n,
+                             struct itui_err *err);
+void source_rows_free(struct source_row *v, size_t n);
+
+/* Asks for a metrics snapshot of an incident (the poller takes it). */
+enum itui_code store_snapshot_request(struct store *st, int64_t incident_id,
+                                      const char *reason, struct itui_err *err);
+/*
+ * Takes the pending requests (marking them done): incidents to snapshot now,
+ * plus active incidents whose newest snapshot is older than `every` seconds
+ * (0: none).  Requests older than `max_age` are dropped, not taken: a
+ * snapshot long after the event would mislead.
+ */
+enum itui_code store_snapshot_due(struct store *st, int64_t every,
+                                  int64_t max_age, int64_t **ids, size_t *n,
+                                  struct itui_err *err);
+
+struct annotation_job {
+	int64_t entry_id;
+	int64_t incident_id;
+	int64_t at;
+	char *text;
+	char *severity;
+	int closes_region; /* the resolution: stretch the declaration */
+	int64_t declared_at;
+	int64_t region_grafana_id; /* the declaration's annotation, or 0 */
+};
+
+/* Declarations, status and severity changes not yet sent to Grafana. */
+enum itui_code store_annotations_pending(struct store *st, int64_t since,
+                                         struct annotation_job **v, size_t *n,
+                                         struct itui_err *err);
+void annotation_jobs_free(struct annotation_job *v, size_t n);
+enum itui_code store_annotation_done(struct store *st, int64_t entry_id,
+                                     int64_t incident_id, int64_t grafana_id,
+                                     const char *error, struct itui_err *err);
+
 /* A key/value in the meta table ("demo" marks a demonstration database). */
 enum itui_code store_meta_get(struct store *st, const char *key, char **value,
                               struct itui_err *err);
