@@ -38,6 +38,9 @@ dash_open(struct dash *d, struct context *ctx, struct itui_err *err)
 void
 dash_close(struct dash *d)
 {
+	source_rows_free(d->sources, d->nsources);
+	d->sources = NULL;
+	d->nsources = 0;
 	free_detail(d);
 	incident_list_free(&d->incidents);
 }
@@ -73,6 +76,11 @@ dash_reload(struct dash *d, struct itui_err *err)
 	                        &fresh, err) != ITUI_OK)
 		return err->code;
 	incident_list_sort(&fresh, d->policy);
+	source_rows_free(d->sources, d->nsources);
+	if (store_sources(d->st, &d->sources, &d->nsources, err) != ITUI_OK) {
+		incident_list_free(&fresh);
+		return err->code;
+	}
 	incident_list_free(&d->incidents);
 	d->incidents = fresh;
 	d->data_version = v;

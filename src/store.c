@@ -856,6 +856,9 @@ store_incident_set_status(struct store *st, int64_t id, enum inc_status status,
 		rc = typed_entry(st, id, KIND_STATUS, at, text, "status", old,
 		                 status_name(status), err);
 	}
+	/* A status change is a moment the metrics should show. */
+	if (rc == ITUI_OK && status < STATUS_CLOSED)
+		rc = request_snapshot(st, id, "status", err);
 	free(text);
 	free(old);
 	return tx_end(st, rc, err);
@@ -889,6 +892,8 @@ store_incident_set_severity(struct store *st, int64_t id, const char *level,
 	if (rc == ITUI_OK)
 		rc = typed_entry(st, id, KIND_SEVERITY, at, text, "severity",
 		                 old, level, err);
+	if (rc == ITUI_OK)
+		rc = request_snapshot(st, id, "severity", err);
 	free(text);
 	free(old);
 	return tx_end(st, rc, err);

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "itui/http.h"
 #include "itui/sanitize.h"
 #include "itui/timeutil.h"
 #include "itui/ui.h"
@@ -406,6 +407,7 @@ answer_declare_service(struct ui *u, const char *a)
 	in.severity = u->flow_level;
 	in.service = *a ? a : NULL;
 	in.at = TIME_NONE;
+	in.alert_key = u->flow_alert[0] ? u->flow_alert : NULL;
 	rc = store_incident_declare(u->d.st, &in, &id, &err);
 	if (rc == ITUI_OK) {
 		u->d.sel_id = id;
@@ -512,6 +514,7 @@ answer_delete(struct ui *u, const char *a)
 }
 
 static void run_action(struct ui *u, enum ui_action a, const char *args);
+static void reload_alerts(struct ui *u);
 
 static void
 answer_command(struct ui *u, const char *a)
@@ -790,6 +793,7 @@ run_action(struct ui *u, enum ui_action a, const char *args)
 		    answer_delete, NULL, 0);
 		break;
 	case UA_DECLARE:
+		u->flow_alert[0] = '\0';
 		ask(u, "Title:", "", answer_declare_title, NULL, 0);
 		break;
 	case UA_ACK:
@@ -824,6 +828,26 @@ run_action(struct ui *u, enum ui_action a, const char *args)
 	case UA_ACTION:
 		ask(u, "Action item:", "", answer_action_text, NULL, 0);
 		break;
+	case UA_SNAPSHOT:
+		if (!u->poller_on) {
+			message(u, 1, "%s",
+			        u->poller_problem[0]
+			            ? u->poller_problem
+			            : "no metrics source configured "
+			              "([prometheus] in the config)");
+			break;
+		}
+		report(u,
+		       store_snapshot_request(u->d.st, u->d.sel_id, "on demand",
+		                              &err),
+		       &err, "snapshot requested; it appears in the timeline");
+		poller_kick(&u->poller);
+		break;
+	case UA_ALERTS:
+		u->alert_sel = 0;
+		u->mode = MODE_ALERTS;
+		reload_alerts(u);
+		break;
 	case UA_RESOLVED:
 		u->d.show_resolved = !u->d.show_resolved;
 		reload(u);
@@ -857,6 +881,85 @@ run_action(struct ui *u, enum ui_action a, const char *args)
 	case ACTION_NONE:
 		break;
 	}
+}
+
+/* ---- the alerts pane ----------------------------------------------------- */
+
+/* The pane follows the database like the rest of the screen. */
+static void
+reload_alerts(struct ui *u)
+{
+	struct itui_err err;
+
+	alert_rows_free(&u->alerts);
+	if (store_alerts(u->d.st, 1, &u->alerts, &err) != ITUI_OK)
+		message(u, 1, "%s", err.msg);
+	if (u->alert_sel >= (int)u->alerts.n)
+		u->alert_sel = u->alerts.n > 0 ? (int)u->alerts.n - 1 : 0;
+	u->dirty = 1;
+}
+
+/* [severity-map]: an alert's severity label to a policy level. */
+static const char *
+mapped_level(const struct ui *u, const char *label)
+{
+	size_t i;
+
+	for (i = 0; label != NULL && i < u->ctx->cfg.nseverity_map; i++)
+		if (strcmp(u->ctx->cfg.severity_map[i].key, label) == 0)
+			return u->ctx->cfg.severity_map[i].value;
+	return NULL;
+}
+
+static void
+alerts_key(struct ui *u, uint32_t key)
+{
+	const struct alert_row *a;
+	const char *level;
+
+	u->dirty = 1;
+	if (key == 'j' || key == KEYC_DOWN) {
+		if (u->alert_sel + 1 < (int)u->alerts.n)
+			u->alert_sel++;
+		return;
+	}
+	if (key == 'k' || key == KEYC_UP) {
+		if (u->alert_sel > 0)
+			u->alert_sel--;
+		return;
+	}
+	if (key != KEYC_ENTER && key != 'n') {
+		u->mode = MODE_NORMAL;
+		return;
+	}
+	if (u->alerts.n == 0)
+		return;
+	a = &u->alerts.v[u->alert_sel];
+	u->mode = MODE_NORMAL;
+	if (a->incident_id != 0) {
+		struct itui_err err;
+
+		/* Already an incident: go to it. */
+		if (dash_select_id(&u->d, a->incident_id, &err) != ITUI_OK)
+			message(u, 1, "%s", err.msg);
+		return;
+	}
+	if (store_is_readonly(u->d.st)) {
+		message(u, 1, "the database is read-only for you");
+		return;
+	}
+	snprintf(u->flow_alert, sizeof u->flow_alert, "%s", a->key);
+	snprintf(u->flow_title, sizeof u->flow_title, "%s",
+	         a->summary ? a->summary : a->name);
+	level = mapped_level(u, a->severity);
+	if (level != NULL && policy_level(u->d.policy, level) != NULL) {
+		snprintf(u->flow_level, sizeof u->flow_level, "%s",
+		         policy_level(u->d.policy, level)->name);
+		ask(u, "Service (optional):", "", answer_declare_service, NULL,
+		    0);
+		return;
+	}
+	ask_level(u, "");
 }
 
 /* ---- keys and mouse
@@ -964,6 +1067,10 @@ handle_key(struct ui *u, uint32_t key)
 		u->dirty = 1;
 		return;
 	}
+	if (u->mode == MODE_ALERTS) {
+		alerts_key(u, key);
+		return;
+	}
 	if (u->mode == MODE_VIEW) {
 		a = keymap_lookup(&u->km, key);
 		if (a == UA_EDIT || a == UA_PIN || a == UA_DELETE) {
@@ -1020,6 +1127,8 @@ check_version(struct ui *u)
 		return;
 	reload(u);
 	refind_entry(u);
+	if (u->mode == MODE_ALERTS)
+		reload_alerts(u);
 	u->rechecks = 0;
 }
 
@@ -1044,8 +1153,10 @@ handle_signals(struct ui *u)
 {
 	char buf[64];
 
+	/* Signals, or the poller saying it committed something. */
 	while (read(u->sigfd[0], buf, sizeof buf) > 0)
 		;
+	u->rechecks = RECHECKS;
 	if (got_hup || got_term || got_int) {
 		/* A dropped session or a kill: keep what was being typed. */
 		if (u->mode == MODE_INPUT)
@@ -1095,6 +1206,27 @@ setup_signals(struct ui *u)
 	return 0;
 }
 
+/* The metrics poller, on its own thread (libcurl is loaded first, here). */
+static void
+start_poller(struct ui *u)
+{
+	struct itui_err err;
+
+	if (!metrics_configured(&u->ctx->cfg))
+		return;
+	if (http_global_init(&err) != ITUI_OK ||
+	    poller_open(&u->poller, &u->ctx->cfg, u->ctx->db_path, u->ctx->user,
+	                u->sigfd[1], &err) != ITUI_OK ||
+	    poller_start(&u->poller, &err) != ITUI_OK) {
+		snprintf(u->poller_problem, sizeof u->poller_problem,
+		         "metrics poller not running: %s", err.msg);
+		message(u, 1, "%s", u->poller_problem);
+		poller_close(&u->poller);
+		return;
+	}
+	u->poller_on = 1;
+}
+
 int
 ui_run(struct context *ctx, struct itui_err *err)
 {
@@ -1128,6 +1260,7 @@ ui_run(struct context *ctx, struct itui_err *err)
 		return err_set(err, ITUI_IO, "pipe: %s", strerror(errno));
 	}
 	watch_open(&u->watch, ctx->db_path);
+	start_poller(u);
 	if (getenv("ESCDELAY") == NULL)
 		set_escdelay(50);
 	initscr();
@@ -1191,6 +1324,9 @@ ui_run(struct context *ctx, struct itui_err *err)
 	if (u->mode == MODE_INPUT)
 		save_draft(u);
 	restore_terminal();
+	if (u->poller_on)
+		poller_close(&u->poller);
+	alert_rows_free(&u->alerts);
 	watch_close(&u->watch);
 	if (u->trace != NULL)
 		fclose(u->trace);

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "itui/sanitize.h"
+#include "itui/spark.h"
 #include "itui/strbuf.h"
 #include "itui/textout.h"
 #include "itui/timeutil.h"
@@ -137,30 +138,50 @@ short_clock_name(enum clock_kind k)
 	return (unsigned)k < CLOCK_KIND_COUNT ? n[k] : "?";
 }
 
+/* "prometheus ok, grafana DOWN", or why there is no poller. */
+static void
+metrics_health(const struct ui *u, char *buf, size_t size)
+{
+	size_t i, off = 0;
+
+	buf[0] = '\0';
+	if (!u->poller_on) {
+		snprintf(buf, size, "%s",
+		         u->poller_problem[0] ? "not running"
+		                              : "not configured");
+		return;
+	}
+	for (i = 0; i < u->d.nsources && off + 1 < size; i++)
+		off += (size_t)snprintf(buf + off, size - off, "%s%s %s",
+		                        i ? ", " : "", u->d.sources[i].name,
+		                        u->d.sources[i].ok ? "ok" : "DOWN");
+	if (off == 0)
+		snprintf(buf, size, "starting");
+}
+
 static void
 draw_top(struct ui *u, int64_t now)
 {
 	struct rect r = u->lay.top;
-	char buf[512], roles[128], t[TIME_BUF];
+	char buf[512], roles[128], t[TIME_BUF], health[200];
 	const char *slash = strrchr(u->ctx->db_path, '/');
 	attr_t bar = u->colors ? color(u, PAIR_BAR) : A_REVERSE;
+	const char *state = u->offline                   ? "OFFLINE"
+	                    : store_is_readonly(u->d.st) ? "read-only"
+	                                                 : "live";
 	time_t tt = (time_t)now;
 	struct tm tm;
-	int x;
 
 	fill(r.y, 0, r.w, bar);
 	dash_my_roles(&u->d, roles, sizeof roles);
+	metrics_health(u, health, sizeof health);
 	localtime_r(&tt, &tm);
 	strftime(t, sizeof t, "%H:%M:%S", &tm);
 	snprintf(buf, sizeof buf,
-	         " incident-tui  %s  %s  %s%s%s%s  metrics: "
-	         "not configured",
-	         slash ? slash + 1 : u->ctx->db_path,
-	         store_is_readonly(u->d.st) ? "read-only" : "live",
-	         u->ctx->user, roles[0] ? " (" : "", roles,
-	         roles[0] ? ")" : "");
-	x = put(r.y, 0, r.w - 14, buf, bar);
-	(void)x;
+	         " incident-tui  %s  %s  %s%s%s%s  metrics: %s",
+	         slash ? slash + 1 : u->ctx->db_path, state, u->ctx->user,
+	         roles[0] ? " (" : "", roles, roles[0] ? ")" : "", health);
+	put(r.y, 0, r.w - 14, buf, bar);
 	snprintf(buf, sizeof buf, "%s %s ", t, time_zone_name());
 	put(r.y, r.w - (int)strlen(buf), (int)strlen(buf), buf, bar | A_BOLD);
 }
@@ -241,10 +262,25 @@ entry_time(const struct entry *e, int multiday, char *buf)
 	snprintf(buf, TIME_BUF, "%s", full + 5);
 }
 
+/* The newest metric entry in the timeline window, or NULL. */
+static const struct entry *
+latest_metric(const struct ui *u)
+{
+	size_t i;
+
+	for (i = u->d.timeline.n; i > 0; i--)
+		if (u->d.timeline.v[i - 1].kind == KIND_METRIC)
+			return &u->d.timeline.v[i - 1];
+	return NULL;
+}
+
 int
 ui_timeline_top(const struct ui *u)
 {
 	int n = u->d.have_detail ? 5 : 1;
+
+	if (u->d.have_detail && latest_metric(u) != NULL)
+		n++;
 
 	if (u->d.have_detail && u->d.actions.n > 0)
 		n += (int)(u->d.actions.n < 3 ? u->d.actions.n : 3);
@@ -285,8 +321,8 @@ draw_detail(struct ui *u, int64_t now)
 	put(y, x, r.x + r.w - x, inc->title, A_BOLD);
 	y++;
 	/* Service and age */
-	snprintf(buf, sizeof buf, "%s%s declared %s by %s, %s ago",
-	         inc->service ? inc->service : "", inc->service ? " |" : "",
+	snprintf(buf, sizeof buf, "%s%sdeclared %s by %s, %s ago",
+	         inc->service ? inc->service : "", inc->service ? " | " : "",
 	         time_format_local(inc->declared_at, t1), inc->declared_by,
 	         time_format_span(now - inc->declared_at, t2));
 	put(y++, r.x, r.w, buf, color(u, PAIR_DIM));
@@ -317,6 +353,32 @@ draw_detail(struct ui *u, int64_t now)
 		x += 2;
 	}
 	y++;
+	/* The latest metric snapshot: labelled values and sparklines. */
+	if (latest_metric(u) != NULL) {
+		struct metric_summary ms;
+		size_t q;
+
+		x = r.x;
+		if (metric_summary_parse(latest_metric(u)->data, &ms) == 0) {
+			for (q = 0; q < ms.n && x < r.x + r.w; q++) {
+				char item[160], sp[3 * 12 + 1] = "";
+
+				if (ms.v[q].nspark > 1)
+					spark_render(ms.v[q].spark,
+					             ms.v[q].nspark, 12, sp);
+				snprintf(item, sizeof item, "%s %s%s%s%s%s",
+				         ms.v[q].name, ms.v[q].value,
+				         ms.v[q].unit[0] ? " " : "",
+				         ms.v[q].unit, sp[0] ? " " : "", sp);
+				x += put(y, x, r.x + r.w - x, item,
+				         ms.v[q].failed ? color(u, PAIR_BREACH)
+				                        : A_NORMAL) +
+				     2;
+			}
+			metric_summary_free(&ms);
+		}
+		y++;
+	}
 	/* Open action items, up to three */
 	for (i = 0; i < (int)u->d.actions.n && i < 3; i++) {
 		const struct action_item *a = &u->d.actions.v[i];
@@ -562,6 +624,49 @@ draw_view(struct ui *u)
 	strbuf_free(&sb);
 }
 
+static void
+draw_alerts(struct ui *u)
+{
+	int h = u->rows - 4, w = u->cols - 8, y0 = 2, x0 = 4, y, top = 0;
+	size_t i;
+
+	draw_box(y0, x0, h, w);
+	put(y0, x0 + 2, w - 4,
+	    " Firing alerts: Enter declares (or opens its incident), Esc "
+	    "closes ",
+	    A_BOLD);
+	if (u->alerts.n == 0) {
+		put(y0 + 1, x0 + 2, w - 4,
+		    u->poller_on ? "No firing alerts."
+		                 : "No firing alerts (no metrics source "
+		                   "configured).",
+		    color(u, PAIR_DIM));
+		return;
+	}
+	if (u->alert_sel >= h - 2)
+		top = u->alert_sel - (h - 3);
+	for (i = (size_t)top, y = y0 + 1; i < u->alerts.n && y < y0 + h - 1;
+	     i++, y++) {
+		const struct alert_row *a = &u->alerts.v[i];
+		attr_t sel = (int)i == u->alert_sel ? A_REVERSE : 0;
+		char head[96], t[TIME_BUF];
+		int x = x0 + 2;
+
+		fill(y, x0 + 1, x0 + w - 1, sel);
+		snprintf(head, sizeof head, "AL-%lld %-9s %s ",
+		         (long long)a->id, a->severity ? a->severity : "-",
+		         time_format_hhmm(a->since, t));
+		x += put(y, x, w - 4, head, sel);
+		if (a->incident_id) {
+			snprintf(head, sizeof head, "INC-%lld ",
+			         (long long)a->incident_id);
+			x += put(y, x, x0 + w - 2 - x, head, sel | A_BOLD);
+		}
+		x += put(y, x, x0 + w - 2 - x, a->name, sel | A_BOLD) + 1;
+		put(y, x, x0 + w - 2 - x, a->summary, sel);
+	}
+}
+
 void
 ui_render(struct ui *u)
 {
@@ -586,6 +691,8 @@ ui_render(struct ui *u)
 		draw_help(u);
 	else if (u->mode == MODE_VIEW)
 		draw_view(u);
+	else if (u->mode == MODE_ALERTS)
+		draw_alerts(u);
 	draw_status(u);
 	curs_set(u->mode == MODE_INPUT || u->mode == MODE_PROMPT ? 1 : 0);
 	refresh();

@@ -15,6 +15,7 @@
 #include <criterion/criterion.h>
 
 #include "harness.h"
+#include "servers.h"
 
 static char *home, db[600], sock[600];
 
@@ -135,10 +136,11 @@ start(const char *session, int w, int h, const char *extra_env)
 	fclose(f);
 	tmux(
 	    "new-session -d -s %s -x %d -y %d \"env HOME='%s' "
-	    "XDG_CONFIG_HOME='%s/cfg' INCIDENT_TUI_USER=tess %s '%s' --db '%s'; "
+	    "XDG_CONFIG_HOME='%s/cfg' INCIDENT_TUI_USER=tess %s '%s' --db '%s' "
+	    "$(test -f '%s/config' && echo --config '%s/config'); "
 	    "sh '%s' \\$?\"",
 	    session, w, h, home, home, extra_env ? extra_env : "", bin_path(),
-	    db, after);
+	    db, home, home, after);
 	free(wait_for(session, "incident-tui", 5000));
 }
 
@@ -157,9 +159,12 @@ cli(const char *const *args)
 	run_free(&r);
 }
 
+static struct servers srv;
+
 static void
 setup(void)
 {
+	memset(&srv, 0, sizeof srv);
 	home = tmpdir_make();
 	snprintf(db, sizeof db, "%s/war.db", home);
 	snprintf(sock, sizeof sock, "%s/tmux.sock", home);
@@ -175,6 +180,7 @@ teardown(void)
 	snprintf(cmd, sizeof cmd, "tmux -S '%s' kill-server >/dev/null 2>&1",
 	         sock);
 	(void)!system(cmd);
+	servers_stop(&srv);
 	tmpdir_remove(home);
 }
 
@@ -433,4 +439,87 @@ Test(tui, no_color_means_no_colour)
 	cr_assert_not_null(
 	    strstr(buf, "\x1b[1m\x1b[31m") != NULL ? buf : strstr(buf, "31m"),
 	    "no red severity with colours on");
+}
+
+/* ---- the metrics poller inside the dashboard ---- */
+
+static void
+write_config(const char *text)
+{
+	char path[700];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/config", home);
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+}
+
+Test(tui, snapshot_key_and_alerts_pane_with_a_real_prometheus, .timeout = 90)
+{
+	char text[512], *v;
+
+	servers_prometheus(&srv, home, 0);
+	snprintf(
+	    text, sizeof text,
+	    "[prometheus]\nurl = http://127.0.0.1:%d\ninterval = 1s\n"
+	    "[query answer]\nexpr = vector(42)\nunit = things\nrange = 5m\n"
+	    "[severity-map]\ncritical = P1\n",
+	    srv.prom_port);
+	write_config(text);
+	start("a", 130, 36, NULL);
+	free(wait_for("a", "metrics: prometheus ok", 10000));
+	/* The declaration's snapshot, then one on demand. */
+	free(wait_for("a", "answer 42 things", 10000));
+	tmux("send-keys -t a m");
+	free(wait_for("a", "snapshot requested", 3000));
+	{
+		long end = ms_now() + 10000;
+
+		while (sql_int(db, "SELECT count(*) FROM entries WHERE kind ="
+		                   " 'metric'") < 2 &&
+		       ms_now() < end)
+			usleep(50000);
+	}
+	cr_assert_geq(sql_int(db, "SELECT count(*) FROM entries WHERE kind ="
+	                          " 'metric'"),
+	              2);
+	tmux("send-keys -t a A");
+	free(wait_for("a", "AlwaysFiring", 15000));
+	tmux("send-keys -t a Enter");
+	free(wait_for("a", "Service (optional):", 3000));
+	tmux("send-keys -t a Enter");
+	free(wait_for("a", "declared INC-2", 3000));
+	v = sql1(db, "SELECT title || '|' || severity FROM incidents WHERE"
+	             " id = 2");
+	cr_assert_str_eq(v, "Checkout error budget burning|P1");
+	free(v);
+	cr_assert_eq(sql_int(db, "SELECT incident_id FROM alerts WHERE name ="
+	                         " 'AlwaysFiring'"),
+	             2);
+}
+
+Test(tui, a_black_holed_source_does_not_delay_the_keys)
+{
+	char text[512];
+	long t0;
+
+	servers_black_hole(&srv);
+	snprintf(text, sizeof text,
+	         "[prometheus]\nurl = http://127.0.0.1:%d\ntimeout = 4s\n"
+	         "interval = 1s\n[query up]\nexpr = up\n",
+	         srv.hole_port);
+	write_config(text);
+	start("a", 120, 32, NULL);
+	/* The poller is now stuck waiting on the black hole. */
+	t0 = ms_now();
+	tmux("send-keys -t a i");
+	free(wait_for("a", "[note] INC-1>", 1000));
+	tmux("send-keys -t a -l 'typed while the source hangs'");
+	tmux("send-keys -t a Enter");
+	free(wait_for("a", "typed while the source hangs", 1000));
+	cr_assert_lt(ms_now() - t0, 2000, "keys waited for the poller");
+	free(wait_for("a", "prometheus DOWN", 15000));
+	tmux("send-keys -t a q");
+	free(wait_for("a", ":TTY", 3000));
 }

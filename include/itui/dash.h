@@ -33,6 +33,8 @@ struct dash {
 	struct entry_list timeline;
 	int timeline_window;
 	struct action_list actions;
+	struct source_row *sources; /* metrics sources' health */
+	size_t nsources;
 	int64_t data_version;
 	int64_t loads; /* how many times a snapshot was loaded */
 };

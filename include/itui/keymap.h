@@ -79,6 +79,10 @@ enum {
 	  "leave a role unfilled")                                             \
 	X(ACTION, "action", "t", ACT_INCIDENT | ACT_WRITES,                    \
 	  "add an action item")                                                \
+	X(SNAPSHOT, "snapshot", "m", ACT_INCIDENT,                             \
+	  "take a metrics snapshot now")                                       \
+	X(ALERTS, "alerts", "A", ACT_ANY,                                      \
+	  "firing alerts; Enter declares an incident from one")                \
 	X(RESOLVED, "resolved", "R", ACT_ANY,                                  \
 	  "show or hide resolved incidents")                                   \
 	X(SEARCH, "search", "/", ACT_ANY,                                      \

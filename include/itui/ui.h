@@ -20,6 +20,7 @@
 #include "itui/editline.h"
 #include "itui/keymap.h"
 #include "itui/layout.h"
+#include "itui/poller.h"
 #include "itui/watch.h"
 
 enum ui_mode {
@@ -27,7 +28,8 @@ enum ui_mode {
 	MODE_INPUT,  /* the timeline input line */
 	MODE_PROMPT, /* a one-line question in the status bar */
 	MODE_HELP,
-	MODE_VIEW, /* one entry, in full */
+	MODE_VIEW,   /* one entry, in full */
+	MODE_ALERTS, /* the alerts pane */
 };
 
 enum ui_focus { FOCUS_LIST, FOCUS_TIMELINE };
@@ -79,6 +81,14 @@ struct ui {
 	/* drafts */
 	int draft_dirty;
 	int64_t draft_due_ms;
+
+	/* metrics */
+	struct poller poller;
+	int poller_on;
+	char poller_problem[600];
+	struct alert_rows alerts;
+	int alert_sel;
+	char flow_alert[2048];
 
 	/* live updates */
 	struct watch watch;

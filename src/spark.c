@@ -1,0 +1,115 @@
+/* spark.c - sparklines, and reading a metric entry's data for them. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "itui/spark.h"
+#include "itui/xalloc.h"
+
+static const char *const blocks[8] = {
+    "\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
+    "\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88"};
+
+void
+spark_render(const double *v, size_t n, size_t width, char *out)
+{
+	double lo = INFINITY, hi = -INFINITY;
+	size_t i, start = n > width ? n - width : 0;
+	char *p = out;
+
+	for (i = start; i < n; i++)
+		if (isfinite(v[i])) {
+			if (v[i] < lo)
+				lo = v[i];
+			if (v[i] > hi)
+				hi = v[i];
+		}
+	for (i = start; i < n; i++) {
+		int level;
+
+		if (!isfinite(v[i])) {
+			*p++ = ' ';
+			continue;
+		}
+		level =
+		    hi > lo ? (int)((v[i] - lo) / (hi - lo) * 7.0 + 0.5) : 3;
+		memcpy(p, blocks[level], 3);
+		p += 3;
+	}
+	*p = '\0';
+}
+
+static double
+parse_value(json_t *v)
+{
+	const char *s = json_string_value(v);
+
+	return s != NULL ? strtod(s, NULL) : NAN;
+}
+
+int
+metric_summary_parse(const char *data, struct metric_summary *out)
+{
+	json_t *root = data ? json_loads(data, 0, NULL) : NULL, *q;
+	size_t i;
+
+	memset(out, 0, sizeof *out);
+	if (!json_is_array(json_object_get(root, "queries"))) {
+		json_decref(root);
+		return -1;
+	}
+	json_array_foreach(json_object_get(root, "queries"), i, q)
+	{
+		struct metric_value *m;
+		json_t *series = json_object_get(q, "series"), *range;
+		const char *s;
+
+		out->v = xreallocarray(out->v, out->n + 1, sizeof *out->v);
+		m = &out->v[out->n++];
+		memset(m, 0, sizeof *m);
+		s = json_string_value(json_object_get(q, "name"));
+		snprintf(m->name, sizeof m->name, "%s", s ? s : "?");
+		s = json_string_value(json_object_get(q, "unit"));
+		snprintf(m->unit, sizeof m->unit, "%s", s ? s : "");
+		m->failed = !json_is_null(json_object_get(q, "error")) &&
+		            json_object_get(q, "error") != NULL;
+		m->series = json_array_size(series);
+		s = json_string_value(
+		    json_object_get(json_array_get(series, 0), "value"));
+		snprintf(m->value, sizeof m->value, "%s",
+		         m->failed ? "failed"
+		         : s       ? s
+		                   : "no data");
+		range = json_object_get(
+		    json_array_get(
+		        json_object_get(json_object_get(q, "range"), "series"),
+		        0),
+		    "values");
+		if (json_is_array(range) && json_array_size(range) > 0) {
+			json_t *pair;
+			size_t k;
+
+			m->spark =
+			    xcalloc(json_array_size(range), sizeof *m->spark);
+			json_array_foreach(range, k, pair)
+			    m->spark[m->nspark++] =
+			    parse_value(json_array_get(pair, 1));
+		}
+	}
+	json_decref(root);
+	return 0;
+}
+
+void
+metric_summary_free(struct metric_summary *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->v[i].spark);
+	free(s->v);
+	memset(s, 0, sizeof *s);
+}
