@@ -137,6 +137,9 @@ on_item(void *ctx, const struct ini_item *it, char *why, size_t len)
 		if (strcmp(k, "timeout") == 0)
 			return set_duration(&c->prometheus.timeout, k, v, why,
 			                    len);
+		if (strcmp(k, "snapshot_every") == 0)
+			return set_duration(&c->prometheus.snapshot_every, k, v,
+			                    why, len);
 	} else if (strcmp(s, "alertmanager") == 0) {
 		if (strcmp(k, "url") == 0)
 			return set_url(&c->alertmanager.url, k, v, why, len);

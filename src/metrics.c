@@ -170,6 +170,9 @@ value_json(double v)
 	return json_string(buf);
 }
 
+static json_t *grafana_reply(struct http_response *resp,
+                             struct source_result *res);
+
 static json_t *
 series_json(const struct prom_result *r, int range)
 {
@@ -280,6 +283,139 @@ summarise(struct strbuf *sb, const char *name, const char *unit,
 		strbuf_addf(sb, " (%zu series)", r->n);
 }
 
+/*
+ * A Grafana dashboard snapshot whose panels hold the data we queried:
+ * Grafana runs no queries for a snapshot, so each panel's expression is run
+ * here and embedded as snapshotData frames, with an absolute time range and
+ * no template variables.  Returns the snapshot's URL, or NULL.
+ */
+static char *
+grafana_snapshot(struct metrics *m, const char *base, int via_grafana,
+                 int64_t now, int64_t range, const char *name,
+                 struct source_result *res)
+{
+	const struct config *c = m->cfg;
+	struct http_response resp;
+	json_t *j, *dash, *panels, *panel, *body, *tr;
+	char *url, *b, tb[TIME_BUF], *link = NULL;
+	size_t i;
+
+	url = xasprintf("%s/api/dashboards/uid/%s", c->grafana.url,
+	                c->grafana.dashboard);
+	if (request(m, "GET", url, NULL, NULL, 1, &resp, res) != 0) {
+		free(url);
+		return NULL;
+	}
+	free(url);
+	j = grafana_reply(&resp, res);
+	http_response_free(&resp);
+	dash = json_object_get(j, "dashboard");
+	if (!json_is_object(dash)) {
+		if (j != NULL)
+			snprintf(res->detail, sizeof res->detail,
+			         "dashboard %s: no dashboard in the reply",
+			         c->grafana.dashboard);
+		json_decref(j);
+		return NULL;
+	}
+	panels = json_object_get(dash, "panels");
+	json_array_foreach(panels, i, panel)
+	{
+		json_t *targets = json_object_get(panel, "targets"), *t;
+		json_t *frames = json_array();
+		size_t k;
+
+		json_array_foreach(targets, k, t)
+		{
+			const char *expr =
+			    json_string_value(json_object_get(t, "expr"));
+			const char *ref =
+			    json_string_value(json_object_get(t, "refId"));
+			struct prom_result r;
+			size_t n, q;
+
+			/* Template variables cannot be resolved outside
+			 * Grafana. */
+			if (expr == NULL || strchr(expr, '$') != NULL)
+				continue;
+			if (run_query(m, base, via_grafana, expr, now, range,
+			              range / 100 > 0 ? range / 100 : 1, &r,
+			              res) != 0)
+				continue;
+			for (n = 0; n < r.n; n++) {
+				json_t *f = json_object(),
+				       *fields = json_array();
+				json_t *tf = json_object(), *vf = json_object();
+				json_t *tv = json_array(), *vv = json_array();
+				json_t *labels =
+				    json_loads(r.s[n].labels, 0, NULL);
+
+				for (q = 0; q < r.s[n].n; q++) {
+					double v = r.s[n].v[q].v;
+
+					json_array_append_new(
+					    tv, json_integer(
+					            (json_int_t)(r.s[n].v[q].t *
+					                         1000)));
+					/* JSON has no NaN: a gap in the line.
+					 */
+					json_array_append_new(
+					    vv, isfinite(v) ? json_real(v)
+					                    : json_null());
+				}
+				json_object_set_new(tf, "name",
+				                    json_string("Time"));
+				json_object_set_new(tf, "type",
+				                    json_string("time"));
+				json_object_set_new(tf, "values", tv);
+				json_object_set_new(vf, "name",
+				                    json_string("Value"));
+				json_object_set_new(vf, "type",
+				                    json_string("number"));
+				json_object_set_new(vf, "labels",
+				                    labels ? labels
+				                           : json_object());
+				json_object_set_new(vf, "values", vv);
+				json_array_append_new(fields, tf);
+				json_array_append_new(fields, vf);
+				json_object_set_new(
+				    f, "refId", json_string(ref ? ref : "A"));
+				json_object_set_new(f, "fields", fields);
+				json_array_append_new(frames, f);
+			}
+			prom_result_free(&r);
+		}
+		json_object_set_new(panel, "snapshotData", frames);
+	}
+	tr = json_object();
+	json_object_set_new(tr, "from",
+	                    json_string(time_format_iso(now - range, tb)));
+	json_object_set_new(tr, "to", json_string(time_format_iso(now, tb)));
+	json_object_set_new(dash, "time", tr);
+	json_object_set_new(dash, "templating", json_pack("{s:[]}", "list"));
+	json_object_set_new(dash, "id", json_null());
+	body = json_object();
+	json_object_set(body, "dashboard", dash);
+	json_object_set_new(body, "name", json_string(name));
+	json_object_set_new(body, "expires", json_integer(0));
+	b = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	json_decref(j);
+	url = xasprintf("%s/api/snapshots", c->grafana.url);
+	if (request(m, "POST", url, b, "application/json", 1, &resp, res) ==
+	    0) {
+		j = grafana_reply(&resp, res);
+		http_response_free(&resp);
+		if (json_is_string(json_object_get(j, "url")))
+			link = xstrdup(
+			    json_string_value(json_object_get(j, "url")));
+		json_decref(j);
+	}
+	free(url);
+	free(b);
+	return link;
+}
+
 enum itui_code
 metrics_snapshot(struct metrics *m, const char *service, int64_t now,
                  char **data, char **text, struct source_result *src,
@@ -367,6 +503,28 @@ metrics_snapshot(struct metrics *m, const char *service, int64_t now,
 		json_decref(queries);
 		strbuf_free(&sum);
 		return err_set(err, ITUI_IO, "%s: %s", src->name, src->detail);
+	}
+	/* A Grafana snapshot link, when a dashboard is configured. */
+	if (c->grafana.url != NULL && c->grafana.dashboard != NULL &&
+	    m->grafana_token != NULL) {
+		struct source_result gres = {"grafana", 1, "", -1};
+		int64_t range = 3600;
+		char *link, *base2 = prom_base(m, &grafana);
+
+		for (i = 0; i < c->nqueries; i++)
+			if (c->queries[i].range > range)
+				range = c->queries[i].range;
+		link = grafana_snapshot(m, base2, grafana, now, range,
+		                        "incident-tui snapshot", &gres);
+		free(base2);
+		json_object_set_new(
+		    root, "grafana",
+		    link ? json_pack("{s:s}", "snapshot_url", link)
+		         : json_pack("{s:s}", "error",
+		                     gres.detail[0] ? gres.detail : "no link"));
+		if (link != NULL)
+			strbuf_addstr(&sum, " (Grafana snapshot)");
+		free(link);
 	}
 	json_object_set_new(root, "source", json_string(src->name));
 	json_object_set_new(root, "taken_at",

@@ -44,7 +44,9 @@ poller_open(struct poller *p, const struct config *cfg, const char *db_path,
 	p->now = real_now;
 	p->interval = cfg->prometheus.interval > 0 ? cfg->prometheus.interval
 	                                           : DEFAULT_INTERVAL;
-	p->snapshot_every = DEFAULT_SNAPSHOT_EVERY;
+	p->snapshot_every = cfg->prometheus.snapshot_every > 0
+	                        ? cfg->prometheus.snapshot_every
+	                        : DEFAULT_SNAPSHOT_EVERY;
 	p->db_path = xstrdup(db_path);
 	p->user = xstrdup(user);
 	if (store_open(db_path, STORE_NOCREATE, &p->st, err) != ITUI_OK)

@@ -297,6 +297,28 @@ serve_one(int fd, const char *dir, int *next_id)
 		sleep(30);
 		return;
 	}
+	if (strcmp(mode, "huge") == 0) {
+		/* A chunked body past the cap: the length is never announced.
+		 */
+		static char chunk[65536];
+		const char *h = "HTTP/1.1 200 OK\r\nContent-Type: "
+		                "application/json\r\nTransfer-Encoding: "
+		                "chunked\r\n\r\n";
+		char size[32];
+		int k;
+
+		memset(chunk, ' ', sizeof chunk);
+		(void)!write(fd, h, strlen(h));
+		snprintf(size, sizeof size, "%x\r\n", (unsigned)sizeof chunk);
+		for (k = 0; k < 96; k++) {
+			if (write(fd, size, strlen(size)) < 0 ||
+			    write(fd, chunk, sizeof chunk) < 0 ||
+			    write(fd, "\r\n", 2) < 0)
+				break;
+		}
+		(void)!write(fd, "0\r\n\r\n", 5);
+		return;
+	}
 	if (strcmp(path, "/api/health") == 0) {
 		if (strcmp(mode, "500") == 0)
 			reply(fd, 503,
@@ -333,6 +355,34 @@ serve_one(int fd, const char *dir, int *next_id)
 		      "{\"labels\":{\"alertname\":\"GrafanaRule\"},"
 		      "\"annotations\":{},\"state\":\"Normal\","
 		      "\"activeAt\":\"2026-11-24T09:00:00Z\"}]}}");
+		return;
+	}
+	if (strcmp(method, "GET") == 0 &&
+	    strcmp(path, "/api/dashboards/uid/abc123") == 0) {
+		reply(
+		    fd, 200,
+		    "{\"dashboard\":{\"id\":7,\"uid\":\"abc123\",\"title\":"
+		    "\"Checkout\",\"panels\":[{\"id\":1,\"type\":\"timeseries\","
+		    "\"title\":\"Answer\",\"targets\":[{\"refId\":\"A\","
+		    "\"expr\":\"vector(42)\"},{\"refId\":\"B\",\"expr\":"
+		    "\"up{job=\\\"$job\\\"}\"}]}],\"templating\":{\"list\":"
+		    "[{\"name\":\"job\"}]}},\"meta\":{\"slug\":\"checkout\"}}");
+		return;
+	}
+	if (strncmp(path, "/api/dashboards/uid/", 20) == 0) {
+		reply(fd, 404, "{\"message\":\"Dashboard not found\"}");
+		return;
+	}
+	if (strcmp(method, "POST") == 0 &&
+	    strcmp(path, "/api/snapshots") == 0) {
+		snprintf(
+		    resp, sizeof resp,
+		    "{\"deleteKey\":\"dk\",\"deleteUrl\":\"http://127.0.0.1/"
+		    "api/snapshots-delete/dk\",\"id\":%d,\"key\":\"sk%d\","
+		    "\"url\":\"http://127.0.0.1/dashboard/snapshot/sk%d\"}",
+		    *next_id, *next_id, *next_id);
+		(*next_id)++;
+		reply(fd, 200, resp);
 		return;
 	}
 	if (strcmp(method, "POST") == 0 &&

@@ -447,3 +447,78 @@ Test(metrics, token_file_must_be_private)
 	                         " grafana_id > 0"),
 	             1);
 }
+
+Test(metrics, grafana_dashboard_snapshot_carries_the_queried_data)
+{
+	char text[600], *log, *post, *d;
+	json_t *body, *panel, *frames, *fields;
+
+	servers_prometheus(&srv, home, 0);
+	servers_grafana(&srv, home, "glsa_test_token");
+	snprintf(text, sizeof text,
+	         "[prometheus]\nurl = http://127.0.0.1:%d\n"
+	         "[grafana]\nurl = http://127.0.0.1:%d\ndashboard = abc123\n"
+	         "[query answer]\nexpr = vector(42)\nrange = 10m\n",
+	         srv.prom_port, srv.grafana_port);
+	write_config(text);
+	ok(ARGS("declare", "--severity", "P1", "--title", "t"));
+	free(until(ARGS("snapshot", "1"), "(Grafana snapshot)", 20000));
+	d = sql1(db, "SELECT json_extract(data, '$.grafana.snapshot_url') FROM"
+	             " entries WHERE kind = 'metric' ORDER BY id DESC LIMIT 1");
+	cr_assert(strncmp(d, "http://127.0.0.1/dashboard/snapshot/sk", 38) == 0,
+	          "%s", d);
+	free(d);
+	log = grafana_log();
+	post = strstr(log, "POST /api/snapshots auth=ok");
+	cr_assert_not_null(post, "%s", log);
+	post = strstr(post, "body=") + 5;
+	*strchr(post, '\n') = '\0';
+	body = json_loads(post, 0, NULL);
+	cr_assert_not_null(body, "%s", post);
+	panel = json_array_get(
+	    json_object_get(json_object_get(body, "dashboard"), "panels"), 0);
+	frames = json_object_get(panel, "snapshotData");
+	cr_assert_eq(json_array_size(frames), 1,
+	             "one frame: the $job target cannot be resolved");
+	fields = json_object_get(json_array_get(frames, 0), "fields");
+	cr_assert_eq(
+	    json_real_value(json_array_get(
+	        json_object_get(json_array_get(fields, 1), "values"), 0)),
+	    42.0);
+	cr_assert_gt(
+	    json_integer_value(json_array_get(
+	        json_object_get(json_array_get(fields, 0), "values"), 0)),
+	    1000000000000LL, "frame times are milliseconds");
+	cr_assert_eq(json_array_size(json_object_get(
+	                 json_object_get(json_object_get(body, "dashboard"),
+	                                 "templating"),
+	                 "list")),
+	             0, "template variables dropped");
+	cr_assert(
+	    json_is_string(json_object_get(
+	        json_object_get(json_object_get(body, "dashboard"), "time"),
+	        "from")),
+	    "an absolute time range");
+	json_decref(body);
+	free(log);
+}
+
+Test(metrics, oversized_answers_are_refused)
+{
+	struct run r;
+	char text[512], *d;
+
+	servers_grafana(&srv, home, "glsa_test_token");
+	servers_grafana_mode(&srv, "huge");
+	snprintf(text, sizeof text, "[grafana]\nurl = http://127.0.0.1:%d\n",
+	         srv.grafana_port);
+	write_config(text);
+	ok(ARGS("declare", "--severity", "P1", "--title", "t"));
+	r = itui(ARGS("poll", "--once"));
+	cr_assert_eq(r.status, 1);
+	cr_assert_not_null(strstr(r.err, "larger than"), "%s", r.err);
+	run_free(&r);
+	d = sql1(db, "SELECT detail FROM sources WHERE name = 'grafana'");
+	cr_assert_not_null(strstr(d, "larger than 4194304 bytes"), "%s", d);
+	free(d);
+}

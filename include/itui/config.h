@@ -42,6 +42,7 @@ struct config {
 		char *url;
 		int64_t interval;
 		int64_t timeout;
+		int64_t snapshot_every; /* 0: the default */
 	} prometheus;
 	struct {
 		char *url;
