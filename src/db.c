@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "itui/db.h"
@@ -394,12 +395,63 @@ migrate(sqlite3 *db, const char *path, struct itui_err *err)
 	return ITUI_OK;
 }
 
+static void
+journal_mode(sqlite3 *db, char *mode, size_t size)
+{
+	sqlite3_stmt *st;
+
+	mode[0] = '\0';
+	if (sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(mode, size, "%s",
+		         (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+}
+
+/*
+ * Switching a new file to WAL needs an exclusive lock, and SQLite answers
+ * SQLITE_BUSY at once, without its busy handler, while other processes that
+ * are opening the same new file hold shared locks.  So retry with short,
+ * jittered sleeps up to the usual busy timeout, re-reading the mode: one of
+ * the others has usually switched it already.
+ */
+static enum itui_code
+enable_wal(sqlite3 *db, struct itui_err *err)
+{
+	/* Each process its own jitter, or they all retry in step. */
+	unsigned seed = (unsigned)getpid() ^ (unsigned)time(NULL);
+	char mode[16];
+	int waited = 0, rc = SQLITE_BUSY;
+
+	for (;;) {
+		journal_mode(db, mode, sizeof mode);
+		if (strcmp(mode, "wal") == 0)
+			return ITUI_OK;
+		if (waited >= DB_BUSY_TIMEOUT_MS)
+			return db_error(db, rc == SQLITE_OK ? SQLITE_BUSY : rc,
+			                "enabling WAL", err);
+		rc = sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL,
+		                  NULL);
+		if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY &&
+		    (rc & 0xff) != SQLITE_LOCKED)
+			return db_error(db, rc, "enabling WAL", err);
+		if (rc != SQLITE_OK) {
+			int ms = 2 + (int)(rand_r(&seed) % 10);
+
+			usleep((useconds_t)ms * 1000);
+			waited += ms;
+		} else {
+			/* Said yes but may not have switched: counted too. */
+			waited += 1;
+		}
+	}
+}
+
 static enum itui_code
 configure(sqlite3 *db, int readonly, struct itui_err *err)
 {
-	char mode[16] = "";
-	sqlite3_stmt *st;
-
 	sqlite3_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
 	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_extended_result_codes(db, 1);
@@ -410,17 +462,7 @@ configure(sqlite3 *db, int readonly, struct itui_err *err)
 		return err->code;
 	if (readonly)
 		return ITUI_OK;
-	if (sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL) ==
-	    SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			snprintf(mode, sizeof mode, "%s",
-			         (const char *)sqlite3_column_text(st, 0));
-		sqlite3_finalize(st);
-	}
-	if (strcmp(mode, "wal") != 0 &&
-	    exec_sql(db, "PRAGMA journal_mode = WAL", "enabling WAL", err))
-		return err->code;
-	return ITUI_OK;
+	return enable_wal(db, err);
 }
 
 static enum itui_code
