@@ -522,3 +522,23 @@ Test(metrics, oversized_answers_are_refused)
 	cr_assert_not_null(strstr(d, "larger than 4194304 bytes"), "%s", d);
 	free(d);
 }
+
+Test(metrics, a_missing_grafana_dashboard_does_not_lose_the_snapshot)
+{
+	char text[600], *d;
+
+	servers_prometheus(&srv, home, 0);
+	servers_grafana(&srv, home, "glsa_test_token");
+	snprintf(text, sizeof text,
+	         "[prometheus]\nurl = http://127.0.0.1:%d\n"
+	         "[grafana]\nurl = http://127.0.0.1:%d\ndashboard = nosuchuid\n"
+	         "[query answer]\nexpr = vector(42)\n",
+	         srv.prom_port, srv.grafana_port);
+	write_config(text);
+	ok(ARGS("declare", "--severity", "P1", "--title", "t"));
+	free(until(ARGS("snapshot", "1"), "answer 42", 20000));
+	d = sql1(db, "SELECT json_extract(data, '$.grafana.error') FROM entries"
+	             " WHERE kind = 'metric' ORDER BY id DESC LIMIT 1");
+	cr_assert_not_null(strstr(d, "HTTP 404: Dashboard not found"), "%s", d);
+	free(d);
+}
