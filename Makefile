@@ -125,6 +125,8 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/policies $(DESTDIR)$(MANDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/incident-tui
 	install -m 644 share/incident-tui/policies/*.ini $(DESTDIR)$(DATADIR)/policies/
+	install -d $(DESTDIR)$(DATADIR)/templates
+	install -m 644 share/incident-tui/templates/*.tmpl $(DESTDIR)$(DATADIR)/templates/
 	install -m 644 incident-tui.1 $(DESTDIR)$(MANDIR)/incident-tui.1
 
 uninstall:

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "itui/cli.h"
+#include "itui/comms.h"
 #include "itui/demo.h"
 #include "itui/jsonout.h"
 #include "itui/metrics.h"
@@ -57,6 +58,10 @@ static enum itui_code cmd_alerts(struct context *, const struct cli_args *,
                                  struct itui_err *);
 static enum itui_code cmd_poll(struct context *, const struct cli_args *,
                                struct itui_err *);
+static enum itui_code cmd_update(struct context *, const struct cli_args *,
+                                 struct itui_err *);
+static enum itui_code cmd_postmortem(struct context *, const struct cli_args *,
+                                     struct itui_err *);
 static enum itui_code cmd_demo(struct context *, const struct cli_args *,
                                struct itui_err *);
 static enum itui_code cmd_help(struct context *, const struct cli_args *,
@@ -198,6 +203,28 @@ const struct cli_command cli_commands[] = {
         .run = cmd_audit,
         .max_pos = 1,
         .options = {OPT_JSON},
+    },
+    {
+        .name = "update",
+        .synopsis = "ID [--template NAME] [--mark-sent]",
+        .summary = "render a status update (initial, update, resolution, "
+                   "statuspage, executive, tactical)",
+        .run = cmd_update,
+        .min_pos = 1,
+        .max_pos = 1,
+        .options = {{"--template", "NAME",
+                     "the template (default: initial, update or resolution)"},
+                    {"--mark-sent", NULL,
+                     "log it as a comms entry (restarts the update clock)"}},
+    },
+    {
+        .name = "postmortem",
+        .synopsis = "ID [-o FILE]",
+        .summary = "write the postmortem draft (Markdown)",
+        .run = cmd_postmortem,
+        .min_pos = 1,
+        .max_pos = 1,
+        .options = {{"-o", "FILE", "write to FILE instead of standard output"}},
     },
     {
         .name = "alerts",
@@ -1058,6 +1085,75 @@ cmd_poll(struct context *ctx, const struct cli_args *a, struct itui_err *err)
 	}
 	poller_close(&p);
 	return ITUI_OK;
+}
+
+static enum itui_code
+cmd_update(struct context *ctx, const struct cli_args *a, struct itui_err *err)
+{
+	struct strbuf out = STRBUF_INIT;
+	const struct policy *p;
+	const char *name = opt(a, "--template");
+	struct incident inc;
+	struct store *st;
+	enum itui_code rc;
+	int64_t id;
+
+	if (parse_id(a->pos[0], "INC", &id, err) ||
+	    context_policy(ctx, &p, err) ||
+	    open_store(ctx, opt(a, "--mark-sent") != NULL, &st, err) ||
+	    store_incident_get(st, id, &inc, err))
+		return err->code;
+	if (name == NULL)
+		name = comms_default_template(&inc);
+	incident_free(&inc);
+	rc = comms_render(st, p, ctx->share_dir, id, name, ctx->now, ctx->user,
+	                  &out, err);
+	if (rc == ITUI_OK && opt(a, "--mark-sent") != NULL) {
+		char *data = xasprintf("{\"template\":\"%s\"}", name);
+
+		rc = store_entry_add(st, id, KIND_COMMS, TIME_NONE,
+		                     strbuf_str(&out), data, NULL, err);
+		free(data);
+	}
+	if (rc == ITUI_OK)
+		fputs(strbuf_str(&out), stdout);
+	strbuf_free(&out);
+	return rc;
+}
+
+static enum itui_code
+cmd_postmortem(struct context *ctx, const struct cli_args *a,
+               struct itui_err *err)
+{
+	struct strbuf out = STRBUF_INIT;
+	const struct policy *p;
+	const char *file = opt(a, "-o");
+	struct store *st;
+	enum itui_code rc;
+	int64_t id;
+
+	if (parse_id(a->pos[0], "INC", &id, err) ||
+	    context_policy(ctx, &p, err) || open_store(ctx, 0, &st, err))
+		return err->code;
+	rc = comms_render(st, p, ctx->share_dir, id, "postmortem", ctx->now,
+	                  ctx->user, &out, err);
+	if (rc == ITUI_OK && file != NULL) {
+		/* Whole or nothing: a temporary file renamed into place. */
+		char *tmp = xasprintf("%s.tmp%d", file, (int)getpid());
+		FILE *f = fopen(tmp, "w");
+
+		if (f == NULL || fputs(strbuf_str(&out), f) == EOF ||
+		    fclose(f) != 0 || rename(tmp, file) != 0) {
+			rc = err_set(err, ITUI_IO, "writing %s: %s", file,
+			             strerror(errno));
+			unlink(tmp);
+		}
+		free(tmp);
+	} else if (rc == ITUI_OK) {
+		fputs(strbuf_str(&out), stdout);
+	}
+	strbuf_free(&out);
+	return rc;
 }
 
 static enum itui_code
