@@ -117,6 +117,11 @@ static const char *const migrations[] = {
     "CREATE TABLE annotations(entry_id INTEGER PRIMARY KEY"
     " REFERENCES entries(id), incident_id INTEGER NOT NULL,"
     " grafana_id INTEGER, posted_at INTEGER, error TEXT);",
+    /* 4: shift handoffs and each person's last look */
+    "CREATE TABLE last_looks(user TEXT PRIMARY KEY, at INTEGER NOT NULL);"
+    "CREATE TABLE handoffs(id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
+    " from_user TEXT NOT NULL, to_user TEXT NOT NULL, note TEXT);"
+    "CREATE INDEX entries_by_recorded ON entries(recorded_at);",
 };
 
 int

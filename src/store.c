@@ -1993,3 +1993,192 @@ store_annotation_done(struct store *st, int64_t entry_id, int64_t incident_id,
 	    "iiiis", entry_id, incident_id, grafana_id, now_of(st), error);
 	return tx_end(st, rc, err);
 }
+
+/* ---- handoffs
+ * ---------------------------------------------------------------- */
+
+enum itui_code
+store_last_look(struct store *st, const char *user, int64_t *at,
+                struct itui_err *err)
+{
+	sqlite3_stmt *s =
+	    query(st, err, "reading your last look",
+	          "SELECT at FROM last_looks WHERE user = ?", "s", user);
+	int rc;
+
+	*at = TIME_NONE;
+	if (s == NULL)
+		return err->code;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*at = sqlite3_column_int64(s, 0);
+	return finish(st, s, rc, "reading your last look", err);
+}
+
+enum itui_code
+store_set_last_look(struct store *st, const char *user, int64_t at,
+                    struct itui_err *err)
+{
+	enum itui_code rc;
+
+	if ((rc = tx_begin(st, err)) != ITUI_OK)
+		return rc;
+	rc = run(st, err, "recording your last look",
+	         "INSERT INTO last_looks(user, at) VALUES (?, ?)"
+	         " ON CONFLICT(user) DO UPDATE SET at = excluded.at",
+	         "si", user, at);
+	return tx_end(st, rc, err);
+}
+
+enum itui_code
+store_changes_since(struct store *st, int64_t since, int limit,
+                    struct entry_list *out, struct itui_err *err)
+{
+	sqlite3_stmt *s =
+	    query(st, err, "reading recent changes",
+	          "SELECT " ENTRY_COLUMNS " FROM entries WHERE recorded_at >= ?"
+	          " AND deleted_at IS NULL AND kind != 'metric'"
+	          " ORDER BY recorded_at, id LIMIT ?",
+	          "ii", since, (int64_t)limit);
+	size_t cap = 0;
+	int rc;
+
+	out->v = NULL;
+	out->n = 0;
+	out->more = 0;
+	if (s == NULL)
+		return err->code;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (out->n == cap) {
+			cap = cap ? cap * 2 : 32;
+			out->v = xreallocarray(out->v, cap, sizeof *out->v);
+		}
+		read_entry(s, &out->v[out->n++]);
+	}
+	out->more = out->n == (size_t)limit;
+	if (finish(st, s, rc, "reading recent changes", err)) {
+		entry_list_free(out);
+		return err->code;
+	}
+	return ITUI_OK;
+}
+
+enum itui_code
+store_handoff_record(struct store *st, const char *to, const char *note,
+                     int *incidents, struct itui_err *err)
+{
+	int64_t now = now_of(st), hid;
+	char *text;
+	enum itui_code rc;
+	sqlite3_stmt *s;
+	int src;
+
+	*incidents = 0;
+	if (check_name("the person taking over", to, err) ||
+	    (note != NULL && check_text("the note", note, MAX_TEXT_BYTES, err)))
+		return err->code;
+	if ((rc = tx_begin(st, err)) != ITUI_OK)
+		return rc;
+	rc = run(
+	    st, err, "recording the handoff",
+	    "INSERT INTO handoffs(at, from_user, to_user, note) VALUES (?, ?, ?, ?)",
+	    "isss", now, st->actor, to, note);
+	hid = sqlite3_last_insert_rowid(st->h.db);
+	text = note
+	           ? xasprintf("Handoff from %s to %s: %s", st->actor, to, note)
+	           : xasprintf("Handoff from %s to %s", st->actor, to);
+	s = rc == ITUI_OK ? query(st, err, "listing active incidents",
+	                          "SELECT id FROM incidents WHERE status NOT IN"
+	                          " ('resolved', 'closed') ORDER BY id",
+	                          "")
+	                  : NULL;
+	while (s != NULL && rc == ITUI_OK &&
+	       (src = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(s, 0);
+		char data[64];
+
+		snprintf(data, sizeof data, "{\"handoff\":%lld}",
+		         (long long)hid);
+		rc = insert_entry(st, id, KIND_HANDOFF, now, text, data, NULL,
+		                  err);
+		if (rc == ITUI_OK)
+			rc = audit(st, id, "handoff", hid, "to", st->actor, to,
+			           err);
+		(*incidents)++;
+	}
+	if (s != NULL)
+		sqlite3_finalize(s);
+	else if (rc == ITUI_OK)
+		rc = err->code;
+	free(text);
+	return tx_end(st, rc, err);
+}
+
+enum itui_code
+store_action_edit(struct store *st, int64_t action_id, const char *text,
+                  const char *owner, int64_t due_at, struct itui_err *err)
+{
+	sqlite3_stmt *s;
+	char *old_text = NULL, *old_owner = NULL, ob[TIME_BUF], nb[TIME_BUF];
+	int64_t incident = 0, old_due = TIME_NONE;
+	enum itui_code rc;
+	int src;
+
+	if ((text != NULL &&
+	     check_text("the action item", text, MAX_TITLE_BYTES * 4, err)) ||
+	    (owner != NULL && check_name("the owner's name", owner, err)))
+		return err->code;
+	if ((rc = tx_begin(st, err)) != ITUI_OK)
+		return rc;
+	s = query(st, err, "reading the action item",
+	          "SELECT incident_id, text, owner, due_at FROM action_items"
+	          " WHERE id = ?",
+	          "i", action_id);
+	if (s == NULL)
+		return tx_end(st, err->code, err);
+	src = sqlite3_step(s);
+	if (src == SQLITE_ROW) {
+		incident = sqlite3_column_int64(s, 0);
+		old_text = col_text(s, 1);
+		old_owner = col_text(s, 2);
+		old_due = col_time(s, 3);
+	}
+	rc = finish(st, s, src, "reading the action item", err);
+	if (rc == ITUI_OK && incident == 0)
+		rc = err_set(err, ITUI_NOTFOUND, "no action item ACT-%lld",
+		             (long long)action_id);
+	if (rc == ITUI_OK && text != NULL && strcmp(text, old_text) != 0) {
+		rc = run(
+		    st, err, "editing the action item",
+		    "UPDATE action_items SET text = ?, updated_at = ? WHERE id = ?",
+		    "sii", text, now_of(st), action_id);
+		if (rc == ITUI_OK)
+			rc = audit(st, incident, "action", action_id, "text",
+			           old_text, text, err);
+	}
+	if (rc == ITUI_OK && owner != NULL &&
+	    (old_owner == NULL || strcmp(owner, old_owner) != 0)) {
+		rc = run(
+		    st, err, "editing the action item",
+		    "UPDATE action_items SET owner = ?, updated_at = ? WHERE id = ?",
+		    "sii", owner, now_of(st), action_id);
+		if (rc == ITUI_OK)
+			rc = audit(st, incident, "action", action_id, "owner",
+			           old_owner, owner, err);
+	}
+	if (rc == ITUI_OK && due_at != TIME_NONE && due_at != old_due) {
+		rc = run(
+		    st, err, "editing the action item",
+		    "UPDATE action_items SET due_at = ?, updated_at = ? WHERE id = ?",
+		    "iii", due_at, now_of(st), action_id);
+		if (rc == ITUI_OK)
+			rc = audit(st, incident, "action", action_id, "due_at",
+			           old_due != TIME_NONE
+			               ? time_format_iso(old_due, ob)
+			               : NULL,
+			           time_format_iso(due_at, nb), err);
+	}
+	free(old_text);
+	free(old_owner);
+	return tx_end(st, rc, err);
+}

@@ -238,6 +238,30 @@ enum itui_code store_annotation_done(struct store *st, int64_t entry_id,
                                      int64_t incident_id, int64_t grafana_id,
                                      const char *error, struct itui_err *err);
 
+/* ---- handoffs ---- */
+
+/* When the person last looked at the handoff (TIME_NONE: never). */
+enum itui_code store_last_look(struct store *st, const char *user, int64_t *at,
+                               struct itui_err *err);
+enum itui_code store_set_last_look(struct store *st, const char *user,
+                                   int64_t at, struct itui_err *err);
+/* Entries recorded since `since`, across incidents, oldest first. */
+enum itui_code store_changes_since(struct store *st, int64_t since, int limit,
+                                   struct entry_list *out,
+                                   struct itui_err *err);
+/*
+ * Records a handoff: a row in the handoff history and a `handoff` entry on
+ * every active incident, in one transaction.  *incidents counts them.
+ */
+enum itui_code store_handoff_record(struct store *st, const char *to,
+                                    const char *note, int *incidents,
+                                    struct itui_err *err);
+
+/* Changes an action item's text, owner or due date (NULL/TIME_NONE: keep). */
+enum itui_code store_action_edit(struct store *st, int64_t action_id,
+                                 const char *text, const char *owner,
+                                 int64_t due_at, struct itui_err *err);
+
 /* A key/value in the meta table ("demo" marks a demonstration database). */
 enum itui_code store_meta_get(struct store *st, const char *key, char **value,
                               struct itui_err *err);
