@@ -21,6 +21,7 @@
 #include "itui/jsonout.h"
 #include "itui/metrics.h"
 #include "itui/poller.h"
+#include "itui/report.h"
 #include "itui/sanitize.h"
 #include "itui/stats.h"
 #include "itui/strbuf.h"
@@ -1042,32 +1043,6 @@ cmd_snapshot(struct context *ctx, const struct cli_args *a,
 	return rc;
 }
 
-static json_t *
-alert_json(const struct alert_row *r)
-{
-	json_t *o = json_object(), *j;
-	char ref[32];
-
-	snprintf(ref, sizeof ref, "AL-%lld", (long long)r->id);
-	json_object_set_new(o, "id", json_integer(r->id));
-	json_object_set_new(o, "ref", json_string(ref));
-	json_object_set_new(o, "name", json_string(r->name));
-	json_object_set_new(o, "summary",
-	                    r->summary ? json_string(r->summary) : json_null());
-	json_object_set_new(o, "severity",
-	                    r->severity ? json_string(r->severity)
-	                                : json_null());
-	j = json_loads(r->labels, 0, NULL);
-	json_object_set_new(o, "labels", j ? j : json_object());
-	j = r->annotations ? json_loads(r->annotations, 0, NULL) : NULL;
-	json_object_set_new(o, "annotations", j ? j : json_object());
-	json_object_set_new(o, "since", jsonout_time(r->since));
-	json_object_set_new(o, "incident_id",
-	                    r->incident_id ? json_integer(r->incident_id)
-	                                   : json_null());
-	return o;
-}
-
 static enum itui_code
 cmd_alerts(struct context *ctx, const struct cli_args *a, struct itui_err *err)
 {
@@ -1125,7 +1100,7 @@ cmd_alerts(struct context *ctx, const struct cli_args *a, struct itui_err *err)
 		json_t *srcs = json_array();
 
 		for (k = 0; k < rows.n; k++)
-			json_array_append_new(arr, alert_json(&rows.v[k]));
+			json_array_append_new(arr, jsonout_alert(&rows.v[k]));
 		for (i = 0; i < nres; i++) {
 			json_t *o = json_object();
 
@@ -1313,42 +1288,15 @@ report_since(struct context *ctx, struct store *st, const struct cli_args *a,
 	return ITUI_OK;
 }
 
-/* Yours first, then by due date (undated last). */
-static const char *sort_user;
-
-static int
-action_order(const void *x, const void *y)
-{
-	const struct action_item *a = x, *b = y;
-	int ma = a->owner && strcmp(a->owner, sort_user) == 0;
-	int mb = b->owner && strcmp(b->owner, sort_user) == 0;
-
-	if (ma != mb)
-		return mb - ma;
-	if ((a->due_at == TIME_NONE) != (b->due_at == TIME_NONE))
-		return a->due_at == TIME_NONE ? 1 : -1;
-	if (a->due_at != b->due_at)
-		return a->due_at < b->due_at ? -1 : 1;
-	return a->id < b->id ? -1 : 1;
-}
-
 static enum itui_code
 cmd_handoff(struct context *ctx, const struct cli_args *a, struct itui_err *err)
 {
-	struct incident_list l;
-	struct entry_list changes;
-	struct action_list acts;
-	struct alert_rows alerts;
 	const struct policy *p;
 	struct store *st;
-	struct strbuf sb = STRBUF_INIT;
 	const char *why = NULL;
 	int64_t since = 0;
-	size_t i, open = 0, overdue = 0, loose = 0;
-	char t1[TIME_BUF], t2[TIME_BUF];
-	int recording = opt(a, "--record") != NULL;
 
-	if (recording) {
+	if (opt(a, "--record") != NULL) {
 		int n;
 
 		if (opt(a, "--to") == NULL)
@@ -1369,291 +1317,25 @@ cmd_handoff(struct context *ctx, const struct cli_args *a, struct itui_err *err)
 	if (context_policy(ctx, &p, err) || open_store(ctx, 0, &st, err) ||
 	    report_since(ctx, st, a, 12 * 3600, &since, &why, err))
 		return err->code;
-	if (store_incident_list(st, 0, 0, &l, err))
-		return err->code;
-	incident_list_sort(&l, p);
-	if (store_changes_since(st, since, 200, &changes, err) ||
-	    store_actions(st, 0, 1, &acts, err) ||
-	    store_alerts(st, 1, &alerts, err)) {
-		incident_list_free(&l);
-		return err->code;
-	}
-	sort_user = ctx->user;
-	if (acts.n > 1)
-		qsort(acts.v, acts.n, sizeof *acts.v, action_order);
-	for (i = 0; i < acts.n; i++) {
-		open++;
-		overdue += acts.v[i].due_at != TIME_NONE &&
-		           acts.v[i].due_at < ctx->now;
-	}
-	for (i = 0; i < alerts.n; i++)
-		loose += alerts.v[i].incident_id == 0;
-	/* Reading the handoff is a look: the next one starts from here. */
-	if (!store_is_readonly(st))
-		(void)store_set_last_look(st, ctx->user, ctx->now, NULL);
-
-	if (opt(a, "--json") != NULL) {
-		json_t *root = json_object(), *arr = json_array();
-
-		json_object_set_new(root, "user", json_string(ctx->user));
-		json_object_set_new(root, "now", jsonout_time(ctx->now));
-		json_object_set_new(root, "since", jsonout_time(since));
-		json_object_set_new(root, "since_from", json_string(why));
-		for (i = 0; i < l.n; i++)
-			json_array_append_new(
-			    arr, jsonout_incident(&l.v[i], p, ctx->now));
-		json_object_set_new(root, "incidents", arr);
-		arr = json_array();
-		for (i = 0; i < changes.n; i++) {
-			json_t *e = jsonout_entry(&changes.v[i]);
-
-			json_object_set_new(
-			    e, "incident_id",
-			    json_integer(changes.v[i].incident_id));
-			json_array_append_new(arr, e);
-		}
-		json_object_set_new(root, "changes", arr);
-		arr = json_array();
-		for (i = 0; i < acts.n; i++)
-			json_array_append_new(
-			    arr, jsonout_action(&acts.v[i], ctx->now));
-		json_object_set_new(root, "actions", arr);
-		arr = json_array();
-		for (i = 0; i < alerts.n; i++)
-			if (alerts.v[i].incident_id == 0)
-				json_array_append_new(arr,
-				                      alert_json(&alerts.v[i]));
-		json_object_set_new(root, "unattached_alerts", arr);
-		incident_list_free(&l);
-		entry_list_free(&changes);
-		action_list_free(&acts);
-		alert_rows_free(&alerts);
-		return print_json(root, err);
-	}
-
-	/* Eighty columns: a pager-sized glance. */
-	strbuf_addf(&sb, "Handoff for ");
-	textout_cell(&sb, ctx->user, 33);
-	sb.len -= 33 - text_width(strbuf_str(&sb) + 12);
-	sb.buf[sb.len] = '\0';
-	strbuf_addf(&sb, " at %s %s", time_format_local(ctx->now, t1),
-	            time_zone_name());
-	print_line(&sb);
-	strbuf_addf(&sb, "Changes since %s (%s)", time_format_local(since, t2),
-	            why);
-	print_line(&sb);
-	strbuf_addf(&sb, "\nACTIVE INCIDENTS (%zu)", l.n);
-	print_line(&sb);
-	for (i = 0; i < l.n; i++) {
-		const struct incident *inc = &l.v[i];
-		struct sla_clock c[CLOCK_KIND_COUNT];
-		struct clock_input in;
-		const struct sla_clock *u;
-		char id[24], clk[TIME_BUF * 2] = "";
-		int r;
-
-		incident_clock_input(inc, &in);
-		clocks_compute(p, &in, ctx->now, c);
-		u = clocks_most_urgent(c);
-		if (u != NULL)
-			textout_clock(u, clk, sizeof clk);
-		snprintf(id, sizeof id, "INC-%lld", (long long)inc->id);
-		textout_cell(&sb, id, 8);
-		textout_cell(&sb, inc->severity, 6);
-		textout_cell(&sb, status_name(inc->status), 15);
-		textout_cell(&sb, clk, 51);
-		print_line(&sb);
-		strbuf_addstr(&sb, "        ");
-		textout_cell(&sb, inc->title, 72);
-		print_line(&sb);
-		strbuf_addstr(&sb, "        ");
-		for (r = 0; r < ROLE_COUNT; r++) {
-			static const char *const lab[] = {"IC ", "TL ",
-			                                  "Comms ", "Scribe "};
-
-			strbuf_addstr(&sb, lab[r]);
-			textout_cell(&sb, inc->roles[r] ? inc->roles[r] : "-",
-			             12);
-		}
-		print_line(&sb);
-	}
-	strbuf_addf(&sb, "\nWHAT CHANGED (%zu%s)", changes.n,
-	            changes.more ? "+" : "");
-	print_line(&sb);
-	for (i = 0; i < changes.n; i++) {
-		const struct entry *e = &changes.v[i];
-		char id[24];
-
-		snprintf(id, sizeof id, "INC-%lld", (long long)e->incident_id);
-		strbuf_addstr(&sb, "  ");
-		textout_cell(&sb, id, 8);
-		textout_cell(&sb, time_format_hhmm(e->recorded_at, t1), 6);
-		textout_cell(&sb, kind_name(e->kind), 11);
-		textout_cell(&sb, e->author, 10);
-		textout_cell(&sb, e->text, 43);
-		print_line(&sb);
-	}
-	strbuf_addf(&sb, "\nACTION ITEMS (%zu open, %zu overdue; yours first)",
-	            open, overdue);
-	print_line(&sb);
-	for (i = 0; i < acts.n; i++) {
-		const struct action_item *ai = &acts.v[i];
-		char id[24], due[TIME_BUF] = "-";
-
-		snprintf(id, sizeof id, "ACT-%lld", (long long)ai->id);
-		if (ai->due_at != TIME_NONE)
-			snprintf(due, sizeof due, "%.10s",
-			         time_format_local(ai->due_at, t1));
-		strbuf_addstr(&sb, "  ");
-		textout_cell(&sb, id, 8);
-		textout_cell(&sb, ai->owner ? ai->owner : "-", 10);
-		textout_cell(&sb, due, 11);
-		textout_cell(&sb,
-		             ai->due_at != TIME_NONE && ai->due_at < ctx->now
-		                 ? "OVERDUE"
-		                 : "",
-		             8);
-		textout_cell(&sb, ai->text, 41);
-		print_line(&sb);
-	}
-	strbuf_addf(&sb, "\nFIRING ALERTS NOT ON AN INCIDENT (%zu)", loose);
-	print_line(&sb);
-	for (i = 0; i < alerts.n; i++) {
-		const struct alert_row *al = &alerts.v[i];
-		char id[24];
-
-		if (al->incident_id != 0)
-			continue;
-		snprintf(id, sizeof id, "AL-%lld", (long long)al->id);
-		strbuf_addstr(&sb, "  ");
-		textout_cell(&sb, id, 8);
-		textout_cell(&sb, al->severity ? al->severity : "-", 10);
-		textout_cell(&sb, al->name, 20);
-		textout_cell(&sb, al->summary, 40);
-		print_line(&sb);
-	}
-	strbuf_free(&sb);
-	incident_list_free(&l);
-	entry_list_free(&changes);
-	action_list_free(&acts);
-	alert_rows_free(&alerts);
-	return ITUI_OK;
-}
-
-static json_t *
-mean_json(double secs)
-{
-	return secs < 0 ? json_null() : json_integer((json_int_t)secs);
-}
-
-static void
-mean_text(const char *label, double secs, int n)
-{
-	char b[TIME_BUF];
-
-	if (secs < 0)
-		printf("%-6s -          (no data)\n", label);
-	else
-		printf("%-6s %-10s (%d incident%s)\n", label,
-		       time_format_span((int64_t)secs, b), n,
-		       n == 1 ? "" : "s");
+	return report_handoff(st, p, ctx->user, ctx->now, since, why,
+	                      opt(a, "--json") != NULL, stdout, err);
 }
 
 static enum itui_code
 cmd_stats(struct context *ctx, const struct cli_args *a, struct itui_err *err)
 {
-	struct incident_list l;
 	const struct policy *p;
-	struct stats s;
 	struct store *st;
 	const char *why;
-	int64_t since;
-	int k, i, json = opt(a, "--json") != NULL, max = 1;
-	char t1[TIME_BUF];
+	int64_t since = ctx->now - 30 * 86400;
 
 	if (context_policy(ctx, &p, err) || open_store(ctx, 0, &st, err))
 		return err->code;
-	if (opt(a, "--since") == NULL) {
-		since = ctx->now - 30 * 86400;
-		why = "default";
-	} else if (report_since(ctx, NULL, a, 0, &since, &why, err)) {
+	if (opt(a, "--since") != NULL &&
+	    report_since(ctx, NULL, a, 0, &since, &why, err))
 		return err->code;
-	}
-	if (store_incident_list(st, 1, 0, &l, err))
-		return err->code;
-	stats_compute(p, &l, since, ctx->now, &s);
-	incident_list_free(&l);
-	if (json) {
-		json_t *root = json_object(), *lv = json_object(),
-		       *cl = json_object();
-
-		json_object_set_new(root, "since", jsonout_time(since));
-		json_object_set_new(root, "now", jsonout_time(ctx->now));
-		json_object_set_new(root, "incidents", json_integer(s.total));
-		json_object_set_new(root, "drills_left_out",
-		                    json_integer(s.drills));
-		for (i = 0; i < p->nlevels; i++)
-			json_object_set_new(lv, p->levels[i].name,
-			                    json_integer(s.by_level[i]));
-		if (s.other_level)
-			json_object_set_new(lv, "other",
-			                    json_integer(s.other_level));
-		json_object_set_new(root, "by_severity", lv);
-		json_object_set_new(root, "mtta_seconds", mean_json(s.mtta));
-		json_object_set_new(root, "mttr_seconds", mean_json(s.mttr));
-		json_object_set_new(root, "mtbf_seconds", mean_json(s.mtbf));
-		for (k = 0; k < CLOCK_KIND_COUNT; k++) {
-			json_t *o = json_object();
-
-			json_object_set_new(o, "breached",
-			                    json_integer(s.breached[k]));
-			json_object_set_new(o, "of",
-			                    json_integer(s.applies[k]));
-			json_object_set_new(
-			    o, "share",
-			    s.applies[k] ? json_real((double)s.breached[k] /
-			                             s.applies[k])
-			                 : json_null());
-			json_object_set_new(
-			    cl, clock_kind_name((enum clock_kind)k), o);
-		}
-		json_object_set_new(root, "sla_breaches", cl);
-		json_object_set_new(root, "escalated",
-		                    json_integer(s.escalated));
-		json_object_set_new(
-		    root, "escalation_rate",
-		    s.total ? json_real((double)s.escalated / s.total)
-		            : json_null());
-		return print_json(root, err);
-	}
-	printf("Incidents since %s: %d (%d drill%s left out)\n\n",
-	       time_format_local(since, t1), s.total, s.drills,
-	       s.drills == 1 ? "" : "s");
-	for (i = 0; i < p->nlevels; i++)
-		if (s.by_level[i] > max)
-			max = s.by_level[i];
-	for (i = 0; i < p->nlevels; i++) {
-		int bar = s.by_level[i] * 40 / max;
-
-		printf("%-6s %4d ", p->levels[i].name, s.by_level[i]);
-		for (k = 0; k < bar; k++)
-			fputs("\xe2\x96\x88", stdout);
-		putchar('\n');
-	}
-	putchar('\n');
-	mean_text("MTTA", s.mtta, s.acked);
-	mean_text("MTTR", s.mttr, s.resolved);
-	mean_text("MTBF", s.mtbf, s.total);
-	printf("\nSLA breaches\n");
-	for (k = 0; k < CLOCK_KIND_COUNT; k++)
-		if (s.applies[k] > 0)
-			printf("  %-12s %3d of %3d  (%.0f%%)\n",
-			       clock_kind_name((enum clock_kind)k),
-			       s.breached[k], s.applies[k],
-			       100.0 * s.breached[k] / s.applies[k]);
-	printf("\nEscalated: %d of %d (%.0f%%)\n", s.escalated, s.total,
-	       s.total ? 100.0 * s.escalated / s.total : 0.0);
-	return ITUI_OK;
+	return report_stats(st, p, ctx->now, since, opt(a, "--json") != NULL,
+	                    stdout, err);
 }
 
 static enum itui_code

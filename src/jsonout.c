@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "itui/jsonout.h"
+#include "itui/store.h"
 #include "itui/sanitize.h"
 #include "itui/timeutil.h"
 
@@ -186,4 +187,30 @@ jsonout_print(json_t *root, FILE *f)
 	if (json_dumpf(root, f, JSON_INDENT(2) | JSON_ENSURE_ASCII) != 0)
 		return -1;
 	return fputc('\n', f) == EOF ? -1 : 0;
+}
+
+json_t *
+jsonout_alert(const struct alert_row *r)
+{
+	json_t *o = json_object(), *j;
+	char ref[32];
+
+	snprintf(ref, sizeof ref, "AL-%lld", (long long)r->id);
+	json_object_set_new(o, "id", json_integer(r->id));
+	json_object_set_new(o, "ref", json_string(ref));
+	json_object_set_new(o, "name", json_string(r->name));
+	json_object_set_new(o, "summary",
+	                    r->summary ? json_string(r->summary) : json_null());
+	json_object_set_new(o, "severity",
+	                    r->severity ? json_string(r->severity)
+	                                : json_null());
+	j = json_loads(r->labels, 0, NULL);
+	json_object_set_new(o, "labels", j ? j : json_object());
+	j = r->annotations ? json_loads(r->annotations, 0, NULL) : NULL;
+	json_object_set_new(o, "annotations", j ? j : json_object());
+	json_object_set_new(o, "since", jsonout_time(r->since));
+	json_object_set_new(o, "incident_id",
+	                    r->incident_id ? json_integer(r->incident_id)
+	                                   : json_null());
+	return o;
 }

@@ -22,7 +22,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "itui/comms.h"
 #include "itui/http.h"
+#include "itui/report.h"
+#include "itui/template.h"
 #include "itui/sanitize.h"
 #include "itui/timeutil.h"
 #include "itui/ui.h"
@@ -515,6 +518,8 @@ answer_delete(struct ui *u, const char *a)
 
 static void run_action(struct ui *u, enum ui_action a, const char *args);
 static void reload_alerts(struct ui *u);
+static void show_report(struct ui *u, int handoff);
+static void answer_template(struct ui *u, const char *a);
 
 static void
 answer_command(struct ui *u, const char *a)
@@ -848,6 +853,16 @@ run_action(struct ui *u, enum ui_action a, const char *args)
 		u->mode = MODE_ALERTS;
 		reload_alerts(u);
 		break;
+	case UA_UPDATE:
+		ask(u, "Template (Tab completes; Enter for the usual one):", "",
+		    answer_template, comms_templates, 6);
+		break;
+	case UA_HANDOFF:
+		show_report(u, 1);
+		break;
+	case UA_REPORTS:
+		show_report(u, 0);
+		break;
 	case UA_RESOLVED:
 		u->d.show_resolved = !u->d.show_resolved;
 		reload(u);
@@ -962,6 +977,222 @@ alerts_key(struct ui *u, uint32_t key)
 	ask_level(u, "");
 }
 
+/* ---- the pager: reports and status updates ---------------------------------
+ */
+
+static void
+pager_open(struct ui *u, const char *title, char *text, int is_update)
+{
+	free(u->pager_text);
+	u->pager_text = text;
+	snprintf(u->pager_title, sizeof u->pager_title, "%s", title);
+	u->pager_top = 0;
+	u->pager_update = is_update;
+	u->mode = MODE_PAGER;
+	u->dirty = 1;
+}
+
+/* Runs a report into a string, as the command line would print it. */
+static char *
+capture(struct ui *u, int handoff, struct itui_err *err)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	enum itui_code rc;
+	int64_t now = context_now(), since = now - 30 * 86400, look;
+	const char *why = "default";
+
+	if (f == NULL)
+		fatal("open_memstream failed");
+	if (handoff) {
+		since = now - 12 * 3600;
+		if (store_last_look(u->d.st, u->ctx->user, &look, err) ==
+		        ITUI_OK &&
+		    look != TIME_NONE) {
+			since = look;
+			why = "your last look";
+		}
+		rc = report_handoff(u->d.st, u->d.policy, u->ctx->user, now,
+		                    since, why, 0, f, err);
+	} else {
+		rc = report_stats(u->d.st, u->d.policy, now, since, 0, f, err);
+	}
+	fclose(f);
+	if (rc != ITUI_OK) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static void
+show_report(struct ui *u, int handoff)
+{
+	struct itui_err err;
+	char *text = capture(u, handoff, &err);
+
+	if (text == NULL) {
+		message(u, 1, "%s", err.msg);
+		return;
+	}
+	pager_open(u, handoff ? "Handoff" : "Reports: the last 30 days", text,
+	           0);
+}
+
+static void
+answer_template(struct ui *u, const char *a)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct itui_err err;
+	char title[96];
+
+	if (*a == '\0')
+		a = comms_default_template(&u->d.detail);
+	if (comms_render(u->d.st, u->d.policy, u->ctx->share_dir, u->d.sel_id,
+	                 a, context_now(), u->ctx->user, &out,
+	                 &err) != ITUI_OK) {
+		strbuf_free(&out);
+		message(u, 1, "%s", err.msg);
+		return;
+	}
+	snprintf(u->pager_template, sizeof u->pager_template, "%s", a);
+	u->pager_incident = u->d.sel_id;
+	snprintf(title, sizeof title, "Status update (%s) for INC-%lld", a,
+	         (long long)u->d.sel_id);
+	pager_open(u, title, strbuf_detach(&out), 1);
+}
+
+static void
+answer_write(struct ui *u, const char *path)
+{
+	FILE *f;
+
+	if (*path == '\0')
+		return;
+	f = fopen(path, "w");
+	if (f == NULL || fputs(u->pager_text, f) == EOF || fclose(f) != 0) {
+		message(u, 1, "writing %s: %s", path, strerror(errno));
+		return;
+	}
+	message(u, 0, "written to %s", path);
+}
+
+/* OSC 52: the terminal (even over SSH) puts the text on the clipboard. */
+static void
+copy_osc52(struct ui *u)
+{
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *s = (const unsigned char *)u->pager_text;
+	size_t n = strlen(u->pager_text), i;
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addstr(&sb, "\033]52;c;");
+	for (i = 0; i < n; i += 3) {
+		unsigned v = (unsigned)s[i] << 16 |
+		             (i + 1 < n ? (unsigned)s[i + 1] << 8 : 0) |
+		             (i + 2 < n ? s[i + 2] : 0);
+
+		strbuf_addch(&sb, b64[v >> 18 & 63]);
+		strbuf_addch(&sb, b64[v >> 12 & 63]);
+		strbuf_addch(&sb, i + 1 < n ? b64[v >> 6 & 63] : '=');
+		strbuf_addch(&sb, i + 2 < n ? b64[v & 63] : '=');
+	}
+	strbuf_addch(&sb, '\a');
+	(void)!write(STDOUT_FILENO, sb.buf, sb.len);
+	strbuf_free(&sb);
+	message(u, 0, "copied to the clipboard (OSC 52)");
+}
+
+/* Edits the update in $EDITOR, outside curses, and reads it back. */
+static void
+edit_in_editor(struct ui *u)
+{
+	const char *ed = getenv("VISUAL") ? getenv("VISUAL") : getenv("EDITOR");
+	char path[] = "/tmp/incident-tui-update-XXXXXX", *cmd, *text = NULL;
+	struct itui_err err;
+	int fd = mkstemp(path), status;
+
+	if (fd < 0) {
+		message(u, 1, "mkstemp: %s", strerror(errno));
+		return;
+	}
+	(void)!write(fd, u->pager_text, strlen(u->pager_text));
+	close(fd);
+	def_prog_mode();
+	endwin();
+	cmd = xasprintf("%s '%s'", ed && *ed ? ed : "vi", path);
+	status = system(cmd);
+	free(cmd);
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	if (status == 0 && tmpl_read(path, &text, &err) == ITUI_OK) {
+		free(u->pager_text);
+		u->pager_text = text;
+		message(u, 0, "edited");
+	} else {
+		message(u, 1, "the editor failed; the text is unchanged");
+	}
+	unlink(path);
+	u->dirty = 1;
+}
+
+static void
+pager_key(struct ui *u, uint32_t key)
+{
+	struct itui_err err;
+
+	u->dirty = 1;
+	switch (key) {
+	case 'j':
+	case KEYC_DOWN:
+		u->pager_top++;
+		return;
+	case 'k':
+	case KEYC_UP:
+		if (u->pager_top > 0)
+			u->pager_top--;
+		return;
+	case ' ':
+	case KEYC_PGDN:
+		u->pager_top += u->rows - 6;
+		return;
+	case KEYC_PGUP:
+		u->pager_top = u->pager_top > u->rows - 6
+		                   ? u->pager_top - (u->rows - 6)
+		                   : 0;
+		return;
+	}
+	if (u->pager_update && key == 'c') {
+		copy_osc52(u);
+		return;
+	}
+	if (u->pager_update && key == 'w') {
+		ask(u, "Write to file:", "", answer_write, NULL, 0);
+		u->mode = MODE_PROMPT;
+		return;
+	}
+	if (u->pager_update && key == 'e') {
+		edit_in_editor(u);
+		return;
+	}
+	if (u->pager_update && key == 's') {
+		char data[64];
+
+		snprintf(data, sizeof data, "{\"template\":\"%s\"}",
+		         u->pager_template);
+		report(u,
+		       store_entry_add(u->d.st, u->pager_incident, KIND_COMMS,
+		                       TIME_NONE, u->pager_text, data, NULL,
+		                       &err),
+		       &err, "marked as sent: the update clock starts again");
+		u->mode = MODE_NORMAL;
+		return;
+	}
+	u->mode = MODE_NORMAL;
+}
+
 /* ---- keys and mouse
  * --------------------------------------------------------------- */
 
@@ -1069,6 +1300,10 @@ handle_key(struct ui *u, uint32_t key)
 	}
 	if (u->mode == MODE_ALERTS) {
 		alerts_key(u, key);
+		return;
+	}
+	if (u->mode == MODE_PAGER) {
+		pager_key(u, key);
 		return;
 	}
 	if (u->mode == MODE_VIEW) {
@@ -1327,6 +1562,7 @@ ui_run(struct context *ctx, struct itui_err *err)
 	if (u->poller_on)
 		poller_close(&u->poller);
 	alert_rows_free(&u->alerts);
+	free(u->pager_text);
 	watch_close(&u->watch);
 	if (u->trace != NULL)
 		fclose(u->trace);

@@ -667,6 +667,40 @@ draw_alerts(struct ui *u)
 	}
 }
 
+static void
+draw_pager(struct ui *u)
+{
+	int h = u->rows - 4, w = u->cols - 4, y0 = 2, x0 = 2, y, line = 0;
+	const char *p = u->pager_text ? u->pager_text : "";
+	int total = 1;
+	const char *q;
+
+	for (q = p; *q; q++)
+		total += *q == '\n';
+	if (u->pager_top > total - (h - 2))
+		u->pager_top = total - (h - 2) > 0 ? total - (h - 2) : 0;
+	draw_box(y0, x0, h, w);
+	put(y0, x0 + 2, w - 4, u->pager_title, A_BOLD);
+	for (y = y0 + 1; *p != '\0' && y < y0 + h - 1; line++) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char *one = malloc(len + 1);
+
+		memcpy(one, p, len);
+		one[len] = '\0';
+		if (line >= u->pager_top)
+			put(y++, x0 + 2, w - 4, one, A_NORMAL);
+		free(one);
+		p += len + (nl ? 1 : 0);
+	}
+	put(y0 + h - 1, x0 + 2, w - 4,
+	    u->pager_update
+	        ? " c copy  w write to a file  e edit  s mark sent  "
+	          "j/k scroll  Esc close "
+	        : " j/k scroll  Esc close ",
+	    A_BOLD);
+}
+
 void
 ui_render(struct ui *u)
 {
@@ -693,6 +727,8 @@ ui_render(struct ui *u)
 		draw_view(u);
 	else if (u->mode == MODE_ALERTS)
 		draw_alerts(u);
+	else if (u->mode == MODE_PAGER)
+		draw_pager(u);
 	draw_status(u);
 	curs_set(u->mode == MODE_INPUT || u->mode == MODE_PROMPT ? 1 : 0);
 	refresh();

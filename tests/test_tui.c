@@ -524,3 +524,29 @@ Test(tui, a_black_holed_source_does_not_delay_the_keys)
 	tmux("send-keys -t a q");
 	free(wait_for("a", ":TTY", 3000));
 }
+
+Test(tui, status_update_handoff_and_reports_views)
+{
+	start("a", 120, 40, NULL);
+	tmux("send-keys -t a u");
+	free(wait_for("a", "Template (Tab completes", 3000));
+	tmux("send-keys -t a Enter");
+	free(wait_for("a", "Status update (initial) for INC-1", 3000));
+	free(wait_for(
+	    "a", "We are investigating an incident affecting checkout", 3000));
+	tmux("send-keys -t a s");
+	free(wait_for("a", "marked as sent", 3000));
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM entries WHERE kind ="
+	                         " 'comms' AND json_extract(data, '$.template')"
+	                         " = 'initial'"),
+	             1);
+	tmux("send-keys -t a H");
+	free(wait_for("a", "ACTIVE INCIDENTS (1)", 3000));
+	tmux("send-keys -t a Escape");
+	wait_gone("a", "ACTIVE INCIDENTS (1)", 3000);
+	tmux("send-keys -t a S");
+	free(wait_for("a", "MTTA", 3000));
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM last_looks WHERE user ="
+	                         " 'tess'"),
+	             1, "the handoff view counts as a look");
+}

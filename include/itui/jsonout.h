@@ -27,6 +27,9 @@ json_t *jsonout_incident(const struct incident *inc, const struct policy *p,
 json_t *jsonout_entry(const struct entry *e);
 json_t *jsonout_action(const struct action_item *a, int64_t now);
 json_t *jsonout_audit(const struct audit_row *a);
+struct alert_row;
+/* One alert of `alerts --json` (AL-N, labels, the incident it belongs to). */
+json_t *jsonout_alert(const struct alert_row *r);
 /* Prints with two-space indentation and a final newline; 0 or -1. */
 int jsonout_print(json_t *root, FILE *f);
 

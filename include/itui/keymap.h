@@ -83,6 +83,10 @@ enum {
 	  "take a metrics snapshot now")                                       \
 	X(ALERTS, "alerts", "A", ACT_ANY,                                      \
 	  "firing alerts; Enter declares an incident from one")                \
+	X(UPDATE, "update", "u", ACT_INCIDENT,                                 \
+	  "draft a status update from a template")                             \
+	X(HANDOFF, "handoff", "H", ACT_ANY, "the shift-handoff summary")       \
+	X(REPORTS, "reports", "S", ACT_ANY, "statistics of the last 30 days")  \
 	X(RESOLVED, "resolved", "R", ACT_ANY,                                  \
 	  "show or hide resolved incidents")                                   \
 	X(SEARCH, "search", "/", ACT_ANY,                                      \

@@ -30,6 +30,7 @@ enum ui_mode {
 	MODE_HELP,
 	MODE_VIEW,   /* one entry, in full */
 	MODE_ALERTS, /* the alerts pane */
+	MODE_PAGER,  /* a report or a status update, scrollable */
 };
 
 enum ui_focus { FOCUS_LIST, FOCUS_TIMELINE };
@@ -89,6 +90,14 @@ struct ui {
 	struct alert_rows alerts;
 	int alert_sel;
 	char flow_alert[2048];
+
+	/* the pager */
+	char *pager_text;
+	char pager_title[160];
+	int pager_top;
+	int pager_update; /* a status update: c, w, s and e apply */
+	char pager_template[32];
+	int64_t pager_incident;
 
 	/* live updates */
 	struct watch watch;
