@@ -519,6 +519,7 @@ answer_delete(struct ui *u, const char *a)
 static void run_action(struct ui *u, enum ui_action a, const char *args);
 static void reload_alerts(struct ui *u);
 static void show_report(struct ui *u, int handoff);
+static void reload_actions(struct ui *u);
 static void answer_template(struct ui *u, const char *a);
 
 static void
@@ -853,6 +854,11 @@ run_action(struct ui *u, enum ui_action a, const char *args)
 		u->mode = MODE_ALERTS;
 		reload_alerts(u);
 		break;
+	case UA_ACTIONS:
+		u->act_sel = 0;
+		u->mode = MODE_ACTIONS;
+		reload_actions(u);
+		break;
 	case UA_UPDATE:
 		ask(u, "Template (Tab completes; Enter for the usual one):", "",
 		    answer_template, comms_templates, 6);
@@ -975,6 +981,99 @@ alerts_key(struct ui *u, uint32_t key)
 		return;
 	}
 	ask_level(u, "");
+}
+
+/* ---- the action items pane
+ * ---------------------------------------------------- */
+
+static void
+reload_actions(struct ui *u)
+{
+	struct itui_err err;
+
+	action_list_free(&u->act_rows);
+	if (store_actions(u->d.st, u->d.sel_id, 0, &u->act_rows, &err) !=
+	    ITUI_OK)
+		message(u, 1, "%s", err.msg);
+	if (u->act_sel >= (int)u->act_rows.n)
+		u->act_sel = u->act_rows.n > 0 ? (int)u->act_rows.n - 1 : 0;
+	u->dirty = 1;
+}
+
+static const struct action_item *
+selected_action(const struct ui *u)
+{
+	if (u->act_rows.n == 0)
+		return NULL;
+	return &u->act_rows.v[u->act_sel];
+}
+
+static void
+answer_action_field(struct ui *u, const char *a)
+{
+	const struct action_item *ai = selected_action(u);
+	struct itui_err err;
+	int64_t due = TIME_NONE;
+	enum itui_code rc;
+
+	u->mode = MODE_ACTIONS;
+	if (ai == NULL || *a == '\0')
+		return;
+	if (u->flow_step == 'w' &&
+	    time_parse_due(a, context_now(), &due, &err) != ITUI_OK) {
+		message(u, 1, "%s", err.msg);
+		return;
+	}
+	rc = store_action_edit(u->d.st, ai->id, u->flow_step == 'e' ? a : NULL,
+	                       u->flow_step == 'o' ? a : NULL, due, &err);
+	report(u, rc, &err, "action item changed");
+	u->mode = MODE_ACTIONS;
+	reload_actions(u);
+}
+
+static void
+actions_key(struct ui *u, uint32_t key)
+{
+	const struct action_item *ai = selected_action(u);
+	struct itui_err err;
+
+	u->dirty = 1;
+	if (key == 'j' || key == KEYC_DOWN) {
+		if (u->act_sel + 1 < (int)u->act_rows.n)
+			u->act_sel++;
+		return;
+	}
+	if (key == 'k' || key == KEYC_UP) {
+		if (u->act_sel > 0)
+			u->act_sel--;
+		return;
+	}
+	if (key == 't') {
+		ask(u, "Action item:", "", answer_action_text, NULL, 0);
+		return;
+	}
+	if (ai != NULL && (key == 'x' || key == 'D')) {
+		report(u,
+		       store_action_set_state(
+		           u->d.st, ai->id,
+		           key == 'x' ? ACTION_DONE : ACTION_DROPPED, &err),
+		       &err, key == 'x' ? "done" : "dropped");
+		u->mode = MODE_ACTIONS;
+		reload_actions(u);
+		return;
+	}
+	if (ai != NULL && (key == 'o' || key == 'w' || key == 'e')) {
+		u->flow_step = (int)key;
+		if (key == 'o')
+			load_people(u);
+		ask(u,
+		    key == 'o'   ? "Owner (Tab completes):"
+		    : key == 'w' ? "Due (YYYY-MM-DD, +3d):"
+		                 : "Text:",
+		    key == 'e' ? ai->text : "", answer_action_field, NULL, 0);
+		return;
+	}
+	u->mode = MODE_NORMAL;
 }
 
 /* ---- the pager: reports and status updates ---------------------------------
@@ -1306,6 +1405,10 @@ handle_key(struct ui *u, uint32_t key)
 		pager_key(u, key);
 		return;
 	}
+	if (u->mode == MODE_ACTIONS) {
+		actions_key(u, key);
+		return;
+	}
 	if (u->mode == MODE_VIEW) {
 		a = keymap_lookup(&u->km, key);
 		if (a == UA_EDIT || a == UA_PIN || a == UA_DELETE) {
@@ -1364,6 +1467,8 @@ check_version(struct ui *u)
 	refind_entry(u);
 	if (u->mode == MODE_ALERTS)
 		reload_alerts(u);
+	if (u->mode == MODE_ACTIONS)
+		reload_actions(u);
 	u->rechecks = 0;
 }
 
@@ -1563,6 +1668,7 @@ ui_run(struct context *ctx, struct itui_err *err)
 		poller_close(&u->poller);
 	alert_rows_free(&u->alerts);
 	free(u->pager_text);
+	action_list_free(&u->act_rows);
 	watch_close(&u->watch);
 	if (u->trace != NULL)
 		fclose(u->trace);

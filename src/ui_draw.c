@@ -668,6 +668,49 @@ draw_alerts(struct ui *u)
 }
 
 static void
+draw_actions(struct ui *u)
+{
+	int h = u->rows - 4, w = u->cols - 8, y0 = 2, x0 = 4, y, top = 0;
+	int64_t now = context_now();
+	size_t i;
+
+	draw_box(y0, x0, h, w);
+	put(y0, x0 + 2, w - 4,
+	    " Action items: x done  D dropped  o owner  w due  e edit  t add  "
+	    "Esc close ",
+	    A_BOLD);
+	if (u->act_rows.n == 0) {
+		put(y0 + 1, x0 + 2, w - 4, "No action items yet; t adds one.",
+		    color(u, PAIR_DIM));
+		return;
+	}
+	if (u->act_sel >= h - 2)
+		top = u->act_sel - (h - 3);
+	for (i = (size_t)top, y = y0 + 1; i < u->act_rows.n && y < y0 + h - 1;
+	     i++, y++) {
+		const struct action_item *a = &u->act_rows.v[i];
+		attr_t sel = (int)i == u->act_sel ? A_REVERSE : 0;
+		char head[64], due[TIME_BUF] = "-", t[TIME_BUF];
+		int x = x0 + 2, overdue = a->state == ACTION_OPEN &&
+		                          a->due_at != TIME_NONE &&
+		                          a->due_at < now;
+
+		if (a->due_at != TIME_NONE)
+			snprintf(due, sizeof due, "%.10s",
+			         time_format_local(a->due_at, t));
+		fill(y, x0 + 1, x0 + w - 1, sel);
+		snprintf(head, sizeof head, "ACT-%lld %-8s %-10s ",
+		         (long long)a->id, action_state_name(a->state), due);
+		x += put(y, x, w - 4, head, sel);
+		if (overdue)
+			x += put(y, x, 9, "OVERDUE ",
+			         sel | color(u, PAIR_BREACH) | A_BOLD);
+		x += put(y, x, 14, a->owner ? a->owner : "(no owner)", sel) + 1;
+		put(y, x, x0 + w - 2 - x, a->text, sel);
+	}
+}
+
+static void
 draw_pager(struct ui *u)
 {
 	int h = u->rows - 4, w = u->cols - 4, y0 = 2, x0 = 2, y, line = 0;
@@ -729,6 +772,8 @@ ui_render(struct ui *u)
 		draw_alerts(u);
 	else if (u->mode == MODE_PAGER)
 		draw_pager(u);
+	else if (u->mode == MODE_ACTIONS)
+		draw_actions(u);
 	draw_status(u);
 	curs_set(u->mode == MODE_INPUT || u->mode == MODE_PROMPT ? 1 : 0);
 	refresh();

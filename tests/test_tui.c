@@ -550,3 +550,31 @@ Test(tui, status_update_handoff_and_reports_views)
 	                         " 'tess'"),
 	             1, "the handoff view counts as a look");
 }
+
+Test(tui, action_items_pane)
+{
+	char *v;
+
+	cli(ARGS("action", "1", "add", "Add a breaker"));
+	start("a", 120, 36, NULL);
+	tmux("send-keys -t a T");
+	free(wait_for("a", "Action items: x done", 3000));
+	free(wait_for("a", "(no owner)", 3000));
+	tmux("send-keys -t a o");
+	free(wait_for("a", "Owner (Tab completes):", 3000));
+	tmux("send-keys -t a -l dana");
+	tmux("send-keys -t a Enter");
+	free(wait_for("a", "dana", 3000));
+	tmux("send-keys -t a w");
+	free(wait_for("a", "Due (YYYY-MM-DD", 3000));
+	tmux("send-keys -t a -l 2026-01-01");
+	tmux("send-keys -t a Enter");
+	free(wait_for("a", "OVERDUE", 3000));
+	tmux("send-keys -t a x");
+	free(wait_for("a", "ACT-1 done", 3000));
+	v = sql1(
+	    db, "SELECT owner || '|' || state || '|' ||"
+	        " strftime('%Y-%m-%d', due_at, 'unixepoch') FROM action_items");
+	cr_assert_str_eq(v, "dana|done|2026-01-01");
+	free(v);
+}

@@ -83,6 +83,8 @@ enum {
 	  "take a metrics snapshot now")                                       \
 	X(ALERTS, "alerts", "A", ACT_ANY,                                      \
 	  "firing alerts; Enter declares an incident from one")                \
+	X(ACTIONS, "actions", "T", ACT_INCIDENT,                               \
+	  "action items: x done, D dropped, o owner, w due, e edit")           \
 	X(UPDATE, "update", "u", ACT_INCIDENT,                                 \
 	  "draft a status update from a template")                             \
 	X(HANDOFF, "handoff", "H", ACT_ANY, "the shift-handoff summary")       \

@@ -28,9 +28,10 @@ enum ui_mode {
 	MODE_INPUT,  /* the timeline input line */
 	MODE_PROMPT, /* a one-line question in the status bar */
 	MODE_HELP,
-	MODE_VIEW,   /* one entry, in full */
-	MODE_ALERTS, /* the alerts pane */
-	MODE_PAGER,  /* a report or a status update, scrollable */
+	MODE_VIEW,    /* one entry, in full */
+	MODE_ALERTS,  /* the alerts pane */
+	MODE_PAGER,   /* a report or a status update, scrollable */
+	MODE_ACTIONS, /* the incident's action items */
 };
 
 enum ui_focus { FOCUS_LIST, FOCUS_TIMELINE };
@@ -90,6 +91,10 @@ struct ui {
 	struct alert_rows alerts;
 	int alert_sel;
 	char flow_alert[2048];
+
+	/* the action items pane */
+	struct action_list act_rows;
+	int act_sel;
 
 	/* the pager */
 	char *pager_text;
