@@ -172,6 +172,9 @@ value_json(double v)
 
 static json_t *grafana_reply(struct http_response *resp,
                              struct source_result *res);
+static json_t *grafana_call(struct metrics *m, const char *method,
+                            const char *path, const char *body, int auth,
+                            struct source_result *res, struct itui_err *err);
 
 static json_t *
 series_json(const struct prom_result *r, int range)
@@ -295,20 +298,18 @@ grafana_snapshot(struct metrics *m, const char *base, int via_grafana,
                  struct source_result *res)
 {
 	const struct config *c = m->cfg;
-	struct http_response resp;
 	json_t *j, *dash, *panels, *panel, *body, *tr;
-	char *url, *b, tb[TIME_BUF], *link = NULL;
+	char *b, tb[TIME_BUF], *link = NULL;
 	size_t i;
 
-	url = xasprintf("%s/api/dashboards/uid/%s", c->grafana.url,
-	                c->grafana.dashboard);
-	if (request(m, "GET", url, NULL, NULL, 1, &resp, res) != 0) {
-		free(url);
-		return NULL;
+	{
+		char path[300];
+		struct itui_err e;
+
+		snprintf(path, sizeof path, "/api/dashboards/uid/%s",
+		         c->grafana.dashboard);
+		j = grafana_call(m, "GET", path, NULL, 1, res, &e);
 	}
-	free(url);
-	j = grafana_reply(&resp, res);
-	http_response_free(&resp);
 	dash = json_object_get(j, "dashboard");
 	if (!json_is_object(dash)) {
 		if (j != NULL)
@@ -401,17 +402,15 @@ grafana_snapshot(struct metrics *m, const char *base, int via_grafana,
 	b = json_dumps(body, JSON_COMPACT);
 	json_decref(body);
 	json_decref(j);
-	url = xasprintf("%s/api/snapshots", c->grafana.url);
-	if (request(m, "POST", url, b, "application/json", 1, &resp, res) ==
-	    0) {
-		j = grafana_reply(&resp, res);
-		http_response_free(&resp);
+	{
+		struct itui_err e;
+
+		j = grafana_call(m, "POST", "/api/snapshots", b, 1, res, &e);
 		if (json_is_string(json_object_get(j, "url")))
 			link = xstrdup(
 			    json_string_value(json_object_get(j, "url")));
 		json_decref(j);
 	}
-	free(url);
 	free(b);
 	return link;
 }
@@ -671,36 +670,50 @@ grafana_reply(struct http_response *resp, struct source_result *res)
 	return j;
 }
 
+/*
+ * One Grafana API call: METHOD base/path with an optional JSON body and the
+ * token; the reply's JSON object, or NULL with err and res describing why.
+ */
+static json_t *
+grafana_call(struct metrics *m, const char *method, const char *path,
+             const char *body, int auth, struct source_result *res,
+             struct itui_err *err)
+{
+	struct http_response resp;
+	char *url = xasprintf("%s%s", m->cfg->grafana.url, path);
+	json_t *j = NULL;
+
+	if (request(m, method, url, body, body ? "application/json" : NULL,
+	            auth, &resp, res) == 0) {
+		j = grafana_reply(&resp, res);
+		http_response_free(&resp);
+	}
+	free(url);
+	if (j == NULL)
+		err_set(err, ITUI_IO, "grafana: %s", res->detail);
+	return j;
+}
+
 enum itui_code
 metrics_grafana_health(struct metrics *m, struct source_result *res,
                        struct itui_err *err)
 {
-	struct http_response resp;
-	char *url;
+	const char *db, *version;
 	json_t *j;
-	const char *db;
 
 	if (!grafana_ready(m, res, err))
 		return err->code;
-	url = xasprintf("%s/api/health", m->cfg->grafana.url);
-	if (request(m, "GET", url, NULL, NULL, 0, &resp, res) != 0) {
-		free(url);
-		return err_set(err, ITUI_IO, "grafana: %s", res->detail);
-	}
-	free(url);
-	j = grafana_reply(&resp, res);
-	http_response_free(&resp);
-	if (j == NULL) {
+	/* Health needs no token. */
+	if ((j = grafana_call(m, "GET", "/api/health", NULL, 0, res, err)) ==
+	    NULL) {
 		res->ok = 0;
-		return err_set(err, ITUI_IO, "grafana: %s", res->detail);
+		return err->code;
 	}
 	db = json_string_value(json_object_get(j, "database"));
+	version = json_string_value(json_object_get(j, "version"));
 	res->ok = db != NULL && strcmp(db, "ok") == 0;
 	snprintf(res->detail, sizeof res->detail, "database %s, version %s",
-	         db ? db : "?",
-	         json_string_value(json_object_get(j, "version"))
-	             ? json_string_value(json_object_get(j, "version"))
-	             : "?");
+	         db ? db : "?", version ? version : "?");
 	json_decref(j);
 	return res->ok ? ITUI_OK
 	               : err_set(err, ITUI_IO, "grafana: %s", res->detail);
@@ -711,16 +724,14 @@ metrics_annotate(struct metrics *m, int64_t at_ms, const char *text,
                  const char *const *tags, int64_t *id,
                  struct source_result *res, struct itui_err *err)
 {
-	json_t *body = json_object(), *t = json_array(), *j;
-	struct http_response resp;
-	char *url, *b;
+	json_t *body, *t, *j;
+	char *b;
 
 	*id = 0;
-	if (!grafana_ready(m, res, err)) {
-		json_decref(body);
-		json_decref(t);
+	if (!grafana_ready(m, res, err))
 		return err->code;
-	}
+	body = json_object();
+	t = json_array();
 	for (; tags != NULL && *tags != NULL; tags++)
 		json_array_append_new(t, json_string(*tags));
 	if (m->cfg->grafana.dashboard != NULL)
@@ -732,19 +743,10 @@ metrics_annotate(struct metrics *m, int64_t at_ms, const char *text,
 	json_object_set_new(body, "text", json_string(text));
 	b = json_dumps(body, JSON_COMPACT);
 	json_decref(body);
-	url = xasprintf("%s/api/annotations", m->cfg->grafana.url);
-	if (request(m, "POST", url, b, "application/json", 1, &resp, res) !=
-	    0) {
-		free(url);
-		free(b);
-		return err_set(err, ITUI_IO, "grafana: %s", res->detail);
-	}
-	free(url);
+	j = grafana_call(m, "POST", "/api/annotations", b, 1, res, err);
 	free(b);
-	j = grafana_reply(&resp, res);
-	http_response_free(&resp);
 	if (j == NULL)
-		return err_set(err, ITUI_IO, "grafana: %s", res->detail);
+		return err->code;
 	if (json_is_integer(json_object_get(j, "id")))
 		*id = json_integer_value(json_object_get(j, "id"));
 	json_decref(j);
@@ -756,28 +758,16 @@ metrics_annotate_region(struct metrics *m, int64_t id, int64_t start_ms,
                         int64_t end_ms, struct source_result *res,
                         struct itui_err *err)
 {
-	struct http_response resp;
-	char *url, *b;
+	char path[64], body[96];
 	json_t *j;
 
 	if (!grafana_ready(m, res, err))
 		return err->code;
-	url = xasprintf("%s/api/annotations/%lld", m->cfg->grafana.url,
-	                (long long)id);
-	b = xasprintf("{\"time\":%lld,\"timeEnd\":%lld}", (long long)start_ms,
-	              (long long)end_ms);
-	if (request(m, "PATCH", url, b, "application/json", 1, &resp, res) !=
-	    0) {
-		free(url);
-		free(b);
-		return err_set(err, ITUI_IO, "grafana: %s", res->detail);
-	}
-	free(url);
-	free(b);
-	j = grafana_reply(&resp, res);
-	http_response_free(&resp);
-	if (j == NULL)
-		return err_set(err, ITUI_IO, "grafana: %s", res->detail);
+	snprintf(path, sizeof path, "/api/annotations/%lld", (long long)id);
+	snprintf(body, sizeof body, "{\"time\":%lld,\"timeEnd\":%lld}",
+	         (long long)start_ms, (long long)end_ms);
+	if ((j = grafana_call(m, "PATCH", path, body, 1, res, err)) == NULL)
+		return err->code;
 	json_decref(j);
 	return ITUI_OK;
 }

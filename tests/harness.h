@@ -35,6 +35,9 @@ void run_free(struct run *r);
 char *sql1(const char *db, const char *sql);
 long long sql_int(const char *db, const char *sql);
 
+/* CLOCK_MONOTONIC in milliseconds, for deadlines. */
+long ms_now(void);
+
 const char *bin_path(void);
 const char *src_dir(void);
 

@@ -671,7 +671,7 @@ ParameterizedTest(struct bad_case *c, cli, bad_input)
 		run_free((struct run[]){run_bin(home, NULL, NULL, a)});
 		free(sql1(other, "PRAGMA user_version = 99"));
 	} else if (strcmp(c->setup, "badcfg") == 0) {
-		char p[600];
+		char p[700];
 
 		snprintf(p, sizeof p, "%s/config", home);
 		mkdir(p, 0755);
@@ -682,7 +682,7 @@ ParameterizedTest(struct bad_case *c, cli, bad_input)
 		fprintf(f, "db = %s\ncolour = red\n", db);
 		fclose(f);
 	} else if (strcmp(c->setup, "badpol") == 0) {
-		char p[600];
+		char p[700];
 
 		snprintf(p, sizeof p, "%s.ini", other);
 		f = fopen(p, "w");

@@ -20,21 +20,12 @@
 
 static char *home, db[600];
 
+static char *render(const char *const *args);
+
 static void
 cli(const char *const *args)
 {
-	const char *argv[32] = {"--db", db};
-	const char *env[] = {"INCIDENT_TUI_NOW=" NOW, "INCIDENT_TUI_USER=alice",
-	                     NULL};
-	int n = 2;
-	struct run r;
-
-	while (*args != NULL)
-		argv[n++] = *args++;
-	argv[n] = NULL;
-	r = run_bin(home, NULL, env, argv);
-	cr_assert_eq(r.status, 0, "%s: %s", argv[2], r.err);
-	run_free(&r);
+	free(render(args));
 }
 
 static int64_t

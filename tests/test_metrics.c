@@ -69,15 +69,6 @@ ok(const char *const *args)
 	run_free(&r);
 }
 
-static long
-ms_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 /* Repeats a command until its stdout contains `want` (or the deadline). */
 static char *
 until(const char *const *args, const char *want, long ms)

@@ -68,15 +68,6 @@ screen(const char *session)
 	return buf;
 }
 
-static long
-ms_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 /* Waits until the screen shows `needle`; returns the screen. */
 static char *
 wait_for(const char *session, const char *needle, long ms)
