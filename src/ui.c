@@ -1360,8 +1360,9 @@ mouse(struct ui *u)
 		select_incident(u, u->list_lv.top + ev.y - l.y - 1);
 		return;
 	}
-	tl_top = ui_timeline_top(u) + 1;
-	if (ev.y >= tl_top && ev.x >= u->lay.detail.x &&
+	/* Where the last frame drew the timeline: no layout is re-derived. */
+	tl_top = u->timeline_y;
+	if (tl_top >= 0 && ev.y >= tl_top && ev.x >= u->lay.detail.x &&
 	    ev.y < u->lay.detail.y + u->lay.detail.h) {
 		u->focus = FOCUS_TIMELINE;
 		u->follow = 0;
@@ -1669,6 +1670,7 @@ ui_run(struct context *ctx, struct itui_err *err)
 	alert_rows_free(&u->alerts);
 	free(u->pager_text);
 	action_list_free(&u->act_rows);
+	metric_summary_free(&u->metric);
 	watch_close(&u->watch);
 	if (u->trace != NULL)
 		fclose(u->trace);

@@ -274,19 +274,6 @@ latest_metric(const struct ui *u)
 	return NULL;
 }
 
-int
-ui_timeline_top(const struct ui *u)
-{
-	int n = u->d.have_detail ? 5 : 1;
-
-	if (u->d.have_detail && latest_metric(u) != NULL)
-		n++;
-
-	if (u->d.have_detail && u->d.actions.n > 0)
-		n += (int)(u->d.actions.n < 3 ? u->d.actions.n : 3);
-	return u->lay.detail.y + n;
-}
-
 static void
 draw_detail(struct ui *u, int64_t now)
 {
@@ -303,6 +290,7 @@ draw_detail(struct ui *u, int64_t now)
 			mvaddch(i, r.x - 1, ACS_VLINE);
 	else
 		mvhline(r.y, r.x, ACS_HLINE, r.w);
+	u->timeline_y = -1;
 	if (!u->d.have_detail) {
 		put(y + 1, r.x, r.w,
 		    "Select an incident, or press n to declare one.",
@@ -355,27 +343,29 @@ draw_detail(struct ui *u, int64_t now)
 	y++;
 	/* The latest metric snapshot: labelled values and sparklines. */
 	if (latest_metric(u) != NULL) {
-		struct metric_summary ms;
+		const struct entry *me = latest_metric(u);
 		size_t q;
 
+		if (me->id != u->metric_id) {
+			metric_summary_free(&u->metric);
+			if (metric_summary_parse(me->data, &u->metric) != 0)
+				memset(&u->metric, 0, sizeof u->metric);
+			u->metric_id = me->id;
+		}
 		x = r.x;
-		if (metric_summary_parse(latest_metric(u)->data, &ms) == 0) {
-			for (q = 0; q < ms.n && x < r.x + r.w; q++) {
-				char item[160], sp[3 * 12 + 1] = "";
+		for (q = 0; q < u->metric.n && x < r.x + r.w; q++) {
+			const struct metric_value *mv = &u->metric.v[q];
+			char item[160], sp[3 * 12 + 1] = "";
 
-				if (ms.v[q].nspark > 1)
-					spark_render(ms.v[q].spark,
-					             ms.v[q].nspark, 12, sp);
-				snprintf(item, sizeof item, "%s %s%s%s%s%s",
-				         ms.v[q].name, ms.v[q].value,
-				         ms.v[q].unit[0] ? " " : "",
-				         ms.v[q].unit, sp[0] ? " " : "", sp);
-				x += put(y, x, r.x + r.w - x, item,
-				         ms.v[q].failed ? color(u, PAIR_BREACH)
-				                        : A_NORMAL) +
-				     2;
-			}
-			metric_summary_free(&ms);
+			if (mv->nspark > 1)
+				spark_render(mv->spark, mv->nspark, 12, sp);
+			snprintf(item, sizeof item, "%s %s%s%s%s%s", mv->name,
+			         mv->value, mv->unit[0] ? " " : "", mv->unit,
+			         sp[0] ? " " : "", sp);
+			x +=
+			    put(y, x, r.x + r.w - x, item,
+			        mv->failed ? color(u, PAIR_BREACH) : A_NORMAL) +
+			    2;
 		}
 		y++;
 	}
@@ -404,6 +394,7 @@ draw_detail(struct ui *u, int64_t now)
 	put(y, r.x + 2, r.w - 4, buf, A_BOLD);
 	y++;
 	top = y;
+	u->timeline_y = top;
 	lv->count = (int)u->d.timeline.n;
 	lv->height = r.y + r.h - top;
 	if (lv->height < 1)

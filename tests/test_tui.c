@@ -569,3 +569,59 @@ Test(tui, action_items_pane)
 	cr_assert_str_eq(v, "dana|done|2026-01-01");
 	free(v);
 }
+
+/* The row (0-based) on which the screen shows `needle`, or -1. */
+static int
+row_of(const char *session, const char *needle)
+{
+	char *s = screen(session), *hit = strstr(s, needle), *p;
+	int row = 0;
+
+	/* Count newlines by hand: strtok would skip the blank rows. */
+	if (hit == NULL) {
+		free(s);
+		return -1;
+	}
+	for (p = s; p < hit; p++)
+		row += *p == '\n';
+	free(s);
+	return row;
+}
+
+/* An xterm mouse press at (x, y), written into the pane like a terminal would.
+ */
+static void
+click(const char *session, int x, int y)
+{
+	char seq[8], cmd[128];
+
+	snprintf(seq, sizeof seq, "\033[M%c%c%c", 32, 33 + x, 33 + y);
+	snprintf(cmd, sizeof cmd, "send-keys -t %s -l '%s'", session, seq);
+	tmux("%s", cmd);
+}
+
+static void
+click_selects_the_entry(int w, int h)
+{
+	int y;
+
+	cli(ARGS("log", "1", "first clickable entry"));
+	cli(ARGS("log", "1", "second clickable entry"));
+	start("a", w, h, NULL);
+	free(wait_for("a", "second clickable entry", 3000));
+	y = row_of("a", "first clickable entry");
+	cr_assert_geq(y, 0);
+	click("a", w - 20, y);
+	tmux("send-keys -t a e");
+	free(wait_for("a", "edit [note] INC-1> first clickable entry", 3000));
+}
+
+Test(tui, a_click_selects_the_entry_stacked)
+{
+	click_selects_the_entry(100, 30);
+}
+
+Test(tui, a_click_selects_the_entry_side_by_side)
+{
+	click_selects_the_entry(140, 30);
+}

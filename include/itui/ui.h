@@ -21,6 +21,7 @@
 #include "itui/keymap.h"
 #include "itui/layout.h"
 #include "itui/poller.h"
+#include "itui/spark.h"
 #include "itui/watch.h"
 
 enum ui_mode {
@@ -92,6 +93,12 @@ struct ui {
 	int alert_sel;
 	char flow_alert[2048];
 
+	/* set while drawing, read by the mouse: the timeline's first row */
+	int timeline_y;
+	/* the newest metric entry, parsed once (not on every frame) */
+	int64_t metric_id;
+	struct metric_summary metric;
+
 	/* the action items pane */
 	struct action_list act_rows;
 	int act_sel;
@@ -123,7 +130,5 @@ int64_t ui_mono_ns(void);
 /* ui_draw.c */
 void ui_render(struct ui *u);
 void ui_colors_init(struct ui *u);
-/* The detail pane's row where the timeline starts, for mouse hits. */
-int ui_timeline_top(const struct ui *u);
 
 #endif
