@@ -4,6 +4,7 @@
 #   make check    install what the tests need, build, run every test
 #   make bench    print the speed figures (bench/)
 #   make asan     run the tests under AddressSanitizer and UBSan
+#   make tsan     run the tests under ThreadSanitizer
 #   make install  PREFIX=/usr/local DESTDIR= (binary, share/, man page)
 
 VERSION    = 0.1.0
@@ -43,7 +44,7 @@ BIN   := $(BUILD)/incident-tui
 TBIN  := $(BUILD)/unit-tests
 DEMO_DB ?= $(BUILD)/demo.db
 
-.PHONY: all run check test deps deps-test bench asan install uninstall \
+.PHONY: all run check test deps deps-test bench asan tsan install uninstall \
         clean format format-check lint-man lint-layers
 
 all: $(BIN)
@@ -108,6 +109,21 @@ asan: deps-test
 	    CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined' \
 	    LDFLAGS='-fsanitize=address,undefined' test
 
+# ThreadSanitizer on the program (the poller is its other thread), driven
+# by the ordinary test binary: Criterion's runner cannot start under TSan.
+tsan: deps-test
+	@$(MAKE) --no-print-directory BUILD=build-tsan \
+	    CFLAGS='-O1 -g -fsanitize=thread' LDFLAGS='-fsanitize=thread' \
+	    build-tsan/incident-tui
+	@$(MAKE) --no-print-directory $(TBIN)
+	@rm -f build-tsan/tsan.*
+	TSAN_OPTIONS=log_path=$(CURDIR)/build-tsan/tsan \
+	    ITUI_BIN=$(abspath build-tsan/incident-tui) ITUI_SRCDIR=$(CURDIR) \
+	    INCIDENT_TUI_SHARE=$(CURDIR)/share/incident-tui \
+	    ./$(TBIN) --jobs 2 $(TESTFLAGS)
+	@if ls build-tsan/tsan.* >/dev/null 2>&1; then cat build-tsan/tsan.*; \
+	    echo "ThreadSanitizer reported the races above" >&2; exit 1; fi
+
 bench:
 	@scripts/deps.sh bench
 	@$(MAKE) --no-print-directory all $(BUILD)/propagate
@@ -134,6 +150,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-tsan
 
 -include $(OBJS:.o=.d) $(TOBJS:.o=.d)
