@@ -334,6 +334,19 @@ serve_one(int fd, const char *dir, int *next_id)
 		reply(fd, 500, "{\"message\":\"Internal server error\"}");
 		return;
 	}
+	if (strcmp(mode, "429") == 0) {
+		const char *b = "{\"message\":\"Too many requests\"}";
+		char h[256];
+
+		snprintf(
+		    h, sizeof h,
+		    "HTTP/1.1 429 Too Many Requests\r\nContent-Type: "
+		    "application/json\r\nRetry-After: 120\r\nContent-Length: "
+		    "%zu\r\n\r\n%s",
+		    strlen(b), b);
+		(void)!write(fd, h, strlen(h));
+		return;
+	}
 	if (strcmp(mode, "nonjson") == 0) {
 		const char *h = "HTTP/1.1 502 Bad Gateway\r\nContent-Type: "
 		                "text/html\r\nContent-Length: 26\r\n\r\n"

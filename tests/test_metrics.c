@@ -533,3 +533,27 @@ Test(metrics, a_missing_grafana_dashboard_does_not_lose_the_snapshot)
 	cr_assert_not_null(strstr(d, "HTTP 404: Dashboard not found"), "%s", d);
 	free(d);
 }
+
+Test(metrics, grafana_rate_limit_keeps_the_annotation_for_later)
+{
+	struct run r;
+	char *d;
+
+	grafana_config("token_env = GRAFANA_TOKEN");
+	ok(ARGS("declare", "--severity", "P1", "--title", "t"));
+	servers_grafana_mode(&srv, "429");
+	r = itui(ARGS("poll", "--once"));
+	cr_assert_eq(r.status, 1);
+	run_free(&r);
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM annotations"), 0,
+	             "a rate-limited annotation is not marked as posted");
+	d = sql1(db, "SELECT ok || ' ' || detail FROM sources WHERE name ="
+	             " 'grafana'");
+	cr_assert_not_null(strstr(d, "0 HTTP 429: Too many requests"), "%s", d);
+	free(d);
+	servers_grafana_mode(&srv, "ok");
+	ok(ARGS("poll", "--once"));
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM annotations WHERE"
+	                         " grafana_id > 0"),
+	             1);
+}
