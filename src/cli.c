@@ -1049,7 +1049,6 @@ cmd_alerts(struct context *ctx, const struct cli_args *a, struct itui_err *err)
 	struct source_result res[METRICS_MAX_SOURCES];
 	struct alert_list fetched;
 	struct alert_rows rows;
-	struct alert_in *in;
 	struct metrics m;
 	struct store *st;
 	enum itui_code rc;
@@ -1079,19 +1078,7 @@ cmd_alerts(struct context *ctx, const struct cli_args *a, struct itui_err *err)
 			        res[i].name, safe);
 			free(safe);
 		}
-	in = xcalloc(fetched.n + 1, sizeof *in);
-	for (k = 0; k < fetched.n; k++) {
-		in[k].key = fetched.v[k].key;
-		in[k].name = fetched.v[k].name;
-		in[k].summary = fetched.v[k].summary;
-		in[k].severity = fetched.v[k].severity;
-		in[k].labels = fetched.v[k].labels;
-		in[k].annotations = fetched.v[k].annotations;
-		in[k].source = "poll";
-		in[k].since = fetched.v[k].since;
-	}
-	rc = store_alerts_sync(st, in, fetched.n, complete, &changed, err);
-	free(in);
+	rc = poller_sync_alerts(st, &fetched, complete, &changed, err);
 	alerts_free(&fetched);
 	if (rc != ITUI_OK || store_alerts(st, 1, &rows, err) != ITUI_OK)
 		return err->code;

@@ -85,15 +85,36 @@ record(struct poller *p, const struct source_result *r, int *changed)
 		p->retry_after = r->retry_after;
 }
 
+enum itui_code
+poller_sync_alerts(struct store *st, const struct alert_list *l, int complete,
+                   int *changed, struct itui_err *err)
+{
+	struct alert_in *in = xcalloc(l->n + 1, sizeof *in);
+	enum itui_code rc;
+	size_t k;
+
+	for (k = 0; k < l->n; k++) {
+		in[k].key = l->v[k].key;
+		in[k].name = l->v[k].name;
+		in[k].summary = l->v[k].summary;
+		in[k].severity = l->v[k].severity;
+		in[k].labels = l->v[k].labels;
+		in[k].annotations = l->v[k].annotations;
+		in[k].source = "poll";
+		in[k].since = l->v[k].since;
+	}
+	rc = store_alerts_sync(st, in, l->n, complete, changed, err);
+	free(in);
+	return rc;
+}
+
 static int
 round_alerts(struct poller *p, int *changed)
 {
 	struct source_result res[METRICS_MAX_SOURCES];
 	struct alert_list l;
-	struct alert_in *in;
 	struct itui_err err;
 	int nres = 0, i, complete = 1, c = 0, failed = 0;
-	size_t k;
 
 	if (metrics_alerts(&p->m, &l, res, &nres, &err) != ITUI_OK) {
 		for (i = 0; i < nres; i++)
@@ -107,21 +128,8 @@ round_alerts(struct poller *p, int *changed)
 			failed = 1;
 		}
 	}
-	in = xcalloc(l.n + 1, sizeof *in);
-	for (k = 0; k < l.n; k++) {
-		in[k].key = l.v[k].key;
-		in[k].name = l.v[k].name;
-		in[k].summary = l.v[k].summary;
-		in[k].severity = l.v[k].severity;
-		in[k].labels = l.v[k].labels;
-		in[k].annotations = l.v[k].annotations;
-		in[k].source = "poll";
-		in[k].since = l.v[k].since;
-	}
-	if (store_alerts_sync(p->st, in, l.n, complete, &c, &err) == ITUI_OK &&
-	    c)
+	if (poller_sync_alerts(p->st, &l, complete, &c, &err) == ITUI_OK && c)
 		*changed = 1;
-	free(in);
 	alerts_free(&l);
 	return failed ? -1 : 0;
 }

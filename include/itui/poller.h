@@ -48,6 +48,14 @@ void poller_close(struct poller *p);
 /* One round; *changed says whether the database changed. */
 enum itui_code poller_round(struct poller *p, int *changed,
                             struct itui_err *err);
+/*
+ * Records one round's fetched alerts in the store (see store_alerts_sync);
+ * `complete` when every source answered.  Used by the poller and by
+ * `incident-tui alerts`.
+ */
+enum itui_code poller_sync_alerts(struct store *st, const struct alert_list *l,
+                                  int complete, int *changed,
+                                  struct itui_err *err);
 enum itui_code poller_start(struct poller *p, struct itui_err *err);
 void poller_kick(struct poller *p);
 void poller_stop(struct poller *p);
