@@ -96,6 +96,8 @@ lint-layers:
 	if [ -n "$$bad" ]; then echo "curses included outside the interface: $$bad" >&2; exit 1; fi
 	@bad=$$(grep -l 'sqlite3\.h' src/*.c include/itui/*.h | grep -vE '/(store|db)[^/]*\.[ch]$$' || true); \
 	if [ -n "$$bad" ]; then echo "SQLite used outside the store: $$bad" >&2; exit 1; fi
+	@bad=$$(grep -l 'itui/store-int\.h' src/*.c include/itui/*.h | grep -vE '/store[^/]*\.[ch]$$' || true); \
+	if [ -n "$$bad" ]; then echo "the store's internals used outside the store: $$bad" >&2; exit 1; fi
 
 format:
 	clang-format -i src/*.c include/itui/*.h tests/*.c tests/*.h

@@ -16,22 +16,10 @@
 #include <time.h>
 
 #include "itui/db.h"
+#include "itui/store-int.h"
 #include "itui/store.h"
 #include "itui/timeutil.h"
 #include "itui/xalloc.h"
-
-#define MAX_TEXT_BYTES  (64 * 1024)
-#define MAX_TITLE_BYTES 300
-#define MAX_NAME_BYTES  64
-
-struct store {
-	struct db_handle h;
-	char *path;
-	char *actor;
-	char *origin;
-	int64_t (*now)(void);
-	int batch; /* inside store_batch_begin() */
-};
 
 static int64_t
 real_now(void)
@@ -39,8 +27,8 @@ real_now(void)
 	return (int64_t)time(NULL);
 }
 
-static int64_t
-now_of(const struct store *st)
+int64_t
+st_now(const struct store *st)
 {
 	return st->now();
 }
@@ -118,10 +106,7 @@ store_set_clock(struct store *st, int64_t (*now)(void))
 
 /* ---- statement helpers ------------------------------------------------ */
 
-/*
- * Binds arguments by a format: 'i' int64_t, 't' a time (TIME_NONE binds
- * NULL), 's' a string (NULL binds NULL), 'd' an int.
- */
+/* Binds arguments by a format (store-int.h). */
 static int
 bindv(sqlite3_stmt *s, const char *fmt, va_list ap)
 {
@@ -177,9 +162,9 @@ prepare(struct store *st, const char *sql, const char *fmt, va_list ap,
 }
 
 /* Runs a statement that returns no rows. */
-static enum itui_code
-run(struct store *st, struct itui_err *err, const char *doing, const char *sql,
-    const char *fmt, ...)
+enum itui_code
+st_run(struct store *st, struct itui_err *err, const char *doing,
+       const char *sql, const char *fmt, ...)
 {
 	sqlite3_stmt *s;
 	va_list ap;
@@ -198,9 +183,9 @@ run(struct store *st, struct itui_err *err, const char *doing, const char *sql,
 }
 
 /* Prepares a query for the caller to step; finalize it when done. */
-static sqlite3_stmt *
-query(struct store *st, struct itui_err *err, const char *doing,
-      const char *sql, const char *fmt, ...)
+sqlite3_stmt *
+st_query(struct store *st, struct itui_err *err, const char *doing,
+         const char *sql, const char *fmt, ...)
 {
 	sqlite3_stmt *s;
 	va_list ap;
@@ -211,16 +196,16 @@ query(struct store *st, struct itui_err *err, const char *doing,
 	return s;
 }
 
-static char *
-col_text(sqlite3_stmt *s, int col)
+char *
+st_col_text(sqlite3_stmt *s, int col)
 {
 	const unsigned char *t = sqlite3_column_text(s, col);
 
 	return t != NULL ? xstrdup((const char *)t) : NULL;
 }
 
-static int64_t
-col_time(sqlite3_stmt *s, int col)
+int64_t
+st_col_time(sqlite3_stmt *s, int col)
 {
 	if (sqlite3_column_type(s, col) == SQLITE_NULL)
 		return TIME_NONE;
@@ -228,9 +213,9 @@ col_time(sqlite3_stmt *s, int col)
 }
 
 /* Finishes a query loop: anything but SQLITE_DONE is an error. */
-static enum itui_code
-finish(struct store *st, sqlite3_stmt *s, int rc, const char *doing,
-       struct itui_err *err)
+enum itui_code
+st_finish(struct store *st, sqlite3_stmt *s, int rc, const char *doing,
+          struct itui_err *err)
 {
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
@@ -240,8 +225,8 @@ finish(struct store *st, sqlite3_stmt *s, int rc, const char *doing,
 
 /* ---- transactions ----------------------------------------------------- */
 
-static enum itui_code
-tx_begin(struct store *st, struct itui_err *err)
+enum itui_code
+st_begin(struct store *st, struct itui_err *err)
 {
 	int rc;
 
@@ -261,8 +246,8 @@ tx_begin(struct store *st, struct itui_err *err)
 }
 
 /* Commits when rc is ITUI_OK, rolls back otherwise; returns the outcome. */
-static enum itui_code
-tx_end(struct store *st, enum itui_code rc, struct itui_err *err)
+enum itui_code
+st_end(struct store *st, enum itui_code rc, struct itui_err *err)
 {
 	int src;
 
@@ -284,7 +269,7 @@ tx_end(struct store *st, enum itui_code rc, struct itui_err *err)
 enum itui_code
 store_batch_begin(struct store *st, struct itui_err *err)
 {
-	enum itui_code rc = tx_begin(st, err);
+	enum itui_code rc = st_begin(st, err);
 
 	if (rc == ITUI_OK)
 		st->batch = 1;
@@ -295,14 +280,14 @@ enum itui_code
 store_batch_end(struct store *st, int commit, struct itui_err *err)
 {
 	st->batch = 0;
-	return tx_end(st, commit ? ITUI_OK : ITUI_INTERNAL, err);
+	return st_end(st, commit ? ITUI_OK : ITUI_INTERNAL, err);
 }
 
 enum itui_code
 store_data_version(struct store *st, int64_t *out, struct itui_err *err)
 {
-	sqlite3_stmt *s = query(st, err, "reading the data version",
-	                        "PRAGMA data_version", "");
+	sqlite3_stmt *s = st_query(st, err, "reading the data version",
+	                           "PRAGMA data_version", "");
 	int rc;
 
 	if (s == NULL)
@@ -310,13 +295,13 @@ store_data_version(struct store *st, int64_t *out, struct itui_err *err)
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		*out = sqlite3_column_int64(s, 0);
-	return finish(st, s, rc, "reading the data version", err);
+	return st_finish(st, s, rc, "reading the data version", err);
 }
 
 /* ---- validation -------------------------------------------------------- */
 
-static enum itui_code
-check_text(const char *what, const char *s, size_t max, struct itui_err *err)
+enum itui_code
+st_check_text(const char *what, const char *s, size_t max, struct itui_err *err)
 {
 	const char *p = s;
 
@@ -332,12 +317,12 @@ check_text(const char *what, const char *s, size_t max, struct itui_err *err)
 	return ITUI_OK;
 }
 
-static enum itui_code
-check_name(const char *what, const char *s, struct itui_err *err)
+enum itui_code
+st_check_name(const char *what, const char *s, struct itui_err *err)
 {
 	const unsigned char *p;
 
-	if (check_text(what, s, MAX_NAME_BYTES, err) != ITUI_OK)
+	if (st_check_text(what, s, MAX_NAME_BYTES, err) != ITUI_OK)
 		return err->code;
 	for (p = (const unsigned char *)s; *p; p++)
 		if (*p < 0x20 || *p == 0x7f)
@@ -346,12 +331,12 @@ check_name(const char *what, const char *s, struct itui_err *err)
 	return ITUI_OK;
 }
 
-static enum itui_code
-incident_exists(struct store *st, int64_t id, struct itui_err *err)
+enum itui_code
+st_incident_exists(struct store *st, int64_t id, struct itui_err *err)
 {
 	sqlite3_stmt *s =
-	    query(st, err, "looking up the incident",
-	          "SELECT 1 FROM incidents WHERE id = ?", "i", id);
+	    st_query(st, err, "looking up the incident",
+	             "SELECT 1 FROM incidents WHERE id = ?", "i", id);
 	int rc;
 
 	if (s == NULL)
@@ -368,58 +353,61 @@ incident_exists(struct store *st, int64_t id, struct itui_err *err)
 
 /* ---- audit and typed entries ------------------------------------------ */
 
-static enum itui_code
-audit(struct store *st, int64_t incident_id, const char *object,
-      int64_t object_id, const char *field, const char *old_value,
-      const char *new_value, struct itui_err *err)
+enum itui_code
+st_audit(struct store *st, int64_t incident_id, const char *object,
+         int64_t object_id, const char *field, const char *old_value,
+         const char *new_value, struct itui_err *err)
 {
-	return run(st, err, "recording the audit trail",
-	           "INSERT INTO audit(at, actor, origin, incident_id, object,"
-	           " object_id, field, old_value, new_value)"
-	           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	           "issisisss", now_of(st), st->actor, st->origin, incident_id,
-	           object, object_id, field, old_value, new_value);
+	return st_run(
+	    st, err, "recording the audit trail",
+	    "INSERT INTO audit(at, actor, origin, incident_id, object,"
+	    " object_id, field, old_value, new_value)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "issisisss", st_now(st), st->actor, st->origin, incident_id, object,
+	    object_id, field, old_value, new_value);
 }
 
-static enum itui_code
-touch_incident(struct store *st, int64_t id, struct itui_err *err)
+enum itui_code
+st_touch_incident(struct store *st, int64_t id, struct itui_err *err)
 {
-	return run(st, err, "updating the incident",
-	           "UPDATE incidents SET updated_at = ? WHERE id = ?", "ii",
-	           now_of(st), id);
+	return st_run(st, err, "updating the incident",
+	              "UPDATE incidents SET updated_at = ? WHERE id = ?", "ii",
+	              st_now(st), id);
 }
 
 /* Inserts an entry inside the caller's transaction. */
-static enum itui_code
-insert_entry(struct store *st, int64_t incident_id, enum entry_kind kind,
-             int64_t at, const char *text, const char *data, int64_t *entry_id,
-             struct itui_err *err)
+enum itui_code
+st_insert_entry(struct store *st, int64_t incident_id, enum entry_kind kind,
+                int64_t at, const char *text, const char *data,
+                int64_t *entry_id, struct itui_err *err)
 {
 	int64_t id;
 
-	if (run(st, err, "adding the timeline entry",
+	if (st_run(
+	        st, err, "adding the timeline entry",
 	        "INSERT INTO entries(incident_id, at, recorded_at, author, kind,"
 	        " text, data) VALUES (?, ?, ?, ?, ?, ?, json(?))",
-	        "iiissss", incident_id, at, now_of(st), st->actor,
+	        "iiissss", incident_id, at, st_now(st), st->actor,
 	        kind_name(kind), text, data) != ITUI_OK)
 		return err->code;
 	id = sqlite3_last_insert_rowid(st->h.db);
 	if (entry_id != NULL)
 		*entry_id = id;
-	return audit(st, incident_id, "entry", id, "created", NULL, text, err);
+	return st_audit(st, incident_id, "entry", id, "created", NULL, text,
+	                err);
 }
 
 /* A typed entry recording a change from `from` to `to`. */
-static enum itui_code
-typed_entry(struct store *st, int64_t incident_id, enum entry_kind kind,
-            int64_t at, const char *text, const char *field, const char *from,
-            const char *to, struct itui_err *err)
+enum itui_code
+st_typed_entry(struct store *st, int64_t incident_id, enum entry_kind kind,
+               int64_t at, const char *text, const char *field,
+               const char *from, const char *to, struct itui_err *err)
 {
 	char *data;
 	sqlite3_stmt *s =
-	    query(st, err, "building the entry",
-	          "SELECT json_object('field', ?, 'from', ?, 'to', ?)", "sss",
-	          field, from, to);
+	    st_query(st, err, "building the entry",
+	             "SELECT json_object('field', ?, 'from', ?, 'to', ?)",
+	             "sss", field, from, to);
 	enum itui_code rc;
 
 	if (s == NULL)
@@ -429,30 +417,30 @@ typed_entry(struct store *st, int64_t incident_id, enum entry_kind kind,
 		return db_error(st->h.db, sqlite3_errcode(st->h.db),
 		                "building the entry", err);
 	}
-	data = col_text(s, 0);
+	data = st_col_text(s, 0);
 	sqlite3_finalize(s);
-	rc = insert_entry(st, incident_id, kind, at, text, data, NULL, err);
+	rc = st_insert_entry(st, incident_id, kind, at, text, data, NULL, err);
 	free(data);
 	return rc;
 }
 
-static int64_t
-at_or_now(const struct store *st, int64_t at)
+int64_t
+st_at_or_now(const struct store *st, int64_t at)
 {
-	return at == TIME_NONE ? now_of(st) : at;
+	return at == TIME_NONE ? st_now(st) : at;
 }
 
 /* ---- incidents --------------------------------------------------------- */
 
-static enum itui_code
-request_snapshot(struct store *st, int64_t id, const char *reason,
-                 struct itui_err *err)
+enum itui_code
+st_request_snapshot(struct store *st, int64_t id, const char *reason,
+                    struct itui_err *err)
 {
-	return run(
+	return st_run(
 	    st, err, "asking for a snapshot",
 	    "INSERT INTO snapshot_requests(incident_id, reason, requested_at)"
 	    " VALUES (?, ?, ?)",
-	    "isi", id, reason, now_of(st));
+	    "isi", id, reason, st_now(st));
 }
 
 /* Attaches a known alert to a new incident, with an `alert` entry. */
@@ -461,11 +449,11 @@ link_alert(struct store *st, int64_t id, const char *key, int64_t at,
            struct itui_err *err)
 {
 	sqlite3_stmt *s =
-	    query(st, err, "reading the alert",
-	          "SELECT name, summary, json_object('labels', json(labels),"
-	          " 'annotations', json(annotations), 'source', source)"
-	          " FROM alerts WHERE key = ?",
-	          "s", key);
+	    st_query(st, err, "reading the alert",
+	             "SELECT name, summary, json_object('labels', json(labels),"
+	             " 'annotations', json(annotations), 'source', source)"
+	             " FROM alerts WHERE key = ?",
+	             "s", key);
 	char *name = NULL, *summary = NULL, *data = NULL, *text;
 	enum itui_code rc;
 	int src;
@@ -474,22 +462,22 @@ link_alert(struct store *st, int64_t id, const char *key, int64_t at,
 		return err->code;
 	src = sqlite3_step(s);
 	if (src == SQLITE_ROW) {
-		name = col_text(s, 0);
-		summary = col_text(s, 1);
-		data = col_text(s, 2);
+		name = st_col_text(s, 0);
+		summary = st_col_text(s, 1);
+		data = st_col_text(s, 2);
 	}
-	rc = finish(st, s, src, "reading the alert", err);
+	rc = st_finish(st, s, src, "reading the alert", err);
 	if (rc == ITUI_OK && name == NULL)
 		rc = err_set(err, ITUI_NOTFOUND, "no alert with that key");
 	if (rc == ITUI_OK)
-		rc = run(st, err, "linking the alert",
-		         "UPDATE alerts SET incident_id = ? WHERE key = ?",
-		         "is", id, key);
+		rc = st_run(st, err, "linking the alert",
+		            "UPDATE alerts SET incident_id = ? WHERE key = ?",
+		            "is", id, key);
 	if (rc == ITUI_OK) {
 		text =
 		    xasprintf("Alert %s: %s", name, summary ? summary : name);
-		rc =
-		    insert_entry(st, id, KIND_ALERT, at, text, data, NULL, err);
+		rc = st_insert_entry(st, id, KIND_ALERT, at, text, data, NULL,
+		                     err);
 		free(text);
 	}
 	free(name);
@@ -506,19 +494,19 @@ enum itui_code
 store_incident_declare(struct store *st, const struct incident_new *in,
                        int64_t *id, struct itui_err *err)
 {
-	int64_t at = at_or_now(st, in->at), now = now_of(st);
+	int64_t at = st_at_or_now(st, in->at), now = st_now(st);
 	enum itui_code rc;
 	char *text;
 
-	if (check_text("the title", in->title, MAX_TITLE_BYTES, err) ||
-	    check_name("the severity", in->severity, err))
+	if (st_check_text("the title", in->title, MAX_TITLE_BYTES, err) ||
+	    st_check_name("the severity", in->severity, err))
 		return err->code;
 	if (in->commander != NULL &&
-	    check_name("the commander's name", in->commander, err))
+	    st_check_name("the commander's name", in->commander, err))
 		return err->code;
-	if ((rc = tx_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
-	rc = run(
+	rc = st_run(
 	    st, err, "declaring the incident",
 	    "INSERT INTO incidents(title, severity, status, service, impact,"
 	    " declared_at, detected_at, declared_by, recorded_at, updated_at,"
@@ -527,27 +515,27 @@ store_incident_declare(struct store *st, const struct incident_new *in,
 	    "sssstisiids", in->title, in->severity, in->service, in->impact, at,
 	    at, st->actor, now, now, in->drill ? 1 : 0, in->alert_key);
 	if (rc != ITUI_OK)
-		return tx_end(st, rc, err);
+		return st_end(st, rc, err);
 	*id = sqlite3_last_insert_rowid(st->h.db);
 	text = xasprintf("Declared %s%s incident: %s", in->severity,
 	                 in->drill ? " drill" : "", in->title);
-	rc = insert_entry(st, *id, KIND_SYSTEM, at, text,
-	                  "{\"event\":\"declared\"}", NULL, err);
+	rc = st_insert_entry(st, *id, KIND_SYSTEM, at, text,
+	                     "{\"event\":\"declared\"}", NULL, err);
 	free(text);
 	if (rc == ITUI_OK)
-		rc = request_snapshot(st, *id, "declared", err);
+		rc = st_request_snapshot(st, *id, "declared", err);
 	if (rc == ITUI_OK && in->alert_key != NULL)
 		rc = link_alert(st, *id, in->alert_key, at, err);
 	if (rc == ITUI_OK)
-		rc = audit(st, *id, "incident", *id, "declared", NULL,
-		           in->title, err);
+		rc = st_audit(st, *id, "incident", *id, "declared", NULL,
+		              in->title, err);
 	if (rc == ITUI_OK)
-		rc = audit(st, *id, "incident", *id, "severity", NULL,
-		           in->severity, err);
+		rc = st_audit(st, *id, "incident", *id, "severity", NULL,
+		              in->severity, err);
 	if (rc == ITUI_OK && in->commander != NULL)
 		rc = assign_in_tx(st, *id, ROLE_COMMANDER, in->commander, at,
 		                  err);
-	return tx_end(st, rc, err);
+	return st_end(st, rc, err);
 }
 
 #define INCIDENT_COLUMNS                                                       \
@@ -564,25 +552,25 @@ read_incident(sqlite3_stmt *s, struct incident *inc)
 
 	memset(inc, 0, sizeof *inc);
 	inc->id = sqlite3_column_int64(s, 0);
-	inc->title = col_text(s, 1);
-	inc->severity = col_text(s, 2);
+	inc->title = st_col_text(s, 1);
+	inc->severity = st_col_text(s, 2);
 	st = status_parse(status);
 	inc->status = st < 0 ? STATUS_INVESTIGATING : (enum inc_status)st;
-	inc->service = col_text(s, 4);
-	inc->impact = col_text(s, 5);
-	inc->summary = col_text(s, 6);
-	inc->root_cause = col_text(s, 7);
-	inc->alert_key = col_text(s, 8);
-	inc->declared_by = col_text(s, 9);
+	inc->service = st_col_text(s, 4);
+	inc->impact = st_col_text(s, 5);
+	inc->summary = st_col_text(s, 6);
+	inc->root_cause = st_col_text(s, 7);
+	inc->alert_key = st_col_text(s, 8);
+	inc->declared_by = st_col_text(s, 9);
 	inc->drill = sqlite3_column_int(s, 10);
-	inc->declared_at = col_time(s, 11);
-	inc->detected_at = col_time(s, 12);
-	inc->acknowledged_at = col_time(s, 13);
-	inc->mitigated_at = col_time(s, 14);
-	inc->resolved_at = col_time(s, 15);
-	inc->closed_at = col_time(s, 16);
-	inc->recorded_at = col_time(s, 17);
-	inc->updated_at = col_time(s, 18);
+	inc->declared_at = st_col_time(s, 11);
+	inc->detected_at = st_col_time(s, 12);
+	inc->acknowledged_at = st_col_time(s, 13);
+	inc->mitigated_at = st_col_time(s, 14);
+	inc->resolved_at = st_col_time(s, 15);
+	inc->closed_at = st_col_time(s, 16);
+	inc->recorded_at = st_col_time(s, 17);
+	inc->updated_at = st_col_time(s, 18);
 	inc->last_comms_at = TIME_NONE;
 }
 
@@ -594,10 +582,10 @@ load_extras(struct store *st, struct incident *inc, struct itui_err *err)
 	size_t cap = 0;
 	int rc;
 
-	s = query(st, err, "reading the roles",
-	          "SELECT role, person FROM role_assignments"
-	          " WHERE incident_id = ? AND ended_at IS NULL",
-	          "i", inc->id);
+	s = st_query(st, err, "reading the roles",
+	             "SELECT role, person FROM role_assignments"
+	             " WHERE incident_id = ? AND ended_at IS NULL",
+	             "i", inc->id);
 	if (s == NULL)
 		return err->code;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -605,28 +593,29 @@ load_extras(struct store *st, struct incident *inc, struct itui_err *err)
 
 		if (r >= 0) {
 			free(inc->roles[r]);
-			inc->roles[r] = col_text(s, 1);
+			inc->roles[r] = st_col_text(s, 1);
 		}
 	}
-	if (finish(st, s, rc, "reading the roles", err))
+	if (st_finish(st, s, rc, "reading the roles", err))
 		return err->code;
 
-	s = query(st, err, "reading the timeline",
-	          "SELECT (SELECT max(at) FROM entries WHERE incident_id = ?1"
-	          "   AND kind = 'comms' AND deleted_at IS NULL),"
-	          " (SELECT count(*) FROM entries WHERE incident_id = ?1"
-	          "   AND kind = 'escalation' AND deleted_at IS NULL)",
-	          "i", inc->id);
+	s = st_query(
+	    st, err, "reading the timeline",
+	    "SELECT (SELECT max(at) FROM entries WHERE incident_id = ?1"
+	    "   AND kind = 'comms' AND deleted_at IS NULL),"
+	    " (SELECT count(*) FROM entries WHERE incident_id = ?1"
+	    "   AND kind = 'escalation' AND deleted_at IS NULL)",
+	    "i", inc->id);
 	if (s == NULL)
 		return err->code;
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		inc->last_comms_at = col_time(s, 0);
+		inc->last_comms_at = st_col_time(s, 0);
 		inc->escalations = sqlite3_column_int(s, 1);
 	}
-	if (finish(st, s, rc, "reading the timeline", err))
+	if (st_finish(st, s, rc, "reading the timeline", err))
 		return err->code;
 
-	s = query(
+	s = st_query(
 	    st, err, "reading the severity history",
 	    "SELECT at, json_extract(data, '$.from'), json_extract(data, '$.to')"
 	    " FROM entries WHERE incident_id = ? AND kind = 'severity'"
@@ -644,17 +633,17 @@ load_extras(struct store *st, struct incident *inc, struct itui_err *err)
 		}
 		c = &inc->changes[inc->nchanges++];
 		c->at = sqlite3_column_int64(s, 0);
-		c->from = col_text(s, 1);
-		c->to = col_text(s, 2);
+		c->from = st_col_text(s, 1);
+		c->to = st_col_text(s, 2);
 	}
-	return finish(st, s, rc, "reading the severity history", err);
+	return st_finish(st, s, rc, "reading the severity history", err);
 }
 
 enum itui_code
 store_incident_get(struct store *st, int64_t id, struct incident *out,
                    struct itui_err *err)
 {
-	sqlite3_stmt *s = query(
+	sqlite3_stmt *s = st_query(
 	    st, err, "reading the incident",
 	    "SELECT " INCIDENT_COLUMNS " FROM incidents WHERE id = ?", "i", id);
 	int rc;
@@ -669,7 +658,7 @@ store_incident_get(struct store *st, int64_t id, struct incident *out,
 		               (long long)id);
 	}
 	if (rc != SQLITE_ROW)
-		return finish(st, s, rc, "reading the incident", err);
+		return st_finish(st, s, rc, "reading the incident", err);
 	read_incident(s, out);
 	sqlite3_finalize(s);
 	if (load_extras(st, out, err) != ITUI_OK) {
@@ -689,7 +678,7 @@ store_incident_list(struct store *st, int all, int limit,
 
 	out->v = NULL;
 	out->n = 0;
-	s = query(
+	s = st_query(
 	    st, err, "listing incidents",
 	    "SELECT " INCIDENT_COLUMNS " FROM incidents"
 	    " WHERE ?1 OR status NOT IN ('resolved', 'closed')"
@@ -705,7 +694,7 @@ store_incident_list(struct store *st, int all, int limit,
 		}
 		read_incident(s, &out->v[out->n++]);
 	}
-	if (finish(st, s, rc, "listing incidents", err))
+	if (st_finish(st, s, rc, "listing incidents", err))
 		goto fail;
 	for (i = 0; i < out->n; i++)
 		if (load_extras(st, &out->v[i], err) != ITUI_OK)
@@ -727,7 +716,7 @@ incident_field(struct store *st, int64_t id, const char *column, char **out,
 
 	snprintf(sql, sizeof sql, "SELECT %s FROM incidents WHERE id = ?",
 	         column);
-	s = query(st, err, "reading the incident", sql, "i", id);
+	s = st_query(st, err, "reading the incident", sql, "i", id);
 	if (s == NULL)
 		return err->code;
 	rc = sqlite3_step(s);
@@ -737,8 +726,8 @@ incident_field(struct store *st, int64_t id, const char *column, char **out,
 		               (long long)id);
 	}
 	if (rc != SQLITE_ROW)
-		return finish(st, s, rc, "reading the incident", err);
-	*out = col_text(s, 0);
+		return st_finish(st, s, rc, "reading the incident", err);
+	*out = st_col_text(s, 0);
 	sqlite3_finalize(s);
 	return ITUI_OK;
 }
@@ -751,29 +740,29 @@ store_incident_ack(struct store *st, int64_t id, int64_t at, int *already,
 	enum itui_code rc;
 
 	*already = 0;
-	at = at_or_now(st, at);
-	if ((rc = tx_begin(st, err)) != ITUI_OK)
+	at = st_at_or_now(st, at);
+	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
 	rc = incident_field(st, id, "acknowledged_at", &old, err);
 	if (rc == ITUI_OK && old != NULL) {
 		*already = 1;
 		free(old);
-		return tx_end(st, ITUI_OK, err);
+		return st_end(st, ITUI_OK, err);
 	}
 	time_format_iso(at, buf);
 	if (rc == ITUI_OK)
-		rc = run(
+		rc = st_run(
 		    st, err, "acknowledging",
 		    "UPDATE incidents SET acknowledged_at = ?, updated_at = ?"
 		    " WHERE id = ?",
-		    "iii", at, now_of(st), id);
+		    "iii", at, st_now(st), id);
 	if (rc == ITUI_OK)
-		rc = insert_entry(st, id, KIND_SYSTEM, at, "Acknowledged",
-		                  "{\"event\":\"ack\"}", NULL, err);
+		rc = st_insert_entry(st, id, KIND_SYSTEM, at, "Acknowledged",
+		                     "{\"event\":\"ack\"}", NULL, err);
 	if (rc == ITUI_OK)
-		rc = audit(st, id, "incident", id, "acknowledged_at", NULL, buf,
-		           err);
-	return tx_end(st, rc, err);
+		rc = st_audit(st, id, "incident", id, "acknowledged_at", NULL,
+		              buf, err);
+	return st_end(st, rc, err);
 }
 
 /* Sets or clears one time column, auditing the change. */
@@ -793,9 +782,9 @@ set_time_field(struct store *st, int64_t id, const char *column, int64_t value,
 		return ITUI_OK;
 	snprintf(sql, sizeof sql, "UPDATE incidents SET %s = ? WHERE id = ?",
 	         column);
-	rc = run(st, err, "updating the incident", sql, "ti", value, id);
+	rc = st_run(st, err, "updating the incident", sql, "ti", value, id);
 	if (rc == ITUI_OK)
-		rc = audit(
+		rc = st_audit(
 		    st, id, "incident", id, column,
 		    oldv == TIME_NONE ? NULL : time_format_iso(oldv, obuf),
 		    value == TIME_NONE ? NULL : time_format_iso(value, nbuf),
@@ -812,22 +801,23 @@ store_incident_set_status(struct store *st, int64_t id, enum inc_status status,
 	enum itui_code rc;
 	int from;
 
-	at = at_or_now(st, at);
-	if ((rc = tx_begin(st, err)) != ITUI_OK)
+	at = st_at_or_now(st, at);
+	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
 	if ((rc = incident_field(st, id, "status", &old, err)) != ITUI_OK)
-		return tx_end(st, rc, err);
+		return st_end(st, rc, err);
 	from = status_parse(old);
 	if (from == (int)status) {
 		free(old);
-		return tx_end(st, ITUI_OK, err);
+		return st_end(st, ITUI_OK, err);
 	}
-	rc = run(st, err, "changing the status",
-	         "UPDATE incidents SET status = ?, updated_at = ? WHERE id = ?",
-	         "sii", status_name(status), now_of(st), id);
+	rc = st_run(
+	    st, err, "changing the status",
+	    "UPDATE incidents SET status = ?, updated_at = ? WHERE id = ?",
+	    "sii", status_name(status), st_now(st), id);
 	if (rc == ITUI_OK)
-		rc = audit(st, id, "incident", id, "status", old,
-		           status_name(status), err);
+		rc = st_audit(st, id, "incident", id, "status", old,
+		              status_name(status), err);
 	/* Lifecycle times follow the status, both ways. */
 	if (rc == ITUI_OK) {
 		char *res = NULL;
@@ -853,15 +843,15 @@ store_incident_set_status(struct store *st, int64_t id, enum inc_status status,
 	if (rc == ITUI_OK) {
 		text = xasprintf("Status: %s -> %s%s", old, status_name(status),
 		                 from > (int)status ? " (relapse)" : "");
-		rc = typed_entry(st, id, KIND_STATUS, at, text, "status", old,
-		                 status_name(status), err);
+		rc = st_typed_entry(st, id, KIND_STATUS, at, text, "status",
+		                    old, status_name(status), err);
 	}
 	/* A status change is a moment the metrics should show. */
 	if (rc == ITUI_OK && status < STATUS_CLOSED)
-		rc = request_snapshot(st, id, "status", err);
+		rc = st_request_snapshot(st, id, "status", err);
 	free(text);
 	free(old);
-	return tx_end(st, rc, err);
+	return st_end(st, rc, err);
 }
 
 enum itui_code
@@ -871,32 +861,33 @@ store_incident_set_severity(struct store *st, int64_t id, const char *level,
 	char *old = NULL, *text;
 	enum itui_code rc;
 
-	if (check_name("the severity", level, err))
+	if (st_check_name("the severity", level, err))
 		return err->code;
-	at = at_or_now(st, at);
-	if ((rc = tx_begin(st, err)) != ITUI_OK)
+	at = st_at_or_now(st, at);
+	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
 	if ((rc = incident_field(st, id, "severity", &old, err)) != ITUI_OK)
-		return tx_end(st, rc, err);
+		return st_end(st, rc, err);
 	if (strcmp(old, level) == 0) {
 		free(old);
-		return tx_end(st, ITUI_OK, err);
+		return st_end(st, ITUI_OK, err);
 	}
-	rc = run(
+	rc = st_run(
 	    st, err, "changing the severity",
 	    "UPDATE incidents SET severity = ?, updated_at = ? WHERE id = ?",
-	    "sii", level, now_of(st), id);
+	    "sii", level, st_now(st), id);
 	if (rc == ITUI_OK)
-		rc = audit(st, id, "incident", id, "severity", old, level, err);
+		rc = st_audit(st, id, "incident", id, "severity", old, level,
+		              err);
 	text = xasprintf("Severity: %s -> %s", old, level);
 	if (rc == ITUI_OK)
-		rc = typed_entry(st, id, KIND_SEVERITY, at, text, "severity",
-		                 old, level, err);
+		rc = st_typed_entry(st, id, KIND_SEVERITY, at, text, "severity",
+		                    old, level, err);
 	if (rc == ITUI_OK)
-		rc = request_snapshot(st, id, "severity", err);
+		rc = st_request_snapshot(st, id, "severity", err);
 	free(text);
 	free(old);
-	return tx_end(st, rc, err);
+	return st_end(st, rc, err);
 }
 
 /* ---- roles --------------------------------------------------------------- */
@@ -906,10 +897,10 @@ current_holder(struct store *st, int64_t id, enum role role, char **person,
                struct itui_err *err)
 {
 	sqlite3_stmt *s =
-	    query(st, err, "reading the roles",
-	          "SELECT person FROM role_assignments WHERE incident_id = ?"
-	          " AND role = ? AND ended_at IS NULL",
-	          "is", id, role_name(role));
+	    st_query(st, err, "reading the roles",
+	             "SELECT person FROM role_assignments WHERE incident_id = ?"
+	             " AND role = ? AND ended_at IS NULL",
+	             "is", id, role_name(role));
 	int rc;
 
 	*person = NULL;
@@ -917,18 +908,19 @@ current_holder(struct store *st, int64_t id, enum role role, char **person,
 		return err->code;
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
-		*person = col_text(s, 0);
-	return finish(st, s, rc, "reading the roles", err);
+		*person = st_col_text(s, 0);
+	return st_finish(st, s, rc, "reading the roles", err);
 }
 
 static enum itui_code
 end_assignment(struct store *st, int64_t id, enum role role, int64_t at,
                struct itui_err *err)
 {
-	return run(st, err, "changing the role",
-	           "UPDATE role_assignments SET ended_at = ?, ended_by = ?"
-	           " WHERE incident_id = ? AND role = ? AND ended_at IS NULL",
-	           "isis", at, st->actor, id, role_name(role));
+	return st_run(
+	    st, err, "changing the role",
+	    "UPDATE role_assignments SET ended_at = ?, ended_by = ?"
+	    " WHERE incident_id = ? AND role = ? AND ended_at IS NULL",
+	    "isis", at, st->actor, id, role_name(role));
 }
 
 static enum itui_code
@@ -946,22 +938,22 @@ assign_in_tx(struct store *st, int64_t id, enum role role, const char *person,
 	}
 	rc = old != NULL ? end_assignment(st, id, role, at, err) : ITUI_OK;
 	if (rc == ITUI_OK)
-		rc = run(
+		rc = st_run(
 		    st, err, "assigning the role",
 		    "INSERT INTO role_assignments(incident_id, role, person,"
 		    " assigned_at, assigned_by) VALUES (?, ?, ?, ?, ?)",
 		    "issis", id, role_name(role), person, at, st->actor);
 	snprintf(field, sizeof field, "role:%s", role_name(role));
 	if (rc == ITUI_OK)
-		rc = audit(st, id, "role", id, field, old, person, err);
+		rc = st_audit(st, id, "role", id, field, old, person, err);
 	text = old != NULL
 	           ? xasprintf("%s: %s -> %s", role_name(role), old, person)
 	           : xasprintf("%s: %s", role_name(role), person);
 	if (rc == ITUI_OK)
-		rc = typed_entry(st, id, KIND_ROLE, at, text, role_name(role),
-		                 old, person, err);
+		rc = st_typed_entry(st, id, KIND_ROLE, at, text,
+		                    role_name(role), old, person, err);
 	if (rc == ITUI_OK)
-		rc = touch_incident(st, id, err);
+		rc = st_touch_incident(st, id, err);
 	free(text);
 	free(old);
 	return rc;
@@ -973,15 +965,15 @@ store_role_assign(struct store *st, int64_t id, enum role role,
 {
 	enum itui_code rc;
 
-	if (check_name("the person's name", person, err))
+	if (st_check_name("the person's name", person, err))
 		return err->code;
-	at = at_or_now(st, at);
-	if ((rc = tx_begin(st, err)) != ITUI_OK)
+	at = st_at_or_now(st, at);
+	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
-	rc = incident_exists(st, id, err);
+	rc = st_incident_exists(st, id, err);
 	if (rc == ITUI_OK)
 		rc = assign_in_tx(st, id, role, person, at, err);
-	return tx_end(st, rc, err);
+	return st_end(st, rc, err);
 }
 
 enum itui_code
@@ -991,30 +983,30 @@ store_role_unassign(struct store *st, int64_t id, enum role role, int64_t at,
 	char *old = NULL, *text, field[32];
 	enum itui_code rc;
 
-	at = at_or_now(st, at);
-	if ((rc = tx_begin(st, err)) != ITUI_OK)
+	at = st_at_or_now(st, at);
+	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
-	rc = incident_exists(st, id, err);
+	rc = st_incident_exists(st, id, err);
 	if (rc == ITUI_OK)
 		rc = current_holder(st, id, role, &old, err);
 	if (rc == ITUI_OK && old == NULL)
 		rc = err_set(err, ITUI_INPUT, "INC-%lld has no %s to unassign",
 		             (long long)id, role_name(role));
 	if (rc != ITUI_OK)
-		return tx_end(st, rc, err);
+		return st_end(st, rc, err);
 	rc = end_assignment(st, id, role, at, err);
 	snprintf(field, sizeof field, "role:%s", role_name(role));
 	if (rc == ITUI_OK)
-		rc = audit(st, id, "role", id, field, old, NULL, err);
+		rc = st_audit(st, id, "role", id, field, old, NULL, err);
 	text = xasprintf("%s: %s stood down (unfilled)", role_name(role), old);
 	if (rc == ITUI_OK)
-		rc = typed_entry(st, id, KIND_ROLE, at, text, role_name(role),
-		                 old, NULL, err);
+		rc = st_typed_entry(st, id, KIND_ROLE, at, text,
+		                    role_name(role), old, NULL, err);
 	if (rc == ITUI_OK)
-		rc = touch_incident(st, id, err);
+		rc = st_touch_incident(st, id, err);
 	free(text);
 	free(old);
-	return tx_end(st, rc, err);
+	return st_end(st, rc, err);
 }
 
 /* ---- timeline ----------------------------------------------------------- */
@@ -1026,20 +1018,20 @@ store_entry_add(struct store *st, int64_t incident_id, enum entry_kind kind,
 {
 	enum itui_code rc;
 
-	if (check_text("the entry text", text, MAX_TEXT_BYTES, err))
+	if (st_check_text("the entry text", text, MAX_TEXT_BYTES, err))
 		return err->code;
 	if ((unsigned)kind >= KIND_COUNT)
 		return err_set(err, ITUI_INPUT, "unknown entry kind");
-	at = at_or_now(st, at);
-	if ((rc = tx_begin(st, err)) != ITUI_OK)
+	at = st_at_or_now(st, at);
+	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
-	rc = incident_exists(st, incident_id, err);
+	rc = st_incident_exists(st, incident_id, err);
 	if (rc == ITUI_OK)
-		rc = insert_entry(st, incident_id, kind, at, text, data,
-		                  entry_id, err);
+		rc = st_insert_entry(st, incident_id, kind, at, text, data,
+		                     entry_id, err);
 	if (rc == ITUI_OK)
-		rc = touch_incident(st, incident_id, err);
-	return tx_end(st, rc, err);
+		rc = st_touch_incident(st, incident_id, err);
+	return st_end(st, rc, err);
 }
 
 #define ENTRY_COLUMNS                                                         \
@@ -1055,13 +1047,13 @@ read_entry(sqlite3_stmt *s, struct entry *e)
 	e->incident_id = sqlite3_column_int64(s, 1);
 	e->at = sqlite3_column_int64(s, 2);
 	e->recorded_at = sqlite3_column_int64(s, 3);
-	e->author = col_text(s, 4);
+	e->author = st_col_text(s, 4);
 	e->kind = k < 0 ? KIND_NOTE : (enum entry_kind)k;
-	e->text = col_text(s, 6);
-	e->data = col_text(s, 7);
+	e->text = st_col_text(s, 6);
+	e->data = st_col_text(s, 7);
 	e->pinned = sqlite3_column_int(s, 8);
 	e->revision = sqlite3_column_int(s, 9);
-	e->deleted_at = col_time(s, 10);
+	e->deleted_at = st_col_time(s, 10);
 }
 
 enum itui_code
@@ -1069,9 +1061,9 @@ store_entry_get(struct store *st, int64_t entry_id, struct entry *out,
                 struct itui_err *err)
 {
 	sqlite3_stmt *s =
-	    query(st, err, "reading the entry",
-	          "SELECT " ENTRY_COLUMNS " FROM entries WHERE id = ?", "i",
-	          entry_id);
+	    st_query(st, err, "reading the entry",
+	             "SELECT " ENTRY_COLUMNS " FROM entries WHERE id = ?", "i",
+	             entry_id);
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -1088,7 +1080,7 @@ store_entry_get(struct store *st, int64_t entry_id, struct entry *out,
 		return err_set(err, ITUI_NOTFOUND, "no timeline entry %lld",
 		               (long long)entry_id);
 	}
-	return finish(st, s, rc, "reading the entry", err);
+	return st_finish(st, s, rc, "reading the entry", err);
 }
 
 /* Reads an entry for a change by a person; typed entries are the record. */
@@ -1114,54 +1106,54 @@ store_entry_edit(struct store *st, int64_t entry_id, enum entry_kind kind,
 	struct entry e;
 	enum itui_code rc;
 
-	if (check_text("the entry text", text, MAX_TEXT_BYTES, err))
+	if (st_check_text("the entry text", text, MAX_TEXT_BYTES, err))
 		return err->code;
 	if (!kind_loggable(kind))
 		return err_set(err, ITUI_INPUT,
 		               "entries of kind %s are written by the system",
 		               kind_name(kind));
-	if ((rc = tx_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
 	if ((rc = editable_entry(st, entry_id, &e, err)) != ITUI_OK)
-		return tx_end(st, rc, err);
+		return st_end(st, rc, err);
 	if (!kind_loggable(e.kind)) {
 		rc = err_set(
 		    err, ITUI_INPUT,
 		    "entry %lld records a %s change and cannot be edited",
 		    (long long)entry_id, kind_name(e.kind));
 		entry_free(&e);
-		return tx_end(st, rc, err);
+		return st_end(st, rc, err);
 	}
 	if (at == TIME_NONE)
 		at = e.at;
-	rc = run(
+	rc = st_run(
 	    st, err, "keeping the old version",
 	    "INSERT INTO entry_revisions(entry_id, revision, at, kind, text,"
 	    " replaced_at, replaced_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
 	    "idissis", entry_id, e.revision, e.at, kind_name(e.kind), e.text,
-	    now_of(st), st->actor);
+	    st_now(st), st->actor);
 	if (rc == ITUI_OK)
-		rc = run(st, err, "editing the entry",
-		         "UPDATE entries SET text = ?, kind = ?, at = ?,"
-		         " revision = revision + 1 WHERE id = ?",
-		         "ssii", text, kind_name(kind), at, entry_id);
+		rc = st_run(st, err, "editing the entry",
+		            "UPDATE entries SET text = ?, kind = ?, at = ?,"
+		            " revision = revision + 1 WHERE id = ?",
+		            "ssii", text, kind_name(kind), at, entry_id);
 	if (rc == ITUI_OK && strcmp(text, e.text) != 0)
-		rc = audit(st, e.incident_id, "entry", entry_id, "text", e.text,
-		           text, err);
+		rc = st_audit(st, e.incident_id, "entry", entry_id, "text",
+		              e.text, text, err);
 	if (rc == ITUI_OK && kind != e.kind)
-		rc = audit(st, e.incident_id, "entry", entry_id, "kind",
-		           kind_name(e.kind), kind_name(kind), err);
+		rc = st_audit(st, e.incident_id, "entry", entry_id, "kind",
+		              kind_name(e.kind), kind_name(kind), err);
 	if (rc == ITUI_OK && at != e.at) {
 		char o[TIME_BUF], n[TIME_BUF];
 
-		rc = audit(st, e.incident_id, "entry", entry_id, "at",
-		           time_format_iso(e.at, o), time_format_iso(at, n),
-		           err);
+		rc = st_audit(st, e.incident_id, "entry", entry_id, "at",
+		              time_format_iso(e.at, o), time_format_iso(at, n),
+		              err);
 	}
 	if (rc == ITUI_OK)
-		rc = touch_incident(st, e.incident_id, err);
+		rc = st_touch_incident(st, e.incident_id, err);
 	entry_free(&e);
-	return tx_end(st, rc, err);
+	return st_end(st, rc, err);
 }
 
 enum itui_code
@@ -1171,23 +1163,23 @@ store_entry_set_pinned(struct store *st, int64_t entry_id, int pinned,
 	struct entry e;
 	enum itui_code rc;
 
-	if ((rc = tx_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
 	if ((rc = editable_entry(st, entry_id, &e, err)) != ITUI_OK)
-		return tx_end(st, rc, err);
+		return st_end(st, rc, err);
 	if (!e.pinned != !pinned) {
-		rc = run(st, err, "pinning the entry",
-		         "UPDATE entries SET pinned = ? WHERE id = ?", "di",
-		         pinned ? 1 : 0, entry_id);
+		rc = st_run(st, err, "pinning the entry",
+		            "UPDATE entries SET pinned = ? WHERE id = ?", "di",
+		            pinned ? 1 : 0, entry_id);
 		if (rc == ITUI_OK)
-			rc = audit(st, e.incident_id, "entry", entry_id,
-			           "pinned", e.pinned ? "1" : "0",
-			           pinned ? "1" : "0", err);
+			rc = st_audit(st, e.incident_id, "entry", entry_id,
+			              "pinned", e.pinned ? "1" : "0",
+			              pinned ? "1" : "0", err);
 		if (rc == ITUI_OK)
-			rc = touch_incident(st, e.incident_id, err);
+			rc = st_touch_incident(st, e.incident_id, err);
 	}
 	entry_free(&e);
-	return tx_end(st, rc, err);
+	return st_end(st, rc, err);
 }
 
 enum itui_code
@@ -1196,29 +1188,29 @@ store_entry_delete(struct store *st, int64_t entry_id, struct itui_err *err)
 	struct entry e;
 	enum itui_code rc;
 
-	if ((rc = tx_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
 	if ((rc = editable_entry(st, entry_id, &e, err)) != ITUI_OK)
-		return tx_end(st, rc, err);
+		return st_end(st, rc, err);
 	if (!kind_loggable(e.kind)) {
 		rc = err_set(
 		    err, ITUI_INPUT,
 		    "entry %lld records a %s change and cannot be deleted",
 		    (long long)entry_id, kind_name(e.kind));
 		entry_free(&e);
-		return tx_end(st, rc, err);
+		return st_end(st, rc, err);
 	}
-	rc = run(
+	rc = st_run(
 	    st, err, "deleting the entry",
 	    "UPDATE entries SET deleted_at = ?, deleted_by = ? WHERE id = ?",
-	    "isi", now_of(st), st->actor, entry_id);
+	    "isi", st_now(st), st->actor, entry_id);
 	if (rc == ITUI_OK)
-		rc = audit(st, e.incident_id, "entry", entry_id, "deleted",
-		           e.text, NULL, err);
+		rc = st_audit(st, e.incident_id, "entry", entry_id, "deleted",
+		              e.text, NULL, err);
 	if (rc == ITUI_OK)
-		rc = touch_incident(st, e.incident_id, err);
+		rc = st_touch_incident(st, e.incident_id, err);
 	entry_free(&e);
-	return tx_end(st, rc, err);
+	return st_end(st, rc, err);
 }
 
 enum itui_code
@@ -1235,18 +1227,18 @@ store_timeline(struct store *st, int64_t incident_id, int64_t before_at,
 	out->n = 0;
 	out->more = 0;
 	if (before_id > 0)
-		s = query(
+		s = st_query(
 		    st, err, "reading the timeline",
 		    "SELECT " ENTRY_COLUMNS " FROM entries"
 		    " WHERE incident_id = ? AND deleted_at IS NULL"
 		    " AND (at, id) < (?, ?) ORDER BY at DESC, id DESC LIMIT ?",
 		    "iiii", incident_id, before_at, before_id, lim);
 	else
-		s = query(st, err, "reading the timeline",
-		          "SELECT " ENTRY_COLUMNS " FROM entries"
-		          " WHERE incident_id = ? AND deleted_at IS NULL"
-		          " ORDER BY at DESC, id DESC LIMIT ?",
-		          "ii", incident_id, lim);
+		s = st_query(st, err, "reading the timeline",
+		             "SELECT " ENTRY_COLUMNS " FROM entries"
+		             " WHERE incident_id = ? AND deleted_at IS NULL"
+		             " ORDER BY at DESC, id DESC LIMIT ?",
+		             "ii", incident_id, lim);
 	if (s == NULL)
 		return err->code;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -1260,7 +1252,7 @@ store_timeline(struct store *st, int64_t incident_id, int64_t before_at,
 		}
 		read_entry(s, &out->v[out->n++]);
 	}
-	if (finish(st, s, rc, "reading the timeline", err)) {
+	if (st_finish(st, s, rc, "reading the timeline", err)) {
 		entry_list_free(out);
 		return err->code;
 	}
@@ -1284,22 +1276,22 @@ store_action_add(struct store *st, int64_t incident_id, const char *text,
 	enum itui_code rc;
 	char *line;
 
-	if (check_text("the action item", text, MAX_TITLE_BYTES * 4, err))
+	if (st_check_text("the action item", text, MAX_TITLE_BYTES * 4, err))
 		return err->code;
-	if (owner != NULL && check_name("the owner's name", owner, err))
+	if (owner != NULL && st_check_name("the owner's name", owner, err))
 		return err->code;
-	if ((rc = tx_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
-	if ((rc = incident_exists(st, incident_id, err)) != ITUI_OK)
-		return tx_end(st, rc, err);
-	rc = run(
+	if ((rc = st_incident_exists(st, incident_id, err)) != ITUI_OK)
+		return st_end(st, rc, err);
+	rc = st_run(
 	    st, err, "adding the action item",
 	    "INSERT INTO action_items(incident_id, text, owner, due_at, horizon,"
 	    " created_at, created_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 	    "isstsisi", incident_id, text, owner, due_at, horizon_name(horizon),
-	    now_of(st), st->actor, now_of(st));
+	    st_now(st), st->actor, st_now(st));
 	if (rc != ITUI_OK)
-		return tx_end(st, rc, err);
+		return st_end(st, rc, err);
 	*action_id = sqlite3_last_insert_rowid(st->h.db);
 	line = xasprintf("Action item ACT-%lld added: %s%s%s",
 	                 (long long)*action_id, text, owner ? " (owner " : "",
@@ -1310,15 +1302,15 @@ store_action_add(struct store *st, int64_t incident_id, const char *text,
 		free(line);
 		line = t;
 	}
-	rc = insert_entry(st, incident_id, KIND_SYSTEM, now_of(st), line, NULL,
-	                  NULL, err);
+	rc = st_insert_entry(st, incident_id, KIND_SYSTEM, st_now(st), line,
+	                     NULL, NULL, err);
 	free(line);
 	if (rc == ITUI_OK)
-		rc = audit(st, incident_id, "action", *action_id, "created",
-		           NULL, text, err);
+		rc = st_audit(st, incident_id, "action", *action_id, "created",
+		              NULL, text, err);
 	if (rc == ITUI_OK)
-		rc = touch_incident(st, incident_id, err);
-	return tx_end(st, rc, err);
+		rc = st_touch_incident(st, incident_id, err);
+	return st_end(st, rc, err);
 }
 
 enum itui_code
@@ -1331,43 +1323,43 @@ store_action_set_state(struct store *st, int64_t action_id,
 	enum itui_code rc;
 	int src;
 
-	if ((rc = tx_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
-	s = query(st, err, "reading the action item",
-	          "SELECT incident_id, state FROM action_items WHERE id = ?",
-	          "i", action_id);
+	s = st_query(st, err, "reading the action item",
+	             "SELECT incident_id, state FROM action_items WHERE id = ?",
+	             "i", action_id);
 	if (s == NULL)
-		return tx_end(st, err->code, err);
+		return st_end(st, err->code, err);
 	src = sqlite3_step(s);
 	if (src == SQLITE_ROW) {
 		incident_id = sqlite3_column_int64(s, 0);
-		old = col_text(s, 1);
+		old = st_col_text(s, 1);
 	}
-	rc = finish(st, s, src, "reading the action item", err);
+	rc = st_finish(st, s, src, "reading the action item", err);
 	if (rc == ITUI_OK && old == NULL)
 		rc = err_set(err, ITUI_NOTFOUND, "no action item ACT-%lld",
 		             (long long)action_id);
 	if (rc != ITUI_OK || strcmp(old, action_state_name(state)) == 0) {
 		free(old);
-		return tx_end(st, rc, err);
+		return st_end(st, rc, err);
 	}
-	rc = run(
+	rc = st_run(
 	    st, err, "changing the action item",
 	    "UPDATE action_items SET state = ?, updated_at = ? WHERE id = ?",
-	    "sii", action_state_name(state), now_of(st), action_id);
+	    "sii", action_state_name(state), st_now(st), action_id);
 	if (rc == ITUI_OK)
-		rc = audit(st, incident_id, "action", action_id, "state", old,
-		           action_state_name(state), err);
+		rc = st_audit(st, incident_id, "action", action_id, "state",
+		              old, action_state_name(state), err);
 	line = xasprintf("Action item ACT-%lld: %s -> %s", (long long)action_id,
 	                 old, action_state_name(state));
 	if (rc == ITUI_OK)
-		rc = insert_entry(st, incident_id, KIND_SYSTEM, now_of(st),
-		                  line, NULL, NULL, err);
+		rc = st_insert_entry(st, incident_id, KIND_SYSTEM, st_now(st),
+		                     line, NULL, NULL, err);
 	if (rc == ITUI_OK)
-		rc = touch_incident(st, incident_id, err);
+		rc = st_touch_incident(st, incident_id, err);
 	free(line);
 	free(old);
-	return tx_end(st, rc, err);
+	return st_end(st, rc, err);
 }
 
 enum itui_code
@@ -1380,7 +1372,7 @@ store_actions(struct store *st, int64_t incident_id, int open_only,
 
 	out->v = NULL;
 	out->n = 0;
-	s = query(
+	s = st_query(
 	    st, err, "reading the action items",
 	    "SELECT id, incident_id, text, owner, due_at, horizon, state,"
 	    " created_at, created_by FROM action_items"
@@ -1400,9 +1392,9 @@ store_actions(struct store *st, int64_t incident_id, int open_only,
 		a = &out->v[out->n++];
 		a->id = sqlite3_column_int64(s, 0);
 		a->incident_id = sqlite3_column_int64(s, 1);
-		a->text = col_text(s, 2);
-		a->owner = col_text(s, 3);
-		a->due_at = col_time(s, 4);
+		a->text = st_col_text(s, 2);
+		a->owner = st_col_text(s, 3);
+		a->due_at = st_col_time(s, 4);
 		h = horizon_parse((const char *)sqlite3_column_text(s, 5));
 		a->horizon =
 		    h < 0 ? HORIZON_SHORT_TERM : (enum action_horizon)h;
@@ -1410,9 +1402,9 @@ store_actions(struct store *st, int64_t incident_id, int open_only,
 		    action_state_parse((const char *)sqlite3_column_text(s, 6));
 		a->state = stt < 0 ? ACTION_OPEN : (enum action_state)stt;
 		a->created_at = sqlite3_column_int64(s, 7);
-		a->created_by = col_text(s, 8);
+		a->created_by = st_col_text(s, 8);
 	}
-	if (finish(st, s, rc, "reading the action items", err)) {
+	if (st_finish(st, s, rc, "reading the action items", err)) {
 		action_list_free(out);
 		return err->code;
 	}
@@ -1431,7 +1423,7 @@ store_audit(struct store *st, int64_t incident_id, struct audit_list *out,
 
 	out->v = NULL;
 	out->n = 0;
-	s = query(
+	s = st_query(
 	    st, err, "reading the audit trail",
 	    "SELECT id, at, actor, origin, incident_id, object, object_id,"
 	    " field, old_value, new_value FROM audit"
@@ -1449,16 +1441,16 @@ store_audit(struct store *st, int64_t incident_id, struct audit_list *out,
 		a = &out->v[out->n++];
 		a->id = sqlite3_column_int64(s, 0);
 		a->at = sqlite3_column_int64(s, 1);
-		a->actor = col_text(s, 2);
-		a->origin = col_text(s, 3);
+		a->actor = st_col_text(s, 2);
+		a->origin = st_col_text(s, 3);
 		a->incident_id = sqlite3_column_int64(s, 4);
-		a->object = col_text(s, 5);
+		a->object = st_col_text(s, 5);
 		a->object_id = sqlite3_column_int64(s, 6);
-		a->field = col_text(s, 7);
-		a->old_value = col_text(s, 8);
-		a->new_value = col_text(s, 9);
+		a->field = st_col_text(s, 7);
+		a->old_value = st_col_text(s, 8);
+		a->new_value = st_col_text(s, 9);
 	}
-	if (finish(st, s, rc, "reading the audit trail", err)) {
+	if (st_finish(st, s, rc, "reading the audit trail", err)) {
 		audit_list_free(out);
 		return err->code;
 	}
@@ -1470,8 +1462,8 @@ store_meta_get(struct store *st, const char *key, char **value,
                struct itui_err *err)
 {
 	sqlite3_stmt *s =
-	    query(st, err, "reading settings",
-	          "SELECT value FROM meta WHERE key = ?", "s", key);
+	    st_query(st, err, "reading settings",
+	             "SELECT value FROM meta WHERE key = ?", "s", key);
 	int rc;
 
 	*value = NULL;
@@ -1479,8 +1471,8 @@ store_meta_get(struct store *st, const char *key, char **value,
 		return err->code;
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
-		*value = col_text(s, 0);
-	return finish(st, s, rc, "reading settings", err);
+		*value = st_col_text(s, 0);
+	return st_finish(st, s, rc, "reading settings", err);
 }
 
 enum itui_code
@@ -1489,13 +1481,13 @@ store_meta_set(struct store *st, const char *key, const char *value,
 {
 	enum itui_code rc;
 
-	if ((rc = tx_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
-	rc = run(st, err, "saving settings",
-	         "INSERT INTO meta(key, value) VALUES (?, ?)"
-	         " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-	         "ss", key, value);
-	return tx_end(st, rc, err);
+	rc = st_run(st, err, "saving settings",
+	            "INSERT INTO meta(key, value) VALUES (?, ?)"
+	            " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	            "ss", key, value);
+	return st_end(st, rc, err);
 }
 
 /* ---- drafts and people -----------------------------------------------------
@@ -1507,23 +1499,23 @@ store_draft_save(struct store *st, const char *user, int64_t incident_id,
 {
 	enum itui_code rc;
 
-	if ((rc = tx_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
 	if (text == NULL || *text == '\0')
-		rc =
-		    run(st, err, "discarding the draft",
-		        "DELETE FROM drafts WHERE user = ? AND incident_id = ?",
-		        "si", user, incident_id);
+		rc = st_run(
+		    st, err, "discarding the draft",
+		    "DELETE FROM drafts WHERE user = ? AND incident_id = ?",
+		    "si", user, incident_id);
 	else
-		rc = run(
+		rc = st_run(
 		    st, err, "saving the draft",
 		    "INSERT INTO drafts(user, incident_id, kind, text, updated_at)"
 		    " VALUES (?, ?, ?, ?, ?) ON CONFLICT(user, incident_id)"
 		    " DO UPDATE SET kind = excluded.kind, text = excluded.text,"
 		    " updated_at = excluded.updated_at",
 		    "sissi", user, incident_id, kind_name(kind), text,
-		    now_of(st));
-	return tx_end(st, rc, err);
+		    st_now(st));
+	return st_end(st, rc, err);
 }
 
 enum itui_code
@@ -1531,10 +1523,10 @@ store_draft_load(struct store *st, const char *user, int64_t *incident_id,
                  enum entry_kind *kind, char **text, struct itui_err *err)
 {
 	sqlite3_stmt *s =
-	    query(st, err, "reading the draft",
-	          "SELECT incident_id, kind, text FROM drafts WHERE user = ?"
-	          " ORDER BY updated_at DESC LIMIT 1",
-	          "s", user);
+	    st_query(st, err, "reading the draft",
+	             "SELECT incident_id, kind, text FROM drafts WHERE user = ?"
+	             " ORDER BY updated_at DESC LIMIT 1",
+	             "s", user);
 	int rc;
 
 	*text = NULL;
@@ -1546,20 +1538,20 @@ store_draft_load(struct store *st, const char *user, int64_t *incident_id,
 
 		*incident_id = sqlite3_column_int64(s, 0);
 		*kind = k < 0 ? KIND_NOTE : (enum entry_kind)k;
-		*text = col_text(s, 2);
+		*text = st_col_text(s, 2);
 	}
-	return finish(st, s, rc, "reading the draft", err);
+	return st_finish(st, s, rc, "reading the draft", err);
 }
 
 enum itui_code
 store_people(struct store *st, char ***names, size_t *n, struct itui_err *err)
 {
 	sqlite3_stmt *s =
-	    query(st, err, "reading names",
-	          "SELECT person FROM role_assignments UNION"
-	          " SELECT owner FROM action_items WHERE owner IS NOT NULL"
-	          " ORDER BY 1 LIMIT 500",
-	          "");
+	    st_query(st, err, "reading names",
+	             "SELECT person FROM role_assignments UNION"
+	             " SELECT owner FROM action_items WHERE owner IS NOT NULL"
+	             " ORDER BY 1 LIMIT 500",
+	             "");
 	size_t cap = 0;
 	int rc;
 
@@ -1572,9 +1564,9 @@ store_people(struct store *st, char ***names, size_t *n, struct itui_err *err)
 			cap = cap ? cap * 2 : 16;
 			*names = xreallocarray(*names, cap, sizeof **names);
 		}
-		(*names)[(*n)++] = col_text(s, 0);
+		(*names)[(*n)++] = st_col_text(s, 0);
 	}
-	return finish(st, s, rc, "reading names", err);
+	return st_finish(st, s, rc, "reading names", err);
 }
 
 /* ---- metrics
@@ -1584,34 +1576,35 @@ enum itui_code
 store_alerts_sync(struct store *st, const struct alert_in *v, size_t n,
                   int complete, int *changed, struct itui_err *err)
 {
-	int64_t now = now_of(st);
+	int64_t now = st_now(st);
 	enum itui_code rc;
 	sqlite3_stmt *s;
 	size_t i;
 	int src;
 
 	*changed = 0;
-	if ((rc = tx_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
-	rc = run(st, err, "syncing alerts",
-	         "CREATE TEMP TABLE IF NOT EXISTS seen(key TEXT PRIMARY KEY);"
-	         "",
-	         "");
+	rc =
+	    st_run(st, err, "syncing alerts",
+	           "CREATE TEMP TABLE IF NOT EXISTS seen(key TEXT PRIMARY KEY);"
+	           "",
+	           "");
 	if (rc == ITUI_OK)
-		rc =
-		    run(st, err, "syncing alerts", "DELETE FROM temp.seen", "");
+		rc = st_run(st, err, "syncing alerts", "DELETE FROM temp.seen",
+		            "");
 	for (i = 0; rc == ITUI_OK && i < n; i++) {
 		const struct alert_in *a = &v[i];
 		int64_t incident = 0, was_firing = 1;
 
-		rc = run(st, err, "syncing alerts",
-		         "INSERT OR IGNORE INTO temp.seen(key) VALUES (?)", "s",
-		         a->key);
+		rc = st_run(st, err, "syncing alerts",
+		            "INSERT OR IGNORE INTO temp.seen(key) VALUES (?)",
+		            "s", a->key);
 		s = rc == ITUI_OK
-		        ? query(st, err, "syncing alerts",
-		                "SELECT coalesce(incident_id, 0), state ="
-		                " 'firing' FROM alerts WHERE key = ?",
-		                "s", a->key)
+		        ? st_query(st, err, "syncing alerts",
+		                   "SELECT coalesce(incident_id, 0), state ="
+		                   " 'firing' FROM alerts WHERE key = ?",
+		                   "s", a->key)
 		        : NULL;
 		if (s == NULL)
 			break;
@@ -1622,10 +1615,10 @@ store_alerts_sync(struct store *st, const struct alert_in *v, size_t n,
 		} else {
 			was_firing = 0;
 		}
-		rc = finish(st, s, src, "syncing alerts", err);
+		rc = st_finish(st, s, src, "syncing alerts", err);
 		if (rc != ITUI_OK)
 			break;
-		rc = run(
+		rc = st_run(
 		    st, err, "syncing alerts",
 		    "INSERT INTO alerts(key, source, name, labels, annotations,"
 		    " since, last_seen, state, summary, severity)"
@@ -1644,14 +1637,14 @@ store_alerts_sync(struct store *st, const struct alert_in *v, size_t n,
 				char *t =
 				    xasprintf("Alert %s firing again", a->name);
 
-				rc = insert_entry(st, incident, KIND_ALERT, now,
-				                  t, NULL, NULL, err);
+				rc = st_insert_entry(st, incident, KIND_ALERT,
+				                     now, t, NULL, NULL, err);
 				free(t);
 			}
 		}
 	}
 	if (rc == ITUI_OK && complete) {
-		s = query(
+		s = st_query(
 		    st, err, "resolving alerts",
 		    "SELECT key, name, coalesce(incident_id, 0) FROM alerts"
 		    " WHERE state = 'firing' AND key NOT IN (SELECT key FROM"
@@ -1667,29 +1660,29 @@ store_alerts_sync(struct store *st, const struct alert_in *v, size_t n,
 				    "Alert %s resolved",
 				    (const char *)sqlite3_column_text(s, 1));
 
-				rc = insert_entry(st, incident, KIND_ALERT, now,
-				                  t, NULL, NULL, err);
+				rc = st_insert_entry(st, incident, KIND_ALERT,
+				                     now, t, NULL, NULL, err);
 				free(t);
 			}
 		}
 		if (s != NULL)
 			sqlite3_finalize(s);
 		if (rc == ITUI_OK)
-			rc = run(
+			rc = st_run(
 			    st, err, "resolving alerts",
 			    "UPDATE alerts SET state = 'resolved', resolved_at = ?"
 			    " WHERE state = 'firing' AND key NOT IN"
 			    " (SELECT key FROM temp.seen)",
 			    "i", now);
 	}
-	return tx_end(st, rc, err);
+	return st_end(st, rc, err);
 }
 
 enum itui_code
 store_alerts(struct store *st, int firing_only, struct alert_rows *out,
              struct itui_err *err)
 {
-	sqlite3_stmt *s = query(
+	sqlite3_stmt *s = st_query(
 	    st, err, "reading alerts",
 	    "SELECT key, name, summary, severity, labels, annotations, source,"
 	    " since, last_seen, resolved_at, coalesce(incident_id, 0),"
@@ -1711,21 +1704,21 @@ store_alerts(struct store *st, int firing_only, struct alert_rows *out,
 			out->v = xreallocarray(out->v, cap, sizeof *out->v);
 		}
 		a = &out->v[out->n++];
-		a->key = col_text(s, 0);
-		a->name = col_text(s, 1);
-		a->summary = col_text(s, 2);
-		a->severity = col_text(s, 3);
-		a->labels = col_text(s, 4);
-		a->annotations = col_text(s, 5);
-		a->source = col_text(s, 6);
-		a->since = col_time(s, 7);
-		a->last_seen = col_time(s, 8);
-		a->resolved_at = col_time(s, 9);
+		a->key = st_col_text(s, 0);
+		a->name = st_col_text(s, 1);
+		a->summary = st_col_text(s, 2);
+		a->severity = st_col_text(s, 3);
+		a->labels = st_col_text(s, 4);
+		a->annotations = st_col_text(s, 5);
+		a->source = st_col_text(s, 6);
+		a->since = st_col_time(s, 7);
+		a->last_seen = st_col_time(s, 8);
+		a->resolved_at = st_col_time(s, 9);
 		a->incident_id = sqlite3_column_int64(s, 10);
 		a->firing = sqlite3_column_int(s, 11);
 		a->id = sqlite3_column_int64(s, 12);
 	}
-	if (finish(st, s, rc, "reading alerts", err)) {
+	if (st_finish(st, s, rc, "reading alerts", err)) {
 		alert_rows_free(out);
 		return err->code;
 	}
@@ -1755,27 +1748,27 @@ enum itui_code
 store_source_set(struct store *st, const char *name, int ok, const char *detail,
                  int *changed, struct itui_err *err)
 {
-	int64_t now = now_of(st), down_since = TIME_NONE;
+	int64_t now = st_now(st), down_since = TIME_NONE;
 	int was_ok = -1, src;
 	enum itui_code rc;
 	sqlite3_stmt *s;
 
 	*changed = 0;
-	if ((rc = tx_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
-	s = query(st, err, "reading source health",
-	          "SELECT ok, down_since FROM sources WHERE name = ?", "s",
-	          name);
+	s = st_query(st, err, "reading source health",
+	             "SELECT ok, down_since FROM sources WHERE name = ?", "s",
+	             name);
 	if (s == NULL)
-		return tx_end(st, err->code, err);
+		return st_end(st, err->code, err);
 	src = sqlite3_step(s);
 	if (src == SQLITE_ROW) {
 		was_ok = sqlite3_column_int(s, 0);
-		down_since = col_time(s, 1);
+		down_since = st_col_time(s, 1);
 	}
-	rc = finish(st, s, src, "reading source health", err);
+	rc = st_finish(st, s, src, "reading source health", err);
 	if (rc == ITUI_OK)
-		rc = run(
+		rc = st_run(
 		    st, err, "recording source health",
 		    "INSERT INTO sources(name, ok, detail, checked_at, down_since)"
 		    " VALUES (?1, ?2, ?3, ?4, CASE WHEN ?2 THEN NULL ELSE ?4 END)"
@@ -1804,33 +1797,33 @@ store_source_set(struct store *st, const char *name, int ok, const char *detail,
 			    down_since != TIME_NONE
 			        ? time_format_span(now - down_since, span)
 			        : "?");
-		q = query(st, err, "listing active incidents",
-		          "SELECT id FROM incidents WHERE status NOT IN"
-		          " ('resolved', 'closed')",
-		          "");
+		q = st_query(st, err, "listing active incidents",
+		             "SELECT id FROM incidents WHERE status NOT IN"
+		             " ('resolved', 'closed')",
+		             "");
 		while (q != NULL && rc == ITUI_OK &&
 		       (src = sqlite3_step(q)) == SQLITE_ROW)
-			rc = insert_entry(st, sqlite3_column_int64(q, 0),
-			                  KIND_SYSTEM, now, text, NULL, NULL,
-			                  err);
+			rc = st_insert_entry(st, sqlite3_column_int64(q, 0),
+			                     KIND_SYSTEM, now, text, NULL, NULL,
+			                     err);
 		if (q != NULL)
 			sqlite3_finalize(q);
 		free(text);
 	} else if (rc == ITUI_OK && was_ok < 0) {
 		*changed = 1;
 	}
-	return tx_end(st, rc, err);
+	return st_end(st, rc, err);
 }
 
 enum itui_code
 store_sources(struct store *st, struct source_row **v, size_t *n,
               struct itui_err *err)
 {
-	sqlite3_stmt *s =
-	    query(st, err, "reading source health",
-	          "SELECT name, ok, detail, checked_at, down_since FROM sources"
-	          " ORDER BY name",
-	          "");
+	sqlite3_stmt *s = st_query(
+	    st, err, "reading source health",
+	    "SELECT name, ok, detail, checked_at, down_since FROM sources"
+	    " ORDER BY name",
+	    "");
 	int rc;
 
 	*v = NULL;
@@ -1842,13 +1835,13 @@ store_sources(struct store *st, struct source_row **v, size_t *n,
 
 		*v = xreallocarray(*v, *n + 1, sizeof **v);
 		r = &(*v)[(*n)++];
-		r->name = col_text(s, 0);
+		r->name = st_col_text(s, 0);
 		r->ok = sqlite3_column_int(s, 1);
-		r->detail = col_text(s, 2);
-		r->checked_at = col_time(s, 3);
-		r->down_since = col_time(s, 4);
+		r->detail = st_col_text(s, 2);
+		r->checked_at = st_col_time(s, 3);
+		r->down_since = st_col_time(s, 4);
 	}
-	return finish(st, s, rc, "reading source health", err);
+	return st_finish(st, s, rc, "reading source health", err);
 }
 
 void
@@ -1869,28 +1862,28 @@ store_snapshot_request(struct store *st, int64_t incident_id,
 {
 	enum itui_code rc;
 
-	if ((rc = tx_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
-	rc = incident_exists(st, incident_id, err);
+	rc = st_incident_exists(st, incident_id, err);
 	if (rc == ITUI_OK)
-		rc = request_snapshot(st, incident_id, reason, err);
-	return tx_end(st, rc, err);
+		rc = st_request_snapshot(st, incident_id, reason, err);
+	return st_end(st, rc, err);
 }
 
 enum itui_code
 store_snapshot_due(struct store *st, int64_t every, int64_t max_age,
                    int64_t **ids, size_t *n, struct itui_err *err)
 {
-	int64_t now = now_of(st);
+	int64_t now = st_now(st);
 	enum itui_code rc;
 	sqlite3_stmt *s;
 	int src;
 
 	*ids = NULL;
 	*n = 0;
-	if ((rc = tx_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
-	s = query(
+	s = st_query(
 	    st, err, "finding snapshots to take",
 	    "SELECT DISTINCT r.incident_id FROM snapshot_requests r"
 	    " JOIN incidents i ON i.id = r.incident_id"
@@ -1905,10 +1898,10 @@ store_snapshot_due(struct store *st, int64_t every, int64_t max_age,
 		(*ids)[(*n)++] = sqlite3_column_int64(s, 0);
 	}
 	if (s == NULL)
-		return tx_end(st, err->code, err);
-	rc = finish(st, s, src, "finding snapshots to take", err);
+		return st_end(st, err->code, err);
+	rc = st_finish(st, s, src, "finding snapshots to take", err);
 	if (rc == ITUI_OK)
-		rc = run(
+		rc = st_run(
 		    st, err, "taking snapshot requests",
 		    "UPDATE snapshot_requests SET done_at = ? WHERE done_at IS NULL",
 		    "i", now);
@@ -1917,7 +1910,7 @@ store_snapshot_due(struct store *st, int64_t every, int64_t max_age,
 		*ids = NULL;
 		*n = 0;
 	}
-	return tx_end(st, rc, err);
+	return st_end(st, rc, err);
 }
 
 enum itui_code
@@ -1925,7 +1918,7 @@ store_annotations_pending(struct store *st, int64_t since,
                           struct annotation_job **v, size_t *n,
                           struct itui_err *err)
 {
-	sqlite3_stmt *s = query(
+	sqlite3_stmt *s = st_query(
 	    st, err, "finding annotations to post",
 	    "SELECT e.id, e.incident_id, e.at, e.text, i.severity,"
 	    " (e.kind = 'status' AND json_extract(e.data, '$.to') = 'resolved'),"
@@ -1954,13 +1947,13 @@ store_annotations_pending(struct store *st, int64_t since,
 		j->entry_id = sqlite3_column_int64(s, 0);
 		j->incident_id = sqlite3_column_int64(s, 1);
 		j->at = sqlite3_column_int64(s, 2);
-		j->text = col_text(s, 3);
-		j->severity = col_text(s, 4);
+		j->text = st_col_text(s, 3);
+		j->severity = st_col_text(s, 4);
 		j->closes_region = sqlite3_column_int(s, 5);
 		j->declared_at = sqlite3_column_int64(s, 6);
 		j->region_grafana_id = sqlite3_column_int64(s, 7);
 	}
-	return finish(st, s, rc, "finding annotations to post", err);
+	return st_finish(st, s, rc, "finding annotations to post", err);
 }
 
 void
@@ -1982,16 +1975,16 @@ store_annotation_done(struct store *st, int64_t entry_id, int64_t incident_id,
 {
 	enum itui_code rc;
 
-	if ((rc = tx_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
-	rc = run(
+	rc = st_run(
 	    st, err, "recording the annotation",
 	    "INSERT INTO annotations(entry_id, incident_id, grafana_id,"
 	    " posted_at, error) VALUES (?, ?, ?, ?, ?)"
 	    " ON CONFLICT(entry_id) DO UPDATE SET grafana_id = excluded.grafana_id,"
 	    " posted_at = excluded.posted_at, error = excluded.error",
-	    "iiiis", entry_id, incident_id, grafana_id, now_of(st), error);
-	return tx_end(st, rc, err);
+	    "iiiis", entry_id, incident_id, grafana_id, st_now(st), error);
+	return st_end(st, rc, err);
 }
 
 /* ---- handoffs
@@ -2002,8 +1995,8 @@ store_last_look(struct store *st, const char *user, int64_t *at,
                 struct itui_err *err)
 {
 	sqlite3_stmt *s =
-	    query(st, err, "reading your last look",
-	          "SELECT at FROM last_looks WHERE user = ?", "s", user);
+	    st_query(st, err, "reading your last look",
+	             "SELECT at FROM last_looks WHERE user = ?", "s", user);
 	int rc;
 
 	*at = TIME_NONE;
@@ -2012,7 +2005,7 @@ store_last_look(struct store *st, const char *user, int64_t *at,
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		*at = sqlite3_column_int64(s, 0);
-	return finish(st, s, rc, "reading your last look", err);
+	return st_finish(st, s, rc, "reading your last look", err);
 }
 
 enum itui_code
@@ -2021,25 +2014,25 @@ store_set_last_look(struct store *st, const char *user, int64_t at,
 {
 	enum itui_code rc;
 
-	if ((rc = tx_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
-	rc = run(st, err, "recording your last look",
-	         "INSERT INTO last_looks(user, at) VALUES (?, ?)"
-	         " ON CONFLICT(user) DO UPDATE SET at = excluded.at",
-	         "si", user, at);
-	return tx_end(st, rc, err);
+	rc = st_run(st, err, "recording your last look",
+	            "INSERT INTO last_looks(user, at) VALUES (?, ?)"
+	            " ON CONFLICT(user) DO UPDATE SET at = excluded.at",
+	            "si", user, at);
+	return st_end(st, rc, err);
 }
 
 enum itui_code
 store_changes_since(struct store *st, int64_t since, int limit,
                     struct entry_list *out, struct itui_err *err)
 {
-	sqlite3_stmt *s =
-	    query(st, err, "reading recent changes",
-	          "SELECT " ENTRY_COLUMNS " FROM entries WHERE recorded_at >= ?"
-	          " AND deleted_at IS NULL AND kind != 'metric'"
-	          " ORDER BY recorded_at, id LIMIT ?",
-	          "ii", since, (int64_t)limit);
+	sqlite3_stmt *s = st_query(
+	    st, err, "reading recent changes",
+	    "SELECT " ENTRY_COLUMNS " FROM entries WHERE recorded_at >= ?"
+	    " AND deleted_at IS NULL AND kind != 'metric'"
+	    " ORDER BY recorded_at, id LIMIT ?",
+	    "ii", since, (int64_t)limit);
 	size_t cap = 0;
 	int rc;
 
@@ -2056,7 +2049,7 @@ store_changes_since(struct store *st, int64_t since, int limit,
 		read_entry(s, &out->v[out->n++]);
 	}
 	out->more = out->n == (size_t)limit;
-	if (finish(st, s, rc, "reading recent changes", err)) {
+	if (st_finish(st, s, rc, "reading recent changes", err)) {
 		entry_list_free(out);
 		return err->code;
 	}
@@ -2067,19 +2060,20 @@ enum itui_code
 store_handoff_record(struct store *st, const char *to, const char *note,
                      int *incidents, struct itui_err *err)
 {
-	int64_t now = now_of(st), hid;
+	int64_t now = st_now(st), hid;
 	char *text;
 	enum itui_code rc;
 	sqlite3_stmt *s;
 	int src;
 
 	*incidents = 0;
-	if (check_name("the person taking over", to, err) ||
-	    (note != NULL && check_text("the note", note, MAX_TEXT_BYTES, err)))
+	if (st_check_name("the person taking over", to, err) ||
+	    (note != NULL &&
+	     st_check_text("the note", note, MAX_TEXT_BYTES, err)))
 		return err->code;
-	if ((rc = tx_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
-	rc = run(
+	rc = st_run(
 	    st, err, "recording the handoff",
 	    "INSERT INTO handoffs(at, from_user, to_user, note) VALUES (?, ?, ?, ?)",
 	    "isss", now, st->actor, to, note);
@@ -2087,11 +2081,12 @@ store_handoff_record(struct store *st, const char *to, const char *note,
 	text = note
 	           ? xasprintf("Handoff from %s to %s: %s", st->actor, to, note)
 	           : xasprintf("Handoff from %s to %s", st->actor, to);
-	s = rc == ITUI_OK ? query(st, err, "listing active incidents",
-	                          "SELECT id FROM incidents WHERE status NOT IN"
-	                          " ('resolved', 'closed') ORDER BY id",
-	                          "")
-	                  : NULL;
+	s = rc == ITUI_OK
+	        ? st_query(st, err, "listing active incidents",
+	                   "SELECT id FROM incidents WHERE status NOT IN"
+	                   " ('resolved', 'closed') ORDER BY id",
+	                   "")
+	        : NULL;
 	while (s != NULL && rc == ITUI_OK &&
 	       (src = sqlite3_step(s)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(s, 0);
@@ -2099,11 +2094,11 @@ store_handoff_record(struct store *st, const char *to, const char *note,
 
 		snprintf(data, sizeof data, "{\"handoff\":%lld}",
 		         (long long)hid);
-		rc = insert_entry(st, id, KIND_HANDOFF, now, text, data, NULL,
-		                  err);
+		rc = st_insert_entry(st, id, KIND_HANDOFF, now, text, data,
+		                     NULL, err);
 		if (rc == ITUI_OK)
-			rc = audit(st, id, "handoff", hid, "to", st->actor, to,
-			           err);
+			rc = st_audit(st, id, "handoff", hid, "to", st->actor,
+			              to, err);
 		(*incidents)++;
 	}
 	if (s != NULL)
@@ -2111,7 +2106,7 @@ store_handoff_record(struct store *st, const char *to, const char *note,
 	else if (rc == ITUI_OK)
 		rc = err->code;
 	free(text);
-	return tx_end(st, rc, err);
+	return st_end(st, rc, err);
 }
 
 enum itui_code
@@ -2124,61 +2119,61 @@ store_action_edit(struct store *st, int64_t action_id, const char *text,
 	enum itui_code rc;
 	int src;
 
-	if ((text != NULL &&
-	     check_text("the action item", text, MAX_TITLE_BYTES * 4, err)) ||
-	    (owner != NULL && check_name("the owner's name", owner, err)))
+	if ((text != NULL && st_check_text("the action item", text,
+	                                   MAX_TITLE_BYTES * 4, err)) ||
+	    (owner != NULL && st_check_name("the owner's name", owner, err)))
 		return err->code;
-	if ((rc = tx_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
-	s = query(st, err, "reading the action item",
-	          "SELECT incident_id, text, owner, due_at FROM action_items"
-	          " WHERE id = ?",
-	          "i", action_id);
+	s = st_query(st, err, "reading the action item",
+	             "SELECT incident_id, text, owner, due_at FROM action_items"
+	             " WHERE id = ?",
+	             "i", action_id);
 	if (s == NULL)
-		return tx_end(st, err->code, err);
+		return st_end(st, err->code, err);
 	src = sqlite3_step(s);
 	if (src == SQLITE_ROW) {
 		incident = sqlite3_column_int64(s, 0);
-		old_text = col_text(s, 1);
-		old_owner = col_text(s, 2);
-		old_due = col_time(s, 3);
+		old_text = st_col_text(s, 1);
+		old_owner = st_col_text(s, 2);
+		old_due = st_col_time(s, 3);
 	}
-	rc = finish(st, s, src, "reading the action item", err);
+	rc = st_finish(st, s, src, "reading the action item", err);
 	if (rc == ITUI_OK && incident == 0)
 		rc = err_set(err, ITUI_NOTFOUND, "no action item ACT-%lld",
 		             (long long)action_id);
 	if (rc == ITUI_OK && text != NULL && strcmp(text, old_text) != 0) {
-		rc = run(
+		rc = st_run(
 		    st, err, "editing the action item",
 		    "UPDATE action_items SET text = ?, updated_at = ? WHERE id = ?",
-		    "sii", text, now_of(st), action_id);
+		    "sii", text, st_now(st), action_id);
 		if (rc == ITUI_OK)
-			rc = audit(st, incident, "action", action_id, "text",
-			           old_text, text, err);
+			rc = st_audit(st, incident, "action", action_id, "text",
+			              old_text, text, err);
 	}
 	if (rc == ITUI_OK && owner != NULL &&
 	    (old_owner == NULL || strcmp(owner, old_owner) != 0)) {
-		rc = run(
+		rc = st_run(
 		    st, err, "editing the action item",
 		    "UPDATE action_items SET owner = ?, updated_at = ? WHERE id = ?",
-		    "sii", owner, now_of(st), action_id);
+		    "sii", owner, st_now(st), action_id);
 		if (rc == ITUI_OK)
-			rc = audit(st, incident, "action", action_id, "owner",
-			           old_owner, owner, err);
+			rc = st_audit(st, incident, "action", action_id,
+			              "owner", old_owner, owner, err);
 	}
 	if (rc == ITUI_OK && due_at != TIME_NONE && due_at != old_due) {
-		rc = run(
+		rc = st_run(
 		    st, err, "editing the action item",
 		    "UPDATE action_items SET due_at = ?, updated_at = ? WHERE id = ?",
-		    "iii", due_at, now_of(st), action_id);
+		    "iii", due_at, st_now(st), action_id);
 		if (rc == ITUI_OK)
-			rc = audit(st, incident, "action", action_id, "due_at",
-			           old_due != TIME_NONE
-			               ? time_format_iso(old_due, ob)
-			               : NULL,
-			           time_format_iso(due_at, nb), err);
+			rc = st_audit(
+			    st, incident, "action", action_id, "due_at",
+			    old_due != TIME_NONE ? time_format_iso(old_due, ob)
+			                         : NULL,
+			    time_format_iso(due_at, nb), err);
 	}
 	free(old_text);
 	free(old_owner);
-	return tx_end(st, rc, err);
+	return st_end(st, rc, err);
 }

@@ -1,0 +1,90 @@
+/*
+ * store-int.h - what the store's own files share: the handle and the
+ * statement, transaction and record-keeping helpers of store.c.
+ *
+ * Contract: included only by src/store*.c (the layer lint keeps SQLite out
+ * of every other file).  Same threading rule as store.h: one struct store
+ * per thread.  A write function calls st_begin(), does its work with the
+ * helpers below (each returns ITUI_OK or fills err), and ends with
+ * st_end(st, rc, err), which commits on ITUI_OK and rolls back otherwise.
+ * Strings from st_col_text() are the caller's to free.
+ */
+#ifndef ITUI_STORE_INT_H
+#define ITUI_STORE_INT_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "itui/db.h"
+#include "itui/store.h"
+
+#define MAX_TEXT_BYTES  (64 * 1024)
+#define MAX_TITLE_BYTES 300
+#define MAX_NAME_BYTES  64
+
+struct store {
+	struct db_handle h;
+	char *path;
+	char *actor;
+	char *origin;
+	int64_t (*now)(void);
+	int batch; /* inside store_batch_begin() */
+};
+
+int64_t st_now(const struct store *st);
+/* TIME_NONE means now. */
+int64_t st_at_or_now(const struct store *st, int64_t at);
+
+/*
+ * Bind formats: 'i' int64_t, 't' a time (TIME_NONE binds NULL), 's' a
+ * string (NULL binds NULL), 'd' an int.
+ */
+/* Runs a statement that returns no rows. */
+enum itui_code st_run(struct store *st, struct itui_err *err, const char *doing,
+                      const char *sql, const char *fmt, ...);
+/* Prepares a query for the caller to step; st_finish() it when done. */
+sqlite3_stmt *st_query(struct store *st, struct itui_err *err,
+                       const char *doing, const char *sql, const char *fmt,
+                       ...);
+/* Finalizes a query loop; anything but SQLITE_DONE/ROW is an error. */
+enum itui_code st_finish(struct store *st, sqlite3_stmt *s, int rc,
+                         const char *doing, struct itui_err *err);
+char *st_col_text(sqlite3_stmt *s, int col);
+int64_t st_col_time(sqlite3_stmt *s, int col);
+
+/* BEGIN IMMEDIATE (or nothing inside a batch); refuses read-only stores. */
+enum itui_code st_begin(struct store *st, struct itui_err *err);
+/* Commits when rc is ITUI_OK, rolls back otherwise; returns the outcome. */
+enum itui_code st_end(struct store *st, enum itui_code rc,
+                      struct itui_err *err);
+
+/* Input checks with the store's limits; `what` names the field. */
+enum itui_code st_check_text(const char *what, const char *s, size_t max,
+                             struct itui_err *err);
+enum itui_code st_check_name(const char *what, const char *s,
+                             struct itui_err *err);
+/* ITUI_NOT_FOUND with "no incident INC-N" when it does not exist. */
+enum itui_code st_incident_exists(struct store *st, int64_t id,
+                                  struct itui_err *err);
+
+/* Record keeping inside the caller's transaction. */
+enum itui_code st_audit(struct store *st, int64_t incident_id,
+                        const char *object, int64_t object_id,
+                        const char *field, const char *old_value,
+                        const char *new_value, struct itui_err *err);
+enum itui_code st_touch_incident(struct store *st, int64_t id,
+                                 struct itui_err *err);
+enum itui_code st_insert_entry(struct store *st, int64_t incident_id,
+                               enum entry_kind kind, int64_t at,
+                               const char *text, const char *data,
+                               int64_t *entry_id, struct itui_err *err);
+/* A typed entry recording a change of `field` from `from` to `to`. */
+enum itui_code st_typed_entry(struct store *st, int64_t incident_id,
+                              enum entry_kind kind, int64_t at,
+                              const char *text, const char *field,
+                              const char *from, const char *to,
+                              struct itui_err *err);
+enum itui_code st_request_snapshot(struct store *st, int64_t id,
+                                   const char *reason, struct itui_err *err);
+
+#endif
