@@ -76,6 +76,31 @@ role_parse(const char *s)
 	return lookup(role_names, ROLE_COUNT, s);
 }
 
+static const char *const field_names[FIELD_COUNT] = {
+    "title", "service", "impact", "summary", "root-cause"};
+static const char *const field_columns[FIELD_COUNT] = {
+    "title", "service", "impact", "summary", "root_cause"};
+
+const char *
+field_name(enum inc_field f)
+{
+	return (unsigned)f < FIELD_COUNT ? field_names[f] : "?";
+}
+
+const char *
+field_column(enum inc_field f)
+{
+	return (unsigned)f < FIELD_COUNT ? field_columns[f] : "?";
+}
+
+int
+field_parse(const char *s)
+{
+	int i = lookup(field_names, FIELD_COUNT, s);
+
+	return i >= 0 ? i : lookup(field_columns, FIELD_COUNT, s);
+}
+
 const char *
 kind_name(enum entry_kind k)
 {

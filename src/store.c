@@ -1084,9 +1084,9 @@ store_entry_get(struct store *st, int64_t entry_id, struct entry *out,
 }
 
 /* Reads an entry for a change by a person; typed entries are the record. */
-static enum itui_code
-editable_entry(struct store *st, int64_t entry_id, struct entry *e,
-               struct itui_err *err)
+enum itui_code
+st_editable_entry(struct store *st, int64_t entry_id, struct entry *e,
+                  struct itui_err *err)
 {
 	if (store_entry_get(st, entry_id, e, err) != ITUI_OK)
 		return err->code;
@@ -1103,6 +1103,14 @@ enum itui_code
 store_entry_edit(struct store *st, int64_t entry_id, enum entry_kind kind,
                  int64_t at, const char *text, struct itui_err *err)
 {
+	return store_entry_edit_rev(st, entry_id, kind, at, text, 0, err);
+}
+
+enum itui_code
+store_entry_edit_rev(struct store *st, int64_t entry_id, enum entry_kind kind,
+                     int64_t at, const char *text, int if_revision,
+                     struct itui_err *err)
+{
 	struct entry e;
 	enum itui_code rc;
 
@@ -1114,13 +1122,18 @@ store_entry_edit(struct store *st, int64_t entry_id, enum entry_kind kind,
 		               kind_name(kind));
 	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
-	if ((rc = editable_entry(st, entry_id, &e, err)) != ITUI_OK)
+	if ((rc = st_editable_entry(st, entry_id, &e, err)) != ITUI_OK)
 		return st_end(st, rc, err);
 	if (!kind_loggable(e.kind)) {
 		rc = err_set(
 		    err, ITUI_INPUT,
 		    "entry %lld records a %s change and cannot be edited",
 		    (long long)entry_id, kind_name(e.kind));
+		entry_free(&e);
+		return st_end(st, rc, err);
+	}
+	if (if_revision > 0 && e.revision != if_revision) {
+		rc = st_entry_conflict(st, &e, if_revision, err);
 		entry_free(&e);
 		return st_end(st, rc, err);
 	}
@@ -1165,7 +1178,7 @@ store_entry_set_pinned(struct store *st, int64_t entry_id, int pinned,
 
 	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
-	if ((rc = editable_entry(st, entry_id, &e, err)) != ITUI_OK)
+	if ((rc = st_editable_entry(st, entry_id, &e, err)) != ITUI_OK)
 		return st_end(st, rc, err);
 	if (!e.pinned != !pinned) {
 		rc = st_run(st, err, "pinning the entry",
@@ -1190,7 +1203,7 @@ store_entry_delete(struct store *st, int64_t entry_id, struct itui_err *err)
 
 	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
-	if ((rc = editable_entry(st, entry_id, &e, err)) != ITUI_OK)
+	if ((rc = st_editable_entry(st, entry_id, &e, err)) != ITUI_OK)
 		return st_end(st, rc, err);
 	if (!kind_loggable(e.kind)) {
 		rc = err_set(

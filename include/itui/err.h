@@ -21,6 +21,7 @@
 	X(NOTFOUND, 2, "no such record")             \
 	X(NOTDB, 2, "not an incident-tui database")  \
 	X(BUSY, 1, "database busy")                  \
+	X(CONFLICT, 1, "changed by someone else")    \
 	X(READONLY, 1, "database is read-only")      \
 	X(IO, 1, "input/output failure")             \
 	X(CORRUPT, 1, "database damaged")            \

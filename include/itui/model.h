@@ -56,6 +56,16 @@ enum entry_kind {
 	    KIND_COUNT
 };
 
+/* Incident fields that can change after the declaration. */
+enum inc_field {
+	FIELD_TITLE,
+	FIELD_SERVICE,
+	FIELD_IMPACT,
+	FIELD_SUMMARY,
+	FIELD_ROOT_CAUSE,
+	FIELD_COUNT
+};
+
 enum action_state {
 	ACTION_OPEN,
 	ACTION_DONE,
@@ -79,6 +89,11 @@ int role_parse(const char *s);
 const char *kind_name(enum entry_kind k);
 int kind_parse(const char *s);
 int kind_loggable(enum entry_kind k);
+/* "root-cause"; field_parse also takes "root_cause"; -1 when unknown. */
+const char *field_name(enum inc_field f);
+int field_parse(const char *s);
+/* The column in the store ("root_cause"). */
+const char *field_column(enum inc_field f);
 const char *action_state_name(enum action_state s);
 int action_state_parse(const char *s);
 const char *horizon_name(enum action_horizon h);

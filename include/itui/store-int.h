@@ -84,6 +84,12 @@ enum itui_code st_typed_entry(struct store *st, int64_t incident_id,
                               const char *text, const char *field,
                               const char *from, const char *to,
                               struct itui_err *err);
+/* The entry, refused when deleted. */
+enum itui_code st_editable_entry(struct store *st, int64_t entry_id,
+                                 struct entry *e, struct itui_err *err);
+/* ITUI_CONFLICT naming who made the entry's current revision, and when. */
+enum itui_code st_entry_conflict(struct store *st, const struct entry *e,
+                                 int if_revision, struct itui_err *err);
 enum itui_code st_request_snapshot(struct store *st, int64_t id,
                                    const char *reason, struct itui_err *err);
 

@@ -100,6 +100,44 @@ enum itui_code store_entry_add(struct store *st, int64_t incident_id,
 enum itui_code store_entry_edit(struct store *st, int64_t entry_id,
                                 enum entry_kind kind, int64_t at,
                                 const char *text, struct itui_err *err);
+/*
+ * The same, refused with ITUI_CONFLICT (naming who changed it, and when)
+ * unless the entry is still at revision `if_revision` (0: no check), so
+ * nobody's edit is overwritten unseen.
+ */
+enum itui_code store_entry_edit_rev(struct store *st, int64_t entry_id,
+                                    enum entry_kind kind, int64_t at,
+                                    const char *text, int if_revision,
+                                    struct itui_err *err);
+/* Brings a deleted entry back. */
+enum itui_code store_entry_restore(struct store *st, int64_t entry_id,
+                                   struct itui_err *err);
+/* An entry's earlier texts, oldest first (revision, at, kind, text, by). */
+enum itui_code store_entry_revisions(struct store *st, int64_t entry_id,
+                                     struct entry_list *out,
+                                     struct itui_err *err);
+/*
+ * Appends an entry and, in the same transaction, removes `draft_user`'s
+ * draft for the incident (the text that was typed is now logged).
+ */
+enum itui_code store_entry_add_draft(struct store *st, int64_t incident_id,
+                                     enum entry_kind kind, int64_t at,
+                                     const char *text, const char *draft_user,
+                                     int64_t *entry_id, struct itui_err *err);
+/*
+ * Sets a field that may change after the declaration (title, service,
+ * impact, summary, root cause; NULL or "" clears all but the title), with
+ * the old and new value audited and a system entry on the timeline.  With
+ * if_revision > 0 it is refused (ITUI_CONFLICT) when the incident's fields
+ * changed since that revision (store_incident_revision).
+ */
+enum itui_code store_incident_set_field(struct store *st, int64_t id,
+                                        enum inc_field field, const char *value,
+                                        int64_t if_revision,
+                                        struct itui_err *err);
+/* How many times the incident's fields were changed (0: never). */
+enum itui_code store_incident_revision(struct store *st, int64_t id,
+                                       int64_t *rev, struct itui_err *err);
 enum itui_code store_entry_set_pinned(struct store *st, int64_t entry_id,
                                       int pinned, struct itui_err *err);
 /* Soft delete: hidden from timelines, kept with its history. */

@@ -1,0 +1,233 @@
+/*
+ * cmd-metrics.c - the verbs that reach the metrics sources: alerts,
+ * snapshot, poll.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "itui/cmd-metrics.h"
+#include "itui/jsonout.h"
+#include "itui/metrics.h"
+#include "itui/poller.h"
+#include "itui/sanitize.h"
+#include "itui/strbuf.h"
+#include "itui/textout.h"
+#include "itui/timeutil.h"
+
+/* Records each source's health (transitions reach the timelines). */
+static void
+record_sources(struct store *st, const struct source_result *res, int n)
+{
+	struct itui_err err;
+	int i, changed;
+
+	for (i = 0; i < n; i++)
+		(void)store_source_set(st, res[i].name, res[i].ok,
+		                       res[i].detail, &changed, &err);
+}
+
+static enum itui_code
+cmd_snapshot(struct cmd_q *q, struct itui_err *err)
+{
+	struct context *ctx = q->ctx;
+	struct metrics m;
+	struct source_result src;
+	struct incident inc;
+	struct store *st;
+	char *data = NULL, *text = NULL;
+	enum itui_code rc;
+	int64_t id;
+
+	id = q->target;
+	if (cmd_store(q, 1, &st, err) || store_incident_get(st, id, &inc, err))
+		return err->code;
+	if (!metrics_configured(&ctx->cfg)) {
+		incident_free(&inc);
+		return err_set(
+		    err, ITUI_CONFIG,
+		    "no metrics source configured (see [prometheus] in "
+		    "incident-tui(1))");
+	}
+	if (metrics_init(&m, &ctx->cfg, NULL, err) != ITUI_OK) {
+		incident_free(&inc);
+		return err->code;
+	}
+	rc = metrics_snapshot(&m, inc.service, ctx->now, &data, &text, &src,
+	                      err);
+	if (rc != ITUI_CONFIG)
+		record_sources(st, &src, 1);
+	if (rc == ITUI_OK)
+		rc = store_entry_add(st, id, KIND_METRIC, TIME_NONE, text, data,
+		                     NULL, err);
+	if (rc == ITUI_OK) {
+		char *safe = sanitize_line(text, 0);
+
+		fprintf(q->out, "%s\n", safe);
+		free(safe);
+	}
+	free(data);
+	free(text);
+	incident_free(&inc);
+	metrics_free(&m);
+	return rc;
+}
+
+static enum itui_code
+cmd_alerts(struct cmd_q *q, struct itui_err *err)
+{
+	struct context *ctx = q->ctx;
+	struct source_result res[METRICS_MAX_SOURCES];
+	struct alert_list fetched;
+	struct alert_rows rows;
+	struct metrics m;
+	struct store *st;
+	enum itui_code rc;
+	int nres = 0, i, complete = 1, changed;
+	size_t k;
+
+	if (!metrics_configured(&ctx->cfg))
+		return err_set(
+		    err, ITUI_CONFIG,
+		    "no alert source configured (see [prometheus] in "
+		    "incident-tui(1))");
+	if (cmd_store(q, 1, &st, err) || metrics_init(&m, &ctx->cfg, NULL, err))
+		return err->code;
+	rc = metrics_alerts(&m, &fetched, res, &nres, err);
+	record_sources(st, res, nres);
+	metrics_free(&m);
+	if (rc != ITUI_OK)
+		return rc;
+	for (i = 0; i < nres; i++)
+		if (!res[i].ok) {
+			char *safe = sanitize_line(res[i].detail, 200);
+
+			complete = 0;
+			cmd_warn(q, "warning: %s: %s", res[i].name, safe);
+			free(safe);
+		}
+	rc = poller_sync_alerts(st, &fetched, complete, &changed, err);
+	alerts_free(&fetched);
+	if (rc != ITUI_OK || store_alerts(st, 1, &rows, err) != ITUI_OK)
+		return err->code;
+	if (cmd_opt(q, "--json") != NULL) {
+		json_t *root = json_object(), *arr = json_array();
+		json_t *srcs = json_array();
+
+		for (k = 0; k < rows.n; k++)
+			json_array_append_new(arr, jsonout_alert(&rows.v[k]));
+		for (i = 0; i < nres; i++) {
+			json_t *o = json_object();
+
+			json_object_set_new(o, "name",
+			                    json_string(res[i].name));
+			json_object_set_new(o, "ok", json_boolean(res[i].ok));
+			json_object_set_new(o, "detail",
+			                    json_string(res[i].detail));
+			json_array_append_new(srcs, o);
+		}
+		json_object_set_new(root, "alerts", arr);
+		json_object_set_new(root, "sources", srcs);
+		alert_rows_free(&rows);
+		return cmd_print_json(q, root, err);
+	}
+	if (rows.n == 0)
+		fprintf(q->out, "No firing alerts.\n");
+	for (k = 0; k < rows.n; k++) {
+		const struct alert_row *r = &rows.v[k];
+		struct strbuf sb = STRBUF_INIT;
+		char ref[32], inc[32] = "", t[TIME_BUF];
+
+		snprintf(ref, sizeof ref, "AL-%lld", (long long)r->id);
+		if (r->incident_id)
+			snprintf(inc, sizeof inc, "INC-%lld",
+			         (long long)r->incident_id);
+		textout_cell(&sb, ref, 7);
+		textout_cell(&sb, r->severity ? r->severity : "-", 10);
+		textout_cell(&sb, time_format_hhmm(r->since, t), 6);
+		textout_cell(&sb, inc, 9);
+		textout_cell(&sb, r->name, 24);
+		textout_cell(&sb, r->summary, 60);
+		fprintf(q->out, "%s\n", strbuf_str(&sb));
+		strbuf_free(&sb);
+	}
+	alert_rows_free(&rows);
+	return ITUI_OK;
+}
+
+static enum itui_code
+cmd_poll(struct cmd_q *q, struct itui_err *err)
+{
+	struct context *ctx = q->ctx;
+	struct poller p;
+	struct store *st;
+	enum itui_code rc;
+	int changed;
+
+	if (!metrics_configured(&ctx->cfg))
+		return err_set(
+		    err, ITUI_CONFIG,
+		    "no metrics source configured (see [prometheus] in "
+		    "incident-tui(1))");
+	/* Creates and migrates the file if needed; the poller then opens it. */
+	if (cmd_store(q, 1, &st, err) != ITUI_OK)
+		return err->code;
+	if (poller_open(&p, &ctx->cfg, ctx->db_path, ctx->user, -1, err) !=
+	    ITUI_OK) {
+		poller_close(&p);
+		return err->code;
+	}
+	if (cmd_opt(q, "--once") != NULL) {
+		rc = poller_round(&p, &changed, err);
+		poller_close(&p);
+		return rc;
+	}
+	/* In the foreground until SIGINT or SIGTERM. */
+	{
+		sigset_t set;
+		int sig;
+
+		sigemptyset(&set);
+		sigaddset(&set, SIGINT);
+		sigaddset(&set, SIGTERM);
+		sigaddset(&set, SIGHUP);
+		pthread_sigmask(SIG_BLOCK, &set, NULL);
+		if (poller_start(&p, err) != ITUI_OK) {
+			poller_close(&p);
+			return err->code;
+		}
+		sigwait(&set, &sig);
+	}
+	poller_close(&p);
+	return ITUI_OK;
+}
+
+const struct cmd_entry cmd_alerts_entry = {
+    .name = "alerts",
+    .synopsis = "[--json]",
+    .summary = "firing alerts from the configured sources",
+    .exec = cmd_alerts,
+    .options = {{"--json", NULL, "print JSON (see docs/json.md)"}},
+};
+
+const struct cmd_entry cmd_snapshot_entry = {
+    .name = "snapshot",
+    .synopsis = "ID",
+    .summary = "take a metrics snapshot now and attach it",
+    .exec = cmd_snapshot,
+    .min_pos = 1,
+    .max_pos = 1,
+    .flags = CMD_WRITES,
+    .target = CMD_T_INCIDENT,
+};
+
+const struct cmd_entry cmd_poll_entry = {
+    .name = "poll",
+    .synopsis = "[--once]",
+    .summary = "run the metrics poller in the foreground (no dashboard)",
+    .exec = cmd_poll,
+    .flags = CMD_CLI_ONLY,
+    .options = {{"--once", NULL, "one round, then exit"}},
+};
