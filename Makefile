@@ -90,14 +90,17 @@ test: $(BIN) $(TBIN)
 lint-man:
 	mandoc -Tlint -W warning incident-tui.1
 
-# Only the interface may include curses; only the store and db speak SQL.
+# Only the interface may include curses; only the store and db speak SQL;
+# the interface reaches the store only through dash.h and the verbs.
 lint-layers:
-	@bad=$$(grep -lE '#include <(n?curses|ncursesw/curses)\.h>' src/*.c include/itui/*.h | grep -vE '/ui[^/]*\.[ch]$$' || true); \
+	@bad=$$(grep -lE '#include <(n?curses|ncursesw/curses)\.h>' src/*.c include/itui/*.h | grep -vE '/(ui|view)[^/]*\.[ch]$$' || true); \
 	if [ -n "$$bad" ]; then echo "curses included outside the interface: $$bad" >&2; exit 1; fi
 	@bad=$$(grep -l 'sqlite3\.h' src/*.c include/itui/*.h | grep -vE '/(store|db)[^/]*\.[ch]$$' || true); \
 	if [ -n "$$bad" ]; then echo "SQLite used outside the store: $$bad" >&2; exit 1; fi
 	@bad=$$(grep -l 'itui/store-int\.h' src/*.c include/itui/*.h | grep -vE '/store[^/]*\.[ch]$$' || true); \
 	if [ -n "$$bad" ]; then echo "the store's internals used outside the store: $$bad" >&2; exit 1; fi
+	@bad=$$(grep -lE '\bstore_[a-z_]+ *\(' src/ui*.c src/view*.c 2>/dev/null || true); \
+	if [ -n "$$bad" ]; then echo "the interface calls the store (use dash.h and the verbs): $$bad" >&2; exit 1; fi
 
 format:
 	clang-format -i src/*.c include/itui/*.h tests/*.c tests/*.h

@@ -44,6 +44,20 @@ cmd_snapshot(struct cmd_q *q, struct itui_err *err)
 	id = q->target;
 	if (cmd_store(q, 1, &st, err) || store_incident_get(st, id, &inc, err))
 		return err->code;
+	/*
+	 * The dashboard never waits on a source: its poller takes the
+	 * request on its next round (kicked at once).
+	 */
+	if (q->interactive || cmd_opt(q, "--request") != NULL) {
+		incident_free(&inc);
+		if (store_snapshot_request(st, id, "on demand", err) != ITUI_OK)
+			return err->code;
+		cmd_note(q,
+		         "snapshot of INC-%lld requested; it appears in the "
+		         "timeline",
+		         (long long)id);
+		return ITUI_OK;
+	}
 	if (!metrics_configured(&ctx->cfg)) {
 		incident_free(&inc);
 		return err_set(
@@ -214,13 +228,15 @@ const struct cmd_entry cmd_alerts_entry = {
 
 const struct cmd_entry cmd_snapshot_entry = {
     .name = "snapshot",
-    .synopsis = "ID",
+    .synopsis = "ID [--request]",
     .summary = "take a metrics snapshot now and attach it",
     .exec = cmd_snapshot,
     .min_pos = 1,
     .max_pos = 1,
     .flags = CMD_WRITES,
     .target = CMD_T_INCIDENT,
+    .options = {{"--request", NULL,
+                 "ask the running poller (dashboard or poll) to take it"}},
 };
 
 const struct cmd_entry cmd_poll_entry = {

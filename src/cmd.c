@@ -157,7 +157,7 @@ cmd_find(int argc, char **argv, int *used, struct itui_err *err)
 
 /* ---- parsing ------------------------------------------------------- */
 
-static const char *const target_prefix[] = {NULL, "INC-", NULL, "ACT-"};
+static const char *const target_prefix[] = {NULL, "INC-", "E-", "ACT-"};
 
 /* Whether a word names a target explicitly (INC-3, ACT-2, or digits). */
 static int
@@ -416,14 +416,12 @@ cmd_parse_id(const char *s, const char *prefix, int64_t *out,
 	v = strtoll(p, &end, 10);
 	if (*p == '\0' || *end != '\0' || errno != 0 || v <= 0)
 		return err_set(err, ITUI_USAGE,
-		               "bad %s id '%s' (expected a number%s%s%s)",
+		               "bad %s id '%s' (expected a number or %s-N)",
 		               strcmp(prefix, "INC") == 0   ? "incident"
 		               : strcmp(prefix, "ACT") == 0 ? "action item"
 		               : strcmp(prefix, "AL") == 0  ? "alert"
 		                                            : "entry",
-		               s, strcmp(prefix, "E") ? " or " : "",
-		               strcmp(prefix, "E") ? prefix : "",
-		               strcmp(prefix, "E") ? "-N" : "");
+		               s, prefix);
 	*out = v;
 	return ITUI_OK;
 }

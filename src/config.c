@@ -101,6 +101,10 @@ on_section(struct config *c, const struct ini_item *it, char *why, size_t len)
 	for (i = 0; i < sizeof plain / sizeof plain[0]; i++)
 		if (strcmp(it->section, plain[i]) == 0 && *it->arg == '\0')
 			return 0;
+	/* [keys.VIEW]: the view's name is checked by the key map. */
+	if (strncmp(it->section, "keys.", 5) == 0 && it->section[5] != '\0' &&
+	    *it->arg == '\0')
+		return 0;
 	return bad(why, len, "unknown section [%s%s]", it->section,
 	           *it->arg ? " ..." : "");
 }
@@ -113,7 +117,7 @@ on_item(void *ctx, const struct ini_item *it, char *why, size_t len)
 
 	if (k == NULL)
 		return on_section(c, it, why, len);
-	if (*v == '\0' && strcmp(s, "keys") != 0)
+	if (*v == '\0' && strncmp(s, "keys", 4) != 0)
 		return bad(why, len, "%s: empty value", k);
 	if (*s == '\0') {
 		if (strcmp(k, "db") == 0)
@@ -189,9 +193,18 @@ on_item(void *ctx, const struct ini_item *it, char *why, size_t len)
 	} else if (strcmp(s, "severity-map") == 0) {
 		add_pair(&c->severity_map, &c->nseverity_map, it);
 		return 0;
-	} else if (strcmp(s, "keys") == 0) {
-		/* Checked against the key-binding table by the interface. */
-		add_pair(&c->keys, &c->nkeys, it);
+	} else if (strcmp(s, "keys") == 0 || strncmp(s, "keys.", 5) == 0) {
+		/*
+		 * Checked against the key-binding table by the interface;
+		 * [keys.alerts] down = J is kept as "alerts.down".
+		 */
+		struct ini_item named = *it;
+		char *key = s[4] == '.' ? xasprintf("%s.%s", s + 5, k) : NULL;
+
+		if (key != NULL)
+			named.key = key;
+		add_pair(&c->keys, &c->nkeys, &named);
+		free(key);
 		return 0;
 	}
 	return bad(why, len, "unknown key '%s' in [%s]", k, s);

@@ -1,6 +1,7 @@
 /*
- * dash.c - the dashboard's model and actions, kept free of curses so the
- * tests drive them directly.
+ * dash.c - the dashboard's model, kept free of curses so the tests drive
+ * it directly, and the one door through which the dashboard changes
+ * anything: the verbs of cmd.c, run with what the person sees.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,88 @@ dash_close(struct dash *d)
 	d->nsources = 0;
 	free_detail(d);
 	incident_list_free(&d->incidents);
+	metric_summary_free(&d->metric);
+}
+
+/* The newest metric entry's summary: parsed here, not on every frame. */
+static void
+parse_metric(struct dash *d)
+{
+	size_t i;
+
+	for (i = d->timeline.n; i > 0; i--) {
+		const struct entry *e = &d->timeline.v[i - 1];
+
+		if (e->kind != KIND_METRIC)
+			continue;
+		if (e->id == d->metric_id)
+			return;
+		metric_summary_free(&d->metric);
+		if (metric_summary_parse(e->data, &d->metric) != 0)
+			memset(&d->metric, 0, sizeof d->metric);
+		d->metric_id = e->id;
+		return;
+	}
+	metric_summary_free(&d->metric);
+	memset(&d->metric, 0, sizeof d->metric);
+	d->metric_id = 0;
+}
+
+/* "resolved by dave": the newest status change on the timeline. */
+static void
+explain_gone(struct dash *d)
+{
+	size_t i;
+
+	snprintf(d->gone_why, sizeof d->gone_why, "%s",
+	         d->have_detail ? status_name(d->detail.status) : "gone");
+	for (i = d->timeline.n; i > 0; i--)
+		if (d->timeline.v[i - 1].kind == KIND_STATUS) {
+			snprintf(d->gone_why, sizeof d->gone_why, "%s by %s",
+			         status_name(d->detail.status),
+			         d->timeline.v[i - 1].author);
+			return;
+		}
+}
+
+/* Puts the shown incident back into a list that no longer has it. */
+static void
+keep_gone(struct dash *d, struct incident_list *l, int at, struct itui_err *err)
+{
+	struct incident inc;
+
+	if (store_incident_get(d->st, d->sel_id, &inc, err) != ITUI_OK) {
+		d->sel_id = 0;
+		d->gone_id = 0;
+		return;
+	}
+	if (at < 0 || (size_t)at > l->n)
+		at = (int)l->n;
+	l->v = xreallocarray(l->v, l->n + 1, sizeof *l->v);
+	memmove(l->v + at + 1, l->v + at, (l->n - (size_t)at) * sizeof *l->v);
+	l->v[at] = inc;
+	l->n++;
+	d->gone_id = d->sel_id;
+}
+
+/* Once the person moves away, the incident that left goes for good. */
+static void
+drop_gone(struct dash *d)
+{
+	size_t i;
+
+	if (d->gone_id == 0 || d->gone_id == d->sel_id)
+		return;
+	for (i = 0; i < d->incidents.n; i++)
+		if (d->incidents.v[i].id == d->gone_id) {
+			incident_free(&d->incidents.v[i]);
+			memmove(d->incidents.v + i, d->incidents.v + i + 1,
+			        (d->incidents.n - i - 1) *
+			            sizeof *d->incidents.v);
+			d->incidents.n--;
+			break;
+		}
+	d->gone_id = 0;
 }
 
 static enum itui_code
@@ -56,8 +139,11 @@ load_detail(struct dash *d, struct itui_err *err)
 	d->have_detail = 1;
 	if (store_timeline(d->st, d->sel_id, 0, 0, d->timeline_window,
 	                   &d->timeline, err) != ITUI_OK ||
-	    store_actions(d->st, d->sel_id, 1, &d->actions, err) != ITUI_OK)
+	    store_actions(d->st, d->sel_id, 1, &d->actions, err) != ITUI_OK ||
+	    store_incident_revision(d->st, d->sel_id, &d->field_revision,
+	                            err) != ITUI_OK)
 		return err->code;
+	parse_metric(d);
 	return ITUI_OK;
 }
 
@@ -81,19 +167,24 @@ dash_reload(struct dash *d, struct itui_err *err)
 		incident_list_free(&fresh);
 		return err->code;
 	}
+	for (i = 0; i < fresh.n; i++)
+		if (fresh.v[i].id == d->sel_id)
+			found = 1;
+	if (!found && d->sel_id != 0 && d->have_detail)
+		keep_gone(d, &fresh, dash_sel_index(d), err);
+	else if (found)
+		d->gone_id = 0;
 	incident_list_free(&d->incidents);
 	d->incidents = fresh;
 	d->data_version = v;
 	d->loads++;
-	for (i = 0; i < d->incidents.n; i++)
-		if (d->incidents.v[i].id == d->sel_id)
-			found = 1;
-	/* Keep an explicitly chosen incident even when the list hides it. */
-	if (!found && d->sel_id != 0 && !d->have_detail)
-		d->sel_id = 0;
 	if (d->sel_id == 0 && d->incidents.n > 0)
 		d->sel_id = d->incidents.v[0].id;
-	return load_detail(d, err);
+	if (load_detail(d, err) != ITUI_OK)
+		return err->code;
+	if (d->gone_id != 0)
+		explain_gone(d);
+	return ITUI_OK;
 }
 
 int
@@ -126,6 +217,7 @@ dash_select(struct dash *d, int index, struct itui_err *err)
 		return ITUI_OK;
 	d->sel_id = d->incidents.v[index].id;
 	d->timeline_window = DASH_TIMELINE_WINDOW;
+	drop_gone(d);
 	return load_detail(d, err);
 }
 
@@ -138,6 +230,7 @@ dash_select_id(struct dash *d, int64_t id, struct itui_err *err)
 		return err->code;
 	incident_free(&probe);
 	d->sel_id = id;
+	drop_gone(d);
 	d->timeline_window = DASH_TIMELINE_WINDOW;
 	return load_detail(d, err);
 }
@@ -153,35 +246,6 @@ dash_load_older(struct dash *d, struct itui_err *err)
 	if (load_detail(d, err) != ITUI_OK)
 		return 0;
 	return d->timeline.n > before;
-}
-
-enum itui_code
-dash_log(struct dash *d, const char *line, enum entry_kind kind,
-         int64_t edit_id, struct itui_err *err)
-{
-	struct parsed_entry pe;
-	int64_t at = TIME_NONE, id;
-	enum itui_code rc;
-
-	if (d->sel_id == 0)
-		return err_set(err, ITUI_INPUT, "no incident selected");
-	if (entryparse(line, kind, &pe) != 0)
-		return err_set(err, ITUI_INPUT, "nothing to log");
-	if (pe.has_time &&
-	    time_parse_at(pe.hhmm, context_now(), &at, err) != ITUI_OK)
-		return err->code;
-	if (edit_id > 0)
-		rc =
-		    store_entry_edit(d->st, edit_id, pe.kind, at, pe.text, err);
-	else if (pe.is_todo)
-		rc = store_action_add(d->st, d->sel_id, pe.text, NULL,
-		                      TIME_NONE, HORIZON_SHORT_TERM, &id, err);
-	else
-		rc = store_entry_add(d->st, d->sel_id, pe.kind, at, pe.text,
-		                     NULL, &id, err);
-	if (rc != ITUI_OK)
-		return rc;
-	return dash_reload(d, err);
 }
 
 void
@@ -226,176 +290,257 @@ dash_search(const struct dash *d, int in_timeline, int from, const char *needle)
 	return -1;
 }
 
-/* ---- the `:` command line ----------------------------------------------- */
-
-static char *
-next_word(char **p)
+int
+dash_readonly(const struct dash *d)
 {
-	char *s = *p, *w;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (*s == '\0') {
-		*p = s;
-		return NULL;
-	}
-	w = s;
-	while (*s != '\0' && *s != ' ' && *s != '\t')
-		s++;
-	if (*s != '\0')
-		*s++ = '\0';
-	*p = s;
-	return w;
+	return store_is_readonly(d->st);
 }
 
-static enum itui_code
-need_incident(const struct dash *d, struct itui_err *err)
-{
-	if (d->sel_id == 0)
-		return err_set(err, ITUI_INPUT, "no incident selected");
-	return ITUI_OK;
-}
+/* ---- changes, through the verbs ---------------------------------- */
 
-static enum itui_code
-level_of(const struct dash *d, const char *s, const char **out,
-         struct itui_err *err)
+static int
+count_lines(const char *s, size_t len)
 {
-	const struct policy_level *l = policy_level(d->policy, s);
+	int n = 0;
+	size_t i;
 
-	if (l == NULL)
-		return err_set(err, ITUI_INPUT, "unknown severity '%s' (%s)",
-		               s ? s : "", policy_level_list(d->policy));
-	*out = l->name;
-	return ITUI_OK;
+	for (i = 0; i < len; i++)
+		n += s[i] == '\n';
+	return n + (len > 0 && s[len - 1] != '\n');
 }
 
 enum itui_code
-dash_command(struct dash *d, const char *line, char *msg, size_t msglen,
+dash_run(struct dash *d, const char *const *words, const struct cmd_seen *seen,
+         const char *stdin_text, struct dash_result *res)
+{
+	struct itui_err err = {ITUI_OK, ""};
+	const struct cmd_entry *e;
+	struct cmd_q q;
+	char **argv, *buf = NULL;
+	size_t len = 0;
+	int argc = 0, used = 0, i;
+	FILE *f;
+
+	memset(res, 0, sizeof *res);
+	while (words[argc] != NULL)
+		argc++;
+	/* cmd_find() may reorder words: give it copies. */
+	argv = xcalloc((size_t)argc + 1, sizeof *argv);
+	for (i = 0; i < argc; i++)
+		argv[i] = xstrdup(words[i]);
+	memset(&q, 0, sizeof q);
+	q.ctx = d->ctx;
+	q.interactive = 1;
+	q.seen = *seen;
+	q.stdin_text = stdin_text;
+	f = open_memstream(&buf, &len);
+	if (f == NULL)
+		fatal("open_memstream failed");
+	q.out = f;
+	d->ctx->now = context_now();
+	e = cmd_find(argc, argv, &used, &err);
+	res->rc = e == NULL ? err.code
+	                    : cmd_parse(&q, e, argc - used, argv + used, &err);
+	if (res->rc == ITUI_OK)
+		res->rc = cmd_exec(&q, &err);
+	fclose(f);
+	res->out = buf;
+	res->lines = count_lines(buf, len);
+	res->made = q.made;
+	if (res->rc != ITUI_OK) {
+		snprintf(res->msg, sizeof res->msg, "%s", err.msg);
+		res->error = 1;
+	} else if (q.note[0] != '\0') {
+		snprintf(res->msg, sizeof res->msg, "%s", q.note);
+		res->error = q.warned;
+	} else if (res->lines == 1) {
+		snprintf(res->msg, sizeof res->msg, "%.*s",
+		         (int)strcspn(buf, "\n"), buf);
+	}
+	if (res->rc == ITUI_OK && (e->flags & CMD_WRITES) &&
+	    dash_reload(d, &err) != ITUI_OK) {
+		snprintf(res->msg, sizeof res->msg, "%s", err.msg);
+		res->error = 1;
+	}
+	cmd_q_free(&q);
+	for (i = 0; i < argc; i++)
+		free(argv[i]);
+	free(argv);
+	return res->rc;
+}
+
+void
+dash_result_free(struct dash_result *res)
+{
+	free(res->out);
+	res->out = NULL;
+}
+
+enum itui_code
+dash_run_line(struct dash *d, const char *line, const struct cmd_seen *seen,
+              struct dash_result *res)
+{
+	struct itui_err err;
+	char **argv;
+	const char **words;
+	int argc, i, o = 0;
+	enum itui_code rc;
+
+	memset(res, 0, sizeof *res);
+	if (cmd_split(line, &argv, &argc, &err) != ITUI_OK) {
+		res->rc = err.code;
+		res->error = 1;
+		snprintf(res->msg, sizeof res->msg, "%s", err.msg);
+		return res->rc;
+	}
+	words = xcalloc((size_t)argc + 2, sizeof *words);
+	/* ":impact EU checkout down" is "set impact EU checkout down". */
+	if (argc > 0 && field_parse(argv[0]) >= 0)
+		words[o++] = "set";
+	for (i = 0; i < argc; i++)
+		words[o++] = argv[i];
+	words[o] = NULL;
+	if (o == 0) {
+		res->rc = ITUI_OK;
+		rc = ITUI_OK;
+	} else {
+		rc = dash_run(d, words, seen, NULL, res);
+	}
+	free(words);
+	if (argc > 0)
+		free(argv[0]);
+	free(argv);
+	return rc;
+}
+
+enum itui_code
+dash_log(struct dash *d, int64_t incident, const char *line,
+         enum entry_kind kind, int64_t edit_id, int edit_rev,
+         struct dash_result *res)
+{
+	struct parsed_entry pe;
+	struct cmd_seen seen = {incident, edit_id, 0};
+	char inc[32], ent[32], rev[32];
+	const char *w[16];
+	int n = 0;
+
+	memset(res, 0, sizeof *res);
+	if (entryparse(line, kind, &pe) != 0) {
+		res->rc = ITUI_INPUT;
+		res->error = 1;
+		snprintf(res->msg, sizeof res->msg, "nothing to log");
+		return res->rc;
+	}
+	snprintf(inc, sizeof inc, "INC-%lld", (long long)incident);
+	snprintf(ent, sizeof ent, "E-%lld", (long long)edit_id);
+	snprintf(rev, sizeof rev, "%d", edit_rev);
+	if (edit_id > 0) {
+		w[n++] = "entry";
+		w[n++] = "edit";
+		w[n++] = ent; /* "E-12" */
+		if (edit_rev > 0) {
+			w[n++] = "--if-revision";
+			w[n++] = rev;
+		}
+	} else if (pe.is_todo) {
+		w[n++] = "action";
+		w[n++] = "add";
+		w[n++] = inc;
+	} else {
+		w[n++] = "log";
+		w[n++] = inc;
+		w[n++] = "--clear-draft";
+	}
+	if (!pe.is_todo || edit_id > 0) {
+		w[n++] = "--kind";
+		w[n++] = kind_name(pe.kind);
+	}
+	if (pe.has_time) {
+		w[n++] = "--at";
+		w[n++] = pe.hhmm;
+	}
+	w[n++] = "--";
+	w[n++] = pe.text;
+	w[n] = NULL;
+	return dash_run(d, w, &seen, NULL, res);
+}
+
+/* ---- what the overlays read --------------------------------------- */
+
+enum itui_code
+dash_alerts(struct dash *d, struct alert_rows *out, struct itui_err *err)
+{
+	return store_alerts(d->st, 1, out, err);
+}
+
+enum itui_code
+dash_actions(struct dash *d, int64_t incident, struct action_list *out,
              struct itui_err *err)
 {
-	char *copy = xstrdup(line), *p = copy, *name, *arg;
-	enum ui_action a;
-	enum itui_code rc = ITUI_OK;
-	const char *level = NULL;
-	int64_t id;
-	int v, already;
+	return store_actions(d->st, incident, 0, out, err);
+}
 
-	msg[0] = '\0';
-	name = next_word(&p);
-	if (name == NULL) {
-		free(copy);
-		return ITUI_OK;
-	}
-	a = action_by_name(name);
-	while (*p == ' ')
-		p++;
-	switch (a) {
-	case UA_LOG:
-		if ((rc = need_incident(d, err)) == ITUI_OK)
-			rc = dash_log(d, p, KIND_NOTE, 0, err);
-		break;
-	case UA_ACK:
-		if ((rc = need_incident(d, err)) == ITUI_OK)
-			rc = store_incident_ack(d->st, d->sel_id, TIME_NONE,
-			                        &already, err);
-		if (rc == ITUI_OK && already)
-			snprintf(msg, msglen,
-			         "INC-%lld was already acknowledged",
-			         (long long)d->sel_id);
-		break;
-	case UA_STATUS:
-		arg = next_word(&p);
-		v = status_parse(arg);
-		if ((rc = need_incident(d, err)) != ITUI_OK)
-			break;
-		if (v < 0)
-			rc = err_set(
-			    err, ITUI_INPUT,
-			    "unknown status '%s' (investigating, identified, "
-			    "mitigating, monitoring, resolved, closed)",
-			    arg ? arg : "");
-		else
-			rc = store_incident_set_status(d->st, d->sel_id,
-			                               (enum inc_status)v,
-			                               TIME_NONE, err);
-		break;
-	case UA_SEVERITY:
-		arg = next_word(&p);
-		if ((rc = need_incident(d, err)) == ITUI_OK &&
-		    (rc = level_of(d, arg, &level, err)) == ITUI_OK)
-			rc = store_incident_set_severity(d->st, d->sel_id,
-			                                 level, TIME_NONE, err);
-		break;
-	case UA_ASSIGN:
-	case UA_UNASSIGN:
-		arg = next_word(&p);
-		v = role_parse(arg);
-		if ((rc = need_incident(d, err)) != ITUI_OK)
-			break;
-		if (v < 0) {
-			rc = err_set(
-			    err, ITUI_INPUT,
-			    "unknown role '%s' (commander/ic, tech-lead/tl, "
-			    "comms-lead/comms, scribe)",
-			    arg ? arg : "");
-			break;
-		}
-		if (a == UA_UNASSIGN) {
-			rc = store_role_unassign(d->st, d->sel_id, (enum role)v,
-			                         TIME_NONE, err);
-			break;
-		}
-		arg = next_word(&p);
-		rc = arg == NULL
-		         ? err_set(err, ITUI_INPUT, "assign ROLE NAME")
-		         : store_role_assign(d->st, d->sel_id, (enum role)v,
-		                             arg, TIME_NONE, err);
-		break;
-	case UA_ACTION:
-		if ((rc = need_incident(d, err)) == ITUI_OK)
-			rc = store_action_add(d->st, d->sel_id, p, NULL,
-			                      TIME_NONE, HORIZON_SHORT_TERM,
-			                      &id, err);
-		if (rc == ITUI_OK)
-			snprintf(msg, msglen, "added ACT-%lld", (long long)id);
-		break;
-	case UA_DECLARE: {
-		struct incident_new in = {0};
+enum itui_code
+dash_entry(struct dash *d, int64_t entry_id, struct entry *out,
+           struct itui_err *err)
+{
+	return store_entry_get(d->st, entry_id, out, err);
+}
 
-		arg = next_word(&p);
-		if ((rc = level_of(d, arg, &level, err)) != ITUI_OK)
-			break;
-		in.title = p;
-		in.severity = level;
-		in.at = TIME_NONE;
-		rc = store_incident_declare(d->st, &in, &id, err);
-		if (rc == ITUI_OK) {
-			d->sel_id = id;
-			snprintf(msg, msglen, "declared INC-%lld",
-			         (long long)id);
-		}
-		break;
+enum itui_code
+dash_entry_revisions(struct dash *d, int64_t entry_id, struct entry_list *out,
+                     struct itui_err *err)
+{
+	return store_entry_revisions(d->st, entry_id, out, err);
+}
+
+void
+dash_people(struct dash *d, char ***names, size_t *n)
+{
+	struct itui_err err;
+
+	*names = NULL;
+	*n = 0;
+	(void)store_people(d->st, names, n, &err);
+}
+
+void
+dash_people_free(char **names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+enum itui_code
+dash_draft_save(struct dash *d, int64_t incident, enum entry_kind kind,
+                const char *text, struct itui_err *err)
+{
+	return store_draft_save(d->st, d->ctx->user, incident, kind, text, err);
+}
+
+enum itui_code
+dash_draft_load(struct dash *d, int64_t *incident, enum entry_kind *kind,
+                char **text, struct itui_err *err)
+{
+	return store_draft_load(d->st, d->ctx->user, incident, kind, text, err);
+}
+
+char *
+dash_report(struct dash *d, const char *const *words, struct itui_err *err)
+{
+	struct cmd_seen none = {0, 0, 0};
+	struct dash_result res;
+	char *out;
+
+	if (dash_run(d, words, &none, NULL, &res) != ITUI_OK) {
+		err_set(err, res.rc, "%s", res.msg);
+		dash_result_free(&res);
+		return NULL;
 	}
-	case UA_SELECT:
-		arg = next_word(&p);
-		if (arg != NULL && strncasecmp(arg, "INC-", 4) == 0)
-			arg += 4;
-		id = arg != NULL ? strtoll(arg, NULL, 10) : 0;
-		rc = id > 0 ? dash_select_id(d, id, err)
-		            : err_set(err, ITUI_INPUT, "select INC-N");
-		free(copy);
-		return rc;
-	case UA_RESOLVED:
-		d->show_resolved = !d->show_resolved;
-		break;
-	default:
-		rc = err_set(err, ITUI_INPUT,
-		             "'%s' is not a command here (see ? for the list)",
-		             name);
-		break;
-	}
-	free(copy);
-	if (rc != ITUI_OK)
-		return rc;
-	return dash_reload(d, err);
+	out = res.out;
+	res.out = NULL;
+	return out;
 }

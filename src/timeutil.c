@@ -428,3 +428,18 @@ time_format_age(int64_t secs, char *buf)
 		snprintf(buf, TIME_BUF, "%" PRId64 "w", secs / (7 * 86400));
 	return buf;
 }
+
+int64_t
+time_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+int64_t
+time_mono_ms(void)
+{
+	return time_mono_ns() / 1000000;
+}

@@ -1,20 +1,26 @@
 /*
- * ui.c - the dashboard's main loop, keys, prompts and flows.
+ * ui.c - the dashboard's main loop, the view stack, keys, prompts and the
+ * input line.
  *
  * DESIGN: one thread.  The loop sleeps in poll() on the terminal, a
- * self-pipe written by the signal handlers, and an inotify watch on the
- * database directory; its timeout falls on the next whole second (the SLA
- * clocks' tick) or sooner for a pending re-check or draft save, so an idle
- * dashboard wakes once a second.  Each turn: handle signals, take file
- * events, read every pending key, check PRAGMA data_version (it decides
- * whether another process committed), then draw once if anything set the
- * dirty flag.  Signal handlers only set a flag and write a byte.
+ * self-pipe written by the signal handlers (and by the poller when it
+ * commits), and an inotify watch on the database directory; its timeout
+ * falls on the next whole second (the SLA clocks' tick) or sooner for a
+ * pending re-check or draft save, so an idle dashboard wakes once a
+ * second.  Each turn: handle signals, take file events, read every pending
+ * key, check whether another process committed, then draw once if anything
+ * set the dirty flag.  A key is looked up in the keymap of the view in
+ * front; the view's request() answers it or leaves it to the generic
+ * handler here; either returns reaction flags, and react() is the one place
+ * that acts on them.  Every change is a verb run through dash_run(), with
+ * what the person saw when they pressed the key or opened the prompt.
  */
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,13 +28,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "itui/comms.h"
 #include "itui/http.h"
-#include "itui/report.h"
-#include "itui/template.h"
 #include "itui/sanitize.h"
 #include "itui/timeutil.h"
 #include "itui/ui.h"
+#include "itui/view-actions.h"
+#include "itui/view-alerts.h"
+#include "itui/view-conflict.h"
+#include "itui/view-entry.h"
+#include "itui/view-help.h"
+#include "itui/view-main.h"
+#include "itui/view-pager.h"
 #include "itui/xalloc.h"
 
 #define RECHECKS      4    /* data_version re-checks after a file event */
@@ -37,6 +47,13 @@
 
 static volatile sig_atomic_t got_hup, got_term, got_int;
 static int sig_write_fd = -1;
+
+static const struct view_ops *const views[VIEW_COUNT] = {
+    [VIEW_MAIN] = &view_main_ops,         [VIEW_ENTRY] = &view_entry_ops,
+    [VIEW_HELP] = &view_help_ops,         [VIEW_ALERTS] = &view_alerts_ops,
+    [VIEW_ACTIONS] = &view_actions_ops,   [VIEW_PAGER] = &view_pager_ops,
+    [VIEW_CONFLICT] = &view_conflict_ops,
+};
 
 static void
 on_signal(int sig)
@@ -62,29 +79,41 @@ restore_terminal(void)
 		endwin();
 }
 
-int64_t
-ui_mono_ns(void)
-{
-	struct timespec ts;
+/* ---- the view stack and messages ---------------------------------- */
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+enum ui_view
+ui_top(const struct ui *u)
+{
+	return u->depth > 0 ? u->stack[u->depth - 1] : VIEW_MAIN;
 }
 
-static int64_t
-mono_ms(void)
+void
+ui_push(struct ui *u, enum ui_view v)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (ui_top(u) == v ||
+	    u->depth >= (int)(sizeof u->stack / sizeof u->stack[0]))
+		return;
+	u->stack[u->depth++] = v;
+	if (views[v]->open != NULL)
+		views[v]->open(u);
+	u->dirty = 1;
 }
 
-static void message(struct ui *u, int error, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+void
+ui_pop(struct ui *u)
+{
+	enum ui_view v;
 
-static void
-message(struct ui *u, int error, const char *fmt, ...)
+	if (u->depth == 0)
+		return;
+	v = u->stack[--u->depth];
+	if (views[v]->close != NULL)
+		views[v]->close(u);
+	u->dirty = 1;
+}
+
+void
+ui_message(struct ui *u, int error, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -95,62 +124,8 @@ message(struct ui *u, int error, const char *fmt, ...)
 	u->dirty = 1;
 }
 
-/* Reloads after a change of ours; reports a failure in the status bar. */
-static void
-reload(struct ui *u)
-{
-	struct itui_err err;
-
-	if (dash_reload(&u->d, &err) != ITUI_OK)
-		message(u, 1, "%s", err.msg);
-	u->dirty = 1;
-}
-
-static void
-report(struct ui *u, enum itui_code rc, const struct itui_err *err,
-       const char *ok)
-{
-	if (rc != ITUI_OK)
-		message(u, 1, "%s", err->msg);
-	else if (ok != NULL)
-		message(u, 0, "%s", ok);
-	reload(u);
-}
-
-/* ---- drafts ----------------------------------------------------------------
- */
-
-static void
-save_draft(struct ui *u)
-{
-	struct itui_err err;
-
-	if (!u->draft_dirty || u->input_incident == 0 || u->edit_id != 0)
-		return;
-	if (store_draft_save(u->d.st, u->ctx->user, u->input_incident, u->kind,
-	                     editline_text(&u->el), &err) != ITUI_OK)
-		message(u, 1, "draft not saved: %s", err.msg);
-	u->draft_dirty = 0;
-	u->draft_due_ms = 0;
-}
-
-static void
-drop_draft(struct ui *u)
-{
-	struct itui_err err;
-
-	if (u->input_incident != 0 && u->edit_id == 0)
-		(void)store_draft_save(u->d.st, u->ctx->user, u->input_incident,
-		                       u->kind, "", &err);
-	u->draft_dirty = 0;
-	u->draft_due_ms = 0;
-}
-
-/* ---- selection helpers -----------------------------------------------------
- */
-
-static const struct entry *
-selected_entry(const struct ui *u)
+const struct entry *
+ui_selected_entry(const struct ui *u)
 {
 	size_t i;
 
@@ -160,108 +135,148 @@ selected_entry(const struct ui *u)
 	return NULL;
 }
 
-static void
-select_entry_index(struct ui *u, int i)
+struct cmd_seen
+ui_seen(const struct ui *u)
 {
-	if (u->d.timeline.n == 0) {
-		u->sel_entry_id = 0;
-		return;
+	struct cmd_seen s = {0, 0, 0};
+	const struct entry *e = ui_selected_entry(u);
+
+	s.incident = u->d.have_detail ? u->d.detail.id : 0;
+	if (e != NULL &&
+	    (u->focus == FOCUS_TIMELINE || ui_top(u) == VIEW_ENTRY))
+		s.entry = e->id;
+	if (ui_top(u) == VIEW_ACTIONS && u->act_rows.n > 0)
+		s.action = u->act_rows.v[u->act_sel].id;
+	return s;
+}
+
+int
+ui_scroll(enum ui_action a, int pos, int count, int page)
+{
+	int half = page / 2 > 0 ? page / 2 : 1;
+
+	switch (a) {
+	case UA_DOWN:
+		pos++;
+		break;
+	case UA_UP:
+		pos--;
+		break;
+	case UA_PAGE_DOWN:
+		pos += page;
+		break;
+	case UA_PAGE_UP:
+		pos -= page;
+		break;
+	case UA_HALF_DOWN:
+		pos += half;
+		break;
+	case UA_HALF_UP:
+		pos -= half;
+		break;
+	case UA_TOP:
+		pos = 0;
+		break;
+	case UA_BOTTOM:
+		pos = count - 1;
+		break;
+	default:
+		return -1;
 	}
-	if (i < 0)
-		i = 0;
-	if ((size_t)i >= u->d.timeline.n)
-		i = (int)u->d.timeline.n - 1;
-	u->sel_entry_id = u->d.timeline.v[i].id;
-	u->tl_lv.sel = i;
-	u->follow = (size_t)i == u->d.timeline.n - 1;
+	if (pos >= count)
+		pos = count - 1;
+	return pos < 0 ? 0 : pos;
+}
+
+int
+ui_overlay_rows(const struct ui *u)
+{
+	return u->rows - 6 > 1 ? u->rows - 6 : 1;
+}
+
+/* ---- running verbs ------------------------------------------------- */
+
+enum itui_code
+ui_verb(struct ui *u, const struct cmd_seen *seen, int show, int64_t *made,
+        const char *const *words)
+{
+	struct dash_result res;
+	enum itui_code rc = dash_run(&u->d, words, seen, NULL, &res);
+
+	if (made != NULL)
+		*made = res.made;
+	if (rc == ITUI_OK && show && res.lines > 1) {
+		char title[96];
+
+		snprintf(title, sizeof title, ":%s", words[0]);
+		ui_pager_open(u, title, res.out, 0);
+		res.out = NULL;
+	} else if (res.msg[0] != '\0') {
+		ui_message(u, res.error, "%s", res.msg);
+	}
+	dash_result_free(&res);
+	ui_refind_entry(u);
 	u->dirty = 1;
+	return rc;
 }
 
-/* After a reload the selected entry may have moved in the window. */
-static void
-refind_entry(struct ui *u)
-{
-	size_t i;
+/* ---- prompts --------------------------------------------------------- */
 
-	u->tl_lv.count = (int)u->d.timeline.n;
-	if (u->follow || u->sel_entry_id == 0) {
-		if (u->d.timeline.n > 0) {
-			u->tl_lv.sel = (int)u->d.timeline.n - 1;
-			u->sel_entry_id = u->d.timeline.v[u->tl_lv.sel].id;
-		}
-		return;
+static void
+prompt_clear(struct ui *u)
+{
+	int i;
+
+	for (i = 0; i < UI_STASH; i++) {
+		free(u->prompt.stash[i]);
+		u->prompt.stash[i] = NULL;
 	}
-	for (i = 0; i < u->d.timeline.n; i++)
-		if (u->d.timeline.v[i].id == u->sel_entry_id) {
-			u->tl_lv.sel = (int)i;
-			return;
-		}
-	u->follow = 1;
-	refind_entry(u);
+	u->prompt.on = 0;
+	u->prompt.step = 0;
 }
 
-static void
-select_incident(struct ui *u, int index)
+/* A prompt keeps the flow's stash; a new flow starts with ui_ask(). */
+void
+ui_ask(struct ui *u, const char *label, const char *initial, prompt_fn fn,
+       const char *const *choices, size_t nchoices)
 {
-	struct itui_err err;
-
-	if (dash_select(&u->d, index, &err) != ITUI_OK)
-		message(u, 1, "%s", err.msg);
-	u->follow = 1;
-	u->sel_entry_id = 0;
-	refind_entry(u);
-	u->dirty = 1;
-}
-
-static void
-move_selection(struct ui *u, int delta)
-{
-	struct itui_err err;
-
-	if (u->focus == FOCUS_LIST) {
-		int i = dash_sel_index(&u->d), n = (int)u->d.incidents.n;
-
-		if (n == 0)
-			return;
-		i = i < 0 ? 0 : i + delta;
-		select_incident(u, i < 0 ? 0 : i >= n ? n - 1 : i);
-		return;
-	}
-	if (u->tl_lv.sel + delta < 0 && u->d.timeline.more) {
-		int64_t keep = u->sel_entry_id;
-
-		if (dash_load_older(&u->d, &err)) {
-			u->sel_entry_id = keep;
-			u->follow = 0;
-			refind_entry(u);
-		}
-	}
-	select_entry_index(u, u->tl_lv.sel + delta);
-}
-
-/* ---- prompts
- * ----------------------------------------------------------------- */
-
-static void
-ask(struct ui *u, const char *label, const char *initial, prompt_fn fn,
-    const char *const *choices, size_t nchoices)
-{
-	snprintf(u->prompt, sizeof u->prompt, "%s", label);
+	/* A flow keeps what was seen when its first question was asked. */
+	if (!u->prompt.on && !u->prompt.chained)
+		u->prompt.seen = ui_seen(u);
+	snprintf(u->prompt.label, sizeof u->prompt.label, "%s", label);
 	editline_set(&u->el, initial);
-	u->on_answer = fn;
-	u->choices = choices;
-	u->nchoices = nchoices;
-	u->mode = MODE_PROMPT;
+	u->prompt.on_answer = fn;
+	u->prompt.choices = choices;
+	u->prompt.nchoices = nchoices;
+	u->prompt.yesno = 0;
+	u->prompt.on = 1;
 	u->msg[0] = '\0';
 	u->dirty = 1;
 }
 
-/* Tab in a prompt: complete from the choices (roles, levels, people). */
+void
+ui_confirm(struct ui *u, const char *label, prompt_fn fn)
+{
+	char full[400];
+
+	snprintf(full, sizeof full, "%s (y/n)", label);
+	ui_ask(u, full, "", fn, NULL, 0);
+	u->prompt.yesno = 1;
+}
+
+void
+ui_load_people(struct ui *u)
+{
+	dash_people_free(u->people, u->npeople);
+	dash_people(&u->d, &u->people, &u->npeople);
+}
+
+/* Tab in a prompt: the next choice that starts with what was typed. */
 static void
 complete(struct ui *u)
 {
-	const char *text = editline_text(&u->el), *const *v = u->choices;
-	size_t n = u->nchoices, i, len = strlen(text);
+	const char *text = editline_text(&u->el), *const *v = u->prompt.choices;
+	size_t n = u->prompt.nchoices, i, len = strlen(text);
 
 	if (v == NULL) {
 		v = (const char *const *)u->people;
@@ -275,322 +290,108 @@ complete(struct ui *u)
 		}
 }
 
-static const char *const status_choices[] = {"investigating", "identified",
-                                             "mitigating",    "monitoring",
-                                             "resolved",      "closed"};
-static const char *const role_choices[] = {
-    "commander", "tech-lead", "comms-lead", "scribe", "ic", "tl", "comms"};
-
-static void
-answer_status(struct ui *u, const char *a)
+static unsigned
+prompt_answer(struct ui *u, const char *answer)
 {
-	struct itui_err err;
-	int s = status_parse(a);
+	prompt_fn fn = u->prompt.on_answer;
+	char *copy = xstrdup(answer);
+	unsigned r;
 
-	if (s < 0) {
-		message(u, 1, "unknown status '%s'", a);
-		return;
+	u->prompt.on = 0;
+	u->prompt.chained = 1;
+	r = fn(u, copy);
+	u->prompt.chained = 0;
+	free(copy);
+	/* The answer asked nothing further: the flow is over. */
+	if (!u->prompt.on)
+		prompt_clear(u);
+	return r | REACT_REDRAW;
+}
+
+static unsigned
+prompt_key(struct ui *u, uint32_t key)
+{
+	if (u->prompt.yesno) {
+		if (key == 'y' || key == 'Y')
+			return prompt_answer(u, "y");
+		if (key == 'n' || key == 'N' || key == KEYC_ESC ||
+		    key == KEYC_ENTER) {
+			prompt_clear(u);
+			ui_message(u, 0, "nothing changed");
+			return REACT_REDRAW;
+		}
+		return REACT_NONE;
 	}
-	report(u,
-	       store_incident_set_status(u->d.st, u->d.sel_id,
-	                                 (enum inc_status)s, TIME_NONE, &err),
-	       &err, NULL);
-}
+	switch (key) {
+	case KEYC_ENTER: {
+		char *text = xstrdup(editline_text(&u->el));
+		unsigned r = prompt_answer(u, text);
 
-static void
-answer_severity(struct ui *u, const char *a)
-{
-	const struct policy_level *l = policy_level(u->d.policy, a);
-	struct itui_err err;
-
-	if (l == NULL) {
-		message(u, 1, "unknown severity '%s' (%s)", a,
-		        policy_level_list(u->d.policy));
-		return;
+		free(text);
+		return r;
 	}
-	report(u,
-	       store_incident_set_severity(u->d.st, u->d.sel_id, l->name,
-	                                   TIME_NONE, &err),
-	       &err, NULL);
-}
-
-static void
-load_people(struct ui *u)
-{
-	struct itui_err err;
-	size_t i;
-
-	for (i = 0; i < u->npeople; i++)
-		free(u->people[i]);
-	free(u->people);
-	u->people = NULL;
-	u->npeople = 0;
-	(void)store_people(u->d.st, &u->people, &u->npeople, &err);
-}
-
-static void
-answer_assign_name(struct ui *u, const char *a)
-{
-	struct itui_err err;
-
-	if (*a == '\0') {
-		message(u, 0, "not assigned");
-		return;
+	case KEYC_ESC:
+		prompt_clear(u);
+		ui_message(u, 0, "cancelled");
+		return REACT_REDRAW;
+	case KEYC_TAB:
+		complete(u);
+		return REACT_REDRAW;
 	}
-	report(u,
-	       store_role_assign(u->d.st, u->d.sel_id, (enum role)u->flow_role,
-	                         a, TIME_NONE, &err),
-	       &err, NULL);
+	return editline_key(&u->el, key) ? REACT_REDRAW : REACT_NONE;
 }
 
-static void
-answer_assign_role(struct ui *u, const char *a)
-{
-	int r = role_parse(a);
-	char label[64];
-
-	if (r < 0) {
-		message(u, 1, "unknown role '%s'", a);
-		return;
-	}
-	u->flow_role = r;
-	load_people(u);
-	snprintf(label, sizeof label,
-	         "%s (Tab completes):", role_name((enum role)r));
-	ask(u, label, "", answer_assign_name, NULL, 0);
-}
+/* ---- the input line and drafts ------------------------------------- */
 
 static void
-answer_action_due(struct ui *u, const char *a)
-{
-	struct itui_err err;
-	int64_t due = TIME_NONE, id;
-	enum itui_code rc;
-
-	if (*a != '\0' && time_parse_due(a, context_now(), &due, &err)) {
-		message(u, 1, "%s", err.msg);
-		return;
-	}
-	rc = store_action_add(u->d.st, u->d.sel_id, u->flow_text,
-	                      u->flow_owner[0] ? u->flow_owner : NULL, due,
-	                      HORIZON_SHORT_TERM, &id, &err);
-	report(u, rc, &err, rc == ITUI_OK ? "action item added" : NULL);
-}
-
-static void
-answer_action_owner(struct ui *u, const char *a)
-{
-	snprintf(u->flow_owner, sizeof u->flow_owner, "%s", a);
-	ask(u, "Due (YYYY-MM-DD, +3d, empty for none):", "", answer_action_due,
-	    NULL, 0);
-}
-
-static void
-answer_action_text(struct ui *u, const char *a)
-{
-	if (*a == '\0') {
-		message(u, 0, "no action item added");
-		return;
-	}
-	snprintf(u->flow_text, sizeof u->flow_text, "%s", a);
-	load_people(u);
-	ask(u, "Owner (Tab completes, empty for none):", "",
-	    answer_action_owner, NULL, 0);
-}
-
-static void
-answer_declare_service(struct ui *u, const char *a)
-{
-	struct incident_new in = {0};
-	struct itui_err err;
-	int64_t id;
-	enum itui_code rc;
-
-	in.title = u->flow_title;
-	in.severity = u->flow_level;
-	in.service = *a ? a : NULL;
-	in.at = TIME_NONE;
-	in.alert_key = u->flow_alert[0] ? u->flow_alert : NULL;
-	rc = store_incident_declare(u->d.st, &in, &id, &err);
-	if (rc == ITUI_OK) {
-		u->d.sel_id = id;
-		u->d.have_detail = 0;
-		u->focus = FOCUS_LIST;
-		message(u, 0, "declared INC-%lld", (long long)id);
-	}
-	report(u, rc, &err, NULL);
-	if (rc == ITUI_OK)
-		message(u, 0, "declared INC-%lld", (long long)id);
-}
-
-static void
-answer_declare_level(struct ui *u, const char *a)
-{
-	const struct policy_level *l = policy_level(u->d.policy, a);
-
-	if (l == NULL) {
-		message(u, 1, "unknown severity '%s' (%s)", a,
-		        policy_level_list(u->d.policy));
-		return;
-	}
-	snprintf(u->flow_level, sizeof u->flow_level, "%s", l->name);
-	ask(u, "Service (optional):", "", answer_declare_service, NULL, 0);
-}
-
-static const char *level_names[POLICY_MAX_LEVELS];
-
-static void
-ask_level(struct ui *u, const char *suggest)
-{
-	char label[160];
-	int i;
-
-	for (i = 0; i < u->d.policy->nlevels; i++)
-		level_names[i] = u->d.policy->levels[i].name;
-	snprintf(label, sizeof label,
-	         "Severity (%s):", policy_level_list(u->d.policy));
-	ask(u, label, suggest, answer_declare_level, level_names,
-	    (size_t)u->d.policy->nlevels);
-}
-
-static void ask_triage(struct ui *u);
-
-static void
-answer_triage(struct ui *u, const char *a)
-{
-	const struct policy *p = u->d.policy;
-
-	if (a[0] == 'y' || a[0] == 'Y') {
-		ask_level(u, p->triage[u->flow_step].level);
-		return;
-	}
-	if (a[0] == 's' || a[0] == 'S') {
-		ask_level(u, "");
-		return;
-	}
-	u->flow_step++;
-	ask_triage(u);
-}
-
-/* The policy's decision tree, one yes/no question at a time. */
-static void
-ask_triage(struct ui *u)
-{
-	const struct policy *p = u->d.policy;
-	char label[300];
-
-	if (u->flow_step >= p->ntriage) {
-		ask_level(u, p->triage_otherwise);
-		return;
-	}
-	snprintf(label, sizeof label, "Triage: %s (y/n, s to skip)",
-	         p->triage[u->flow_step].question);
-	ask(u, label, "", answer_triage, NULL, 0);
-}
-
-static void
-answer_declare_title(struct ui *u, const char *a)
-{
-	if (*a == '\0') {
-		message(u, 0, "nothing declared");
-		return;
-	}
-	snprintf(u->flow_title, sizeof u->flow_title, "%s", a);
-	u->flow_step = 0;
-	if (u->d.policy->ntriage > 0)
-		ask_triage(u);
-	else
-		ask_level(u, "");
-}
-
-static void
-answer_delete(struct ui *u, const char *a)
+save_draft(struct ui *u)
 {
 	struct itui_err err;
 
-	if (a[0] != 'y' && a[0] != 'Y') {
-		message(u, 0, "not deleted");
+	if (!u->draft_dirty || u->input_incident == 0 || u->edit_id != 0)
 		return;
-	}
-	report(u, store_entry_delete(u->d.st, u->sel_entry_id, &err), &err,
-	       "entry deleted (kept in history)");
-}
-
-static void run_action(struct ui *u, enum ui_action a, const char *args);
-static void reload_alerts(struct ui *u);
-static void show_report(struct ui *u, int handoff);
-static void reload_actions(struct ui *u);
-static void answer_template(struct ui *u, const char *a);
-
-static void
-answer_command(struct ui *u, const char *a)
-{
-	char name[64] = "";
-	const char *args;
-	enum ui_action act;
-
-	sscanf(a, "%63s", name);
-	if (name[0] == '\0')
-		return;
-	act = action_by_name(name);
-	args = a + strspn(a, " ");
-	args += strlen(name);
-	args += strspn(args, " ");
-	if (act == ACTION_NONE) {
-		message(u, 1, "unknown command '%s' (? lists them)", name);
-		return;
-	}
-	run_action(u, act, args);
+	if (dash_draft_save(&u->d, u->input_incident, u->kind,
+	                    editline_text(&u->el), &err) != ITUI_OK)
+		ui_message(u, 1, "draft not saved: %s", err.msg);
+	u->draft_dirty = 0;
+	u->draft_due_ms = 0;
 }
 
 static void
-answer_search(struct ui *u, const char *a)
+drop_draft(struct ui *u)
 {
-	int in_tl = u->focus == FOCUS_TIMELINE, from, i;
+	struct itui_err err;
 
-	if (*a != '\0')
-		snprintf(u->last_search, sizeof u->last_search, "%s", a);
-	if (u->last_search[0] == '\0')
-		return;
-	from = in_tl ? u->tl_lv.sel : dash_sel_index(&u->d);
-	i = dash_search(&u->d, in_tl, from, u->last_search);
-	if (i < 0) {
-		message(u, 1, "not found: %s", u->last_search);
-		return;
-	}
-	if (in_tl)
-		select_entry_index(u, i);
-	else
-		select_incident(u, i);
-	message(u, 0, "/%s", u->last_search);
+	if (u->input_incident != 0 && u->edit_id == 0)
+		(void)dash_draft_save(&u->d, u->input_incident, u->kind, "",
+		                      &err);
+	u->draft_dirty = 0;
+	u->draft_due_ms = 0;
 }
 
-/* ---- the input line
- * ------------------------------------------------------------ */
-
-static void
-start_input(struct ui *u, int64_t edit_id)
+void
+ui_start_input(struct ui *u, const struct entry *edit)
 {
-	const struct entry *e = edit_id ? selected_entry(u) : NULL;
 	struct itui_err err;
 	char *text = NULL;
 	int64_t inc = 0;
 	enum entry_kind kind = KIND_NOTE;
 
-	u->mode = MODE_INPUT;
-	u->edit_id = edit_id;
-	u->input_incident = u->d.sel_id;
+	u->input_on = 1;
+	u->edit_id = edit != NULL ? edit->id : 0;
+	u->edit_rev = edit != NULL ? edit->revision : 0;
+	u->input_incident = u->d.have_detail ? u->d.detail.id : 0;
 	u->kind = KIND_NOTE;
 	u->msg[0] = '\0';
-	if (e != NULL) {
-		u->kind = e->kind;
-		editline_set(&u->el, e->text);
-	} else if (store_draft_load(u->d.st, u->ctx->user, &inc, &kind, &text,
-	                            &err) == ITUI_OK &&
-	           text != NULL && inc == u->d.sel_id) {
+	if (edit != NULL) {
+		u->kind = edit->kind;
+		editline_set(&u->el, edit->text);
+	} else if (dash_draft_load(&u->d, &inc, &kind, &text, &err) ==
+	               ITUI_OK &&
+	           text != NULL && inc == u->input_incident) {
 		u->kind = kind;
 		editline_set(&u->el, text);
-		message(u, 0, "your unsent draft");
+		ui_message(u, 0, "your unsent draft");
 	} else {
 		editline_set(&u->el, "");
 	}
@@ -611,689 +412,250 @@ cycle_kind(struct ui *u)
 	u->dirty = 1;
 }
 
-static void
+static unsigned
 submit_input(struct ui *u)
 {
-	struct itui_err err;
+	struct dash_result res;
 	enum itui_code rc;
-	int64_t inc = u->d.sel_id;
+	char *mine = xstrdup(editline_text(&u->el));
 
-	if (u->input_incident != u->d.sel_id)
-		(void)dash_select_id(&u->d, u->input_incident, &err);
-	rc = dash_log(&u->d, editline_text(&u->el), u->kind, u->edit_id, &err);
-	if (rc != ITUI_OK) {
-		message(u, 1, "%s", err.msg);
-		return;
+	rc = dash_log(&u->d, u->input_incident, mine, u->kind, u->edit_id,
+	              u->edit_rev, &res);
+	if (rc == ITUI_CONFLICT) {
+		/* Someone else changed the entry: both texts, and a choice. */
+		view_conflict_start(u, u->edit_id, mine, res.msg);
+		u->input_on = 0;
+		u->edit_id = 0;
+		dash_result_free(&res);
+		free(mine);
+		return REACT_RELOAD;
 	}
-	drop_draft(u);
-	if (inc != u->input_incident)
-		(void)dash_select_id(&u->d, inc, &err);
-	u->mode = MODE_NORMAL;
-	message(u, 0,
-	        u->edit_id ? "entry edited (the old text is kept)" : "logged");
+	free(mine);
+	if (rc != ITUI_OK) {
+		ui_message(u, 1, "%s", res.msg);
+		dash_result_free(&res);
+		return REACT_REDRAW;
+	}
+	if (u->edit_id == 0)
+		drop_draft(u);
+	u->input_on = 0;
+	ui_message(u, 0, "%s",
+	           u->edit_id ? "entry edited (the old text is kept)"
+	                      : res.msg);
 	u->edit_id = 0;
-	u->follow = u->focus != FOCUS_TIMELINE || u->follow;
-	refind_entry(u);
+	dash_result_free(&res);
+	return REACT_FOLLOW;
 }
 
-static void
+static unsigned
 input_key(struct ui *u, uint32_t key)
 {
 	switch (key) {
 	case KEYC_ENTER:
-		if (u->mode == MODE_INPUT) {
-			submit_input(u);
-		} else {
-			char *answer = xstrdup(editline_text(&u->el));
-
-			u->mode = MODE_NORMAL;
-			u->on_answer(u, answer);
-			free(answer);
-		}
-		return;
+		return submit_input(u);
 	case KEYC_ESC:
-		if (u->mode == MODE_INPUT) {
+		if (u->edit_id == 0)
 			drop_draft(u);
-			message(u, 0, "cancelled");
-		}
-		u->mode = MODE_NORMAL;
+		ui_message(u, 0, "cancelled");
+		u->input_on = 0;
 		u->edit_id = 0;
-		u->dirty = 1;
-		return;
+		return REACT_REDRAW;
 	case KEYC_TAB:
-		if (u->mode == MODE_INPUT)
-			cycle_kind(u);
-		else
-			complete(u);
-		return;
+		cycle_kind(u);
+		return REACT_REDRAW;
 	}
-	if (editline_key(&u->el, key)) {
-		u->dirty = 1;
-		if (u->mode == MODE_INPUT && u->edit_id == 0) {
-			u->draft_dirty = 1;
-			u->draft_due_ms = mono_ms() + DRAFT_SAVE_MS;
-		}
+	if (!editline_key(&u->el, key))
+		return REACT_NONE;
+	if (u->edit_id == 0) {
+		u->draft_dirty = 1;
+		u->draft_due_ms = time_mono_ms() + DRAFT_SAVE_MS;
 	}
+	return REACT_REDRAW;
 }
 
-/* ---- actions
- * --------------------------------------------------------------------- */
+/* ---- the generic actions -------------------------------------------- */
+
+void
+ui_refind_entry(struct ui *u)
+{
+	size_t i;
+
+	u->tl_lv.count = (int)u->d.timeline.n;
+	if (u->follow || u->sel_entry_id == 0) {
+		if (u->d.timeline.n > 0) {
+			u->tl_lv.sel = (int)u->d.timeline.n - 1;
+			u->sel_entry_id = u->d.timeline.v[u->tl_lv.sel].id;
+		}
+		return;
+	}
+	for (i = 0; i < u->d.timeline.n; i++)
+		if (u->d.timeline.v[i].id == u->sel_entry_id) {
+			u->tl_lv.sel = (int)i;
+			return;
+		}
+	u->follow = 1;
+	ui_refind_entry(u);
+}
+
+static unsigned
+answer_command(struct ui *u, const char *line)
+{
+	char name[64] = "";
+	enum ui_action a;
+	const char *rest;
+
+	sscanf(line, "%63s", name);
+	if (name[0] == '\0')
+		return REACT_NONE;
+	rest = line + strspn(line, " ") + strlen(name);
+	rest += strspn(rest, " ");
+	/* :q, :quit, :help, :alerts... - the actions of the view in front. */
+	if (strcmp(name, "q") == 0)
+		return REACT_QUIT;
+	if (strcmp(name, "select") == 0) {
+		struct itui_err err;
+		int64_t id = 0;
+
+		if (cmd_parse_id(rest, "INC", &id, &err) != ITUI_OK ||
+		    dash_select_id(&u->d, id, &err) != ITUI_OK) {
+			ui_message(u, 1, "%s", err.msg);
+			return REACT_REDRAW;
+		}
+		u->follow = 1;
+		u->sel_entry_id = 0;
+		return REACT_FOLLOW;
+	}
+	a = action_by_name(ui_top(u), name);
+	if (a != ACTION_NONE && *rest == '\0') {
+		unsigned r = views[ui_top(u)]->request(u, a);
+
+		if (r & REACT_UNHANDLED)
+			r = views[VIEW_MAIN]->request(u, a);
+		return r & ~(unsigned)REACT_UNHANDLED;
+	}
+	if (strcmp(name, "help") == 0 && *rest != '\0') {
+		const char *w[] = {"help", rest, NULL};
+
+		(void)ui_verb(u, &u->prompt.seen, 1, NULL, w);
+		return REACT_REDRAW;
+	}
+	{
+		struct dash_result res;
+		enum itui_code rc =
+		    dash_run_line(&u->d, line, &u->prompt.seen, &res);
+
+		if (rc == ITUI_OK && res.lines > 1 && res.msg[0] == '\0') {
+			ui_pager_open(u, line, res.out, 0);
+			res.out = NULL;
+		} else if (res.msg[0] != '\0') {
+			ui_message(u, res.error, "%s", res.msg);
+		}
+		if (rc == ITUI_OK && res.made > 0 &&
+		    strncmp(name, "dec", 3) == 0) {
+			struct itui_err err;
+
+			(void)dash_select_id(&u->d, res.made, &err);
+		}
+		dash_result_free(&res);
+		ui_refind_entry(u);
+	}
+	return REACT_REDRAW;
+}
+
+static unsigned
+generic_request(struct ui *u, enum ui_action a)
+{
+	switch (a) {
+	case UA_BACK:
+		if (u->depth > 0)
+			ui_pop(u);
+		return REACT_REDRAW;
+	case UA_QUIT:
+		if (u->depth > 0) {
+			ui_pop(u);
+			return REACT_REDRAW;
+		}
+		return REACT_QUIT;
+	case UA_HELP:
+		ui_push(u, VIEW_HELP);
+		return REACT_REDRAW;
+	case UA_COMMAND:
+		ui_ask(u, ":", "", answer_command, NULL, 0);
+		return REACT_REDRAW;
+	case UA_REDRAW:
+		return REACT_CLEAR | REACT_REDRAW;
+	default:
+		break;
+	}
+	if (ui_top(u) == VIEW_MAIN)
+		ui_message(u, 1, "%s does not apply here", ui_actions[a].name);
+	return REACT_REDRAW;
+}
+
+/* The one place reactions are acted on. */
+static void
+react(struct ui *u, unsigned r)
+{
+	struct itui_err err;
+
+	if (r & REACT_QUIT)
+		u->quit = 1;
+	if (r & REACT_RELOAD) {
+		if (dash_reload(&u->d, &err) != ITUI_OK)
+			ui_message(u, 1, "%s", err.msg);
+		if (views[ui_top(u)]->reload != NULL && ui_top(u) != VIEW_MAIN)
+			views[ui_top(u)]->reload(u);
+	}
+	if (r & REACT_FOLLOW)
+		u->follow = u->focus != FOCUS_TIMELINE || u->follow;
+	if (r & (REACT_RELOAD | REACT_FOLLOW))
+		ui_refind_entry(u);
+	if (r & REACT_KICK && u->poller_on)
+		poller_kick(&u->poller);
+	if (r & REACT_CLEAR)
+		clearok(curscr, TRUE);
+	if (r != REACT_NONE)
+		u->dirty = 1;
+}
 
 static int
-need(struct ui *u, unsigned flags)
+allowed(struct ui *u, enum ui_action a)
 {
-	if ((flags & ACT_WRITES) && store_is_readonly(u->d.st)) {
-		message(u, 1, "the database is read-only for you");
+	unsigned f = ui_actions[a].flags;
+
+	if ((f & ACT_WRITES) && dash_readonly(&u->d)) {
+		ui_message(u, 1, "the database is read-only for you");
 		return 0;
 	}
-	if ((flags & (ACT_INCIDENT | ACT_ENTRY)) && u->d.sel_id == 0) {
-		message(u, 1, "no incident selected");
+	if ((f & (ACT_INCIDENT | ACT_ENTRY)) && !u->d.have_detail) {
+		ui_message(u, 1, "no incident selected");
 		return 0;
 	}
-	if ((flags & ACT_ENTRY) &&
-	    (u->focus != FOCUS_TIMELINE || selected_entry(u) == NULL)) {
-		message(u, 1, "select an entry first (Tab, then j/k)");
+	if ((f & ACT_ENTRY) && ui_selected_entry(u) == NULL) {
+		ui_message(u, 1, "select an entry first (Tab, then j/k)");
 		return 0;
 	}
 	return 1;
 }
 
+/* Runs an action in the view in front; generic ones fall through. */
 static void
-run_action(struct ui *u, enum ui_action a, const char *args)
+run_action(struct ui *u, enum ui_action a)
 {
-	const struct entry *e;
-	struct itui_err err;
-	int already, i;
-	char msg[256];
+	enum ui_view v = ui_top(u);
+	unsigned r;
 
-	if (!need(u, ui_actions[a].flags))
+	if (!allowed(u, a))
 		return;
-	/* A `:` command with arguments runs straight through the model. */
-	if (args != NULL && *args != '\0' && a != UA_SEARCH) {
-		char line[1024];
-		enum itui_code rc;
-
-		snprintf(line, sizeof line, "%s %s", ui_actions[a].name, args);
-		rc = dash_command(&u->d, line, msg, sizeof msg, &err);
-		report(u, rc, &err, msg[0] ? msg : NULL);
-		if (rc == ITUI_OK)
-			refind_entry(u);
-		return;
-	}
-	u->msg[0] = '\0';
-	u->dirty = 1;
-	switch (a) {
-	case UA_DOWN:
-		move_selection(u, 1);
-		break;
-	case UA_UP:
-		move_selection(u, -1);
-		break;
-	case UA_PAGE_DOWN:
-		move_selection(u, u->focus == FOCUS_LIST ? u->list_lv.height
-		                                         : u->tl_lv.height);
-		break;
-	case UA_PAGE_UP:
-		move_selection(u, u->focus == FOCUS_LIST ? -u->list_lv.height
-		                                         : -u->tl_lv.height);
-		break;
-	case UA_TOP:
-		move_selection(u, -1000000);
-		break;
-	case UA_BOTTOM:
-		move_selection(u, 1000000);
-		break;
-	case UA_NEXT_PANE:
-		u->focus = u->focus == FOCUS_LIST ? FOCUS_TIMELINE : FOCUS_LIST;
-		if (u->focus == FOCUS_TIMELINE) {
-			u->follow = 1;
-			refind_entry(u);
-		}
-		break;
-	case UA_OPEN:
-		if (u->focus == FOCUS_LIST) {
-			u->focus = FOCUS_TIMELINE;
-			u->follow = 1;
-			refind_entry(u);
-		} else if (selected_entry(u) != NULL) {
-			u->mode = MODE_VIEW;
-		}
-		break;
-	case UA_BACK:
-		if (u->mode == MODE_HELP || u->mode == MODE_VIEW)
-			u->mode = MODE_NORMAL;
-		else
-			u->focus = FOCUS_LIST;
-		break;
-	case UA_LOG:
-		start_input(u, 0);
-		break;
-	case UA_EDIT:
-		e = selected_entry(u);
-		if (!kind_loggable(e->kind)) {
-			message(u, 1,
-			        "%s entries are the record of a change; "
-			        "they cannot be edited",
-			        kind_name(e->kind));
-			break;
-		}
-		u->mode = MODE_NORMAL;
-		start_input(u, e->id);
-		break;
-	case UA_PIN:
-		e = selected_entry(u);
-		report(u,
-		       store_entry_set_pinned(u->d.st, e->id, !e->pinned, &err),
-		       &err, e->pinned ? "unpinned" : "pinned");
-		break;
-	case UA_DELETE:
-		e = selected_entry(u);
-		if (!kind_loggable(e->kind)) {
-			message(u, 1,
-			        "%s entries are the record of a change; "
-			        "they cannot be deleted",
-			        kind_name(e->kind));
-			break;
-		}
-		ask(u, "Delete the entry? It stays in the history (y/N)", "",
-		    answer_delete, NULL, 0);
-		break;
-	case UA_DECLARE:
-		u->flow_alert[0] = '\0';
-		ask(u, "Title:", "", answer_declare_title, NULL, 0);
-		break;
-	case UA_ACK:
-		report(u,
-		       store_incident_ack(u->d.st, u->d.sel_id, TIME_NONE,
-		                          &already, &err),
-		       &err, "acknowledged");
-		if (already)
-			message(u, 0, "already acknowledged");
-		break;
-	case UA_STATUS:
-		ask(u, "Status (Tab completes):", "", answer_status,
-		    status_choices, 6);
-		break;
-	case UA_SEVERITY:
-		for (i = 0; i < u->d.policy->nlevels; i++)
-			level_names[i] = u->d.policy->levels[i].name;
-		snprintf(msg, sizeof msg,
-		         "Severity (%s):", policy_level_list(u->d.policy));
-		ask(u, msg, "", answer_severity, level_names,
-		    (size_t)u->d.policy->nlevels);
-		break;
-	case UA_ASSIGN:
-		ask(u,
-		    "Role (commander/ic, tech-lead/tl, comms-lead/comms, "
-		    "scribe):",
-		    "", answer_assign_role, role_choices, 7);
-		break;
-	case UA_UNASSIGN:
-		message(u, 1, "usage: :unassign ROLE");
-		break;
-	case UA_ACTION:
-		ask(u, "Action item:", "", answer_action_text, NULL, 0);
-		break;
-	case UA_SNAPSHOT:
-		if (!u->poller_on) {
-			message(u, 1, "%s",
-			        u->poller_problem[0]
-			            ? u->poller_problem
-			            : "no metrics source configured "
-			              "([prometheus] in the config)");
-			break;
-		}
-		report(u,
-		       store_snapshot_request(u->d.st, u->d.sel_id, "on demand",
-		                              &err),
-		       &err, "snapshot requested; it appears in the timeline");
-		poller_kick(&u->poller);
-		break;
-	case UA_ALERTS:
-		u->alert_sel = 0;
-		u->mode = MODE_ALERTS;
-		reload_alerts(u);
-		break;
-	case UA_ACTIONS:
-		u->act_sel = 0;
-		u->mode = MODE_ACTIONS;
-		reload_actions(u);
-		break;
-	case UA_UPDATE:
-		ask(u, "Template (Tab completes; Enter for the usual one):", "",
-		    answer_template, comms_templates, 6);
-		break;
-	case UA_HANDOFF:
-		show_report(u, 1);
-		break;
-	case UA_REPORTS:
-		show_report(u, 0);
-		break;
-	case UA_RESOLVED:
-		u->d.show_resolved = !u->d.show_resolved;
-		reload(u);
-		message(u, 0,
-		        u->d.show_resolved ? "showing resolved incidents"
-		                           : "active incidents only");
-		break;
-	case UA_SEARCH:
-		if (args != NULL && *args != '\0')
-			answer_search(u, args);
-		else
-			ask(u, "/", "", answer_search, NULL, 0);
-		break;
-	case UA_SELECT:
-		message(u, 1, "usage: :select INC-N");
-		break;
-	case UA_COMMAND:
-		ask(u, ":", "", answer_command, NULL, 0);
-		break;
-	case UA_HELP:
-		u->mode = MODE_HELP;
-		u->help_top = 0;
-		break;
-	case UA_REDRAW:
-		clearok(curscr, TRUE);
-		break;
-	case UA_QUIT:
-		u->quit = 1;
-		break;
-	case UA_COUNT:
-	case ACTION_NONE:
-		break;
-	}
+	if (v == VIEW_MAIN || a == UA_SEARCH)
+		u->msg[0] = '\0';
+	r = views[v]->request(u, a);
+	if (r & REACT_UNHANDLED)
+		r = generic_request(u, a);
+	react(u, r);
 }
 
-/* ---- the alerts pane ----------------------------------------------------- */
-
-/* The pane follows the database like the rest of the screen. */
-static void
-reload_alerts(struct ui *u)
-{
-	struct itui_err err;
-
-	alert_rows_free(&u->alerts);
-	if (store_alerts(u->d.st, 1, &u->alerts, &err) != ITUI_OK)
-		message(u, 1, "%s", err.msg);
-	if (u->alert_sel >= (int)u->alerts.n)
-		u->alert_sel = u->alerts.n > 0 ? (int)u->alerts.n - 1 : 0;
-	u->dirty = 1;
-}
-
-/* [severity-map]: an alert's severity label to a policy level. */
-static const char *
-mapped_level(const struct ui *u, const char *label)
-{
-	size_t i;
-
-	for (i = 0; label != NULL && i < u->ctx->cfg.nseverity_map; i++)
-		if (strcmp(u->ctx->cfg.severity_map[i].key, label) == 0)
-			return u->ctx->cfg.severity_map[i].value;
-	return NULL;
-}
-
-static void
-alerts_key(struct ui *u, uint32_t key)
-{
-	const struct alert_row *a;
-	const char *level;
-
-	u->dirty = 1;
-	if (key == 'j' || key == KEYC_DOWN) {
-		if (u->alert_sel + 1 < (int)u->alerts.n)
-			u->alert_sel++;
-		return;
-	}
-	if (key == 'k' || key == KEYC_UP) {
-		if (u->alert_sel > 0)
-			u->alert_sel--;
-		return;
-	}
-	if (key != KEYC_ENTER && key != 'n') {
-		u->mode = MODE_NORMAL;
-		return;
-	}
-	if (u->alerts.n == 0)
-		return;
-	a = &u->alerts.v[u->alert_sel];
-	u->mode = MODE_NORMAL;
-	if (a->incident_id != 0) {
-		struct itui_err err;
-
-		/* Already an incident: go to it. */
-		if (dash_select_id(&u->d, a->incident_id, &err) != ITUI_OK)
-			message(u, 1, "%s", err.msg);
-		return;
-	}
-	if (store_is_readonly(u->d.st)) {
-		message(u, 1, "the database is read-only for you");
-		return;
-	}
-	snprintf(u->flow_alert, sizeof u->flow_alert, "%s", a->key);
-	snprintf(u->flow_title, sizeof u->flow_title, "%s",
-	         a->summary ? a->summary : a->name);
-	level = mapped_level(u, a->severity);
-	if (level != NULL && policy_level(u->d.policy, level) != NULL) {
-		snprintf(u->flow_level, sizeof u->flow_level, "%s",
-		         policy_level(u->d.policy, level)->name);
-		ask(u, "Service (optional):", "", answer_declare_service, NULL,
-		    0);
-		return;
-	}
-	ask_level(u, "");
-}
-
-/* ---- the action items pane
- * ---------------------------------------------------- */
-
-static void
-reload_actions(struct ui *u)
-{
-	struct itui_err err;
-
-	action_list_free(&u->act_rows);
-	if (store_actions(u->d.st, u->d.sel_id, 0, &u->act_rows, &err) !=
-	    ITUI_OK)
-		message(u, 1, "%s", err.msg);
-	if (u->act_sel >= (int)u->act_rows.n)
-		u->act_sel = u->act_rows.n > 0 ? (int)u->act_rows.n - 1 : 0;
-	u->dirty = 1;
-}
-
-static const struct action_item *
-selected_action(const struct ui *u)
-{
-	if (u->act_rows.n == 0)
-		return NULL;
-	return &u->act_rows.v[u->act_sel];
-}
-
-static void
-answer_action_field(struct ui *u, const char *a)
-{
-	const struct action_item *ai = selected_action(u);
-	struct itui_err err;
-	int64_t due = TIME_NONE;
-	enum itui_code rc;
-
-	u->mode = MODE_ACTIONS;
-	if (ai == NULL || *a == '\0')
-		return;
-	if (u->flow_step == 'w' &&
-	    time_parse_due(a, context_now(), &due, &err) != ITUI_OK) {
-		message(u, 1, "%s", err.msg);
-		return;
-	}
-	rc = store_action_edit(u->d.st, ai->id, u->flow_step == 'e' ? a : NULL,
-	                       u->flow_step == 'o' ? a : NULL, due, &err);
-	report(u, rc, &err, "action item changed");
-	u->mode = MODE_ACTIONS;
-	reload_actions(u);
-}
-
-static void
-actions_key(struct ui *u, uint32_t key)
-{
-	const struct action_item *ai = selected_action(u);
-	struct itui_err err;
-
-	u->dirty = 1;
-	if (key == 'j' || key == KEYC_DOWN) {
-		if (u->act_sel + 1 < (int)u->act_rows.n)
-			u->act_sel++;
-		return;
-	}
-	if (key == 'k' || key == KEYC_UP) {
-		if (u->act_sel > 0)
-			u->act_sel--;
-		return;
-	}
-	if (key == 't') {
-		ask(u, "Action item:", "", answer_action_text, NULL, 0);
-		return;
-	}
-	if (ai != NULL && (key == 'x' || key == 'D')) {
-		report(u,
-		       store_action_set_state(
-		           u->d.st, ai->id,
-		           key == 'x' ? ACTION_DONE : ACTION_DROPPED, &err),
-		       &err, key == 'x' ? "done" : "dropped");
-		u->mode = MODE_ACTIONS;
-		reload_actions(u);
-		return;
-	}
-	if (ai != NULL && (key == 'o' || key == 'w' || key == 'e')) {
-		u->flow_step = (int)key;
-		if (key == 'o')
-			load_people(u);
-		ask(u,
-		    key == 'o'   ? "Owner (Tab completes):"
-		    : key == 'w' ? "Due (YYYY-MM-DD, +3d):"
-		                 : "Text:",
-		    key == 'e' ? ai->text : "", answer_action_field, NULL, 0);
-		return;
-	}
-	u->mode = MODE_NORMAL;
-}
-
-/* ---- the pager: reports and status updates ---------------------------------
- */
-
-static void
-pager_open(struct ui *u, const char *title, char *text, int is_update)
-{
-	free(u->pager_text);
-	u->pager_text = text;
-	snprintf(u->pager_title, sizeof u->pager_title, "%s", title);
-	u->pager_top = 0;
-	u->pager_update = is_update;
-	u->mode = MODE_PAGER;
-	u->dirty = 1;
-}
-
-/* Runs a report into a string, as the command line would print it. */
-static char *
-capture(struct ui *u, int handoff, struct itui_err *err)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	enum itui_code rc;
-	int64_t now = context_now(), since = now - 30 * 86400, look;
-	const char *why = "default";
-
-	if (f == NULL)
-		fatal("open_memstream failed");
-	if (handoff) {
-		since = now - 12 * 3600;
-		if (store_last_look(u->d.st, u->ctx->user, &look, err) ==
-		        ITUI_OK &&
-		    look != TIME_NONE) {
-			since = look;
-			why = "your last look";
-		}
-		rc = report_handoff(u->d.st, u->d.policy, u->ctx->user, now,
-		                    since, why, 0, f, err);
-	} else {
-		rc = report_stats(u->d.st, u->d.policy, now, since, 0, f, err);
-	}
-	fclose(f);
-	if (rc != ITUI_OK) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
-static void
-show_report(struct ui *u, int handoff)
-{
-	struct itui_err err;
-	char *text = capture(u, handoff, &err);
-
-	if (text == NULL) {
-		message(u, 1, "%s", err.msg);
-		return;
-	}
-	pager_open(u, handoff ? "Handoff" : "Reports: the last 30 days", text,
-	           0);
-}
-
-static void
-answer_template(struct ui *u, const char *a)
-{
-	struct strbuf out = STRBUF_INIT;
-	struct itui_err err;
-	char title[96];
-
-	if (*a == '\0')
-		a = comms_default_template(&u->d.detail);
-	if (comms_render(u->d.st, u->d.policy, u->ctx->share_dir, u->d.sel_id,
-	                 a, context_now(), u->ctx->user, &out,
-	                 &err) != ITUI_OK) {
-		strbuf_free(&out);
-		message(u, 1, "%s", err.msg);
-		return;
-	}
-	snprintf(u->pager_template, sizeof u->pager_template, "%s", a);
-	u->pager_incident = u->d.sel_id;
-	snprintf(title, sizeof title, "Status update (%s) for INC-%lld", a,
-	         (long long)u->d.sel_id);
-	pager_open(u, title, strbuf_detach(&out), 1);
-}
-
-static void
-answer_write(struct ui *u, const char *path)
-{
-	FILE *f;
-
-	if (*path == '\0')
-		return;
-	f = fopen(path, "w");
-	if (f == NULL || fputs(u->pager_text, f) == EOF || fclose(f) != 0) {
-		message(u, 1, "writing %s: %s", path, strerror(errno));
-		return;
-	}
-	message(u, 0, "written to %s", path);
-}
-
-/* OSC 52: the terminal (even over SSH) puts the text on the clipboard. */
-static void
-copy_osc52(struct ui *u)
-{
-	static const char b64[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	const unsigned char *s = (const unsigned char *)u->pager_text;
-	size_t n = strlen(u->pager_text), i;
-	struct strbuf sb = STRBUF_INIT;
-
-	strbuf_addstr(&sb, "\033]52;c;");
-	for (i = 0; i < n; i += 3) {
-		unsigned v = (unsigned)s[i] << 16 |
-		             (i + 1 < n ? (unsigned)s[i + 1] << 8 : 0) |
-		             (i + 2 < n ? s[i + 2] : 0);
-
-		strbuf_addch(&sb, b64[v >> 18 & 63]);
-		strbuf_addch(&sb, b64[v >> 12 & 63]);
-		strbuf_addch(&sb, i + 1 < n ? b64[v >> 6 & 63] : '=');
-		strbuf_addch(&sb, i + 2 < n ? b64[v & 63] : '=');
-	}
-	strbuf_addch(&sb, '\a');
-	(void)!write(STDOUT_FILENO, sb.buf, sb.len);
-	strbuf_free(&sb);
-	message(u, 0, "copied to the clipboard (OSC 52)");
-}
-
-/* Edits the update in $EDITOR, outside curses, and reads it back. */
-static void
-edit_in_editor(struct ui *u)
-{
-	const char *ed = getenv("VISUAL") ? getenv("VISUAL") : getenv("EDITOR");
-	char path[] = "/tmp/incident-tui-update-XXXXXX", *cmd, *text = NULL;
-	struct itui_err err;
-	int fd = mkstemp(path), status;
-
-	if (fd < 0) {
-		message(u, 1, "mkstemp: %s", strerror(errno));
-		return;
-	}
-	(void)!write(fd, u->pager_text, strlen(u->pager_text));
-	close(fd);
-	def_prog_mode();
-	endwin();
-	cmd = xasprintf("%s '%s'", ed && *ed ? ed : "vi", path);
-	status = system(cmd);
-	free(cmd);
-	reset_prog_mode();
-	clearok(curscr, TRUE);
-	if (status == 0 && tmpl_read(path, &text, &err) == ITUI_OK) {
-		free(u->pager_text);
-		u->pager_text = text;
-		message(u, 0, "edited");
-	} else {
-		message(u, 1, "the editor failed; the text is unchanged");
-	}
-	unlink(path);
-	u->dirty = 1;
-}
-
-static void
-pager_key(struct ui *u, uint32_t key)
-{
-	struct itui_err err;
-
-	u->dirty = 1;
-	switch (key) {
-	case 'j':
-	case KEYC_DOWN:
-		u->pager_top++;
-		return;
-	case 'k':
-	case KEYC_UP:
-		if (u->pager_top > 0)
-			u->pager_top--;
-		return;
-	case ' ':
-	case KEYC_PGDN:
-		u->pager_top += u->rows - 6;
-		return;
-	case KEYC_PGUP:
-		u->pager_top = u->pager_top > u->rows - 6
-		                   ? u->pager_top - (u->rows - 6)
-		                   : 0;
-		return;
-	}
-	if (u->pager_update && key == 'c') {
-		copy_osc52(u);
-		return;
-	}
-	if (u->pager_update && key == 'w') {
-		ask(u, "Write to file:", "", answer_write, NULL, 0);
-		u->mode = MODE_PROMPT;
-		return;
-	}
-	if (u->pager_update && key == 'e') {
-		edit_in_editor(u);
-		return;
-	}
-	if (u->pager_update && key == 's') {
-		char data[64];
-
-		snprintf(data, sizeof data, "{\"template\":\"%s\"}",
-		         u->pager_template);
-		report(u,
-		       store_entry_add(u->d.st, u->pager_incident, KIND_COMMS,
-		                       TIME_NONE, u->pager_text, data, NULL,
-		                       &err),
-		       &err, "marked as sent: the update clock starts again");
-		u->mode = MODE_NORMAL;
-		return;
-	}
-	u->mode = MODE_NORMAL;
-}
-
-/* ---- keys and mouse
- * --------------------------------------------------------------- */
+/* ---- keys and mouse -------------------------------------------------- */
 
 static uint32_t
 translate(int rc, wint_t ch)
@@ -1344,30 +706,15 @@ static void
 mouse(struct ui *u)
 {
 	MEVENT ev;
-	struct rect l = u->lay.list;
-	int tl_top;
 
-	if (getmouse(&ev) != OK)
+	if (getmouse(&ev) != OK || ui_top(u) != VIEW_MAIN)
 		return;
 	if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
-		move_selection(u, ev.bstate & BUTTON4_PRESSED ? -3 : 3);
+		ui_move(u, ev.bstate & BUTTON4_PRESSED ? -3 : 3);
 		return;
 	}
-	if (!(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)))
-		return;
-	if (ev.y > l.y && ev.y < l.y + l.h && ev.x >= l.x && ev.x < l.x + l.w) {
-		u->focus = FOCUS_LIST;
-		select_incident(u, u->list_lv.top + ev.y - l.y - 1);
-		return;
-	}
-	/* Where the last frame drew the timeline: no layout is re-derived. */
-	tl_top = u->timeline_y;
-	if (tl_top >= 0 && ev.y >= tl_top && ev.x >= u->lay.detail.x &&
-	    ev.y < u->lay.detail.y + u->lay.detail.h) {
-		u->focus = FOCUS_TIMELINE;
-		u->follow = 0;
-		select_entry_index(u, u->tl_lv.top + ev.y - tl_top);
-	}
+	if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED))
+		view_main_click(u, ev.y, ev.x);
 }
 
 static void
@@ -1380,56 +727,29 @@ handle_key(struct ui *u, uint32_t key)
 		return;
 	}
 	if (key == KEYC_MOUSE) {
-		if (u->mode == MODE_NORMAL)
+		if (!u->prompt.on && !u->input_on)
 			mouse(u);
-		return;
-	}
-	if (u->mode == MODE_INPUT || u->mode == MODE_PROMPT) {
-		input_key(u, key);
-		return;
-	}
-	if (u->mode == MODE_HELP) {
-		if (key == 'j' || key == KEYC_DOWN)
-			u->help_top++;
-		else if ((key == 'k' || key == KEYC_UP) && u->help_top > 0)
-			u->help_top--;
-		else
-			u->mode = MODE_NORMAL;
 		u->dirty = 1;
 		return;
 	}
-	if (u->mode == MODE_ALERTS) {
-		alerts_key(u, key);
+	if (u->prompt.on) {
+		react(u, prompt_key(u, key));
 		return;
 	}
-	if (u->mode == MODE_PAGER) {
-		pager_key(u, key);
+	if (u->input_on) {
+		react(u, input_key(u, key));
 		return;
 	}
-	if (u->mode == MODE_ACTIONS) {
-		actions_key(u, key);
-		return;
-	}
-	if (u->mode == MODE_VIEW) {
-		a = keymap_lookup(&u->km, key);
-		if (a == UA_EDIT || a == UA_PIN || a == UA_DELETE) {
-			u->mode = MODE_NORMAL;
-			run_action(u, a, NULL);
-			return;
-		}
-		u->mode = MODE_NORMAL;
-		u->dirty = 1;
-		return;
-	}
-	a = keymap_lookup(&u->km, key);
+	a = keymap_lookup(&u->km, ui_top(u), key);
 	if (a == ACTION_NONE) {
 		char name[32];
 
 		keyc_name(key, name, sizeof name);
-		message(u, 1, "%s is not bound (? shows the keys)", name);
+		ui_message(u, 1, "%s is not bound here (? shows the keys)",
+		           name);
 		return;
 	}
-	run_action(u, a, NULL);
+	run_action(u, a);
 }
 
 static void
@@ -1442,7 +762,7 @@ read_keys(struct ui *u)
 		uint32_t key = translate(rc, ch);
 
 		if (u->trace != NULL && u->key_ns == 0)
-			u->key_ns = ui_mono_ns();
+			u->key_ns = time_mono_ns();
 		if (key != 0)
 			handle_key(u, key);
 		if (u->quit)
@@ -1450,8 +770,7 @@ read_keys(struct ui *u)
 	}
 }
 
-/* ---- live updates
- * -------------------------------------------------------------- */
+/* ---- live updates ------------------------------------------------- */
 
 static void
 check_version(struct ui *u)
@@ -1464,19 +783,14 @@ check_version(struct ui *u)
 	}
 	if (changed <= 0)
 		return;
-	reload(u);
-	refind_entry(u);
-	if (u->mode == MODE_ALERTS)
-		reload_alerts(u);
-	if (u->mode == MODE_ACTIONS)
-		reload_actions(u);
+	react(u, REACT_RELOAD);
 	u->rechecks = 0;
 }
 
 static int
 poll_timeout(const struct ui *u)
 {
-	int64_t now = mono_ms(), next;
+	int64_t now = time_mono_ms(), next;
 	struct timespec ts;
 
 	/* The next whole second of the wall clock, for the countdowns. */
@@ -1500,7 +814,7 @@ handle_signals(struct ui *u)
 	u->rechecks = RECHECKS;
 	if (got_hup || got_term || got_int) {
 		/* A dropped session or a kill: keep what was being typed. */
-		if (u->mode == MODE_INPUT)
+		if (u->input_on)
 			u->draft_dirty = 1;
 		save_draft(u);
 		u->quit = 1;
@@ -1515,17 +829,16 @@ restore_draft(struct ui *u)
 	int64_t inc = 0;
 	char *text = NULL;
 
-	if (store_is_readonly(u->d.st) ||
-	    store_draft_load(u->d.st, u->ctx->user, &inc, &kind, &text, &err) !=
-	        ITUI_OK ||
+	if (dash_readonly(&u->d) ||
+	    dash_draft_load(&u->d, &inc, &kind, &text, &err) != ITUI_OK ||
 	    text == NULL)
 		return;
 	if (dash_select_id(&u->d, inc, &err) == ITUI_OK) {
-		start_input(u, 0);
-		message(u, 0,
-		        "restored your unsent draft for INC-%lld "
-		        "(Enter logs it, Esc discards it)",
-		        (long long)inc);
+		ui_start_input(u, NULL);
+		ui_message(u, 0,
+		           "restored your unsent draft for INC-%lld "
+		           "(Enter logs it, Esc discards it)",
+		           (long long)inc);
 	}
 	free(text);
 }
@@ -1561,11 +874,39 @@ start_poller(struct ui *u)
 	    poller_start(&u->poller, &err) != ITUI_OK) {
 		snprintf(u->poller_problem, sizeof u->poller_problem,
 		         "metrics poller not running: %s", err.msg);
-		message(u, 1, "%s", u->poller_problem);
+		ui_message(u, 1, "%s", u->poller_problem);
 		poller_close(&u->poller);
 		return;
 	}
 	u->poller_on = 1;
+}
+
+static void
+ui_free(struct ui *u)
+{
+	int i;
+
+	while (u->depth > 0)
+		ui_pop(u);
+	if (u->poller_on)
+		poller_close(&u->poller);
+	alert_rows_free(&u->alerts);
+	free(u->pager_text);
+	action_list_free(&u->act_rows);
+	entry_list_free(&u->revisions);
+	view_conflict_clear(u);
+	watch_close(&u->watch);
+	if (u->trace != NULL)
+		fclose(u->trace);
+	close(u->sigfd[0]);
+	close(u->sigfd[1]);
+	sig_write_fd = -1;
+	dash_people_free(u->people, u->npeople);
+	for (i = 0; i < UI_STASH; i++)
+		free(u->prompt.stash[i]);
+	editline_free(&u->el);
+	dash_close(&u->d);
+	free(u);
 }
 
 int
@@ -1573,7 +914,7 @@ ui_run(struct context *ctx, struct itui_err *err)
 {
 	struct ui *u = xcalloc(1, sizeof *u);
 	const char *trace = getenv("INCIDENT_TUI_TRACE");
-	int64_t started = ui_mono_ns();
+	int64_t started = time_mono_ns();
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		free(u);
@@ -1597,6 +938,7 @@ ui_run(struct context *ctx, struct itui_err *err)
 			fprintf(u->trace, "start %lld\n", (long long)started);
 	}
 	if (setup_signals(u) != 0) {
+		dash_close(&u->d);
 		free(u);
 		return err_set(err, ITUI_IO, "pipe: %s", strerror(errno));
 	}
@@ -1618,7 +960,7 @@ ui_run(struct context *ctx, struct itui_err *err)
 	mouseinterval(0);
 	ui_colors_init(u);
 	u->follow = 1;
-	refind_entry(u);
+	ui_refind_entry(u);
 	restore_draft(u);
 	u->dirty = 1;
 
@@ -1649,7 +991,7 @@ ui_run(struct context *ctx, struct itui_err *err)
 			u->rechecks = RECHECKS;
 		/* Also after EINTR: a resize arrives as a key. */
 		read_keys(u);
-		if (u->draft_due_ms > 0 && mono_ms() >= u->draft_due_ms)
+		if (u->draft_due_ms > 0 && time_mono_ms() >= u->draft_due_ms)
 			save_draft(u);
 		clock_gettime(CLOCK_REALTIME, &ts);
 		if (ts.tv_sec != u->last_tick) {
@@ -1662,30 +1004,9 @@ ui_run(struct context *ctx, struct itui_err *err)
 			check_version(u);
 		}
 	}
-	if (u->mode == MODE_INPUT)
+	if (u->input_on)
 		save_draft(u);
 	restore_terminal();
-	if (u->poller_on)
-		poller_close(&u->poller);
-	alert_rows_free(&u->alerts);
-	free(u->pager_text);
-	action_list_free(&u->act_rows);
-	metric_summary_free(&u->metric);
-	watch_close(&u->watch);
-	if (u->trace != NULL)
-		fclose(u->trace);
-	close(u->sigfd[0]);
-	close(u->sigfd[1]);
-	sig_write_fd = -1;
-	{
-		size_t i;
-
-		for (i = 0; i < u->npeople; i++)
-			free(u->people[i]);
-		free(u->people);
-	}
-	editline_free(&u->el);
-	dash_close(&u->d);
-	free(u);
+	ui_free(u);
 	return ITUI_OK;
 }

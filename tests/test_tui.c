@@ -269,10 +269,10 @@ Test(tui, assign_a_role_with_completion)
 	cli(ARGS("assign", "1", "tl", "alexandra"));
 	start("a", 120, 32, NULL);
 	tmux("send-keys -t a r");
-	free(wait_for("a", "Role (", 2000));
+	free(wait_for("a", "Role on INC-1 (", 2000));
 	tmux("send-keys -t a -l ic");
 	tmux("send-keys -t a Enter");
-	free(wait_for("a", "commander (Tab completes):", 2000));
+	free(wait_for("a", "commander of INC-1 (Tab completes):", 2000));
 	tmux("send-keys -t a -l al");
 	tmux("send-keys -t a Tab Enter");
 	free(wait_for("a", "IC alexandra", 2000));
@@ -391,12 +391,12 @@ Test(tui, help_lists_the_keys)
 
 	start("a", 120, 40, NULL);
 	tmux("send-keys -t a ?");
-	s = wait_for("a", "Help: q or Esc closes", 2000);
-	cr_assert_not_null(strstr(s, "type a timeline entry"));
+	s = wait_for("a", "Help: main (rebind in", 2000);
+	cr_assert_not_null(strstr(s, "type timeline entries"));
 	cr_assert_not_null(strstr(s, "declare a new incident"));
 	free(s);
 	tmux("send-keys -t a q");
-	wait_gone("a", "Help: q or Esc closes", 2000);
+	wait_gone("a", "Help: main (rebind in", 2000);
 	tmux("send-keys -t a :");
 	tmux("send-keys -t a -l 'status identified'");
 	tmux("send-keys -t a Enter");
@@ -463,7 +463,7 @@ Test(tui, snapshot_key_and_alerts_pane_with_a_real_prometheus, .timeout = 90)
 	/* The declaration's snapshot, then one on demand. */
 	free(wait_for("a", "answer 42 things", 10000));
 	tmux("send-keys -t a m");
-	free(wait_for("a", "snapshot requested", 3000));
+	free(wait_for("a", "snapshot of INC-1 requested", 3000));
 	{
 		long end = ms_now() + 10000;
 
@@ -520,7 +520,7 @@ Test(tui, status_update_handoff_and_reports_views)
 {
 	start("a", 120, 40, NULL);
 	tmux("send-keys -t a u");
-	free(wait_for("a", "Template (Tab completes", 3000));
+	free(wait_for("a", "Template for INC-1 (Tab completes", 3000));
 	tmux("send-keys -t a Enter");
 	free(wait_for("a", "Status update (initial) for INC-1", 3000));
 	free(wait_for(
@@ -549,10 +549,10 @@ Test(tui, action_items_pane)
 	cli(ARGS("action", "1", "add", "Add a breaker"));
 	start("a", 120, 36, NULL);
 	tmux("send-keys -t a T");
-	free(wait_for("a", "Action items: x done", 3000));
+	free(wait_for("a", "Action items of INC-1", 3000));
 	free(wait_for("a", "(no owner)", 3000));
 	tmux("send-keys -t a o");
-	free(wait_for("a", "Owner (Tab completes):", 3000));
+	free(wait_for("a", "Owner of ACT-1 (Tab completes):", 3000));
 	tmux("send-keys -t a -l dana");
 	tmux("send-keys -t a Enter");
 	free(wait_for("a", "dana", 3000));

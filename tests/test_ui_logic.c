@@ -20,32 +20,51 @@ Test(keymap, defaults_bind_each_key_once_and_match_the_spec)
 {
 	struct keymap km;
 	size_t i, j;
+	int v;
 
 	keymap_init(&km);
-	for (i = 0; i < km.n; i++)
-		for (j = i + 1; j < km.n; j++)
-			cr_assert_neq(km.key[i], km.key[j], "key bound twice");
+	for (v = 0; v < VIEW_COUNT; v++)
+		for (i = 0; i < km.v[v].n; i++)
+			for (j = i + 1; j < km.v[v].n; j++)
+				cr_assert_neq(km.v[v].key[i], km.v[v].key[j],
+				              "key bound twice in %s",
+				              ui_view_names[v]);
+	/* No view action hides a generic key by default. */
+	for (v = 1; v < VIEW_COUNT; v++)
+		for (i = 0; i < km.v[v].n; i++)
+			for (j = 0; j < km.v[VIEW_ANY].n; j++)
+				cr_assert_neq(km.v[v].key[i],
+				              km.v[VIEW_ANY].key[j],
+				              "%s shadows a generic key",
+				              ui_view_names[v]);
 	/* The spec's default keys. */
-	cr_assert_eq(keymap_lookup(&km, 'j'), UA_DOWN);
-	cr_assert_eq(keymap_lookup(&km, KEYC_UP), UA_UP);
-	cr_assert_eq(keymap_lookup(&km, KEYC_TAB), UA_NEXT_PANE);
-	cr_assert_eq(keymap_lookup(&km, KEYC_ENTER), UA_OPEN);
-	cr_assert_eq(keymap_lookup(&km, KEYC_ESC), UA_BACK);
-	cr_assert_eq(keymap_lookup(&km, 'i'), UA_LOG);
-	cr_assert_eq(keymap_lookup(&km, 'e'), UA_EDIT);
-	cr_assert_eq(keymap_lookup(&km, 'n'), UA_DECLARE);
-	cr_assert_eq(keymap_lookup(&km, 'p'), UA_PIN);
-	cr_assert_eq(keymap_lookup(&km, 'a'), UA_ACK);
-	cr_assert_eq(keymap_lookup(&km, 'd'), UA_DELETE);
-	cr_assert_eq(keymap_lookup(&km, 's'), UA_STATUS);
-	cr_assert_eq(keymap_lookup(&km, 'v'), UA_SEVERITY);
-	cr_assert_eq(keymap_lookup(&km, 'r'), UA_ASSIGN);
-	cr_assert_eq(keymap_lookup(&km, 't'), UA_ACTION);
-	cr_assert_eq(keymap_lookup(&km, '/'), UA_SEARCH);
-	cr_assert_eq(keymap_lookup(&km, ':'), UA_COMMAND);
-	cr_assert_eq(keymap_lookup(&km, '?'), UA_HELP);
-	cr_assert_eq(keymap_lookup(&km, 'q'), UA_QUIT);
-	cr_assert_eq(keymap_lookup(&km, 'x'), ACTION_NONE);
+	cr_assert_eq(keymap_lookup(&km, VIEW_MAIN, 'j'), UA_DOWN);
+	cr_assert_eq(keymap_lookup(&km, VIEW_MAIN, KEYC_UP), UA_UP);
+	cr_assert_eq(keymap_lookup(&km, VIEW_MAIN, KEYC_TAB), UA_NEXT_PANE);
+	cr_assert_eq(keymap_lookup(&km, VIEW_MAIN, KEYC_ENTER), UA_OPEN);
+	cr_assert_eq(keymap_lookup(&km, VIEW_MAIN, KEYC_ESC), UA_BACK);
+	cr_assert_eq(keymap_lookup(&km, VIEW_MAIN, 'i'), UA_LOG);
+	cr_assert_eq(keymap_lookup(&km, VIEW_MAIN, 'e'), UA_EDIT);
+	cr_assert_eq(keymap_lookup(&km, VIEW_MAIN, 'n'), UA_DECLARE);
+	cr_assert_eq(keymap_lookup(&km, VIEW_MAIN, 'p'), UA_PIN);
+	cr_assert_eq(keymap_lookup(&km, VIEW_MAIN, 'a'), UA_ACK);
+	cr_assert_eq(keymap_lookup(&km, VIEW_MAIN, 'd'), UA_DELETE);
+	cr_assert_eq(keymap_lookup(&km, VIEW_MAIN, 's'), UA_STATUS);
+	cr_assert_eq(keymap_lookup(&km, VIEW_MAIN, 'v'), UA_SEVERITY);
+	cr_assert_eq(keymap_lookup(&km, VIEW_MAIN, 'r'), UA_ASSIGN);
+	cr_assert_eq(keymap_lookup(&km, VIEW_MAIN, 't'), UA_ACTION);
+	cr_assert_eq(keymap_lookup(&km, VIEW_MAIN, '/'), UA_SEARCH);
+	cr_assert_eq(keymap_lookup(&km, VIEW_MAIN, ':'), UA_COMMAND);
+	cr_assert_eq(keymap_lookup(&km, VIEW_MAIN, '?'), UA_HELP);
+	cr_assert_eq(keymap_lookup(&km, VIEW_MAIN, 'q'), UA_QUIT);
+	cr_assert_eq(keymap_lookup(&km, VIEW_MAIN, 'x'), ACTION_NONE);
+	/* Each overlay's own keys, and the generic ones beneath them. */
+	cr_assert_eq(keymap_lookup(&km, VIEW_ACTIONS, 'x'), UA_ACT_DONE);
+	cr_assert_eq(keymap_lookup(&km, VIEW_ACTIONS, 'j'), UA_DOWN);
+	cr_assert_eq(keymap_lookup(&km, VIEW_ALERTS, KEYC_ENTER),
+	             UA_ALERT_OPEN);
+	cr_assert_eq(keymap_lookup(&km, VIEW_PAGER, 's'), UA_PG_SENT);
+	cr_assert_eq(keymap_lookup(&km, VIEW_ALERTS, 's'), ACTION_NONE);
 }
 
 Test(keymap, config_rebinds_and_reports_file_and_line)
@@ -53,17 +72,26 @@ Test(keymap, config_rebinds_and_reports_file_and_line)
 	struct config_pair ok[] = {{"log", "o C-o", 7}};
 	struct config_pair bad_action[] = {{"launch", "x", 9}};
 	struct config_pair bad_key[] = {{"log", "Hyper-x", 4}};
+	struct config_pair taken[] = {{"log", "a", 5}};
+	struct config_pair per_view[] = {{"alerts.open", "o", 11},
+	                                 {"actions.done", "X", 12},
+	                                 {"actions.down", "J", 13}};
+	struct config_pair bad_view[] = {{"nowhere.open", "o", 14}};
+	struct config_pair taken_in_view[] = {{"actions.drop", "o", 15}};
 	struct keymap km;
 	struct itui_err err;
-	char desc[64];
+	char desc[64], foot[400];
 
 	keymap_init(&km);
 	cr_assert_eq(keymap_apply(&km, "cfg", ok, 1, &err), ITUI_OK);
-	cr_assert_eq(keymap_lookup(&km, 'o'), UA_LOG);
-	cr_assert_eq(keymap_lookup(&km, KEYC_CTRL('o')), UA_LOG);
-	cr_assert_eq(keymap_lookup(&km, 'i'), ACTION_NONE, "old key released");
-	keymap_describe(&km, UA_LOG, desc, sizeof desc);
+	cr_assert_eq(keymap_lookup(&km, VIEW_MAIN, 'o'), UA_LOG);
+	cr_assert_eq(keymap_lookup(&km, VIEW_MAIN, KEYC_CTRL('o')), UA_LOG);
+	cr_assert_eq(keymap_lookup(&km, VIEW_MAIN, 'i'), ACTION_NONE,
+	             "old key released");
+	keymap_describe(&km, VIEW_MAIN, UA_LOG, desc, sizeof desc);
 	cr_assert_str_eq(desc, "o C-o");
+	keymap_footer(&km, VIEW_MAIN, foot, sizeof foot);
+	cr_assert_not_null(strstr(foot, "o:log"), "%s", foot);
 	cr_assert_eq(keymap_apply(&km, "cfg", bad_action, 1, &err),
 	             ITUI_CONFIG);
 	cr_assert_str_eq(err.msg, "cfg:9: [keys]: unknown action 'launch'");
@@ -71,6 +99,30 @@ Test(keymap, config_rebinds_and_reports_file_and_line)
 	cr_assert(
 	    strncmp(err.msg, "cfg:4: [keys]: unknown key 'Hyper-x'", 35) == 0,
 	    "%s", err.msg);
+	cr_assert_eq(keymap_apply(&km, "cfg", taken, 1, &err), ITUI_CONFIG);
+	cr_assert_str_eq(err.msg,
+	                 "cfg:5: [keys]: a already does 'ack'; rebind that "
+	                 "first");
+	/* [keys.VIEW]: per view, with the footer following. */
+	cr_assert_eq(keymap_apply(&km, "cfg", per_view, 3, &err), ITUI_OK, "%s",
+	             err.msg);
+	cr_assert_eq(keymap_lookup(&km, VIEW_ALERTS, 'o'), UA_ALERT_OPEN);
+	cr_assert_eq(keymap_lookup(&km, VIEW_ALERTS, KEYC_ENTER), ACTION_NONE);
+	cr_assert_eq(keymap_lookup(&km, VIEW_ACTIONS, 'X'), UA_ACT_DONE);
+	cr_assert_eq(keymap_lookup(&km, VIEW_ACTIONS, 'x'), ACTION_NONE);
+	cr_assert_eq(keymap_lookup(&km, VIEW_ACTIONS, 'J'), UA_DOWN);
+	cr_assert_eq(keymap_lookup(&km, VIEW_MAIN, 'J'), ACTION_NONE,
+	             "a view's rebinding stays in the view");
+	keymap_footer(&km, VIEW_ACTIONS, foot, sizeof foot);
+	cr_assert_not_null(strstr(foot, "X:done"), "%s", foot);
+	cr_assert_eq(keymap_apply(&km, "cfg", bad_view, 1, &err), ITUI_CONFIG);
+	cr_assert(
+	    strncmp(err.msg, "cfg:14: unknown view in [keys.nowhere]", 38) == 0,
+	    "%s", err.msg);
+	cr_assert_eq(keymap_apply(&km, "cfg", taken_in_view, 1, &err),
+	             ITUI_CONFIG);
+	cr_assert_str_eq(err.msg, "cfg:15: [keys.actions]: o already does "
+	                          "'owner'; rebind that first");
 }
 
 Test(keymap, key_names_round_trip)
@@ -262,25 +314,52 @@ dash_teardown(void)
 
 TestSuite(dash, .init = dash_setup, .fini = dash_teardown, .timeout = 30);
 
+/* A `:` line, as the person who sees the selected incident types it. */
+static enum itui_code
+line_rc(const char *line, char *msg, size_t len)
+{
+	struct cmd_seen seen = {d.sel_id, 0, 0};
+	struct dash_result res;
+	enum itui_code rc = dash_run_line(&d, line, &seen, &res);
+
+	if (msg != NULL)
+		snprintf(msg, len, "%s", res.msg);
+	/* The dashboard shows what it declared. */
+	if (rc == ITUI_OK && res.made > 0 && strncmp(line, "declare", 7) == 0)
+		cr_assert_eq(dash_select_id(&d, res.made, NULL), ITUI_OK);
+	dash_result_free(&res);
+	return rc;
+}
+
 static void
 cmd(const char *line)
 {
-	struct itui_err err;
-	char msg[128];
+	char msg[512];
 
-	cr_assert_eq(dash_command(&d, line, msg, sizeof msg, &err), ITUI_OK,
-	             "%s: %s", line, err.msg);
+	cr_assert_eq(line_rc(line, msg, sizeof msg), ITUI_OK, "%s: %s", line,
+	             msg);
+}
+
+static enum itui_code
+log_line(const char *line, enum entry_kind kind, int64_t edit_id)
+{
+	struct dash_result res;
+	enum itui_code rc =
+	    dash_log(&d, d.sel_id, line, kind, edit_id, 0, &res);
+
+	dash_result_free(&res);
+	return rc;
 }
 
 Test(dash, reload_keeps_the_selection_by_id)
 {
-	cmd("declare P2 the second");
-	cmd("declare P0 the first");
+	cmd("declare --severity P2 --title \'the second\'");
+	cmd("declare --severity P0 --title \'the first\'");
 	cr_assert_eq(d.incidents.n, 2);
 	cr_assert_str_eq(d.incidents.v[0].severity, "P0", "by severity");
 	cr_assert_eq(dash_select(&d, 1, NULL), ITUI_OK);
 	cr_assert_str_eq(d.detail.title, "the second");
-	cmd("declare P1 the third");
+	cmd("declare --severity P1 --title \'the third\'");
 	/* A more urgent incident came in above; the selection stays put. */
 	cr_assert_eq(d.incidents.n, 3);
 	cr_assert_str_eq(d.incidents.v[dash_sel_index(&d)].title, "the third");
@@ -295,20 +374,18 @@ Test(dash, log_understands_the_input_grammar)
 	char hhmm[TIME_BUF];
 	int64_t ten_ago = context_now() - 600;
 
-	cmd("declare P1 grammar");
+	cmd("declare --severity P1 --title \'grammar\'");
 	time_format_hhmm(ten_ago, hhmm);
 	{
 		char line[64];
 
 		snprintf(line, sizeof line, "%s DECISION: roll back", hhmm);
-		cr_assert_eq(dash_log(&d, line, KIND_NOTE, 0, &err), ITUI_OK,
-		             "%s", err.msg);
+		cr_assert_eq(log_line(line, KIND_NOTE, 0), ITUI_OK, "%s",
+		             err.msg);
 	}
-	cr_assert_eq(dash_log(&d, "TODO: add an alert", KIND_COMMS, 0, &err),
-	             ITUI_OK);
-	cr_assert_eq(dash_log(&d, "sent the update", KIND_COMMS, 0, &err),
-	             ITUI_OK);
-	cr_assert_eq(dash_log(&d, "   ", KIND_NOTE, 0, &err), ITUI_INPUT);
+	cr_assert_eq(log_line("TODO: add an alert", KIND_COMMS, 0), ITUI_OK);
+	cr_assert_eq(log_line("sent the update", KIND_COMMS, 0), ITUI_OK);
+	cr_assert_eq(log_line("   ", KIND_NOTE, 0), ITUI_INPUT);
 	cr_assert_eq(d.actions.n, 1);
 	cr_assert_str_eq(d.actions.v[0].text, "add an alert");
 	cr_assert_eq(sql_int(dbpath, "SELECT count(*) FROM entries WHERE kind ="
@@ -326,13 +403,12 @@ Test(dash, log_understands_the_input_grammar)
 
 Test(dash, edit_keeps_the_old_text)
 {
-	struct itui_err err;
 	int64_t id;
 
-	cmd("declare P1 edits");
-	cr_assert_eq(dash_log(&d, "teh typo", KIND_NOTE, 0, &err), ITUI_OK);
+	cmd("declare --severity P1 --title \'edits\'");
+	cr_assert_eq(log_line("teh typo", KIND_NOTE, 0), ITUI_OK);
 	id = d.timeline.v[d.timeline.n - 1].id;
-	cr_assert_eq(dash_log(&d, "the typo", KIND_NOTE, id, &err), ITUI_OK);
+	cr_assert_eq(log_line("the typo", KIND_NOTE, id), ITUI_OK);
 	cr_assert_str_eq(d.timeline.v[d.timeline.n - 1].text, "the typo");
 	cr_assert_eq(sql_int(dbpath, "SELECT count(*) FROM entry_revisions"
 	                             " WHERE text = 'teh typo'"),
@@ -341,10 +417,9 @@ Test(dash, edit_keeps_the_old_text)
 
 Test(dash, commands_change_the_incident)
 {
-	struct itui_err err;
 	char msg[128];
 
-	cmd("declare P2 commands");
+	cmd("declare --severity P2 --title \'commands\'");
 	cmd("ack");
 	cmd("status monitoring");
 	cmd("severity p0");
@@ -357,26 +432,31 @@ Test(dash, commands_change_the_incident)
 	cr_assert_null(d.detail.roles[ROLE_SCRIBE]);
 	dash_my_roles(&d, msg, sizeof msg);
 	cr_assert_str_eq(msg, "commander");
-	cr_assert_eq(dash_command(&d, "status fixed", msg, sizeof msg, &err),
-	             ITUI_INPUT);
-	cr_assert_eq(dash_command(&d, "assign boss x", msg, sizeof msg, &err),
-	             ITUI_INPUT);
-	cr_assert_eq(dash_command(&d, "frobnicate", msg, sizeof msg, &err),
-	             ITUI_INPUT);
+	cr_assert_eq(line_rc("status fixed", msg, sizeof msg), ITUI_USAGE);
+	cr_assert_eq(line_rc("assign boss x", msg, sizeof msg), ITUI_USAGE);
+	cr_assert_eq(line_rc("frobnicate", msg, sizeof msg), ITUI_USAGE);
+	cr_assert_str_eq(msg, "unknown command 'frobnicate' (see incident-tui "
+	                      "--help)");
 	cmd("status resolved");
-	cr_assert_eq(d.incidents.n, 0, "resolved incidents are hidden");
-	cmd("resolved");
-	cr_assert_eq(d.incidents.n, 1, "until shown");
+	cr_assert_eq(d.incidents.n, 1, "the shown incident stays, marked");
+	cr_assert_eq(d.gone_id, d.sel_id);
+	cr_assert_str_eq(d.gone_why, "resolved by dora");
+	/* Moving away drops it. */
+	cmd("declare --severity P3 --title other");
+	cr_assert_eq(d.incidents.n, 1, "resolved incidents are hidden");
+	cr_assert_eq(d.gone_id, 0);
+	d.show_resolved = 1;
+	cr_assert_eq(dash_reload(&d, NULL), ITUI_OK);
+	cr_assert_eq(d.incidents.n, 2, "until shown");
 }
 
 Test(dash, search_wraps_around)
 {
-	struct itui_err err;
 
-	cmd("declare P1 search");
-	dash_log(&d, "alpha one", KIND_NOTE, 0, &err);
-	dash_log(&d, "beta", KIND_NOTE, 0, &err);
-	dash_log(&d, "ALPHA two", KIND_NOTE, 0, &err);
+	cmd("declare --severity P1 --title \'search\'");
+	log_line("alpha one", KIND_NOTE, 0);
+	log_line("beta", KIND_NOTE, 0);
+	log_line("ALPHA two", KIND_NOTE, 0);
 	cr_assert_eq(dash_search(&d, 1, 0, "alpha"), 1);
 	cr_assert_eq(dash_search(&d, 1, 1, "alpha"), 3);
 	cr_assert_eq(dash_search(&d, 1, 3, "alpha"), 1);
@@ -409,7 +489,7 @@ Test(dash, drafts_round_trip)
 	int64_t inc;
 	char *text;
 
-	cmd("declare P1 drafts");
+	cmd("declare --severity P1 --title \'drafts\'");
 	cr_assert_eq(store_draft_save(d.st, "dora", d.sel_id, KIND_COMMS,
 	                              "half typed", &err),
 	             ITUI_OK);

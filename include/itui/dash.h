@@ -1,22 +1,28 @@
 /*
- * dash.h - the dashboard's model: what the interface draws, and the changes
- * a person makes from it.
+ * dash.h - the dashboard's model: what the interface draws, and the one way
+ * it changes anything (the verb layer).
  *
  * Contract: main thread only; no curses.  dash_reload() loads a fresh
- * snapshot (incident list, the selected incident with its timeline window
- * and action items) and finds the selection again by id, so a reload never
- * moves the cursor.  dash_changed() asks the store whether another
- * connection committed since the last load (PRAGMA data_version); our own
- * writes call dash_reload() themselves.  Strings in the snapshot belong to
- * the dash until the next reload.
+ * snapshot (incident list, the shown incident with its timeline window,
+ * action items and newest metric summary) and finds the selection again by
+ * id, so a reload never moves the cursor.  When another person's change
+ * takes the shown incident off the list, it stays in the list marked
+ * (d->gone_id, d->gone_why: "resolved by dave") until the person moves
+ * away: an action never silently lands on another incident.
+ * dash_changed() asks the store whether another connection committed since
+ * the last load; dash_run() reloads after a verb that writes.  Strings in
+ * the snapshot belong to the dash until the next reload; a struct
+ * dash_result's `out` is the caller's to free.
  */
 #ifndef ITUI_DASH_H
 #define ITUI_DASH_H
 
 #include <stdint.h>
 
+#include "itui/cmd.h"
 #include "itui/context.h"
 #include "itui/model.h"
+#include "itui/spark.h"
 
 #define DASH_LIST_LIMIT      1000 /* resolved incidents shown at most */
 #define DASH_TIMELINE_WINDOW 400
@@ -27,14 +33,20 @@ struct dash {
 	const struct policy *policy;
 	int show_resolved;
 	struct incident_list incidents;
-	int64_t sel_id; /* selected incident, 0 when none */
+	int64_t sel_id;  /* the shown incident, 0 when none */
+	int64_t gone_id; /* the shown incident another change took away */
+	char gone_why[160];
 	struct incident detail;
 	int have_detail;
+	int64_t field_revision; /* of the shown incident's fields */
 	struct entry_list timeline;
 	int timeline_window;
 	struct action_list actions;
 	struct source_row *sources; /* metrics sources' health */
 	size_t nsources;
+	/* The newest metric entry of the timeline, parsed once per load. */
+	int64_t metric_id;
+	struct metric_summary metric;
 	int64_t data_version;
 	int64_t loads; /* how many times a snapshot was loaded */
 };
@@ -48,29 +60,82 @@ enum itui_code dash_reload(struct dash *d, struct itui_err *err);
  * when the database could not be asked (offline).
  */
 int dash_changed(struct dash *d);
+int dash_readonly(const struct dash *d);
 
-/* Index of the selected incident in d->incidents, or -1. */
+/* Index of the shown incident in d->incidents, or -1. */
 int dash_sel_index(const struct dash *d);
-/* Selects by index in the list and loads its detail. */
+/* Shows the incident at an index of the list (and drops a gone one). */
 enum itui_code dash_select(struct dash *d, int index, struct itui_err *err);
 enum itui_code dash_select_id(struct dash *d, int64_t id, struct itui_err *err);
 /* Loads older timeline entries into the window; 0 when there were none. */
 int dash_load_older(struct dash *d, struct itui_err *err);
 
+/* ---- changes: every one through the verb layer ---------------------- */
+
+struct dash_result {
+	enum itui_code rc;
+	char msg[512]; /* the error, the verb's note, or its one-line output */
+	int error;
+	char *out;    /* everything the verb printed */
+	int lines;    /* how many lines it printed */
+	int64_t made; /* what it created */
+};
+
 /*
- * Logs the typed line (grammar in entryparse.h) to the selected incident:
- * an entry of `kind`, or an action item for "TODO:".  When edit_id > 0 the
- * line replaces that entry's text instead (a leading HH:MM moves it).
+ * Runs a verb from words (the verb's name first) as the person who sees
+ * `seen`; its output is captured.  Returns res->rc.
  */
-enum itui_code dash_log(struct dash *d, const char *line, enum entry_kind kind,
-                        int64_t edit_id, struct itui_err *err);
+enum itui_code dash_run(struct dash *d, const char *const *words,
+                        const struct cmd_seen *seen, const char *stdin_text,
+                        struct dash_result *res);
+/*
+ * A `:` line: "status monitoring", "impact EU checkout down", "sev P1".
+ * Words are split as a shell would; a leading field name means `set`.
+ */
+enum itui_code dash_run_line(struct dash *d, const char *line,
+                             const struct cmd_seen *seen,
+                             struct dash_result *res);
+void dash_result_free(struct dash_result *res);
 
-/* Runs a `:` command line ("status monitoring", "assign ic alice", ...). */
-enum itui_code dash_command(struct dash *d, const char *line, char *msg,
-                            size_t msglen, struct itui_err *err);
+/*
+ * Logs what was typed into the input line (grammar in entryparse.h) on
+ * `incident`: an entry of `kind`, an action item for "TODO:", or, with
+ * edit_id > 0, a new text for that entry carrying the revision the edit
+ * started from (refused with ITUI_CONFLICT when someone else changed it).
+ * The person's draft for the incident goes in the same transaction.
+ */
+enum itui_code dash_log(struct dash *d, int64_t incident, const char *line,
+                        enum entry_kind kind, int64_t edit_id, int edit_rev,
+                        struct dash_result *res);
 
-/* The roles the acting person holds on the selected incident: "commander,
- * scribe". */
+/* ---- what the overlays read ----------------------------------------- */
+
+enum itui_code dash_alerts(struct dash *d, struct alert_rows *out,
+                           struct itui_err *err);
+/* Every action item of an incident (open and closed). */
+enum itui_code dash_actions(struct dash *d, int64_t incident,
+                            struct action_list *out, struct itui_err *err);
+enum itui_code dash_entry(struct dash *d, int64_t entry_id, struct entry *out,
+                          struct itui_err *err);
+enum itui_code dash_entry_revisions(struct dash *d, int64_t entry_id,
+                                    struct entry_list *out,
+                                    struct itui_err *err);
+/* Names seen before, for completion; free with dash_people_free(). */
+void dash_people(struct dash *d, char ***names, size_t *n);
+void dash_people_free(char **names, size_t n);
+/* The person's unsent text for an incident; empty text removes it. */
+enum itui_code dash_draft_save(struct dash *d, int64_t incident,
+                               enum entry_kind kind, const char *text,
+                               struct itui_err *err);
+/* The person's newest draft; *text is NULL when there is none. */
+enum itui_code dash_draft_load(struct dash *d, int64_t *incident,
+                               enum entry_kind *kind, char **text,
+                               struct itui_err *err);
+/* Takes the text of a report verb ("handoff", "stats") for the pager. */
+char *dash_report(struct dash *d, const char *const *words,
+                  struct itui_err *err);
+
+/* The roles the acting person holds on the shown incident. */
 void dash_my_roles(const struct dash *d, char *buf, size_t size);
 
 /*

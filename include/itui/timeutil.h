@@ -52,6 +52,9 @@ int time_parse_rfc3339(const char *s, int64_t *secs, long *nsec);
 
 /* Adds n business days (Monday to Friday, display timezone) to t. */
 int64_t time_add_business_days(int64_t t, int n);
+/* CLOCK_MONOTONIC in nanoseconds and in milliseconds (timers, traces). */
+int64_t time_mono_ns(void);
+int64_t time_mono_ms(void);
 
 /* "2026-11-24T04:40:00Z" */
 char *time_format_iso(int64_t t, char *buf);

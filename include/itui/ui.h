@@ -1,13 +1,18 @@
 /*
- * ui.h - the full-screen dashboard.
+ * ui.h - the full-screen dashboard: the loop, the views, and the state they
+ * share.
  *
  * Contract: ui_run() owns the terminal from start to exit and is called on
  * the main thread, the only thread that ever calls curses.  It sleeps in
- * poll() on the terminal, a signal self-pipe and an inotify watch, with a
- * timeout that falls on the next second (the clocks' tick).  Events set
- * dirty flags; ui_render() draws once per loop turn.  Returns the exit
- * status; on failure err holds one line.  struct ui is shared by ui.c
- * (loop, keys, prompts) and ui_draw.c (drawing) and by nothing else.
+ * poll() on the terminal, a signal self-pipe and the store's change
+ * descriptor, with a timeout that falls on the next second (the clocks'
+ * tick).  Screens are views (struct view_ops) on a stack; a key becomes an
+ * action through the keymap of the view in front, the view's request()
+ * answers it or returns REACT_UNHANDLED for the generic handler, and the
+ * reaction flags are acted on in one place.  Every change goes through the
+ * verb layer (dash_run); no ui* or view* file calls the store.  Drawing
+ * takes a const struct ui: it writes no state.  struct ui is shared by the
+ * ui*.c and view-*.c files and by nothing else.
  */
 #ifndef ITUI_UI_H
 #define ITUI_UI_H
@@ -15,6 +20,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "itui/cmd.h"
 #include "itui/context.h"
 #include "itui/dash.h"
 #include "itui/editline.h"
@@ -24,21 +30,64 @@
 #include "itui/spark.h"
 #include "itui/watch.h"
 
-enum ui_mode {
-	MODE_NORMAL,
-	MODE_INPUT,  /* the timeline input line */
-	MODE_PROMPT, /* a one-line question in the status bar */
-	MODE_HELP,
-	MODE_VIEW,    /* one entry, in full */
-	MODE_ALERTS,  /* the alerts pane */
-	MODE_PAGER,   /* a report or a status update, scrollable */
-	MODE_ACTIONS, /* the incident's action items */
+/* What an action asks the loop to do, as htop's Htop_Reaction. */
+enum ui_react {
+	REACT_NONE = 0,
+	REACT_REDRAW = 1 << 0,
+	REACT_RELOAD = 1 << 1, /* the model, after our own write */
+	REACT_FOLLOW = 1 << 2, /* the timeline jumps to the newest entry */
+	REACT_QUIT = 1 << 3,
+	REACT_CLEAR = 1 << 4, /* repaint the whole terminal */
+	REACT_KICK = 1 << 5,  /* wake the poller */
+	REACT_UNHANDLED = 1 << 8,
+};
+
+struct ui;
+
+struct view_ops {
+	enum ui_view id;
+	void (*open)(struct ui *u);
+	void (*close)(struct ui *u);
+	/* The store changed: load what the view shows again. */
+	void (*reload)(struct ui *u);
+	/* Before drawing: scroll positions and hit areas. */
+	void (*layout)(struct ui *u);
+	void (*draw)(const struct ui *u);
+	unsigned (*request)(struct ui *u, enum ui_action a);
 };
 
 enum ui_focus { FOCUS_LIST, FOCUS_TIMELINE };
 
-struct ui;
-typedef void (*prompt_fn)(struct ui *u, const char *answer);
+typedef unsigned (*prompt_fn)(struct ui *u, const char *answer);
+
+#define UI_STASH 4
+
+struct ui_prompt {
+	int on;
+	int chained; /* an answer is asking the flow's next question */
+	int yesno;   /* one key, y or n */
+	char label[400];
+	prompt_fn on_answer;
+	const char *const *choices;
+	size_t nchoices;
+	/* What the person saw when the question was asked. */
+	struct cmd_seen seen;
+	/* Answers of earlier steps of a flow (title, level, ...). */
+	char *stash[UI_STASH];
+	int step;
+};
+
+/* An edit refused because someone else changed the text meanwhile. */
+struct ui_conflict {
+	int64_t entry_id; /* or 0 for an incident field */
+	int64_t incident_id;
+	int field;
+	char *mine;
+	char *theirs;
+	char *why;
+	int64_t revision; /* theirs */
+	int kind;
+};
 
 struct ui {
 	struct context *ctx;
@@ -50,32 +99,25 @@ struct ui {
 	int64_t sel_entry_id; /* kept across reloads */
 	int follow;           /* timeline pinned to the newest entry */
 	enum ui_focus focus;
-	enum ui_mode mode;
 	int rows, cols;
 	int colors;
 	int quit;
 	int dirty;
 
-	/* input line and prompts */
+	/* the views in front of the main one */
+	enum ui_view stack[8];
+	int depth;
+
+	/* the timeline input line */
+	int input_on;
 	struct editline el;
 	enum entry_kind kind;
 	int64_t edit_id;
+	int edit_rev;
 	int64_t input_incident;
-	char prompt[320];
-	prompt_fn on_answer;
-	const char *const *choices;
-	size_t nchoices;
+	struct ui_prompt prompt;
 	char **people;
 	size_t npeople;
-	int help_top;
-
-	/* multi-step flows */
-	char flow_title[512];
-	char flow_level[16];
-	char flow_text[1024];
-	char flow_owner[128];
-	int flow_step;
-	int flow_role;
 
 	/* status bar */
 	char msg[512];
@@ -89,27 +131,24 @@ struct ui {
 	struct poller poller;
 	int poller_on;
 	char poller_problem[600];
+
+	/* the views' own state */
+	int help_top;
 	struct alert_rows alerts;
 	int alert_sel;
-	char flow_alert[2048];
-
-	/* set while drawing, read by the mouse: the timeline's first row */
-	int timeline_y;
-	/* the newest metric entry, parsed once (not on every frame) */
-	int64_t metric_id;
-	struct metric_summary metric;
-
-	/* the action items pane */
 	struct action_list act_rows;
 	int act_sel;
-
-	/* the pager */
 	char *pager_text;
 	char pager_title[160];
 	int pager_top;
-	int pager_update; /* a status update: c, w, s and e apply */
+	int pager_update; /* a status update: copy, write, edit, mark sent */
 	char pager_template[32];
 	int64_t pager_incident;
+	struct ui_conflict conflict;
+	struct entry_list revisions; /* of the entry in the entry view */
+
+	/* set by layout, read by the mouse: the timeline's first row */
+	int timeline_y;
 
 	/* live updates */
 	struct watch watch;
@@ -124,11 +163,84 @@ struct ui {
 
 int ui_run(struct context *ctx, struct itui_err *err);
 
-/* CLOCK_MONOTONIC in nanoseconds, for the trace. */
-int64_t ui_mono_ns(void);
+/* ---- ui.c: what the views use ------------------------------------ */
 
-/* ui_draw.c */
+/* The view in front. */
+enum ui_view ui_top(const struct ui *u);
+void ui_push(struct ui *u, enum ui_view v);
+void ui_pop(struct ui *u);
+void ui_message(struct ui *u, int error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* What the person sees now: the shown incident, selected entry, item. */
+struct cmd_seen ui_seen(const struct ui *u);
+/*
+ * Runs a verb with what the person saw, reports its note or error in the
+ * status bar, and shows multi-line output in the pager when `show` is set.
+ * Returns the verb's code; *made (optional) gets what it created.
+ */
+enum itui_code ui_verb(struct ui *u, const struct cmd_seen *seen, int show,
+                       int64_t *made, const char *const *words);
+#define UI_WORDS(...) ((const char *const[]){__VA_ARGS__, NULL})
+/* Asks a question in the status bar; the answer goes to fn. */
+void ui_ask(struct ui *u, const char *label, const char *initial, prompt_fn fn,
+            const char *const *choices, size_t nchoices);
+/* A y/n question answered by one key. */
+void ui_confirm(struct ui *u, const char *label, prompt_fn fn);
+/* Opens the pager on text (taken). */
+void ui_pager_open(struct ui *u, const char *title, char *text, int is_update);
+/* Names seen in the store, for completion. */
+void ui_load_people(struct ui *u);
+/* The timeline input line, new (edit_id 0) or editing an entry. */
+void ui_start_input(struct ui *u, const struct entry *edit);
+/* Moves the main view's selection (the list or the timeline). */
+void ui_move(struct ui *u, int delta);
+/* Finds the selected timeline entry again after a reload. */
+void ui_refind_entry(struct ui *u);
+const struct entry *ui_selected_entry(const struct ui *u);
+/*
+ * A movement action applied to a position in 0..count-1 with a page of
+ * `page` rows: the new position, or -1 when `a` is not a movement.
+ */
+int ui_scroll(enum ui_action a, int pos, int count, int page);
+/* An overlay's page height. */
+int ui_overlay_rows(const struct ui *u);
+
+/* ---- ui_draw.c: the drawing kit ----------------------------------- */
+
+enum ui_pair {
+	PAIR_SEV0 = 1,
+	PAIR_SEV1,
+	PAIR_SEV2,
+	PAIR_SEV3,
+	PAIR_SOON,
+	PAIR_BREACH,
+	PAIR_BAR,
+	PAIR_DIM,
+	PAIR_OK,
+};
+
 void ui_render(struct ui *u);
 void ui_colors_init(struct ui *u);
+/* Attributes are curses attr_t values carried as unsigned long. */
+unsigned long ui_color(const struct ui *u, enum ui_pair pair);
+unsigned long ui_sev_attr(const struct ui *u, const char *sev);
+unsigned long ui_clock_attr(const struct ui *u, const struct sla_clock *c);
+unsigned long ui_attr_bold(void);
+unsigned long ui_attr_reverse(void);
+unsigned long ui_attr_dim(void);
+/* Untrusted text at (y, x) in at most w columns; returns the columns. */
+int ui_put(int y, int x, int w, const char *s, unsigned long attr);
+/* Fills a row from x to end with attr (a selection bar). */
+void ui_fill(int y, int x, int end, unsigned long attr);
+/* A framed box; *inner gets the usable rectangle. */
+void ui_box(int y, int x, int h, int w);
+/* The standard overlay frame: a box with a title and the view's footer. */
+void ui_overlay(const struct ui *u, const char *title, struct rect *inner);
+/* Long text wrapped at word boundaries into the rectangle, from `top`. */
+void ui_wrap(const struct rect *r, const char *text, int top);
+void ui_hline(int y, int x, int w);
+void ui_vline(int y, int x, int h);
+void ui_compute_clocks(const struct ui *u, const struct incident *inc,
+                       int64_t now, struct sla_clock c[CLOCK_KIND_COUNT]);
 
 #endif

@@ -1,0 +1,15 @@
+/*
+ * view-actions.h - the shown incident's action items.
+ *
+ * Contract: main thread only; part of the interface (ui.h), the only
+ * layer that calls curses.  It reads the model through dash.h and changes
+ * things only through the verb layer.
+ */
+#ifndef ITUI_VIEW_ACTIONS_H
+#define ITUI_VIEW_ACTIONS_H
+
+#include "itui/ui.h"
+
+extern const struct view_ops view_actions_ops;
+
+#endif
