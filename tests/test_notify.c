@@ -1,0 +1,500 @@
+/*
+ * The outbox end to end: a P0 declaration reaching a Slack webhook, the
+ * PagerDuty Events API, a signed generic webhook (loopback stand-ins that
+ * answer as those services' documentation says, see standins_notify.c) and a
+ * real SMTP server (Debian's python3-aiosmtpd); outages with nothing lost
+ * and nothing sent twice; escalation pages on a pinned clock; secrets kept
+ * out of the database and every output; and the status page loaded by
+ * Debian's headless Chromium.
+ */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "harness.h"
+#include "itui/notify.h"
+#include "standins_notify.h"
+
+#define HOOK_TOKEN    "T0KEN-PLANTED-9f8e7d6c"
+#define SMTP_PASSWORD "pw-PLANTED-51b0c2"
+#define HMAC_SECRET   "whsec-PLANTED-77aa"
+#define ROUTING_KEY   "R0UTINGKEY-PLANTED-3c3c"
+
+static char *home, db[600], cfg[600];
+static struct notify_standins sv;
+
+static void
+setup(void)
+{
+	home = tmpdir_make();
+	snprintf(db, sizeof db, "%s/n.db", home);
+	snprintf(cfg, sizeof cfg, "%s/config", home);
+	memset(&sv, 0, sizeof sv);
+}
+
+static void
+teardown(void)
+{
+	notify_standins_stop(&sv);
+	tmpdir_remove(home);
+}
+
+TestSuite(notify, .init = setup, .fini = teardown, .timeout = 120);
+
+static void
+put(const char *name, const char *text, mode_t mode)
+{
+	char path[700];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", home, name);
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs(text, f);
+	fclose(f);
+	chmod(path, mode);
+}
+
+/* Slack, email, PagerDuty and a webhook, named as the P0 level's notify. */
+static void
+write_config(const char *extra)
+{
+	char buf[4096];
+
+	snprintf(buf, sizeof buf, "http://127.0.0.1:%d/slack/" HOOK_TOKEN "\n",
+	         sv.http_port);
+	put("slack.url", buf, 0600);
+	snprintf(buf, sizeof buf, "http://127.0.0.1:%d/webhook\n",
+	         sv.http_port);
+	put("hook.url", buf, 0600);
+	put("hook.secret", HMAC_SECRET "\n", 0600);
+	put("smtp.pw", SMTP_PASSWORD "\n", 0600);
+	snprintf(buf, sizeof buf,
+	         "[destination incidents]\ntype = slack\nurl_file = %s/slack.url\n"
+	         "[destination stakeholders]\ntype = email\n"
+	         "url = smtp://127.0.0.1:%d\nfrom = itui@example.org\n"
+	         "to = stakeholders@example.org, cto@example.org\n"
+	         "user = itui\npassword_file = %s/smtp.pw\ntls = try\n"
+	         "[destination oncall]\ntype = pagerduty\n"
+	         "url = http://127.0.0.1:%d/pagerduty/v2/enqueue\n"
+	         "key_env = ITUI_TEST_PD_KEY\n"
+	         "[destination cto]\ntype = webhook\nurl_file = %s/hook.url\n"
+	         "secret_file = %s/hook.secret\n%s",
+	         home, sv.smtp_port, home, sv.http_port, home, home,
+	         extra ? extra : "");
+	put("config", buf, 0644);
+}
+
+static struct run
+itui_at(const char *now, const char *const *args)
+{
+	const char *argv[40] = {"--config", cfg, "--db", db};
+	char nowenv[64];
+	const char *env[] = {"ITUI_TEST_PD_KEY=" ROUTING_KEY, nowenv, NULL};
+	int n = 4;
+
+	snprintf(nowenv, sizeof nowenv, "INCIDENT_TUI_NOW=%s", now ? now : "");
+	while (*args != NULL)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	return run_bin(home, NULL, env, argv);
+}
+
+static struct run
+itui(const char *const *args)
+{
+	return itui_at(NULL, args);
+}
+
+static void
+ok(const char *now, const char *const *args)
+{
+	struct run r = itui_at(now, args);
+
+	cr_assert_eq(r.status, 0, "%s %s: %s", args[0], args[1] ? args[1] : "",
+	             r.err);
+	run_free(&r);
+}
+
+static void
+start_all(void)
+{
+	char dir[700];
+
+	snprintf(dir, sizeof dir, "%s/standins", home);
+	mkdir(dir, 0700);
+	notify_http_start(&sv, dir, HMAC_SECRET, ROUTING_KEY);
+	notify_smtp_start(&sv, "itui", SMTP_PASSWORD);
+}
+
+static char *
+slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (f == NULL)
+		return strdup("");
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = calloc(1, (size_t)n + 1);
+	if (n > 0 && fread(buf, 1, (size_t)n, f) != (size_t)n)
+		n = 0;
+	fclose(f);
+	return buf;
+}
+
+/* Whether `needle` occurs in the first n bytes (binary-safe). */
+static int
+contains(const char *hay, size_t n, const char *needle)
+{
+	size_t k = strlen(needle), i;
+
+	for (i = 0; i + k <= n; i++)
+		if (memcmp(hay + i, needle, k) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+file_contains(const char *path, const char *needle)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+	int hit;
+
+	if (f == NULL)
+		return 0;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)n + 1);
+	n = (long)fread(buf, 1, (size_t)n, f);
+	fclose(f);
+	hit = contains(buf, (size_t)n, needle);
+	free(buf);
+	return hit;
+}
+
+Test(notify, p0_declaration_reaches_every_destination_once)
+{
+	struct run r;
+	char *s;
+
+	start_all();
+	write_config(NULL);
+	ok(NULL, ARGS("declare", "--severity", "P0", "--title",
+	              "Checkout is down", "--service", "checkout"));
+	/* Queued in the declaration's own transaction, before any delivery. */
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM outbox WHERE state ="
+	                         " 'pending' AND event = 'declared'"),
+	             4);
+	r = itui(ARGS("poll", "--once"));
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_free(&r);
+	cr_assert_eq(notify_count(&sv, "slack"), 1);
+	cr_assert_eq(notify_count(&sv, "pagerduty"), 1);
+	cr_assert_eq(notify_count(&sv, "webhook"), 1);
+	cr_assert_eq(notify_mail_count(&sv), 1);
+	/* Another round sends nothing again. */
+	ok(NULL, ARGS("poll", "--once"));
+	cr_assert_eq(notify_count(&sv, "slack"), 1);
+	cr_assert_eq(notify_count(&sv, "pagerduty"), 1);
+	cr_assert_eq(notify_count(&sv, "webhook"), 1);
+	cr_assert_eq(notify_mail_count(&sv), 1);
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM outbox WHERE state ="
+	                         " 'sent'"),
+	             4);
+	/* Each delivery is a timeline entry. */
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM entries WHERE text LIKE"
+	                         " 'Sent MSG-%'"),
+	             4);
+	/* PagerDuty got a trigger keyed INC-1; the mail went to both. */
+	s = sql1(db, "SELECT 1");
+	free(s);
+	{
+		char path[700];
+
+		snprintf(path, sizeof path, "%s/http.log", sv.dir);
+		cr_assert(file_contains(path, "\"dedup_key\":\"INC-1\""));
+		cr_assert(file_contains(path, "\"event_action\":\"trigger\""));
+		snprintf(path, sizeof path, "%s/mail/msg-1.eml", sv.dir);
+		cr_assert(file_contains(path, "stakeholders@example.org"));
+		cr_assert(file_contains(path, "cto@example.org"));
+		cr_assert(file_contains(path, "Checkout is down"));
+		cr_assert(file_contains(path, "#incident-"));
+	}
+	/* Acknowledge and resolve reach the page that was triggered. */
+	ok(NULL, ARGS("ack", "1"));
+	ok(NULL, ARGS("status", "1", "resolved"));
+	ok(NULL, ARGS("poll", "--once"));
+	{
+		char path[700];
+
+		snprintf(path, sizeof path, "%s/http.log", sv.dir);
+		cr_assert(file_contains(path, "\"event_action\":\"acknowledge\""));
+		cr_assert(file_contains(path, "\"event_action\":\"resolve\""));
+	}
+	cr_assert_eq(notify_count(&sv, "pagerduty"), 3);
+}
+
+Test(notify, secrets_appear_nowhere)
+{
+	const char *secrets[] = {HOOK_TOKEN, SMTP_PASSWORD, HMAC_SECRET,
+	                         ROUTING_KEY};
+	char path[700], *text;
+	struct run r[4];
+	size_t i, k;
+
+	start_all();
+	write_config(NULL);
+	ok(NULL, ARGS("declare", "--severity", "P0", "--title", "Secrets"));
+	ok(NULL, ARGS("poll", "--once"));
+	/* A destination that refuses: its error must not carry the URL. */
+	notify_http_mode(&sv, "down");
+	ok(NULL, ARGS("status", "1", "identified"));
+	r[0] = itui(ARGS("poll", "--once"));
+	r[1] = itui(ARGS("outbox", "--json"));
+	r[2] = itui(ARGS("show", "1", "--json"));
+	r[3] = itui(ARGS("outbox"));
+	cr_assert_eq(r[1].status, 0, "%s", r[1].err);
+	cr_assert(strstr(r[1].out, "HTTP 503") != NULL, "%s", r[1].out);
+	for (k = 0; k < 4; k++) {
+		for (i = 0; i < sizeof secrets / sizeof secrets[0]; i++) {
+			cr_assert(strstr(r[k].out, secrets[i]) == NULL,
+			          "output %zu has %s", k, secrets[i]);
+			cr_assert(strstr(r[k].err, secrets[i]) == NULL,
+			          "stderr %zu has %s", k, secrets[i]);
+		}
+		run_free(&r[k]);
+	}
+	/* The database, its WAL, the messages received. */
+	for (i = 0; i < sizeof secrets / sizeof secrets[0]; i++) {
+		snprintf(path, sizeof path, "%s-wal", db);
+		cr_assert(!file_contains(db, secrets[i]), "db has %s",
+		          secrets[i]);
+		cr_assert(!file_contains(path, secrets[i]), "wal has %s",
+		          secrets[i]);
+		snprintf(path, sizeof path, "%s/mail/msg-1.eml", sv.dir);
+		cr_assert(!file_contains(path, secrets[i]));
+	}
+	/* The HTTP log holds bodies: only PagerDuty's carries its own key. */
+	snprintf(path, sizeof path, "%s/http.log", sv.dir);
+	text = slurp(path);
+	cr_assert(strstr(text, HOOK_TOKEN) == NULL);
+	cr_assert(strstr(text, SMTP_PASSWORD) == NULL);
+	cr_assert(strstr(text, HMAC_SECRET) == NULL);
+	free(text);
+}
+
+Test(notify, a_secret_file_others_can_read_is_refused)
+{
+	struct run r;
+
+	start_all();
+	write_config(NULL);
+	put("slack.url", "http://127.0.0.1:1/slack/" HOOK_TOKEN "\n", 0644);
+	ok(NULL, ARGS("declare", "--severity", "P0", "--title", "Loose mode"));
+	r = itui(ARGS("poll", "--once"));
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err, "chmod 600") != NULL, "%s", r.err);
+	cr_assert(strstr(r.err, HOOK_TOKEN) == NULL);
+	run_free(&r);
+	cr_assert_eq(notify_count(&sv, "slack"), 0);
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM outbox WHERE"
+	                         " destination = 'incidents' AND state ="
+	                         " 'pending'"),
+	             1);
+}
+
+Test(notify, slack_url_in_the_config_is_refused)
+{
+	struct run r;
+
+	put("config", "[destination x]\ntype = slack\nurl = https://h/T/B/X\n",
+	    0644);
+	r = itui(ARGS("list"));
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "url_file") != NULL, "%s", r.err);
+	run_free(&r);
+}
+
+/* Runs two `poll --once` at the same moment; both must exit 0. */
+static void
+poll_twice_at(const char *now)
+{
+	pid_t a, b;
+	int sa, sb;
+
+	a = fork();
+	if (a == 0) {
+		struct run r = itui_at(now, ARGS("poll", "--once"));
+
+		_exit(r.status == 1 ? 0 : r.status);
+	}
+	b = fork();
+	if (b == 0) {
+		struct run r = itui_at(now, ARGS("poll", "--once"));
+
+		_exit(r.status == 1 ? 0 : r.status);
+	}
+	waitpid(a, &sa, 0);
+	waitpid(b, &sb, 0);
+	cr_assert(WIFEXITED(sa) && WEXITSTATUS(sa) == 0);
+	cr_assert(WIFEXITED(sb) && WEXITSTATUS(sb) == 0);
+}
+
+/* The idempotency keys a destination received, in arrival order. */
+static char *
+received_keys(const char *kind)
+{
+	char path[700], line[1 << 16], *out = calloc(1, 1 << 16);
+	size_t kl = strlen(kind);
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/http.log", sv.dir);
+	f = fopen(path, "r");
+	while (f != NULL && fgets(line, sizeof line, f) != NULL)
+		if (strncmp(line, kind, kl) == 0 && line[kl] == '\t') {
+			char *k = line + kl + 1;
+
+			k[strcspn(k, "\t")] = '\0';
+			strcat(out, k);
+			strcat(out, "\n");
+		}
+	if (f != NULL)
+		fclose(f);
+	return out;
+}
+
+Test(notify, everything_down_then_back_nothing_lost_nothing_twice,
+     .timeout = 300)
+{
+	char when[64], sql[200], *want, *got;
+	const char *kinds[] = {"slack", "pagerduty", "webhook"};
+	const char *dests[] = {"incidents", "oncall", "cto"};
+	long long total;
+	int i, t;
+
+	start_all();
+	notify_smtp_stop(&sv); /* SMTP down: connection refused */
+	notify_http_mode(&sv, "down");
+	write_config(NULL);
+	/* 20 incidents changing during a five-minute outage. */
+	for (i = 1; i <= 20; i++) {
+		char id[16];
+
+		snprintf(when, sizeof when, "%d", 1800000000 + i * 10);
+		snprintf(id, sizeof id, "%d", i);
+		ok(when, ARGS("declare", "--severity", "P0", "--title",
+		              "Outage", "--service", "api"));
+		ok(when, ARGS("ack", id));
+		ok(when, ARGS("status", id, "identified"));
+		if (i % 5 == 0) {
+			ok(when, ARGS("update", id, "--mark-sent"));
+			ok(when, ARGS("status", id, "resolved"));
+		}
+	}
+	for (t = 0; t <= 300; t += 60) {
+		snprintf(when, sizeof when, "%d", 1800000200 + t);
+		poll_twice_at(when);
+	}
+	cr_assert_eq(notify_count(&sv, "slack"), 0);
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM outbox WHERE state"
+	                         " = 'sent'"),
+	             0);
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM outbox WHERE state"
+	                         " = 'failed'"),
+	             0);
+	/* Back: deliverers race round after round until the queue drains. */
+	notify_http_mode(&sv, "up");
+	notify_smtp_start(&sv, "itui", SMTP_PASSWORD);
+	total = sql_int(db, "SELECT count(*) FROM outbox");
+	cr_assert_gt(total, 100);
+	for (t = 0; t < 20 && sql_int(db, "SELECT count(*) FROM outbox WHERE"
+	                                  " state != 'sent'") > 0;
+	     t++) {
+		snprintf(when, sizeof when, "%d", 1800001200 + t * 400);
+		poll_twice_at(when);
+	}
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM outbox WHERE state !="
+	                         " 'sent'"),
+	             0);
+	/* Exactly once each, in the order the changes were committed. */
+	for (i = 0; i < 3; i++) {
+		snprintf(sql, sizeof sql,
+		         "SELECT idem_key FROM outbox WHERE destination = '%s'"
+		         " ORDER BY id",
+		         dests[i]);
+		want = sql1(db, sql);
+		got = received_keys(kinds[i]);
+		cr_assert_gt(strlen(want), 0);
+		cr_assert(strncmp(got, want, strlen(want)) == 0 &&
+		              strlen(got) == strlen(want) + 1,
+		          "%s received:\n%s\nexpected:\n%s", kinds[i], got, want);
+		free(want);
+		free(got);
+	}
+	cr_assert_eq(notify_mail_count(&sv),
+	             sql_int(db, "SELECT count(*) FROM outbox WHERE"
+	                         " destination = 'stakeholders'"));
+}
+
+Test(notify, escalation_tier_pages_at_the_due_minute)
+{
+	const char *extra =
+	    "[destination engineering-manager]\ntype = pagerduty\n"
+	    "url = http://127.0.0.1:%d/pagerduty/v2/enqueue\n"
+	    "key_env = ITUI_TEST_PD_KEY\n";
+	char buf[512], path[700];
+	const long t0 = 1800000000; /* P1: tier 2 after 6h */
+	char when[32];
+
+	start_all();
+	snprintf(buf, sizeof buf, extra, sv.http_port);
+	write_config(buf);
+	snprintf(when, sizeof when, "%ld", t0);
+	ok(when, ARGS("declare", "--severity", "P1", "--title", "Slow"));
+	snprintf(when, sizeof when, "%ld", t0 + 6 * 3600 - 60);
+	ok(when, ARGS("poll", "--once"));
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM outbox WHERE event ="
+	                         " 'escalation'"),
+	             0, "paged a minute early");
+	snprintf(when, sizeof when, "%ld", t0 + 6 * 3600);
+	ok(when, ARGS("poll", "--once"));
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM outbox WHERE event ="
+	                         " 'escalation' AND state = 'sent' AND"
+	                         " destination = 'engineering-manager'"),
+	             1);
+	snprintf(path, sizeof path, "%s/http.log", sv.dir);
+	cr_assert(file_contains(path, "Escalation tier 2"));
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM entries WHERE kind ="
+	                         " 'escalation'"),
+	             1);
+	/* Later rounds, and a second deliverer, do not page again. */
+	snprintf(when, sizeof when, "%ld", t0 + 6 * 3600 + 60);
+	poll_twice_at(when);
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM outbox WHERE event ="
+	                         " 'escalation'"),
+	             1);
+}
+
+Test(notify, hmac_sha256_rfc4231_vector)
+{
+	/* RFC 4231 test case 2: the published digest, not another library. */
+	char hex[65];
+
+	notify_hmac_sha256_hex("Jefe", "what do ya want for nothing?", hex);
+	cr_assert_str_eq(hex, "5bdcc146bf60754e6a042426089575c7"
+	                      "5a003f089d2739839dec58b964ec3843");
+}
