@@ -87,8 +87,7 @@ mode_of(const char *dir, char *buf, size_t size)
 }
 
 static void
-reply(int c, int status, const char *extra, const char *ctype,
-      const char *body)
+reply(int c, int status, const char *extra, const char *ctype, const char *body)
 {
 	char head[512];
 	int n = snprintf(head, sizeof head,
@@ -146,7 +145,8 @@ serve(int c, const struct notify_standins *s)
 		buf[have] = '\0';
 		if ((hend = strstr(buf, "\r\n\r\n")) != NULL) {
 			header(buf, "Content-Length", clen, sizeof clen);
-			need = (size_t)(hend + 4 - buf) + strtoul(clen, NULL, 10);
+			need =
+			    (size_t)(hend + 4 - buf) + strtoul(clen, NULL, 10);
 			if (have >= need)
 				break;
 		}
@@ -183,10 +183,12 @@ serve(int c, const struct notify_standins *s)
 		json_decref(j);
 	} else if (strncmp(buf, "POST /pagerduty/v2/enqueue ", 27) == 0) {
 		json_t *j = json_loads(body, 0, NULL);
-		const char *rk = json_string_value(json_object_get(j, "routing_key"));
+		const char *rk =
+		    json_string_value(json_object_get(j, "routing_key"));
 		const char *act =
 		    json_string_value(json_object_get(j, "event_action"));
-		const char *dk = json_string_value(json_object_get(j, "dedup_key"));
+		const char *dk =
+		    json_string_value(json_object_get(j, "dedup_key"));
 		json_t *pl = json_object_get(j, "payload");
 		int ok = rk && strcmp(rk, s->routing_key) == 0 && act &&
 		         (strcmp(act, "trigger") == 0 ||
@@ -208,9 +210,10 @@ serve(int c, const struct notify_standins *s)
 			         dk ? dk : "generated");
 			reply(c, 202, NULL, "application/json", out);
 		} else
-			reply(c, 400, NULL, "application/json",
-			      "{\"status\":\"invalid event\",\"message\":\"Event "
-			      "object is invalid\",\"errors\":[\"invalid\"]}");
+			reply(
+			    c, 400, NULL, "application/json",
+			    "{\"status\":\"invalid event\",\"message\":\"Event "
+			    "object is invalid\",\"errors\":[\"invalid\"]}");
 		json_decref(j);
 	} else if (strncmp(buf, "POST /webhook ", 14) == 0) {
 		struct hmac_sha256_ctx h;
@@ -370,7 +373,8 @@ notify_mail_count(const struct notify_standins *s)
 	int n = 0;
 
 	for (;;) {
-		snprintf(path, sizeof path, "%s/mail/msg-%d.eml", s->dir, n + 1);
+		snprintf(path, sizeof path, "%s/mail/msg-%d.eml", s->dir,
+		         n + 1);
 		if (access(path, F_OK) != 0)
 			return n;
 		n++;

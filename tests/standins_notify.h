@@ -11,8 +11,8 @@
 #include <sys/types.h>
 
 struct notify_standins {
-	char dir[512];  /* logs: DIR/http.log, mails: DIR/mail/msg-N.eml */
-	int http_port;  /* /slack/TOKEN, /pagerduty/v2/enqueue, /webhook */
+	char dir[512]; /* logs: DIR/http.log, mails: DIR/mail/msg-N.eml */
+	int http_port; /* /slack/TOKEN, /pagerduty/v2/enqueue, /webhook */
 	int smtp_port;
 	pid_t http_pid, smtp_pid;
 	char secret[128]; /* the webhook signing secret the receiver checks */

@@ -76,19 +76,20 @@ write_config(const char *extra)
 	put("hook.url", buf, 0600);
 	put("hook.secret", HMAC_SECRET "\n", 0600);
 	put("smtp.pw", SMTP_PASSWORD "\n", 0600);
-	snprintf(buf, sizeof buf,
-	         "[destination incidents]\ntype = slack\nurl_file = %s/slack.url\n"
-	         "[destination stakeholders]\ntype = email\n"
-	         "url = smtp://127.0.0.1:%d\nfrom = itui@example.org\n"
-	         "to = stakeholders@example.org, cto@example.org\n"
-	         "user = itui\npassword_file = %s/smtp.pw\ntls = try\n"
-	         "[destination oncall]\ntype = pagerduty\n"
-	         "url = http://127.0.0.1:%d/pagerduty/v2/enqueue\n"
-	         "key_env = ITUI_TEST_PD_KEY\n"
-	         "[destination cto]\ntype = webhook\nurl_file = %s/hook.url\n"
-	         "secret_file = %s/hook.secret\n%s",
-	         home, sv.smtp_port, home, sv.http_port, home, home,
-	         extra ? extra : "");
+	snprintf(
+	    buf, sizeof buf,
+	    "[destination incidents]\ntype = slack\nurl_file = %s/slack.url\n"
+	    "[destination stakeholders]\ntype = email\n"
+	    "url = smtp://127.0.0.1:%d\nfrom = itui@example.org\n"
+	    "to = stakeholders@example.org, cto@example.org\n"
+	    "user = itui\npassword_file = %s/smtp.pw\ntls = try\n"
+	    "[destination oncall]\ntype = pagerduty\n"
+	    "url = http://127.0.0.1:%d/pagerduty/v2/enqueue\n"
+	    "key_env = ITUI_TEST_PD_KEY\n"
+	    "[destination cto]\ntype = webhook\nurl_file = %s/hook.url\n"
+	    "secret_file = %s/hook.secret\n%s",
+	    home, sv.smtp_port, home, sv.http_port, home, home,
+	    extra ? extra : "");
 	put("config", buf, 0644);
 }
 
@@ -242,7 +243,8 @@ Test(notify, p0_declaration_reaches_every_destination_once)
 		char path[700];
 
 		snprintf(path, sizeof path, "%s/http.log", sv.dir);
-		cr_assert(file_contains(path, "\"event_action\":\"acknowledge\""));
+		cr_assert(
+		    file_contains(path, "\"event_action\":\"acknowledge\""));
 		cr_assert(file_contains(path, "\"event_action\":\"resolve\""));
 	}
 	cr_assert_eq(notify_count(&sv, "pagerduty"), 3);
@@ -441,7 +443,8 @@ Test(notify, everything_down_then_back_nothing_lost_nothing_twice,
 		cr_assert_gt(strlen(want), 0);
 		cr_assert(strncmp(got, want, strlen(want)) == 0 &&
 		              strlen(got) == strlen(want) + 1,
-		          "%s received:\n%s\nexpected:\n%s", kinds[i], got, want);
+		          "%s received:\n%s\nexpected:\n%s", kinds[i], got,
+		          want);
 		free(want);
 		free(got);
 	}
@@ -497,4 +500,124 @@ Test(notify, hmac_sha256_rfc4231_vector)
 	notify_hmac_sha256_hex("Jefe", "what do ya want for nothing?", hex);
 	cr_assert_str_eq(hex, "5bdcc146bf60754e6a042426089575c7"
 	                      "5a003f089d2739839dec58b964ec3843");
+}
+
+/* ---- the status page, loaded by Debian's headless Chromium ---- */
+
+static int
+chromium(const char *out_file, const char *const *extra, const char *url)
+{
+	char profile[700];
+	const char *argv[16] = {"chromium", "--headless", "--no-sandbox",
+	                        "--disable-gpu", "--hide-scrollbars"};
+	int n = 5, st;
+	pid_t pid;
+
+	snprintf(profile, sizeof profile, "--user-data-dir=%s/chromium", home);
+	argv[n++] = profile;
+	while (*extra != NULL)
+		argv[n++] = *extra++;
+	argv[n++] = url;
+	argv[n] = NULL;
+	pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		int fd = open(out_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int nul = open("/dev/null", O_WRONLY);
+
+		dup2(fd, 1);
+		dup2(nul, 2);
+		setenv("HOME", home, 1);
+		execvp("chromium", (char *const *)argv);
+		_exit(127);
+	}
+	waitpid(pid, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+static long
+file_size(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 ? (long)sb.st_size : -1;
+}
+
+Test(notify, status_page_in_headless_chromium, .timeout = 180)
+{
+	char site[700], url[800], dom[700], shot[700], path[800], *text;
+	const char *files[] = {"index.html", "status.json", "feed.atom"};
+	size_t i;
+
+	put("config", "", 0644);
+	ok(NULL, ARGS("declare", "--severity", "P0", "--title",
+	              "<script>document.title='owned'</script><img src=x "
+	              "onerror=alert(1)>\x1b[2J\xe2\x80\xae"
+	              "Checkout down",
+	              "--service", "checkout"));
+	ok(NULL, ARGS("log", "1", "INTERNAL-NOTE-do-not-publish"));
+	ok(NULL, ARGS("log", "1", "--kind", "comms",
+	              "INTERNAL-COMMS-to-the-exec-team"));
+	ok(NULL,
+	   ARGS("update", "1", "--template", "statuspage", "--mark-sent"));
+	ok(NULL, ARGS("status", "1", "identified"));
+	ok(NULL,
+	   ARGS("update", "1", "--template", "statuspage", "--mark-sent"));
+	snprintf(site, sizeof site, "%s/site", home);
+	ok(NULL, ARGS("statuspage", "-o", site));
+	for (i = 0; i < 3; i++) {
+		snprintf(path, sizeof path, "%s/%s", site, files[i]);
+		cr_assert_gt(file_size(path), 100, "%s", files[i]);
+		cr_assert(!file_contains(path, "INTERNAL-NOTE"), "%s",
+		          files[i]);
+		cr_assert(!file_contains(path, "INTERNAL-COMMS"), "%s",
+		          files[i]);
+		cr_assert(!file_contains(path, "\x1b"), "%s", files[i]);
+		cr_assert(!file_contains(path, "\xe2\x80\xae"), "%s", files[i]);
+	}
+	snprintf(url, sizeof url, "file://%s/index.html", site);
+	snprintf(dom, sizeof dom, "%s/dom.html", home);
+	cr_assert_eq(chromium(dom, ARGS("--dump-dom"), url), 0);
+	text = slurp(dom);
+	/* The hostile title is text: no element came from it. */
+	cr_assert(strstr(text, "&lt;script&gt;document.title") != NULL, "%s",
+	          text);
+	cr_assert(strstr(text, "<script") == NULL);
+	cr_assert(strstr(text, "<img") == NULL);
+	cr_assert(strstr(text, "<title>Service status</title>") != NULL);
+	/* The active incident and its last public update, newest first. */
+	cr_assert(strstr(text, "Active incidents") != NULL);
+	cr_assert(strstr(text, "INC-1") != NULL);
+	cr_assert(strstr(text, "Identified") != NULL, "%s", text);
+	cr_assert(strstr(text, "Identified") < strstr(text, "Investigating -"));
+	cr_assert(strstr(text, "INTERNAL-") == NULL);
+	free(text);
+	snprintf(shot, sizeof shot, "--screenshot=%s/wide.png", home);
+	cr_assert_eq(chromium(dom, ARGS(shot, "--window-size=1280,800"), url),
+	             0);
+	snprintf(path, sizeof path, "%s/wide.png", home);
+	cr_assert_gt(file_size(path), 10000);
+	snprintf(shot, sizeof shot, "--screenshot=%s/narrow.png", home);
+	cr_assert_eq(chromium(dom, ARGS(shot, "--window-size=375,667"), url),
+	             0);
+	snprintf(path, sizeof path, "%s/narrow.png", home);
+	cr_assert_gt(file_size(path), 10000);
+}
+
+Test(notify, deliverer_writes_the_status_page)
+{
+	char site[700], buf[900], path[800];
+	struct run r;
+
+	snprintf(site, sizeof site, "%s/public", home);
+	snprintf(buf, sizeof buf, "[statuspage]\ndir = %s\ntitle = Acme\n",
+	         site);
+	put("config", buf, 0644);
+	ok(NULL, ARGS("declare", "--severity", "P1", "--title", "Slow search"));
+	r = itui(ARGS("poll", "--once"));
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_free(&r);
+	snprintf(path, sizeof path, "%s/index.html", site);
+	cr_assert(file_contains(path, "Slow search"));
+	cr_assert(file_contains(path, "<title>Acme</title>"));
 }
