@@ -134,6 +134,8 @@ bench:
 	bench/dashboard.sh $(abspath $(BIN)) $(abspath $(BUILD)/propagate)
 	@echo
 	bench/metrics.sh $(abspath $(BIN))
+	@echo
+	bench/deliver.sh $(abspath $(BIN))
 
 $(BUILD)/propagate: bench/propagate.c $(LIBOBJS)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ bench/propagate.c \
