@@ -163,7 +163,7 @@ serve(int c, const struct notify_standins *s)
 		return;
 	}
 	if (strcmp(mode, "ratelimit") == 0) {
-		reply(c, 429, "Retry-After: 1\r\n", "text/plain",
+		reply(c, 429, "Retry-After: 120\r\n", "text/plain",
 		      "rate_limited");
 		return;
 	}

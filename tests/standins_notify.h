@@ -22,7 +22,7 @@ struct notify_standins {
 /*
  * Starts the HTTP stand-in.  Its mode file DIR/mode says how it answers:
  * "up" (as the documentation says a healthy service does), "down" (503
- * from every route), "ratelimit" (429 with Retry-After: 1).
+ * from every route), "ratelimit" (429 with Retry-After: 120).
  */
 void notify_http_start(struct notify_standins *s, const char *dir,
                        const char *secret, const char *routing_key);

@@ -621,3 +621,81 @@ Test(notify, deliverer_writes_the_status_page)
 	cr_assert(file_contains(path, "Slow search"));
 	cr_assert(file_contains(path, "<title>Acme</title>"));
 }
+
+Test(notify, slack_answers_are_handled_as_documented)
+{
+	char buf[600];
+	struct run r;
+
+	start_all();
+	write_config(NULL);
+	/* 429 with Retry-After: the message waits as long as asked. */
+	notify_http_mode(&sv, "ratelimit");
+	ok("1800000000", ARGS("declare", "--severity", "P0", "--title", "RL"));
+	r = itui_at("1800000000", ARGS("poll", "--once"));
+	cr_assert_eq(r.status, 1);
+	run_free(&r);
+	cr_assert_eq(sql_int(db, "SELECT next_at - 1800000000 FROM outbox"
+	                         " WHERE destination = 'incidents'"),
+	             120);
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM outbox WHERE"
+	                         " destination = 'incidents' AND state ="
+	                         " 'pending'"),
+	             1);
+	/* Before it is due nothing is tried; after, it goes. */
+	notify_http_mode(&sv, "up");
+	ok("1800000060", ARGS("poll", "--once"));
+	cr_assert_eq(notify_count(&sv, "slack"), 0);
+	ok("1800000121", ARGS("poll", "--once"));
+	cr_assert_eq(notify_count(&sv, "slack"), 1);
+	/* channel_not_found (an unknown hook) is final, with the reason. */
+	snprintf(buf, sizeof buf, "http://127.0.0.1:%d/slack/GONE\n",
+	         sv.http_port);
+	put("slack.url", buf, 0600);
+	ok("1800000200", ARGS("status", "1", "identified"));
+	r = itui_at("1800000200", ARGS("poll", "--once"));
+	cr_assert_eq(r.status, 1);
+	run_free(&r);
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM outbox WHERE"
+	                         " destination = 'incidents' AND state ="
+	                         " 'failed' AND last_error LIKE"
+	                         " '%channel_not_found%'"),
+	             1);
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM entries WHERE text LIKE"
+	                         " 'Gave up on MSG-%channel_not_found%'"),
+	             1);
+	/* Retried by hand once the hook is fixed. */
+	snprintf(buf, sizeof buf, "http://127.0.0.1:%d/slack/" HOOK_TOKEN "\n",
+	         sv.http_port);
+	put("slack.url", buf, 0600);
+	{
+		char *id = sql1(db, "SELECT id FROM outbox WHERE state ="
+		                    " 'failed'");
+
+		ok("1800000300", ARGS("outbox", "retry", id));
+		free(id);
+	}
+	ok("1800000300", ARGS("poll", "--once"));
+	cr_assert_eq(notify_count(&sv, "slack"), 2);
+}
+
+Test(notify, outbox_cancel_keeps_a_message_from_going)
+{
+	struct run r;
+
+	start_all();
+	write_config(NULL);
+	ok(NULL, ARGS("declare", "--severity", "P0", "--title", "Cancel"));
+	ok(NULL, ARGS("outbox", "cancel", "MSG-1"));
+	r = itui(ARGS("outbox", "cancel", "MSG-1"));
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "cancelled") != NULL, "%s", r.err);
+	run_free(&r);
+	ok(NULL, ARGS("poll", "--once"));
+	cr_assert_eq(notify_count(&sv, "slack"), 0);
+	cr_assert_eq(notify_count(&sv, "pagerduty"), 1);
+	r = itui(ARGS("outbox"));
+	cr_assert(strstr(r.out, "MSG-1") != NULL && strstr(r.out, "cancelled"),
+	          "%s", r.out);
+	run_free(&r);
+}
