@@ -131,7 +131,7 @@ round_due(struct deliver *d, int *changed)
 	int64_t now = d->now();
 	size_t i, k;
 
-	if (d->policy == NULL ||
+	if (d->policy == NULL || d->cfg->ndestinations == 0 ||
 	    store_incident_list(d->st, 0, 0, &l, &err) != ITUI_OK)
 		return;
 	for (i = 0; i < l.n && !d->stop; i++) {

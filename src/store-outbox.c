@@ -135,6 +135,7 @@ pd_action(const char *event, const char *detail_status)
 struct inc_brief {
 	char *title, *severity, *status, *service, *impact;
 	int64_t declared_at;
+	int drill;
 };
 
 static enum itui_code
@@ -143,8 +144,8 @@ brief_load(struct store *st, int64_t id, struct inc_brief *b,
 {
 	sqlite3_stmt *s = st_query(
 	    st, err, "reading the incident for its message",
-	    "SELECT title, severity, status, service, impact, declared_at"
-	    " FROM incidents WHERE id = ?",
+	    "SELECT title, severity, status, service, impact, declared_at,"
+	    " drill FROM incidents WHERE id = ?",
 	    "i", id);
 	int rc;
 
@@ -159,6 +160,7 @@ brief_load(struct store *st, int64_t id, struct inc_brief *b,
 		b->service = st_col_text(s, 3);
 		b->impact = st_col_text(s, 4);
 		b->declared_at = sqlite3_column_int64(s, 5);
+		b->drill = sqlite3_column_int(s, 6);
 	}
 	return st_finish(st, s, rc, "reading the incident for its message",
 	                 err);
@@ -205,8 +207,10 @@ insert_rows(struct store *st, int64_t incident_id, char **names, size_t n,
 	if ((rc = brief_load(st, incident_id, &b, err)) != ITUI_OK)
 		return rc;
 	channel = outbox_channel_name(st->cfg, b.declared_at);
-	strbuf_addf(&subject, "[%s] INC-%lld %s: %s",
-	            b.severity ? b.severity : "?", (long long)incident_id,
+	/* A drill says so everywhere it lands. */
+	strbuf_addf(&subject, "[%s]%s INC-%lld %s: %s",
+	            b.severity ? b.severity : "?", b.drill ? " [DRILL]" : "",
+	            (long long)incident_id,
 	            strcmp(event, "declared") == 0 ? "declared" : event,
 	            b.title ? b.title : "");
 	if (strcmp(event, "update") == 0 && detail != NULL) {
@@ -655,7 +659,8 @@ store_outbox_due(struct store *st, int64_t incident_id, const char *cause,
 	if (n > 0)
 		rc = insert_rows(st, incident_id, names, n, event, cause,
 		                 detail, &inserted, err);
-	if (rc == ITUI_OK) {
+	/* A breach nobody is told of is already on the clocks. */
+	if (rc == ITUI_OK && (n > 0 || strcmp(event, "escalation") == 0)) {
 		struct strbuf who = STRBUF_INIT;
 		size_t i;
 

@@ -14,6 +14,7 @@
  *    400 {"status":"invalid event","message":"Event object is invalid",
  *    "errors":[...]} for a bad routing_key, event_action, or a trigger
  *    without payload.summary/source/severity; 429 when throttled.
+ *  - Microsoft Teams incoming webhooks: an Adaptive Card attachment.
  *  - A generic receiver of signed webhooks (the Standard Webhooks /
  *    Stripe-style scheme our notify.h documents): 401 unless
  *    X-Incident-Tui-Signature is v1=HEX(HMAC-SHA256(secret, TS "." body)).
@@ -214,6 +215,23 @@ serve(int c, const struct notify_standins *s)
 			    c, 400, NULL, "application/json",
 			    "{\"status\":\"invalid event\",\"message\":\"Event "
 			    "object is invalid\",\"errors\":[\"invalid\"]}");
+		json_decref(j);
+	} else if (strncmp(buf, "POST /teams ", 12) == 0) {
+		/* Teams incoming webhooks take a message with an Adaptive Card
+		 * attachment (learn.microsoft.com, "Create an Incoming
+		 * Webhook"); they answer 200 with "1". */
+		json_t *j = json_loads(body, 0, NULL);
+		json_t *att = json_object_get(j, "attachments");
+		const char *ct = json_string_value(
+		    json_object_get(json_array_get(att, 0), "contentType"));
+
+		if (ct != NULL &&
+		    strcmp(ct, "application/vnd.microsoft.card.adaptive") ==
+		        0) {
+			log_line(s->dir, "teams", key, body);
+			reply(c, 200, NULL, "text/plain", "1");
+		} else
+			reply(c, 400, NULL, "text/plain", "Bad payload");
 		json_decref(j);
 	} else if (strncmp(buf, "POST /webhook ", 14) == 0) {
 		struct hmac_sha256_ctx h;

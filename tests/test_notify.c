@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <criterion/criterion.h>
@@ -697,5 +698,97 @@ Test(notify, outbox_cancel_keeps_a_message_from_going)
 	r = itui(ARGS("outbox"));
 	cr_assert(strstr(r.out, "MSG-1") != NULL && strstr(r.out, "cancelled"),
 	          "%s", r.out);
+	run_free(&r);
+}
+
+Test(notify, p1_reaches_teams_and_pagerduty_and_a_drill_says_so)
+{
+	char buf[600], path[700];
+
+	start_all();
+	snprintf(buf, sizeof buf, "http://127.0.0.1:%d/teams\n", sv.http_port);
+	put("teams.url", buf, 0600);
+	snprintf(
+	    buf, sizeof buf,
+	    "[destination team-lead]\ntype = teams\nurl_file = %s/teams.url\n",
+	    home);
+	write_config(buf);
+	ok(NULL, ARGS("declare", "--severity", "P1", "--drill", "--title",
+	              "Login <!channel> slow"));
+	ok(NULL, ARGS("poll", "--once"));
+	cr_assert_eq(notify_count(&sv, "teams"), 1);
+	cr_assert_eq(notify_count(&sv, "pagerduty"), 1);
+	cr_assert_eq(notify_count(&sv, "slack"), 0, "P1 does not notify Slack");
+	snprintf(path, sizeof path, "%s/http.log", sv.dir);
+	cr_assert(file_contains(path, "[P1] [DRILL] INC-1"));
+	/* P1 status updates go to its `updates` list: Slack only. */
+	ok(NULL, ARGS("update", "1", "--mark-sent"));
+	ok(NULL, ARGS("poll", "--once"));
+	cr_assert_eq(notify_count(&sv, "slack"), 1);
+	cr_assert(file_contains(path, "&lt;!channel&gt;"),
+	          "Slack markup in a title is escaped");
+	cr_assert_eq(notify_count(&sv, "teams"), 1);
+}
+
+/* `incident-tui poll` in the background; returns its pid. */
+static pid_t
+poll_forever(void)
+{
+	pid_t pid = fork();
+
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		int nul = open("/dev/null", O_RDWR);
+
+		dup2(nul, 0);
+		dup2(nul, 1);
+		dup2(nul, 2);
+		setenv("ITUI_TEST_PD_KEY", ROUTING_KEY, 1);
+		setenv("HOME", home, 1);
+		execl(bin_path(), "incident-tui", "--config", cfg, "--db", db,
+		      "poll", (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+Test(notify, one_deliverer_per_database)
+{
+	long deadline;
+	struct run r;
+	pid_t pid;
+	int st;
+
+	start_all();
+	write_config(NULL);
+	ok(NULL, ARGS("declare", "--severity", "P0", "--title", "Lock"));
+	pid = poll_forever();
+	deadline = ms_now() + 30000;
+	while (notify_count(&sv, "slack") < 1 && ms_now() < deadline) {
+		struct timespec t = {0, 20 * 1000 * 1000};
+
+		nanosleep(&t, NULL);
+	}
+	cr_assert_eq(notify_count(&sv, "slack"), 1);
+	/* Another deliverer stays out while the first one runs. */
+	ok(NULL, ARGS("status", "1", "identified"));
+	r = itui(ARGS("poll", "--once"));
+	cr_assert(strstr(r.err, "another process is delivering") != NULL, "%s",
+	          r.err);
+	run_free(&r);
+	/* The running one is kicked only by its interval; it still sends. */
+	deadline = ms_now() + 30000;
+	while (notify_count(&sv, "slack") < 2 && ms_now() < deadline) {
+		struct timespec t = {0, 50 * 1000 * 1000};
+
+		nanosleep(&t, NULL);
+	}
+	cr_assert_eq(notify_count(&sv, "slack"), 2);
+	kill(pid, SIGTERM);
+	waitpid(pid, &st, 0);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	/* Once it is gone, the lock is free again. */
+	r = itui(ARGS("poll", "--once"));
+	cr_assert(strstr(r.err, "another process") == NULL, "%s", r.err);
 	run_free(&r);
 }
