@@ -89,38 +89,18 @@ row_json(const struct outbox_row *r)
 	return o;
 }
 
-enum itui_code
-cmd_outbox(struct context *ctx, const struct cli_args *a, struct itui_err *err)
+static enum itui_code
+cmd_outbox_list(struct cmd_q *q, struct itui_err *err)
 {
-	const char *inc_s = cli_opt(a, "--incident"),
-	           *limit_s = cli_opt(a, "--limit");
+	const char *inc_s = cmd_opt(q, "--incident"),
+	           *limit_s = cmd_opt(q, "--limit");
 	struct outbox_rows l;
 	struct store *st;
-	int64_t inc = 0, id;
+	int64_t inc = 0;
 	long limit = 50;
 	size_t i;
 
-	if (a->npos == 1 || (a->npos == 2 && strcmp(a->pos[0], "retry") != 0 &&
-	                     strcmp(a->pos[0], "cancel") != 0))
-		return err_set(err, ITUI_USAGE,
-		               "expected 'outbox', 'outbox retry MSG-ID' or "
-		               "'outbox cancel MSG-ID'");
-	if (a->npos == 2) {
-		enum itui_code rc;
-
-		if (cli_parse_id(a->pos[1], "MSG", &id, err) ||
-		    cli_open_store(ctx, 1, &st, err))
-			return err->code;
-		rc = strcmp(a->pos[0], "retry") == 0
-		         ? store_outbox_retry(st, id, err)
-		         : store_outbox_cancel(st, id, err);
-		if (rc == ITUI_OK)
-			printf("MSG-%lld %s\n", (long long)id,
-			       strcmp(a->pos[0], "retry") == 0 ? "queued again"
-			                                       : "cancelled");
-		return rc;
-	}
-	if (inc_s != NULL && cli_parse_id(inc_s, "INC", &inc, err))
+	if (inc_s != NULL && cmd_parse_id(inc_s, "INC", &inc, err))
 		return err->code;
 	if (limit_s != NULL) {
 		char *end;
@@ -130,41 +110,69 @@ cmd_outbox(struct context *ctx, const struct cli_args *a, struct itui_err *err)
 			return err_set(err, ITUI_USAGE,
 			               "--limit: not a count: '%s'", limit_s);
 	}
-	if (cli_open_store(ctx, 0, &st, err) ||
+	if (cmd_store(q, 0, &st, err) ||
 	    store_outbox_list(st, inc, (int)limit, &l, err))
 		return err->code;
-	if (cli_opt(a, "--json") != NULL) {
+	if (cmd_opt(q, "--json") != NULL) {
 		json_t *root = json_object(), *arr = json_array();
-		int rc;
 
 		for (i = 0; i < l.n; i++)
 			json_array_append_new(arr, row_json(&l.v[i]));
 		json_object_set_new(root, "messages", arr);
-		rc = jsonout_print(root, stdout);
-		json_decref(root);
 		outbox_rows_free(&l);
-		return rc == 0
-		           ? ITUI_OK
-		           : err_set(err, ITUI_IO, "writing the output failed");
+		return cmd_print_json(q, root, err);
 	}
 	if (l.n == 0)
-		printf("The outbox is empty.\n");
+		fprintf(q->out, "The outbox is empty.\n");
 	for (i = 0; i < l.n; i++) {
 		struct strbuf line = STRBUF_INIT;
 
 		outbox_row_line(&l.v[i], &line);
-		printf("%s\n", strbuf_str(&line));
+		fprintf(q->out, "%s\n", strbuf_str(&line));
 		strbuf_free(&line);
 	}
 	outbox_rows_free(&l);
 	return ITUI_OK;
 }
 
-enum itui_code
-cmd_statuspage(struct context *ctx, const struct cli_args *a,
-               struct itui_err *err)
+static enum itui_code
+outbox_act(struct cmd_q *q, int retry, struct itui_err *err)
 {
-	const char *dir = cli_opt(a, "-o");
+	struct store *st;
+	enum itui_code rc;
+	int64_t id;
+
+	if (cmd_parse_id(q->args.pos[0], "MSG", &id, err) ||
+	    cmd_store(q, 1, &st, err))
+		return err->code;
+	rc = retry ? store_outbox_retry(st, id, err)
+	           : store_outbox_cancel(st, id, err);
+	if (rc == ITUI_OK) {
+		fprintf(q->out, "MSG-%lld %s\n", (long long)id,
+		        retry ? "queued again" : "cancelled");
+		cmd_note(q, "MSG-%lld %s", (long long)id,
+		         retry ? "queued again" : "cancelled");
+	}
+	return rc;
+}
+
+static enum itui_code
+cmd_outbox_retry(struct cmd_q *q, struct itui_err *err)
+{
+	return outbox_act(q, 1, err);
+}
+
+static enum itui_code
+cmd_outbox_cancel(struct cmd_q *q, struct itui_err *err)
+{
+	return outbox_act(q, 0, err);
+}
+
+static enum itui_code
+cmd_statuspage(struct cmd_q *q, struct itui_err *err)
+{
+	struct context *ctx = q->ctx;
+	const char *dir = cmd_opt(q, "-o");
 	const struct policy *p;
 	struct store *st;
 
@@ -173,9 +181,48 @@ cmd_statuspage(struct context *ctx, const struct cli_args *a,
 	if (dir == NULL)
 		return err_set(err, ITUI_USAGE,
 		               "where to? -o DIR (or [statuspage] dir)");
-	if (context_policy(ctx, &p, err) || cli_open_store(ctx, 0, &st, err) ||
+	if (context_policy(ctx, &p, err) || cmd_store(q, 0, &st, err) ||
 	    statuspage_write(st, p, &ctx->cfg, dir, ctx->now, err))
 		return err->code;
-	printf("%s/index.html\n", dir);
+	fprintf(q->out, "%s/index.html\n", dir);
+	cmd_note(q, "status page written to %s", dir);
 	return ITUI_OK;
 }
+
+const struct cmd_entry cmd_outbox_entry = {
+    .name = "outbox",
+    .synopsis = "[--incident INC-N] [--limit N] [--json]",
+    .summary = "outbound messages and their state, newest first",
+    .exec = cmd_outbox_list,
+    .options = {{"--incident", "INC-N", "only this incident's messages"},
+                {"--limit", "N", "at most N messages (default 50; 0: all)"},
+                {"--json", NULL, "print JSON (see docs/json.md)"}},
+};
+
+const struct cmd_entry cmd_outbox_retry_entry = {
+    .name = "outbox retry",
+    .synopsis = "MSG-ID",
+    .summary = "send a failed or cancelled message again",
+    .exec = cmd_outbox_retry,
+    .min_pos = 1,
+    .max_pos = 1,
+    .flags = CMD_WRITES,
+};
+
+const struct cmd_entry cmd_outbox_cancel_entry = {
+    .name = "outbox cancel",
+    .synopsis = "MSG-ID",
+    .summary = "keep a pending or failed message from being sent",
+    .exec = cmd_outbox_cancel,
+    .min_pos = 1,
+    .max_pos = 1,
+    .flags = CMD_WRITES,
+};
+
+const struct cmd_entry cmd_statuspage_entry = {
+    .name = "statuspage",
+    .synopsis = "[-o DIR]",
+    .summary = "write the static status page and its feeds",
+    .exec = cmd_statuspage,
+    .options = {{"-o", "DIR", "the directory (default: [statuspage] dir)"}},
+};
