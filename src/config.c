@@ -146,6 +146,7 @@ destination_key(struct config_destination *d, const char *k, const char *v,
 	    {"from", &d->from},
 	    {"to", &d->to},
 	    {"user", &d->user},
+	    {"ca_file", &d->ca_file},
 	};
 	size_t i;
 
@@ -450,6 +451,7 @@ config_free(struct config *c)
 		free(d->to);
 		free(d->user);
 		free(d->tls);
+		free(d->ca_file);
 	}
 	free(c->destinations);
 	free(c->statuspage.dir);

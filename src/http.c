@@ -39,6 +39,7 @@ struct http_client {
 	const _Atomic int *stop;
 	struct http_response *resp;
 	int too_big;
+	const char *ca_file;
 };
 
 int
@@ -106,6 +107,13 @@ http_client_new(const _Atomic int *stop)
 		return NULL;
 	}
 	return c;
+}
+
+void
+http_client_set_ca(struct http_client *c, const char *ca_file)
+{
+	if (c != NULL)
+		c->ca_file = ca_file;
 }
 
 void
@@ -226,6 +234,8 @@ http_do(struct http_client *c, const struct http_request *rq,
 	}
 	if (hdrs != NULL)
 		cu.easy_setopt(c->h, CURLOPT_HTTPHEADER, hdrs);
+	if (c->ca_file != NULL)
+		cu.easy_setopt(c->h, CURLOPT_CAINFO, c->ca_file);
 	rc = cu.easy_perform(c->h);
 	if (hdrs != NULL)
 		cu.slist_free_all(hdrs);
@@ -333,6 +343,8 @@ http_smtp(struct http_client *c, const struct smtp_request *rq,
 	               rq->tls == 2   ? (long)CURLUSESSL_ALL
 	               : rq->tls == 1 ? (long)CURLUSESSL_TRY
 	                              : (long)CURLUSESSL_NONE);
+	if (c->ca_file != NULL)
+		cu.easy_setopt(c->h, CURLOPT_CAINFO, c->ca_file);
 	if (rq->user != NULL) {
 		cu.easy_setopt(c->h, CURLOPT_USERNAME, rq->user);
 		cu.easy_setopt(c->h, CURLOPT_PASSWORD,

@@ -398,6 +398,7 @@ notify_send(struct http_client *c, const struct config_destination *d,
 {
 	memset(res, 0, sizeof *res);
 	res->retry_after = -1;
+	http_client_set_ca(c, d->ca_file);
 	if (strcmp(d->type, "email") == 0)
 		return send_email(c, d, m, now, res, err);
 	return send_http(c, d, m, now, res, err);

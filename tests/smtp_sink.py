@@ -2,11 +2,14 @@
 # A real SMTP server for the tests: Debian's python3-aiosmtpd on 127.0.0.1,
 # requiring AUTH (LOGIN/PLAIN) with the user and password from the
 # environment (SMTP_USER, SMTP_PASSWORD), writing each message it accepts to
-# OUTDIR/msg-N.eml, and touching OUTDIR/ready once it listens.
+# OUTDIR/msg-N.eml, and touching OUTDIR/ready once it listens.  With
+# SMTP_CERT and SMTP_KEY it offers STARTTLS and refuses AUTH and mail
+# without it.
 # Usage: smtp_sink.py PORT OUTDIR
 import asyncio
 import os
 import signal
+import ssl
 import sys
 
 from aiosmtpd.controller import Controller
@@ -37,9 +40,14 @@ class Sink:
 
 
 signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
+tls = {"auth_require_tls": False}
+if os.environ.get("SMTP_CERT"):
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(os.environ["SMTP_CERT"], os.environ["SMTP_KEY"])
+    tls = {"tls_context": ctx, "require_starttls": True,
+           "auth_require_tls": True}
 c = Controller(Sink(), hostname="127.0.0.1", port=port,
-               authenticator=authenticator, auth_required=True,
-               auth_require_tls=False)
+               authenticator=authenticator, auth_required=True, **tls)
 c.start()
 open(os.path.join(outdir, "ready"), "w").close()
 signal.sigwait({signal.SIGTERM, signal.SIGINT})

@@ -336,6 +336,10 @@ notify_smtp_start(struct notify_standins *s, const char *user,
 		}
 		setenv("SMTP_USER", user, 1);
 		setenv("SMTP_PASSWORD", password, 1);
+		if (s->tls_cert[0] != '\0') {
+			setenv("SMTP_CERT", s->tls_cert, 1);
+			setenv("SMTP_KEY", s->tls_key, 1);
+		}
 		execl("/usr/bin/python3", "python3", "-W", "ignore", script,
 		      port, mail, (char *)NULL);
 		_exit(127);

@@ -17,6 +17,7 @@ struct notify_standins {
 	pid_t http_pid, smtp_pid;
 	char secret[128]; /* the webhook signing secret the receiver checks */
 	char routing_key[64];
+	char tls_cert[600], tls_key[600]; /* "" for plain SMTP */
 };
 
 /*
@@ -27,7 +28,10 @@ struct notify_standins {
 void notify_http_start(struct notify_standins *s, const char *dir,
                        const char *secret, const char *routing_key);
 void notify_http_mode(struct notify_standins *s, const char *mode);
-/* Starts aiosmtpd on smtp_port (chosen now if 0) with this login. */
+/*
+ * Starts aiosmtpd on smtp_port (chosen now if 0) with this login; with
+ * tls_cert/tls_key set first, it requires STARTTLS.
+ */
 void notify_smtp_start(struct notify_standins *s, const char *user,
                        const char *password);
 void notify_smtp_stop(struct notify_standins *s);

@@ -792,3 +792,49 @@ Test(notify, one_deliverer_per_database)
 	cr_assert(strstr(r.err, "another process") == NULL, "%s", r.err);
 	run_free(&r);
 }
+
+Test(notify, email_goes_over_starttls_with_auth)
+{
+	char cmd[2000], buf[1500], dir[700];
+	struct run r;
+
+	snprintf(cmd, sizeof cmd,
+	         "openssl req -x509 -newkey rsa:2048 -nodes -keyout %s/key.pem "
+	         "-out %s/cert.pem -days 2 -subj /CN=127.0.0.1 -addext "
+	         "subjectAltName=IP:127.0.0.1 >/dev/null 2>&1",
+	         home, home);
+	cr_assert_eq(system(cmd), 0, "openssl could not make a certificate");
+	snprintf(dir, sizeof dir, "%s/standins", home);
+	mkdir(dir, 0700);
+	notify_http_start(&sv, dir, HMAC_SECRET, ROUTING_KEY);
+	snprintf(sv.tls_cert, sizeof sv.tls_cert, "%s/cert.pem", home);
+	snprintf(sv.tls_key, sizeof sv.tls_key, "%s/key.pem", home);
+	notify_smtp_start(&sv, "itui", SMTP_PASSWORD);
+	put("smtp.pw", SMTP_PASSWORD "\n", 0600);
+	snprintf(buf, sizeof buf,
+	         "[destination stakeholders]\ntype = email\n"
+	         "url = smtp://127.0.0.1:%d\nfrom = itui@example.org\n"
+	         "to = stakeholders@example.org\nuser = itui\n"
+	         "password_file = %s/smtp.pw\ntls = starttls\n"
+	         "ca_file = %s/cert.pem\n",
+	         sv.smtp_port, home, home);
+	put("config", buf, 0644);
+	ok(NULL, ARGS("declare", "--severity", "P0", "--title", "Over TLS"));
+	r = itui(ARGS("poll", "--once"));
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_free(&r);
+	cr_assert_eq(notify_mail_count(&sv), 1);
+	/* Without STARTTLS this server takes no login and no mail. */
+	*strstr(buf, "tls = starttls") = '\0';
+	strcat(buf, "tls = none\n");
+	put("config", buf, 0644);
+	ok(NULL, ARGS("declare", "--severity", "P0", "--title", "In clear"));
+	r = itui(ARGS("poll", "--once"));
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err, SMTP_PASSWORD) == NULL);
+	run_free(&r);
+	cr_assert_eq(notify_mail_count(&sv), 1);
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM outbox WHERE state ="
+	                         " 'sent'"),
+	             1);
+}

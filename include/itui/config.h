@@ -48,6 +48,7 @@ struct config_destination {
 	char *secret_env;
 	char *from, *to, *user; /* email */
 	char *tls;              /* email: starttls (default), try, none */
+	char *ca_file;          /* CA certificates to verify it with */
 	int line;
 };
 

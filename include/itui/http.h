@@ -43,6 +43,8 @@ int http_available(void);
 struct http_client;
 struct http_client *http_client_new(const _Atomic int *stop);
 void http_client_free(struct http_client *c);
+/* CA certificates for the next requests (NULL: the system's); borrowed. */
+void http_client_set_ca(struct http_client *c, const char *ca_file);
 
 /*
  * Performs the request.  A transport failure (refused, timeout, too large)

@@ -23,8 +23,9 @@
  *  - pagerduty: Events API v2 (developer.pagerduty.com, "Send an Event"):
  *    POST /v2/enqueue, trigger/acknowledge/resolve with dedup_key INC-N;
  *    202 success, 400 invalid event (permanent), 429 and 5xx retried.
- *  - email: SMTP through libcurl (STARTTLS when offered, or required with
- *    tls = starttls), AUTH when `user` is set, plain-text body.
+ *  - email: SMTP through libcurl (STARTTLS required with tls = starttls,
+ *    the default; used when offered with tls = try), AUTH when `user` is
+ *    set, plain-text body.  `ca_file` verifies a private CA's server.
  */
 #ifndef ITUI_NOTIFY_H
 #define ITUI_NOTIFY_H
