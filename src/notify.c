@@ -373,7 +373,7 @@ send_email(struct http_client *c, const struct config_destination *d,
 	                  .to = d->to,
 	                  .user = d->user,
 	                  .password = password,
-	                  .tls = d->tls == NULL                ? 1
+	                  .tls = d->tls == NULL                ? 2
 	                         : strcmp(d->tls, "none") == 0 ? 0
 	                         : strcmp(d->tls, "try") == 0  ? 1
 	                                                       : 2,
