@@ -564,6 +564,8 @@ Test(notify, status_page_in_headless_chromium, .timeout = 180)
 	ok(NULL, ARGS("status", "1", "identified"));
 	ok(NULL,
 	   ARGS("update", "1", "--template", "statuspage", "--mark-sent"));
+	ok(NULL,
+	   ARGS("log", "1", "--public", "PUBLIC-NOTE: a fix is rolling out"));
 	snprintf(site, sizeof site, "%s/site", home);
 	ok(NULL, ARGS("statuspage", "-o", site));
 	for (i = 0; i < 3; i++) {
@@ -592,6 +594,9 @@ Test(notify, status_page_in_headless_chromium, .timeout = 180)
 	cr_assert(strstr(text, "Identified") != NULL, "%s", text);
 	cr_assert(strstr(text, "Identified") < strstr(text, "Investigating -"));
 	cr_assert(strstr(text, "INTERNAL-") == NULL);
+	/* An entry marked public is the newest public word. */
+	cr_assert(strstr(text, "PUBLIC-NOTE") != NULL);
+	cr_assert(strstr(text, "PUBLIC-NOTE") < strstr(text, "Identified"));
 	free(text);
 	snprintf(shot, sizeof shot, "--screenshot=%s/wide.png", home);
 	cr_assert_eq(chromium(dom, ARGS(shot, "--window-size=1280,800"), url),
