@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <nettle/base64.h>
 #include <nettle/hmac.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,6 +112,17 @@ inert(const char *s, int multiline)
 	return strbuf_detach(&b);
 }
 
+/* Cuts s to at most max bytes without splitting a UTF-8 sequence. */
+static void
+cut_utf8(char *s, size_t max)
+{
+	if (strlen(s) <= max)
+		return;
+	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+		max--;
+	s[max] = '\0';
+}
+
 /* Slack's mrkdwn: &, < and > are the only characters to escape. */
 static char *
 slack_escape(const char *s)
@@ -161,6 +173,10 @@ notify_payload(const struct config_destination *d, const struct outbox_row *m,
 		char *s = slack_escape(subject), *b = slack_escape(body);
 		char *mk = xasprintf("*%s*\n%s", s, b);
 
+		/* A section's text holds at most 3000 characters. */
+		cut_utf8(mk, 2900);
+		cut_utf8(s, 3000);
+
 		j = json_pack("{s:s, s:[{s:s, s:{s:s, s:s}}]}", "text", s,
 		              "blocks", "type", "section", "text", "type",
 		              "mrkdwn", "text", mk);
@@ -181,8 +197,7 @@ notify_payload(const struct config_destination *d, const struct outbox_row *m,
 	} else if (strcmp(d->type, "pagerduty") == 0) {
 		const char *action = m->action ? m->action : "trigger";
 
-		if (strlen(subject) > 1000)
-			subject[1000] = '\0';
+		cut_utf8(subject, 1000); /* summary: at most 1024 */
 		if (strcmp(action, "trigger") == 0)
 			j = json_pack(
 			    "{s:s, s:s, s:s, s:{s:s, s:s, s:s, s:s,"
@@ -213,6 +228,34 @@ notify_payload(const struct config_destination *d, const struct outbox_row *m,
 	return out;
 }
 
+/* A header value in RFC 2047 encoded words when it is not plain ASCII. */
+static void
+add_subject(struct strbuf *b, const char *s)
+{
+	const unsigned char *p;
+	size_t len = strlen(s), off = 0;
+
+	for (p = (const unsigned char *)s; *p && *p < 0x80; p++)
+		;
+	if (*p == '\0') {
+		strbuf_addf(b, "%s", s);
+		return;
+	}
+	/* Words of at most 45 bytes (60 in base64), split on characters. */
+	while (off < len) {
+		char enc[BASE64_ENCODE_RAW_LENGTH(45) + 1];
+		size_t n = len - off > 45 ? 45 : len - off;
+
+		while (off + n < len && n > 0 &&
+		       ((unsigned char)s[off + n] & 0xC0) == 0x80)
+			n--;
+		base64_encode_raw(enc, n, (const uint8_t *)s + off);
+		enc[BASE64_ENCODE_RAW_LENGTH(n)] = '\0';
+		strbuf_addf(b, "%s=?UTF-8?B?%s?=", off ? "\r\n " : "", enc);
+		off += n;
+	}
+}
+
 char *
 notify_email_message(const struct config_destination *d,
                      const struct outbox_row *m, int64_t now)
@@ -223,8 +266,9 @@ notify_email_message(const struct config_destination *d,
 	const char *p;
 
 	time_format_iso(now, when);
-	strbuf_addf(&b, "From: %s\r\nTo: %s\r\nSubject: %s\r\n", d->from, d->to,
-	            subject);
+	strbuf_addf(&b, "From: %s\r\nTo: %s\r\nSubject: ", d->from, d->to);
+	add_subject(&b, subject);
+	strbuf_addf(&b, "\r\n");
 	strbuf_addf(&b, "Message-ID: <%s@incident-tui>\r\n", m->idem_key);
 	strbuf_addf(&b, "X-Incident-Tui-Sent: %s\r\n", when);
 	strbuf_addf(&b, "MIME-Version: 1.0\r\nContent-Type: text/plain; "

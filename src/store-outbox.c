@@ -643,6 +643,24 @@ store_outbox_due(struct store *st, int64_t incident_id, const char *cause,
 	char *text;
 
 	*fired = 0;
+	/* Seen every round once it happened: a read, not a write. */
+	{
+		sqlite3_stmt *q = st_query(
+		    st, err, "reading what fell due",
+		    "SELECT 1 FROM outbox_due WHERE incident_id = ? AND cause = ?",
+		    "is", incident_id, cause);
+		int qrc, seen;
+
+		if (q == NULL)
+			return err->code;
+		qrc = sqlite3_step(q);
+		seen = qrc == SQLITE_ROW;
+		if (st_finish(st, q, qrc, "reading what fell due", err) !=
+		    ITUI_OK)
+			return err->code;
+		if (seen)
+			return ITUI_OK;
+	}
 	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
 	rc = st_run(st, err, "recording what fell due",

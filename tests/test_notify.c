@@ -21,6 +21,7 @@
 
 #include "harness.h"
 #include "itui/notify.h"
+#include <jansson.h>
 #include "standins_notify.h"
 
 #define HOOK_TOKEN    "T0KEN-PLANTED-9f8e7d6c"
@@ -842,4 +843,58 @@ Test(notify, email_goes_over_starttls_with_auth)
 	cr_assert_eq(sql_int(db, "SELECT count(*) FROM outbox WHERE state ="
 	                         " 'sent'"),
 	             1);
+}
+
+Test(notify, payloads_stay_within_what_the_services_accept)
+{
+	struct config_destination slack = {.name = "s", .type = "slack"};
+	struct config_destination pd = {.name = "p", .type = "pagerduty"};
+	struct config_destination mail = {
+	    .name = "m", .type = "email", .from = "a@x", .to = "b@x"};
+	struct outbox_row m = {.id = 7,
+	                       .incident_id = 3,
+	                       .event = "declared",
+	                       .action = "trigger",
+	                       .idem_key = "k1"};
+	char big[9000], *out, *p;
+	json_t *j;
+	size_t i;
+
+	/* 3000 two-byte characters, a control character and a bidi override. */
+	for (i = 0; i + 2 < 6000; i += 2)
+		memcpy(big + i, "\xc3\xa9", 2);
+	big[i] = '\0';
+	m.subject = "[P0] INC-3 declared: caf\xc3\xa9 \x1b[2J <!channel>";
+	m.body = big;
+	out = notify_payload(&slack, &m, NULL, 1800000000);
+	j = json_loads(out, 0, NULL);
+	cr_assert(json_is_object(j), "not JSON: %.200s", out);
+	p = (char *)json_string_value(json_object_get(
+	    json_object_get(json_array_get(json_object_get(j, "blocks"), 0),
+	                    "text"),
+	    "text"));
+	cr_assert_not_null(p);
+	cr_assert_leq(strlen(p), 3000);
+	cr_assert(strstr(out, "\x1b") == NULL);
+	cr_assert(strstr(p, "&lt;!channel&gt;") != NULL);
+	json_decref(j);
+	free(out);
+	out = notify_payload(&pd, &m, "RK", 1800000000);
+	j = json_loads(out, 0, NULL);
+	cr_assert(json_is_object(j));
+	cr_assert_str_eq(json_string_value(json_object_get(j, "dedup_key")),
+	                 "INC-3");
+	cr_assert_str_eq(json_string_value(json_object_get(
+	                     json_object_get(j, "payload"), "severity")),
+	                 "critical");
+	json_decref(j);
+	free(out);
+	/* Header injection is impossible and non-ASCII is RFC 2047. */
+	m.subject = "caf\xc3\xa9\r\nBcc: evil@x";
+	m.body = "line one\nline two";
+	out = notify_email_message(&mail, &m, 1800000000);
+	cr_assert(strstr(out, "\r\nBcc:") == NULL, "%s", out);
+	cr_assert(strstr(out, "Subject: =?UTF-8?B?") != NULL, "%s", out);
+	cr_assert(strstr(out, "line one\r\nline two") != NULL);
+	free(out);
 }
