@@ -20,7 +20,9 @@
 #include <criterion/criterion.h>
 
 #include "harness.h"
+#include "itui/cmd-outbox.h"
 #include "itui/notify.h"
+#include "itui/policy.h"
 #include <jansson.h>
 #include "standins_notify.h"
 
@@ -897,4 +899,45 @@ Test(notify, payloads_stay_within_what_the_services_accept)
 	cr_assert(strstr(out, "Subject: =?UTF-8?B?") != NULL, "%s", out);
 	cr_assert(strstr(out, "line one\r\nline two") != NULL);
 	free(out);
+}
+
+Test(notify, routing_follows_the_policy_and_previews_updates)
+{
+	struct config_destination d[] = {
+	    {.name = "incidents", .type = "slack"},
+	    {.name = "stakeholders", .type = "email"},
+	    {.name = "oncall", .type = "pagerduty"},
+	    {.name = "engineering-manager", .type = "pagerduty"},
+	};
+	struct config cfg = {.destinations = d, .ndestinations = 4};
+	struct strbuf b = STRBUF_INIT;
+	struct policy *p;
+	struct itui_err err;
+	char path[700], **names, *ch;
+	size_t n;
+
+	snprintf(path, sizeof path,
+	         "%s/share/incident-tui/policies/default.ini", src_dir());
+	cr_assert_eq(policy_load(path, &p, &err), ITUI_OK, "%s", err.msg);
+	/* P0: everyone at once (the unconfigured cto is skipped). */
+	outbox_route(p, &cfg, "P0", "declared", 0, &names, &n);
+	cr_assert_eq(n, 3);
+	cr_assert_str_eq(names[0], "incidents");
+	cr_assert_str_eq(names[2], "oncall");
+	outbox_names_free(names, n);
+	outbox_route(p, &cfg, "P1", "escalation", 2, &names, &n);
+	cr_assert_eq(n, 1);
+	cr_assert_str_eq(names[0], "engineering-manager");
+	outbox_names_free(names, n);
+	outbox_update_preview(p, &cfg, "P0", &b);
+	cr_assert_str_eq(strbuf_str(&b), "Also sends to: incidents (slack), "
+	                                 "stakeholders (email)");
+	strbuf_free(&b);
+	outbox_update_preview(p, &cfg, "P3", &b);
+	cr_assert_str_eq(strbuf_str(&b), "Sends to no destination");
+	strbuf_free(&b);
+	ch = outbox_channel_name(&cfg, 1800000000);
+	cr_assert_str_eq(ch, "#incident-20270115-0800");
+	free(ch);
+	policy_free(p);
 }
