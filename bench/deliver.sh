@@ -85,5 +85,6 @@ awk -v ch="$ch" -v cr="$cr" -v s="$SECS" -v tck="$CLK_TCK" -v n="$pending" -v tr
 	-v w="$with" -v wo="$without" 'BEGIN {
 	printf "deliver: %d messages pending for a black-holed webhook, %d s, %d send attempts\n", n, s, tr
 	printf "deliver: black hole %.3f CPU-s (%.3f %% of one core), empty outbox (ref) %.3f CPU-s\n", ch / tck, 100 * ch / tck / s, cr / tck
-	printf "deliver: CPU ratio %.2fx the idle deliverer   [goal: under 1 %% of one core]\n", (cr > 0 ? ch / cr : ch)
+	if (cr > 0) printf "deliver: CPU ratio %.2fx the idle deliverer   [goal: under 1 %% of one core]\n", ch / cr
+	else printf "deliver: CPU ratio n/a: the idle deliverer used under one clock tick (%.3f s)   [goal: under 1 %% of one core]\n", 1 / tck
 	printf "writes: median log %.2f ms beside the stuck deliverer, %.2f ms with none (ref): ratio %.2fx   [goal: within 10 %%]\n", w, wo, w / wo }'
