@@ -22,8 +22,8 @@ BUILD     ?= build
 # HTTP, and linking it (with OpenSSL, Kerberos, LDAP...) costs every process
 # ~4 ms at start-up, more than a whole timeline write.  It is dlopen()ed on
 # first use instead.
-PKGS      = ncursesw sqlite3 libcurl jansson
-LINK_PKGS = ncursesw sqlite3 jansson
+PKGS      = ncursesw sqlite3 libcurl jansson nettle
+LINK_PKGS = ncursesw sqlite3 jansson nettle
 CFLAGS   ?= -O2 -g
 WARN      = -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wwrite-strings -Wundef -Wpointer-arith \
@@ -137,6 +137,8 @@ bench:
 	bench/dashboard.sh $(abspath $(BIN)) $(abspath $(BUILD)/propagate)
 	@echo
 	bench/metrics.sh $(abspath $(BIN))
+	@echo
+	bench/deliver.sh $(abspath $(BIN))
 
 $(BUILD)/propagate: bench/propagate.c $(LIBOBJS)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ bench/propagate.c \

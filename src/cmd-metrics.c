@@ -1,6 +1,6 @@
 /*
  * cmd-metrics.c - the verbs that reach the metrics sources: alerts,
- * snapshot, poll.
+ * snapshot, poll (which also runs the outbox deliverer).
  */
 #include <pthread.h>
 #include <signal.h>
@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "itui/cmd-metrics.h"
+#include "itui/deliver.h"
 #include "itui/jsonout.h"
 #include "itui/metrics.h"
 #include "itui/poller.h"
@@ -175,27 +176,57 @@ static enum itui_code
 cmd_poll(struct cmd_q *q, struct itui_err *err)
 {
 	struct context *ctx = q->ctx;
+	const struct policy *pol = NULL;
+	int metrics = metrics_configured(&ctx->cfg);
+	int outbox = deliver_configured(&ctx->cfg);
+	struct deliver d;
 	struct poller p;
 	struct store *st;
-	enum itui_code rc;
+	enum itui_code rc = ITUI_OK;
 	int changed;
 
-	if (!metrics_configured(&ctx->cfg))
+	memset(&d, 0, sizeof d);
+	memset(&p, 0, sizeof p);
+	if (!metrics && !outbox)
 		return err_set(
 		    err, ITUI_CONFIG,
-		    "no metrics source configured (see [prometheus] in "
+		    "nothing to poll: no metrics source ([prometheus]) and no "
+		    "[destination] or [statuspage] configured (see "
 		    "incident-tui(1))");
-	/* Creates and migrates the file if needed; the poller then opens it. */
-	if (cmd_store(q, 1, &st, err) != ITUI_OK)
+	/* Creates and migrates the file if needed; the threads then open it. */
+	if (cmd_store(q, 1, &st, err) != ITUI_OK ||
+	    (outbox && context_policy(ctx, &pol, err) != ITUI_OK))
 		return err->code;
-	if (poller_open(&p, &ctx->cfg, ctx->db_path, ctx->user, -1, err) !=
-	    ITUI_OK) {
+	if (metrics && poller_open(&p, &ctx->cfg, ctx->db_path, ctx->user, -1,
+	                           err) != ITUI_OK) {
 		poller_close(&p);
 		return err->code;
 	}
+	if (outbox && deliver_open(&d, &ctx->cfg, pol, ctx->db_path, -1, err) !=
+	                  ITUI_OK) {
+		deliver_close(&d);
+		if (metrics)
+			poller_close(&p);
+		return err->code;
+	}
 	if (cmd_opt(q, "--once") != NULL) {
-		rc = poller_round(&p, &changed, err);
-		poller_close(&p);
+		if (metrics)
+			rc = poller_round(&p, &changed, err);
+		if (outbox) {
+			struct itui_err derr;
+
+			if (deliver_round(&d, &changed, &derr) != ITUI_OK &&
+			    rc == ITUI_OK) {
+				*err = derr;
+				rc = derr.code;
+			}
+			if (!d.holds_lock)
+				cmd_warn(q, "another process is delivering the "
+				            "outbox");
+			deliver_close(&d);
+		}
+		if (metrics)
+			poller_close(&p);
 		return rc;
 	}
 	/* In the foreground until SIGINT or SIGTERM. */
@@ -208,14 +239,17 @@ cmd_poll(struct cmd_q *q, struct itui_err *err)
 		sigaddset(&set, SIGTERM);
 		sigaddset(&set, SIGHUP);
 		pthread_sigmask(SIG_BLOCK, &set, NULL);
-		if (poller_start(&p, err) != ITUI_OK) {
-			poller_close(&p);
-			return err->code;
-		}
-		sigwait(&set, &sig);
+		if ((metrics && poller_start(&p, err) != ITUI_OK) ||
+		    (outbox && deliver_start(&d, err) != ITUI_OK))
+			rc = err->code;
+		else
+			sigwait(&set, &sig);
 	}
-	poller_close(&p);
-	return ITUI_OK;
+	if (outbox)
+		deliver_close(&d);
+	if (metrics)
+		poller_close(&p);
+	return rc;
 }
 
 const struct cmd_entry cmd_alerts_entry = {
@@ -242,7 +276,8 @@ const struct cmd_entry cmd_snapshot_entry = {
 const struct cmd_entry cmd_poll_entry = {
     .name = "poll",
     .synopsis = "[--once]",
-    .summary = "run the metrics poller in the foreground (no dashboard)",
+    .summary = "run the metrics poller and the outbox deliverer in the "
+               "foreground",
     .exec = cmd_poll,
     .flags = CMD_CLI_ONLY,
     .options = {{"--once", NULL, "one round, then exit"}},

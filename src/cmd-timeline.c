@@ -39,6 +39,7 @@ cmd_log(struct cmd_q *q, struct itui_err *err)
 	if (rc == ITUI_OK)
 		rc = store_entry_add_draft(
 		    st, q->target, kind, at, text,
+		    cmd_opt(q, "--public") ? "{\"public\":true}" : NULL,
 		    cmd_opt(q, "--clear-draft") ? q->ctx->user : NULL, &eid,
 		    err);
 	if (rc == ITUI_OK) {
@@ -193,7 +194,9 @@ const struct cmd_entry cmd_log_entry = {
                 {"--at", "TIME", "when it happened (HH:MM, -15m, ISO 8601)"},
                 {"--clear-draft", NULL,
                  "also remove your unsent draft for the incident, in the "
-                 "same change"}},
+                 "same change"},
+                {"--public", NULL,
+                 "a public update: it appears on the status page"}},
 };
 
 const struct cmd_entry cmd_entry_edit_entry = {

@@ -76,8 +76,9 @@ add_pair(struct config_pair **v, size_t *n, const struct ini_item *it)
 static int
 on_section(struct config *c, const struct ini_item *it, char *why, size_t len)
 {
-	static const char *const plain[] = {"prometheus", "alertmanager",
-	                                    "grafana", "severity-map", "keys"};
+	static const char *const plain[] = {
+	    "prometheus", "alertmanager", "grafana", "severity-map",
+	    "keys",       "statuspage",   "outbox"};
 	size_t i;
 
 	if (strcmp(it->section, "query") == 0) {
@@ -98,6 +99,25 @@ on_section(struct config *c, const struct ini_item *it, char *why, size_t len)
 		q->line = it->line;
 		return 0;
 	}
+	if (strcmp(it->section, "destination") == 0) {
+		struct config_destination *d;
+
+		if (*it->arg == '\0')
+			return bad(why, len,
+			           "a destination needs a name: [destination "
+			           "NAME]");
+		if (config_destination(c, it->arg) != NULL)
+			return bad(why, len, "destination '%s' defined twice",
+			           it->arg);
+		c->destinations =
+		    xreallocarray(c->destinations, c->ndestinations + 1,
+		                  sizeof *c->destinations);
+		d = &c->destinations[c->ndestinations++];
+		memset(d, 0, sizeof *d);
+		d->name = xstrdup(it->arg);
+		d->line = it->line;
+		return 0;
+	}
 	for (i = 0; i < sizeof plain / sizeof plain[0]; i++)
 		if (strcmp(it->section, plain[i]) == 0 && *it->arg == '\0')
 			return 0;
@@ -107,6 +127,91 @@ on_section(struct config *c, const struct ini_item *it, char *why, size_t len)
 		return 0;
 	return bad(why, len, "unknown section [%s%s]", it->section,
 	           *it->arg ? " ..." : "");
+}
+
+static int
+destination_key(struct config_destination *d, const char *k, const char *v,
+                char *why, size_t len)
+{
+	static const char *const types[] = {"slack", "webhook", "teams",
+	                                    "email", "pagerduty"};
+	struct {
+		const char *key;
+		char **dst;
+	} strs[] = {
+	    {"url_file", &d->url_file},
+	    {"url_env", &d->url_env},
+	    {"secret_file", &d->secret_file},
+	    {"secret_env", &d->secret_env},
+	    {"key_file", &d->secret_file},
+	    {"key_env", &d->secret_env},
+	    {"password_file", &d->secret_file},
+	    {"password_env", &d->secret_env},
+	    {"from", &d->from},
+	    {"to", &d->to},
+	    {"user", &d->user},
+	    {"ca_file", &d->ca_file},
+	};
+	size_t i;
+
+	if (strcmp(k, "type") == 0) {
+		for (i = 0; i < sizeof types / sizeof types[0]; i++)
+			if (strcmp(v, types[i]) == 0) {
+				set_str(&d->type, v);
+				return 0;
+			}
+		return bad(why, len,
+		           "type: expected slack, webhook, teams, email or "
+		           "pagerduty, not '%s'",
+		           v);
+	}
+	if (strcmp(k, "url") == 0) {
+		/* A hook's URL carries its token: it stays out of this file. */
+		if (d->type != NULL && (strcmp(d->type, "slack") == 0 ||
+		                        strcmp(d->type, "webhook") == 0 ||
+		                        strcmp(d->type, "teams") == 0))
+			return bad(
+			    why, len,
+			    "url: a %s URL holds its token; use url_file "
+			    "(mode 0600) or url_env",
+			    d->type);
+		if (strncmp(v, "http://", 7) != 0 &&
+		    strncmp(v, "https://", 8) != 0 &&
+		    strncmp(v, "smtp://", 7) != 0 &&
+		    strncmp(v, "smtps://", 8) != 0)
+			return bad(
+			    why, len,
+			    "url: '%s' is not an http(s):// or smtp(s):// "
+			    "URL",
+			    v);
+		if (strchr(v, '@') != NULL)
+			return bad(why, len,
+			           "url: no user or password in the URL; use "
+			           "user and password_file or password_env");
+		set_str(&d->url, v);
+		return 0;
+	}
+	if (strcmp(k, "tls") == 0) {
+		if (strcmp(v, "starttls") != 0 && strcmp(v, "try") != 0 &&
+		    strcmp(v, "none") != 0)
+			return bad(why, len,
+			           "tls: expected starttls, try or none");
+		set_str(&d->tls, v);
+		return 0;
+	}
+	if (strcmp(k, "password") == 0 || strcmp(k, "secret") == 0 ||
+	    strcmp(k, "key") == 0)
+		return bad(why, len,
+		           "%s: secrets are not kept in the config file; use "
+		           "%s_file (mode 0600) or %s_env",
+		           k, k, k);
+	for (i = 0; i < sizeof strs / sizeof strs[0]; i++)
+		if (strcmp(k, strs[i].key) == 0) {
+			set_str(strs[i].dst, v);
+			return 0;
+		}
+	return bad(why, len, "unknown key '%s' in [destination %s]", k,
+	           d->name);
 }
 
 static int
@@ -190,6 +295,35 @@ on_item(void *ctx, const struct ini_item *it, char *why, size_t len)
 			return set_duration(&q->range, k, v, why, len);
 		if (strcmp(k, "step") == 0)
 			return set_duration(&q->step, k, v, why, len);
+	} else if (strcmp(s, "destination") == 0) {
+		return destination_key(&c->destinations[c->ndestinations - 1],
+		                       k, v, why, len);
+	} else if (strcmp(s, "statuspage") == 0) {
+		if (strcmp(k, "dir") == 0) {
+			set_str(&c->statuspage.dir, v);
+			return 0;
+		}
+		if (strcmp(k, "title") == 0) {
+			set_str(&c->statuspage.title, v);
+			return 0;
+		}
+	} else if (strcmp(s, "outbox") == 0) {
+		if (strcmp(k, "max_attempts") == 0) {
+			char *end;
+			long n = strtol(v, &end, 10);
+
+			if (*end != '\0' || n < 1 || n > 1000)
+				return bad(why, len,
+				           "max_attempts: expected 1 to 1000, "
+				           "not '%s'",
+				           v);
+			c->outbox.max_attempts = n;
+			return 0;
+		}
+		if (strcmp(k, "channel") == 0) {
+			set_str(&c->outbox.channel, v);
+			return 0;
+		}
 	} else if (strcmp(s, "severity-map") == 0) {
 		add_pair(&c->severity_map, &c->nseverity_map, it);
 		return 0;
@@ -242,7 +376,42 @@ config_load(const char *explicit_path, struct config *out, struct itui_err *err)
 			return ITUI_CONFIG;
 		}
 	}
+	for (i = 0; i < out->ndestinations; i++) {
+		const struct config_destination *d = &out->destinations[i];
+		const char *why = NULL;
+
+		if (d->type == NULL)
+			why = "has no type";
+		else if ((strcmp(d->type, "slack") == 0 ||
+		          strcmp(d->type, "webhook") == 0 ||
+		          strcmp(d->type, "teams") == 0) &&
+		         d->url_file == NULL && d->url_env == NULL)
+			why = "needs url_file or url_env";
+		else if (strcmp(d->type, "pagerduty") == 0 &&
+		         d->secret_file == NULL && d->secret_env == NULL)
+			why = "needs key_file or key_env (the routing key)";
+		else if (strcmp(d->type, "email") == 0 &&
+		         (d->url == NULL || d->to == NULL || d->from == NULL))
+			why = "needs url (smtp://HOST:PORT), from and to";
+		if (why != NULL) {
+			err_set(err, ITUI_CONFIG, "%s:%d: destination '%s' %s",
+			        path, d->line, d->name, why);
+			config_free(out);
+			return ITUI_CONFIG;
+		}
+	}
 	return ITUI_OK;
+}
+
+const struct config_destination *
+config_destination(const struct config *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->ndestinations; i++)
+		if (strcmp(c->destinations[i].name, name) == 0)
+			return &c->destinations[i];
+	return NULL;
 }
 
 static void
@@ -281,6 +450,26 @@ config_free(struct config *c)
 		free(c->queries[i].unit);
 	}
 	free(c->queries);
+	for (i = 0; i < c->ndestinations; i++) {
+		struct config_destination *d = &c->destinations[i];
+
+		free(d->name);
+		free(d->type);
+		free(d->url);
+		free(d->url_file);
+		free(d->url_env);
+		free(d->secret_file);
+		free(d->secret_env);
+		free(d->from);
+		free(d->to);
+		free(d->user);
+		free(d->tls);
+		free(d->ca_file);
+	}
+	free(c->destinations);
+	free(c->statuspage.dir);
+	free(c->statuspage.title);
+	free(c->outbox.channel);
 	free_pairs(c->severity_map, c->nseverity_map);
 	free_pairs(c->keys, c->nkeys);
 	memset(c, 0, sizeof *c);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "itui/context.h"
+#include "itui/store-outbox.h"
 #include "itui/timeutil.h"
 #include "itui/xalloc.h"
 
@@ -210,6 +211,14 @@ context_store(struct context *ctx, unsigned flags, struct store **out,
 		if (getenv("INCIDENT_TUI_NOW") != NULL) {
 			fixed_now = ctx->now;
 			store_set_clock(ctx->store, clock_fixed);
+		}
+		/* Changes write outbox rows when destinations are set up. */
+		if (ctx->cfg.ndestinations > 0) {
+			const struct policy *p = NULL;
+
+			if (context_policy(ctx, &p, err) != ITUI_OK)
+				return err->code;
+			store_set_routes(ctx->store, p, &ctx->cfg);
 		}
 	}
 	*out = ctx->store;

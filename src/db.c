@@ -122,6 +122,23 @@ static const char *const migrations[] = {
     "CREATE TABLE handoffs(id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
     " from_user TEXT NOT NULL, to_user TEXT NOT NULL, note TEXT);"
     "CREATE INDEX entries_by_recorded ON entries(recorded_at);",
+    /* 5: the outbox: one row per outbound message and destination */
+    "CREATE TABLE outbox(id INTEGER PRIMARY KEY,"
+    " incident_id INTEGER REFERENCES incidents(id),"
+    " destination TEXT NOT NULL, dest_type TEXT NOT NULL,"
+    " event TEXT NOT NULL, cause TEXT NOT NULL, action TEXT,"
+    " subject TEXT NOT NULL, body TEXT NOT NULL, public INTEGER NOT NULL"
+    " DEFAULT 0, created_at INTEGER NOT NULL,"
+    " state TEXT NOT NULL DEFAULT 'pending' CHECK(state IN"
+    " ('pending','sending','sent','failed','cancelled')),"
+    " attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL,"
+    " sent_at INTEGER, last_error TEXT,"
+    " idem_key TEXT NOT NULL UNIQUE DEFAULT (lower(hex(randomblob(12)))),"
+    " UNIQUE(destination, cause));"
+    "CREATE INDEX outbox_queue ON outbox(destination, state, id);"
+    "CREATE INDEX outbox_by_incident ON outbox(incident_id, id);"
+    "CREATE TABLE outbox_due(incident_id INTEGER NOT NULL, cause TEXT NOT"
+    " NULL, at INTEGER NOT NULL, PRIMARY KEY(incident_id, cause));",
 };
 
 int

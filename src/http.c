@@ -39,6 +39,7 @@ struct http_client {
 	const _Atomic int *stop;
 	struct http_response *resp;
 	int too_big;
+	const char *ca_file;
 };
 
 int
@@ -106,6 +107,13 @@ http_client_new(const _Atomic int *stop)
 		return NULL;
 	}
 	return c;
+}
+
+void
+http_client_set_ca(struct http_client *c, const char *ca_file)
+{
+	if (c != NULL)
+		c->ca_file = ca_file;
 }
 
 void
@@ -226,6 +234,8 @@ http_do(struct http_client *c, const struct http_request *rq,
 	}
 	if (hdrs != NULL)
 		cu.easy_setopt(c->h, CURLOPT_HTTPHEADER, hdrs);
+	if (c->ca_file != NULL)
+		cu.easy_setopt(c->h, CURLOPT_CAINFO, c->ca_file);
 	rc = cu.easy_perform(c->h);
 	if (hdrs != NULL)
 		cu.slist_free_all(hdrs);
@@ -274,4 +284,85 @@ http_escape(struct http_client *c, const char *s)
 	copy = xstrdup(e);
 	cu.free(e);
 	return copy;
+}
+
+struct smtp_reader {
+	const char *p;
+	size_t left;
+};
+
+static size_t
+smtp_read(char *buf, size_t size, size_t n, void *arg)
+{
+	struct smtp_reader *r = arg;
+	size_t len = size * n < r->left ? size * n : r->left;
+
+	memcpy(buf, r->p, len);
+	r->p += len;
+	r->left -= len;
+	return len;
+}
+
+enum itui_code
+http_smtp(struct http_client *c, const struct smtp_request *rq,
+          struct itui_err *err)
+{
+	struct smtp_reader rd = {rq->message, strlen(rq->message)};
+	struct curl_slist *rcpt = NULL;
+	const char *p = rq->to;
+	char host[128], *addr;
+	CURLcode rc;
+
+	if (c == NULL)
+		return err_set(err, ITUI_IO, "libcurl is not available");
+	while (*p != '\0') {
+		size_t len;
+
+		while (*p == ' ' || *p == ',')
+			p++;
+		len = strcspn(p, ",");
+		while (len > 0 && p[len - 1] == ' ')
+			len--;
+		if (len == 0)
+			break;
+		addr = xasprintf("<%.*s>", (int)len, p);
+		rcpt = cu.slist_append(rcpt, addr);
+		free(addr);
+		p += len;
+	}
+	cu.easy_reset(c->h);
+	cu.easy_setopt(c->h, CURLOPT_URL, rq->url);
+	cu.easy_setopt(c->h, CURLOPT_NOSIGNAL, 1L);
+	cu.easy_setopt(c->h, CURLOPT_CONNECTTIMEOUT_MS, 3000L);
+	cu.easy_setopt(c->h, CURLOPT_TIMEOUT_MS,
+	               rq->total_ms > 0 ? rq->total_ms : 15000L);
+	cu.easy_setopt(c->h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	cu.easy_setopt(c->h, CURLOPT_MAIL_FROM, rq->from);
+	cu.easy_setopt(c->h, CURLOPT_MAIL_RCPT, rcpt);
+	cu.easy_setopt(c->h, CURLOPT_USE_SSL,
+	               rq->tls == 2   ? (long)CURLUSESSL_ALL
+	               : rq->tls == 1 ? (long)CURLUSESSL_TRY
+	                              : (long)CURLUSESSL_NONE);
+	if (c->ca_file != NULL)
+		cu.easy_setopt(c->h, CURLOPT_CAINFO, c->ca_file);
+	if (rq->user != NULL) {
+		cu.easy_setopt(c->h, CURLOPT_USERNAME, rq->user);
+		cu.easy_setopt(c->h, CURLOPT_PASSWORD,
+		               rq->password ? rq->password : "");
+	}
+	cu.easy_setopt(c->h, CURLOPT_UPLOAD, 1L);
+	cu.easy_setopt(c->h, CURLOPT_READFUNCTION, smtp_read);
+	cu.easy_setopt(c->h, CURLOPT_READDATA, &rd);
+	cu.easy_setopt(c->h, CURLOPT_NOPROGRESS, 0L);
+	cu.easy_setopt(c->h, CURLOPT_XFERINFOFUNCTION, on_progress);
+	cu.easy_setopt(c->h, CURLOPT_XFERINFODATA, c);
+	rc = cu.easy_perform(c->h);
+	cu.slist_free_all(rcpt);
+	/* The password is not left in the reusable handle. */
+	cu.easy_reset(c->h);
+	if (rc != CURLE_OK)
+		return err_set(err, ITUI_IO, "%s: %s",
+		               host_of(rq->url, host, sizeof host),
+		               cu.easy_strerror(rc));
+	return ITUI_OK;
 }

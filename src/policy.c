@@ -209,6 +209,23 @@ level_key(struct load_ctx *c, const struct ini_item *it, char *why,
 			return -1;
 		}
 		c->seen |= SEEN_PM;
+	} else if (strcmp(k, "notify") == 0 || strcmp(k, "updates") == 0) {
+		char **dst =
+		    strcmp(k, "notify") == 0 ? &l->notify : &l->updates;
+
+		free(*dst);
+		*dst = xstrdup(v);
+	} else if (strncmp(k, "tier.", 5) == 0) {
+		char *end;
+		long n = strtol(k + 5, &end, 10);
+
+		if (*end != '\0' || n < 1 || n > POLICY_MAX_TIERS) {
+			snprintf(why, whylen, "%s: expected tier.1 to tier.%d",
+			         k, POLICY_MAX_TIERS);
+			return -1;
+		}
+		free(l->tier_notify[n]);
+		l->tier_notify[n] = xstrdup(v);
 	} else {
 		snprintf(why, whylen, "unknown key '%s' in a level", k);
 		return -1;
@@ -380,6 +397,10 @@ policy_free(struct policy *p)
 		return;
 	for (i = 0; i < p->nlevels; i++) {
 		free(p->levels[i].definition);
+		free(p->levels[i].notify);
+		free(p->levels[i].updates);
+		for (j = 0; j <= POLICY_MAX_TIERS; j++)
+			free(p->levels[i].tier_notify[j]);
 		for (j = 0; j < p->levels[i].ntiers; j++) {
 			free(p->levels[i].tiers[j].condition);
 			free(p->levels[i].tiers[j].to);

@@ -123,18 +123,18 @@ store_entry_revisions(struct store *st, int64_t entry_id,
 enum itui_code
 store_entry_add_draft(struct store *st, int64_t incident_id,
                       enum entry_kind kind, int64_t at, const char *text,
-                      const char *draft_user, int64_t *entry_id,
-                      struct itui_err *err)
+                      const char *data, const char *draft_user,
+                      int64_t *entry_id, struct itui_err *err)
 {
 	enum itui_code rc;
 
 	if (draft_user == NULL)
-		return store_entry_add(st, incident_id, kind, at, text, NULL,
+		return store_entry_add(st, incident_id, kind, at, text, data,
 		                       entry_id, err);
 	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
 	st->batch++;
-	rc = store_entry_add(st, incident_id, kind, at, text, NULL, entry_id,
+	rc = store_entry_add(st, incident_id, kind, at, text, data, entry_id,
 	                     err);
 	st->batch--;
 	if (rc == ITUI_OK)

@@ -535,6 +535,8 @@ store_incident_declare(struct store *st, const struct incident_new *in,
 	if (rc == ITUI_OK && in->commander != NULL)
 		rc = assign_in_tx(st, *id, ROLE_COMMANDER, in->commander, at,
 		                  err);
+	if (rc == ITUI_OK)
+		rc = st_outbox_change(st, *id, "declared", NULL, err);
 	return st_end(st, rc, err);
 }
 
@@ -762,6 +764,8 @@ store_incident_ack(struct store *st, int64_t id, int64_t at, int *already,
 	if (rc == ITUI_OK)
 		rc = st_audit(st, id, "incident", id, "acknowledged_at", NULL,
 		              buf, err);
+	if (rc == ITUI_OK)
+		rc = st_outbox_change(st, id, "ack", "Acknowledged", err);
 	return st_end(st, rc, err);
 }
 
@@ -846,6 +850,8 @@ store_incident_set_status(struct store *st, int64_t id, enum inc_status status,
 		rc = st_typed_entry(st, id, KIND_STATUS, at, text, "status",
 		                    old, status_name(status), err);
 	}
+	if (rc == ITUI_OK)
+		rc = st_outbox_change(st, id, "status", text, err);
 	/* A status change is a moment the metrics should show. */
 	if (rc == ITUI_OK && status < STATUS_CLOSED)
 		rc = st_request_snapshot(st, id, "status", err);
@@ -885,6 +891,8 @@ store_incident_set_severity(struct store *st, int64_t id, const char *level,
 		                    old, level, err);
 	if (rc == ITUI_OK)
 		rc = st_request_snapshot(st, id, "severity", err);
+	if (rc == ITUI_OK)
+		rc = st_outbox_change(st, id, "severity", text, err);
 	free(text);
 	free(old);
 	return st_end(st, rc, err);
@@ -1031,15 +1039,14 @@ store_entry_add(struct store *st, int64_t incident_id, enum entry_kind kind,
 		                     entry_id, err);
 	if (rc == ITUI_OK)
 		rc = st_touch_incident(st, incident_id, err);
+	/* A status update marked sent goes to the level's update list. */
+	if (rc == ITUI_OK && kind == KIND_COMMS)
+		rc = st_outbox_change(st, incident_id, "update", text, err);
 	return st_end(st, rc, err);
 }
 
-#define ENTRY_COLUMNS                                                         \
-	"id, incident_id, at, recorded_at, author, kind, text, data, pinned," \
-	" revision, deleted_at"
-
-static void
-read_entry(sqlite3_stmt *s, struct entry *e)
+void
+st_read_entry(sqlite3_stmt *s, struct entry *e)
 {
 	int k = kind_parse((const char *)sqlite3_column_text(s, 5));
 
@@ -1071,7 +1078,7 @@ store_entry_get(struct store *st, int64_t entry_id, struct entry *out,
 		return err->code;
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
-		read_entry(s, out);
+		st_read_entry(s, out);
 		sqlite3_finalize(s);
 		return ITUI_OK;
 	}
@@ -1263,7 +1270,7 @@ store_timeline(struct store *st, int64_t incident_id, int64_t before_at,
 			cap = cap ? cap * 2 : 32;
 			out->v = xreallocarray(out->v, cap, sizeof *out->v);
 		}
-		read_entry(s, &out->v[out->n++]);
+		st_read_entry(s, &out->v[out->n++]);
 	}
 	if (st_finish(st, s, rc, "reading the timeline", err)) {
 		entry_list_free(out);
@@ -2059,7 +2066,7 @@ store_changes_since(struct store *st, int64_t since, int limit,
 			cap = cap ? cap * 2 : 32;
 			out->v = xreallocarray(out->v, cap, sizeof *out->v);
 		}
-		read_entry(s, &out->v[out->n++]);
+		st_read_entry(s, &out->v[out->n++]);
 	}
 	out->more = out->n == (size_t)limit;
 	if (st_finish(st, s, rc, "reading recent changes", err)) {
@@ -2112,6 +2119,8 @@ store_handoff_record(struct store *st, const char *to, const char *note,
 		if (rc == ITUI_OK)
 			rc = st_audit(st, id, "handoff", hid, "to", st->actor,
 			              to, err);
+		if (rc == ITUI_OK)
+			rc = st_outbox_change(st, id, "handoff", text, err);
 		(*incidents)++;
 	}
 	if (s != NULL)

@@ -32,6 +32,26 @@ struct config_pair {
 	int line;
 };
 
+/*
+ * A [destination NAME] section: where outbound messages go.  Secrets (a
+ * webhook URL with its token, an HMAC secret, a routing key, an SMTP
+ * password) are never in this file: only the name of the environment
+ * variable or of the mode-0600 file that holds them.
+ */
+struct config_destination {
+	char *name;
+	char *type;     /* slack, webhook, teams, email, pagerduty */
+	char *url;      /* a URL without a secret: PagerDuty's, smtp:// */
+	char *url_file; /* the secret URL of a slack/webhook/teams hook */
+	char *url_env;
+	char *secret_file; /* HMAC secret, routing key or SMTP password */
+	char *secret_env;
+	char *from, *to, *user; /* email */
+	char *tls;              /* email: starttls (default), try, none */
+	char *ca_file;          /* CA certificates to verify it with */
+	int line;
+};
+
 struct config {
 	char *path; /* the file read, or NULL when there was none */
 	char *db;
@@ -54,6 +74,16 @@ struct config {
 		char *dashboard;
 		char *datasource;
 	} grafana;
+	struct config_destination *destinations;
+	size_t ndestinations;
+	struct {
+		char *dir;   /* the deliverer writes the status page here */
+		char *title; /* the page's heading */
+	} statuspage;
+	struct {
+		int64_t max_attempts; /* 0: the default */
+		char *channel;        /* strftime pattern of the channel name */
+	} outbox;
 	struct config_query *queries;
 	size_t nqueries;
 	struct config_pair *severity_map;
@@ -68,5 +98,8 @@ char *config_default_path(void);
 enum itui_code config_load(const char *explicit_path, struct config *out,
                            struct itui_err *err);
 void config_free(struct config *c);
+/* The destination with this name, or NULL. */
+const struct config_destination *config_destination(const struct config *c,
+                                                    const char *name);
 
 #endif

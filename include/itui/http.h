@@ -43,6 +43,8 @@ int http_available(void);
 struct http_client;
 struct http_client *http_client_new(const _Atomic int *stop);
 void http_client_free(struct http_client *c);
+/* CA certificates for the next requests (NULL: the system's); borrowed. */
+void http_client_set_ca(struct http_client *c, const char *ca_file);
 
 /*
  * Performs the request.  A transport failure (refused, timeout, too large)
@@ -51,6 +53,22 @@ void http_client_free(struct http_client *c);
 enum itui_code http_do(struct http_client *c, const struct http_request *rq,
                        struct http_response *out, struct itui_err *err);
 void http_response_free(struct http_response *r);
+
+/* One email through libcurl's SMTP support. */
+struct smtp_request {
+	const char *url;      /* smtp://HOST:PORT or smtps:// */
+	const char *from;     /* envelope sender */
+	const char *to;       /* recipients, comma separated */
+	const char *user;     /* NULL: no AUTH */
+	const char *password; /* never logged, never in an error */
+	int tls;              /* 0 none, 1 STARTTLS if offered, 2 required */
+	const char *message;  /* the whole RFC 5322 message, CRLF lines */
+	long total_ms;        /* 0: 15000 */
+};
+
+/* ITUI_IO with the server's host and curl's reason on any failure. */
+enum itui_code http_smtp(struct http_client *c, const struct smtp_request *rq,
+                         struct itui_err *err);
 /* application/x-www-form-urlencoded value. Free it. */
 char *http_escape(struct http_client *c, const char *s);
 

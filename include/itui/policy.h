@@ -44,6 +44,15 @@ struct policy_level {
 	int ntiers;
 	enum postmortem_rule postmortem;
 	int64_t postmortem_within;
+	/*
+	 * Who hears what (destination names from the config, comma
+	 * separated; NULL when the level does not say): on declaration and
+	 * every change (`notify`), status updates marked sent (`updates`,
+	 * default: notify), and each escalation tier (`tier.N`).
+	 */
+	char *notify;
+	char *updates;
+	char *tier_notify[POLICY_MAX_TIERS + 1];
 	int line; /* where the level's section starts, for messages */
 };
 

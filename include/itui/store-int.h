@@ -15,7 +15,9 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
+#include "itui/config.h"
 #include "itui/db.h"
+#include "itui/policy.h"
 #include "itui/store.h"
 
 #define MAX_TEXT_BYTES  (64 * 1024)
@@ -29,6 +31,9 @@ struct store {
 	char *origin;
 	int64_t (*now)(void);
 	int batch; /* inside store_batch_begin() */
+	/* Routing for outbox rows (store-outbox.c); NULL: nothing is sent. */
+	const struct policy *policy;
+	const struct config *cfg;
 };
 
 int64_t st_now(const struct store *st);
@@ -92,5 +97,22 @@ enum itui_code st_entry_conflict(struct store *st, const struct entry *e,
                                  int if_revision, struct itui_err *err);
 enum itui_code st_request_snapshot(struct store *st, int64_t id,
                                    const char *reason, struct itui_err *err);
+
+/* An entry from a row of ENTRY_COLUMNS. */
+#define ENTRY_COLUMNS                                                         \
+	"id, incident_id, at, recorded_at, author, kind, text, data, pinned," \
+	" revision, deleted_at"
+void st_read_entry(sqlite3_stmt *s, struct entry *e);
+
+/*
+ * Outbox rows for a change, inside the caller's transaction
+ * (store-outbox.c): one per destination the incident's level names for the
+ * event.  `event` is one of declared, severity, status, ack, update,
+ * handoff; `detail` is a line saying what changed.  Does nothing when no
+ * routing is attached.
+ */
+enum itui_code st_outbox_change(struct store *st, int64_t incident_id,
+                                const char *event, const char *detail,
+                                struct itui_err *err);
 
 #endif

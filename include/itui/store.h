@@ -122,8 +122,9 @@ enum itui_code store_entry_revisions(struct store *st, int64_t entry_id,
  */
 enum itui_code store_entry_add_draft(struct store *st, int64_t incident_id,
                                      enum entry_kind kind, int64_t at,
-                                     const char *text, const char *draft_user,
-                                     int64_t *entry_id, struct itui_err *err);
+                                     const char *text, const char *data,
+                                     const char *draft_user, int64_t *entry_id,
+                                     struct itui_err *err);
 /*
  * Sets a field that may change after the declaration (title, service,
  * impact, summary, root cause; NULL or "" clears all but the title), with
