@@ -51,7 +51,7 @@ Test(store, new_file_gets_the_schema_and_mode)
 {
 	struct stat sb;
 
-	cr_assert_eq(sql_int(path, "PRAGMA user_version"), 4);
+	cr_assert_eq(sql_int(path, "PRAGMA user_version"), 5);
 	cr_assert_eq(sql_int(path, "PRAGMA application_id"), 0x49545549);
 	cr_assert_eq(stat(path, &sb), 0);
 	/* The test directory is 0755: not shared, so private. */

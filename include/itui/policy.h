@@ -44,7 +44,8 @@ struct policy_level {
 	int ntiers;
 	enum postmortem_rule postmortem;
 	int64_t postmortem_within;
-	int line; /* where the level's section starts, for messages */
+	char playbook[64]; /* the response playbook's name, or "" */
+	int line;          /* where the level's section starts, for messages */
 };
 
 struct policy_triage {

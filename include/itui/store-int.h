@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "itui/db.h"
+#include "itui/playbook.h"
 #include "itui/store.h"
 
 #define MAX_TEXT_BYTES  (64 * 1024)
@@ -29,6 +30,11 @@ struct store {
 	char *origin;
 	int64_t (*now)(void);
 	int batch; /* inside store_batch_begin() */
+	/* Where a level's playbook comes from (store-playbook.h). */
+	enum itui_code (*playbook_fn)(void *, const char *,
+	                              const struct playbook **,
+	                              struct itui_err *);
+	void *playbook_ctx;
 };
 
 int64_t st_now(const struct store *st);
@@ -92,5 +98,23 @@ enum itui_code st_entry_conflict(struct store *st, const struct entry *e,
                                  int if_revision, struct itui_err *err);
 enum itui_code st_request_snapshot(struct store *st, int64_t id,
                                    const char *reason, struct itui_err *err);
+
+/*
+ * Checklists (store-playbook.c), inside the caller's transaction: give the
+ * incident its level's playbook steps; tick the steps an entry's event
+ * completes and note progress for guard steps; raise a named event.
+ */
+enum itui_code st_checklist_level(struct store *st, int64_t id,
+                                  const char *level, int64_t at,
+                                  struct itui_err *err);
+enum itui_code st_checklist_entry(struct store *st, int64_t id,
+                                  enum entry_kind kind, const char *data,
+                                  int64_t at, struct itui_err *err);
+enum itui_code st_checklist_event(struct store *st, int64_t id,
+                                  const char *event, int64_t at,
+                                  struct itui_err *err);
+/* The current phase for the list's clock (struct incident's phase_*). */
+enum itui_code st_checklist_phase(struct store *st, struct incident *inc,
+                                  struct itui_err *err);
 
 #endif
