@@ -15,6 +15,8 @@ static const char *const state_names[] = {"none",     "ok",  "due_soon",
 const char *
 clock_kind_name(enum clock_kind k)
 {
+	if (k == CLOCK_PHASE)
+		return "phase";
 	return (unsigned)k < CLOCK_KIND_COUNT ? kind_names[k] : "?";
 }
 
@@ -82,6 +84,16 @@ set_stopped(struct sla_clock *c, int64_t start, int64_t due, int64_t stop)
 	c->stopped_at = stop;
 	c->remaining = due - stop;
 	c->state = stop <= due ? CLOCK_MET : CLOCK_MISSED;
+}
+
+void
+clocks_judge(struct sla_clock *c, int64_t start, int64_t due,
+             int64_t stopped_at, int64_t now)
+{
+	if (stopped_at != TIME_NONE)
+		set_stopped(c, start, due, stopped_at);
+	else
+		set_running(c, start, due, now);
 }
 
 static const struct policy_tier *
@@ -177,14 +189,24 @@ clocks_compute(const struct policy *p, const struct clock_input *in,
 }
 
 const struct sla_clock *
-clocks_most_urgent(const struct sla_clock c[CLOCK_KIND_COUNT])
+clocks_most_urgent_with(const struct sla_clock c[CLOCK_KIND_COUNT],
+                        const struct sla_clock *extra, size_t nextra)
 {
 	const struct sla_clock *best = NULL;
-	int i;
+	size_t i;
 
-	for (i = 0; i < CLOCK_KIND_COUNT; i++)
-		if (clock_running(&c[i]) &&
-		    (best == NULL || c[i].due < best->due))
-			best = &c[i];
+	for (i = 0; i < CLOCK_KIND_COUNT + nextra; i++) {
+		const struct sla_clock *k =
+		    i < CLOCK_KIND_COUNT ? &c[i] : &extra[i - CLOCK_KIND_COUNT];
+
+		if (clock_running(k) && (best == NULL || k->due < best->due))
+			best = k;
+	}
 	return best;
+}
+
+const struct sla_clock *
+clocks_most_urgent(const struct sla_clock c[CLOCK_KIND_COUNT])
+{
+	return clocks_most_urgent_with(c, NULL, 0);
 }

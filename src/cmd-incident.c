@@ -9,6 +9,8 @@
 #include <strings.h>
 
 #include "itui/cmd-incident.h"
+#include "itui/cmd-playbook.h"
+#include "itui/store-playbook.h"
 #include "itui/jsonout.h"
 #include "itui/strbuf.h"
 #include "itui/textout.h"
@@ -155,6 +157,21 @@ cmd_list(struct cmd_q *q, struct itui_err *err)
 	return ITUI_OK;
 }
 
+/* show --json: the checklist beside the clocks (docs/json.md). */
+static enum itui_code
+add_checklist(struct store *st, int64_t id, int64_t now, json_t *root,
+              struct itui_err *err)
+{
+	struct checklist cl;
+
+	if (store_checklist(st, id, &cl, err) != ITUI_OK)
+		return err->code;
+	checklist_compute(&cl, now);
+	json_object_set_new(root, "checklist", checklist_json(&cl));
+	checklist_free(&cl);
+	return ITUI_OK;
+}
+
 static enum itui_code
 cmd_show(struct cmd_q *q, struct itui_err *err)
 {
@@ -222,6 +239,10 @@ cmd_show(struct cmd_q *q, struct itui_err *err)
 		incident_free(&inc);
 		entry_list_free(&tl);
 		action_list_free(&acts);
+		if (add_checklist(st, id, ctx->now, root, err) != ITUI_OK) {
+			json_decref(root);
+			return err->code;
+		}
 		return cmd_print_json(q, root, err);
 	}
 	textout_incident(q->out, &inc, &tl, &acts, p, ctx->now, cmd_width(q));

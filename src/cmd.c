@@ -17,6 +17,7 @@
 #include "itui/cmd-incident.h"
 #include "itui/cmd-metrics.h"
 #include "itui/cmd-outbox.h"
+#include "itui/cmd-playbook.h"
 #include "itui/cmd-report.h"
 #include "itui/cmd-timeline.h"
 #include "itui/cmd.h"
@@ -28,23 +29,43 @@
 #define MAX_STDIN_TEXT (64 * 1024)
 
 const struct cmd_entry *const cmd_table[] = {
-    &cmd_declare_entry,      &cmd_list_entry,
-    &cmd_show_entry,         &cmd_set_entry,
-    &cmd_log_entry,          &cmd_entry_edit_entry,
-    &cmd_entry_delete_entry, &cmd_entry_restore_entry,
-    &cmd_entry_pin_entry,    &cmd_ack_entry,
-    &cmd_status_entry,       &cmd_severity_entry,
-    &cmd_assign_entry,       &cmd_unassign_entry,
-    &cmd_action_add_entry,   &cmd_action_edit_entry,
-    &cmd_action_done_entry,  &cmd_action_drop_entry,
-    &cmd_action_list_entry,  &cmd_audit_entry,
-    &cmd_update_entry,       &cmd_postmortem_entry,
-    &cmd_handoff_entry,      &cmd_stats_entry,
-    &cmd_alerts_entry,       &cmd_snapshot_entry,
-    &cmd_poll_entry,         &cmd_outbox_entry,
-    &cmd_outbox_retry_entry, &cmd_outbox_cancel_entry,
-    &cmd_statuspage_entry,   &cmd_demo_entry,
-    &cmd_help_entry,         NULL,
+    &cmd_declare_entry,
+    &cmd_list_entry,
+    &cmd_show_entry,
+    &cmd_set_entry,
+    &cmd_log_entry,
+    &cmd_entry_edit_entry,
+    &cmd_entry_delete_entry,
+    &cmd_entry_restore_entry,
+    &cmd_entry_pin_entry,
+    &cmd_ack_entry,
+    &cmd_status_entry,
+    &cmd_severity_entry,
+    &cmd_assign_entry,
+    &cmd_unassign_entry,
+    &cmd_action_add_entry,
+    &cmd_action_edit_entry,
+    &cmd_action_done_entry,
+    &cmd_action_drop_entry,
+    &cmd_action_list_entry,
+    &cmd_check_entry,
+    &cmd_checklist_entry,
+    &cmd_runbook_entry,
+    &cmd_audit_entry,
+    &cmd_update_entry,
+    &cmd_postmortem_entry,
+    &cmd_handoff_entry,
+    &cmd_stats_entry,
+    &cmd_alerts_entry,
+    &cmd_snapshot_entry,
+    &cmd_poll_entry,
+    &cmd_outbox_entry,
+    &cmd_outbox_retry_entry,
+    &cmd_outbox_cancel_entry,
+    &cmd_statuspage_entry,
+    &cmd_demo_entry,
+    &cmd_help_entry,
+    NULL,
 };
 
 /* ---- finding a verb ------------------------------------------------ */

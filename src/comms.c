@@ -13,8 +13,10 @@
 
 #include <jansson.h>
 
+#include "itui/checklist.h"
 #include "itui/clocks.h"
 #include "itui/comms.h"
+#include "itui/store-playbook.h"
 #include "itui/config.h"
 #include "itui/sanitize.h"
 #include "itui/template.h"
@@ -34,6 +36,7 @@ struct comms {
 	int64_t now;
 	const char *user;
 	int multiday;
+	struct checklist *cl; /* the playbook checklist, for pm_process */
 };
 
 const char *
@@ -441,6 +444,10 @@ V(v_pm_metrics)
 	if (shown == 0)
 		strbuf_addstr(o, "No metric snapshots were taken.");
 }
+V(v_pm_process)
+{
+	checklist_postmortem(c->cl, c->now, c->multiday, o);
+}
 V(v_postmortem_due)
 {
 	const struct policy_level *l = policy_level(c->p, c->inc->severity);
@@ -496,6 +503,7 @@ static const struct {
     {"pm_timeline", v_pm_timeline},
     {"pm_actions", v_pm_actions},
     {"pm_metrics", v_pm_metrics},
+    {"pm_process", v_pm_process},
     {"postmortem_due", v_postmortem_due},
 };
 
@@ -553,6 +561,7 @@ comms_render(struct store *st, const struct policy *p, const char *share_dir,
 	struct incident inc;
 	struct entry_list tl;
 	struct action_list acts;
+	struct checklist cl;
 	struct comms c;
 	char *path, *text = NULL;
 	enum itui_code rc;
@@ -574,6 +583,13 @@ comms_render(struct store *st, const struct policy *p, const char *share_dir,
 		entry_list_free(&tl);
 		return err->code;
 	}
+	if (store_checklist(st, id, &cl, err) != ITUI_OK) {
+		incident_free(&inc);
+		entry_list_free(&tl);
+		action_list_free(&acts);
+		return err->code;
+	}
+	c.cl = &cl;
 	c.inc = &inc;
 	c.tl = &tl;
 	c.actions = &acts;
@@ -596,5 +612,6 @@ comms_render(struct store *st, const struct policy *p, const char *share_dir,
 	incident_free(&inc);
 	entry_list_free(&tl);
 	action_list_free(&acts);
+	checklist_free(&cl);
 	return rc;
 }

@@ -11,6 +11,7 @@
 
 #include "itui/context.h"
 #include "itui/store-outbox.h"
+#include "itui/store-playbook.h"
 #include "itui/timeutil.h"
 #include "itui/xalloc.h"
 
@@ -188,6 +189,37 @@ context_policy(struct context *ctx, const struct policy **out,
 	return ITUI_OK;
 }
 
+enum itui_code
+context_playbook(void *opaque, const char *level, const struct playbook **out,
+                 struct itui_err *err)
+{
+	struct context *ctx = opaque;
+	const struct policy *p = NULL;
+	const struct policy_level *l;
+	char *path;
+	int r;
+
+	*out = NULL;
+	if (context_policy(ctx, &p, err) != ITUI_OK)
+		return err->code;
+	r = policy_rank(p, level);
+	if (r < 0)
+		return ITUI_OK;
+	l = &p->levels[r];
+	if (l->playbook[0] == '\0')
+		return ITUI_OK;
+	if (ctx->playbooks[r] == NULL) {
+		path = playbook_path("playbooks", l->playbook, ctx->share_dir);
+		if (playbook_load(path, &ctx->playbooks[r], err) != ITUI_OK) {
+			free(path);
+			return err->code;
+		}
+		free(path);
+	}
+	*out = ctx->playbooks[r];
+	return ITUI_OK;
+}
+
 static int64_t fixed_now;
 
 static int64_t
@@ -208,6 +240,7 @@ context_store(struct context *ctx, unsigned flags, struct store **out,
 		    ITUI_OK)
 			return err->code;
 		store_set_actor(ctx->store, ctx->user, ctx->origin);
+		store_set_playbooks(ctx->store, context_playbook, ctx);
 		if (getenv("INCIDENT_TUI_NOW") != NULL) {
 			fixed_now = ctx->now;
 			store_set_clock(ctx->store, clock_fixed);
@@ -229,6 +262,8 @@ void
 context_free(struct context *ctx)
 {
 	store_close(ctx->store);
+	for (int i = 0; i < POLICY_MAX_LEVELS; i++)
+		playbook_free(ctx->playbooks[i]);
 	policy_free(ctx->policy);
 	config_free(&ctx->cfg);
 	free(ctx->db_path);

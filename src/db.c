@@ -139,6 +139,30 @@ static const char *const migrations[] = {
     "CREATE INDEX outbox_by_incident ON outbox(incident_id, id);"
     "CREATE TABLE outbox_due(incident_id INTEGER NOT NULL, cause TEXT NOT"
     " NULL, at INTEGER NOT NULL, PRIMARY KEY(incident_id, cause));",
+    /* 6: playbook checklists: each incident's phases and steps */
+    "CREATE TABLE checklist_sources("
+    " incident_id INTEGER NOT NULL REFERENCES incidents(id),"
+    " kind TEXT NOT NULL CHECK(kind IN ('playbook','runbook')),"
+    " name TEXT NOT NULL, attached_at INTEGER NOT NULL,"
+    " attached_by TEXT NOT NULL, PRIMARY KEY(incident_id, kind, name));"
+    "CREATE TABLE checklist_phases("
+    " incident_id INTEGER NOT NULL REFERENCES incidents(id),"
+    " pos INTEGER NOT NULL, name TEXT NOT NULL,"
+    " timebox INTEGER NOT NULL, relative INTEGER NOT NULL,"
+    " PRIMARY KEY(incident_id, pos), UNIQUE(incident_id, name));"
+    "CREATE TABLE checklist_steps("
+    " incident_id INTEGER NOT NULL REFERENCES incidents(id),"
+    " num INTEGER NOT NULL, phase_pos INTEGER NOT NULL,"
+    " pos INTEGER NOT NULL, text TEXT NOT NULL, role TEXT, event TEXT,"
+    " no_progress INTEGER, progress TEXT, progress_at INTEGER,"
+    " source TEXT NOT NULL, added_at INTEGER NOT NULL,"
+    " state TEXT NOT NULL DEFAULT 'open' CHECK(state IN"
+    "  ('open','done','skipped')),"
+    " by_user TEXT, at INTEGER, reason TEXT,"
+    " by_event INTEGER NOT NULL DEFAULT 0,"
+    " PRIMARY KEY(incident_id, num));"
+    "CREATE INDEX checklist_open_events ON checklist_steps(incident_id,"
+    " event) WHERE state = 'open';",
 };
 
 int

@@ -73,10 +73,10 @@ json_t *
 jsonout_incident(const struct incident *inc, const struct policy *p,
                  int64_t now)
 {
-	struct sla_clock clocks[CLOCK_KIND_COUNT];
+	struct sla_clock clocks[CLOCK_KIND_COUNT], phase;
 	struct clock_input in;
 	const struct sla_clock *urgent;
-	json_t *o = json_object(), *roles = json_object();
+	json_t *o = json_object(), *roles = json_object(), *ca;
 	char ref[32];
 	int i;
 
@@ -109,8 +109,26 @@ jsonout_incident(const struct incident *inc, const struct policy *p,
 	json_object_set_new(o, "roles", roles);
 	incident_clock_input(inc, &in);
 	clocks_compute(p, &in, now, clocks);
-	urgent = clocks_most_urgent(clocks);
-	json_object_set_new(o, "clocks", jsonout_clocks(clocks));
+	incident_phase_clock(inc, now, &phase);
+	urgent = clocks_most_urgent_with(clocks, &phase, 1);
+	ca = jsonout_clocks(clocks);
+	/* The playbook phase's time box, when one runs. */
+	if (phase.state != CLOCK_NONE) {
+		json_t *po = json_object();
+
+		json_object_set_new(po, "name", json_string("phase"));
+		json_object_set_new(po, "phase", str_or_null(inc->phase));
+		json_object_set_new(po, "state",
+		                    json_string(clock_state_name(phase.state)));
+		json_object_set_new(po, "start", jsonout_time(phase.start));
+		json_object_set_new(po, "due", jsonout_time(phase.due));
+		json_object_set_new(po, "stopped_at",
+		                    jsonout_time(phase.stopped_at));
+		json_object_set_new(po, "remaining_seconds",
+		                    json_integer(phase.remaining));
+		json_array_append_new(ca, po);
+	}
+	json_object_set_new(o, "clocks", ca);
 	json_object_set_new(o, "most_urgent_clock",
 	                    urgent ? json_string(clock_kind_name(urgent->kind))
 	                           : json_null());

@@ -170,6 +170,7 @@ incident_free(struct incident *inc)
 		free((char *)(uintptr_t)inc->changes[i].to);
 	}
 	free(inc->changes);
+	free(inc->phase);
 	memset(inc, 0, sizeof *inc);
 }
 
@@ -291,4 +292,18 @@ incident_list_sort(struct incident_list *l, const struct policy *p)
 	if (l->n > 1)
 		qsort_r(l->v, l->n, sizeof *l->v, incident_order,
 		        (void *)(uintptr_t)p);
+}
+
+void
+incident_phase_clock(const struct incident *inc, int64_t now,
+                     struct sla_clock *out)
+{
+	memset(out, 0, sizeof *out);
+	out->kind = CLOCK_PHASE;
+	out->state = CLOCK_NONE;
+	out->start = out->due = out->stopped_at = TIME_NONE;
+	if (inc->phase_due != TIME_NONE && inc->phase_start != TIME_NONE &&
+	    inc->resolved_at == TIME_NONE && inc->phase_due != 0)
+		clocks_judge(out, inc->phase_start, inc->phase_due, TIME_NONE,
+		             now);
 }

@@ -9,6 +9,7 @@
  *   escalate   = tier N after DURATION to WHOM      (repeatable)
  *   escalate   = tier N on CONDITION to WHOM
  *   postmortem = required within 48h | optional | no
+ *   playbook   = NAME                (share/incident-tui/playbooks/NAME.ini)
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -226,6 +227,20 @@ level_key(struct load_ctx *c, const struct ini_item *it, char *why,
 		}
 		free(l->tier_notify[n]);
 		l->tier_notify[n] = xstrdup(v);
+	} else if (strcmp(k, "playbook") == 0) {
+		size_t i, n = strlen(v);
+
+		for (i = 0; i < n; i++)
+			if (!isalnum((unsigned char)v[i]) && v[i] != '-' &&
+			    v[i] != '_')
+				break;
+		if (n == 0 || i < n || n >= sizeof l->playbook) {
+			snprintf(why, whylen,
+			         "playbook: expected a name like p0, not '%s'",
+			         v);
+			return -1;
+		}
+		snprintf(l->playbook, sizeof l->playbook, "%s", v);
 	} else {
 		snprintf(why, whylen, "unknown key '%s' in a level", k);
 		return -1;

@@ -11,9 +11,11 @@
 #include "itui/report.h"
 #include "itui/sanitize.h"
 #include "itui/stats.h"
+#include "itui/store-playbook.h"
 #include "itui/strbuf.h"
 #include "itui/textout.h"
 #include "itui/timeutil.h"
+#include "itui/xalloc.h"
 
 /* Prints a report line without the padding of its last cell. */
 static void
@@ -145,7 +147,7 @@ report_handoff(struct store *st, const struct policy *p, const char *user,
 	print_line(f, &sb);
 	for (i = 0; i < l.n; i++) {
 		const struct incident *inc = &l.v[i];
-		struct sla_clock c[CLOCK_KIND_COUNT];
+		struct sla_clock c[CLOCK_KIND_COUNT], phase;
 		struct clock_input in;
 		const struct sla_clock *u;
 		char id[24], clk[TIME_BUF * 2] = "";
@@ -153,7 +155,8 @@ report_handoff(struct store *st, const struct policy *p, const char *user,
 
 		incident_clock_input(inc, &in);
 		clocks_compute(p, &in, now, c);
-		u = clocks_most_urgent(c);
+		incident_phase_clock(inc, now, &phase);
+		u = clocks_most_urgent_with(c, &phase, 1);
 		if (u != NULL)
 			textout_clock(u, clk, sizeof clk);
 		snprintf(id, sizeof id, "INC-%lld", (long long)inc->id);
@@ -258,6 +261,85 @@ mean_text(FILE *f, const char *label, double secs, int n)
 		        n == 1 ? "" : "s");
 }
 
+static void
+process_done(struct checklist *cls, size_t n, struct stats_process *sp)
+{
+	size_t i;
+
+	stats_process_free(sp);
+	for (i = 0; i < n; i++)
+		checklist_free(&cls[i]);
+	free(cls);
+}
+
+static void
+add_process_json(json_t *root, const struct stats_process *sp)
+{
+	json_t *ph = json_array(), *st = json_array();
+	size_t i;
+
+	for (i = 0; i < sp->nphases; i++) {
+		const struct stats_phase *p = &sp->phases[i];
+
+		json_array_append_new(
+		    ph, json_pack("{s:s, s:i, s:i, s:o}", "name", p->name,
+		                  "incidents", p->seen, "completed",
+		                  p->completed, "median_seconds",
+		                  p->median >= 0 ? json_integer(p->median)
+		                                 : json_null()));
+	}
+	for (i = 0; i < sp->nsteps; i++) {
+		const struct stats_step *s = &sp->steps[i];
+
+		json_array_append_new(st, json_pack("{s:s, s:s, s:i, s:i, s:i}",
+		                                    "phase", s->phase, "text",
+		                                    s->text, "incidents",
+		                                    s->seen, "late", s->late,
+		                                    "skipped", s->skipped));
+	}
+	json_object_set_new(root, "phases", ph);
+	json_object_set_new(root, "steps", st);
+}
+
+static void
+process_text(FILE *f, const struct stats_process *sp)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char b[TIME_BUF];
+	size_t i;
+	int any = 0;
+
+	if (sp->nphases == 0)
+		return;
+	fprintf(f, "\nPlaybook phases (median time to complete)\n");
+	for (i = 0; i < sp->nphases; i++) {
+		const struct stats_phase *p = &sp->phases[i];
+
+		strbuf_addstr(&sb, "  ");
+		textout_cell(&sb, p->name, 24);
+		strbuf_addf(&sb, "%-10s (%d of %d completed)",
+		            p->median >= 0 ? time_format_span(p->median, b)
+		                           : "-",
+		            p->completed, p->seen);
+		print_line(f, &sb);
+	}
+	fprintf(f, "\nSteps late or skipped\n");
+	for (i = 0; i < sp->nsteps; i++) {
+		const struct stats_step *s = &sp->steps[i];
+
+		if (s->late == 0 && s->skipped == 0)
+			continue;
+		strbuf_addf(&sb, "  late %d, skipped %d of %d: ", s->late,
+		            s->skipped, s->seen);
+		textout_cell(&sb, s->text, 60);
+		print_line(f, &sb);
+		any = 1;
+	}
+	if (!any)
+		fprintf(f, "  none\n");
+	strbuf_free(&sb);
+}
+
 enum itui_code
 report_stats(struct store *st, const struct policy *p, int64_t now,
              int64_t since, int json, FILE *f, struct itui_err *err)
@@ -267,14 +349,36 @@ report_stats(struct store *st, const struct policy *p, int64_t now,
 	int k, i, max = 1;
 	char t1[TIME_BUF];
 
+	struct checklist *cls;
+	struct stats_process sp;
+	size_t ncl = 0, q;
+
 	if (store_incident_list(st, 1, 0, &l, err))
 		return err->code;
 	stats_compute(p, &l, since, now, &s);
+	/* The playbooks' run, drills and older incidents left out as above. */
+	cls = xcalloc(l.n + 1, sizeof *cls);
+	for (q = 0; q < l.n; q++) {
+		if (l.v[q].drill || l.v[q].declared_at < since)
+			continue;
+		if (store_checklist(st, l.v[q].id, &cls[ncl], err) != ITUI_OK) {
+			while (ncl > 0)
+				checklist_free(&cls[--ncl]);
+			free(cls);
+			incident_list_free(&l);
+			return err->code;
+		}
+		checklist_compute(&cls[ncl++], now);
+	}
 	incident_list_free(&l);
+	stats_process(cls, ncl, &sp);
 	if (json) {
 		json_t *root = json_object(), *lv = json_object(),
 		       *cl = json_object();
+		enum itui_code rc;
 
+		add_process_json(root, &sp);
+		process_done(cls, ncl, &sp);
 		json_object_set_new(root, "since", jsonout_time(since));
 		json_object_set_new(root, "now", jsonout_time(now));
 		json_object_set_new(root, "incidents", json_integer(s.total));
@@ -312,7 +416,8 @@ report_stats(struct store *st, const struct policy *p, int64_t now,
 		    root, "escalation_rate",
 		    s.total ? json_real((double)s.escalated / s.total)
 		            : json_null());
-		return print_json_to(f, root, err);
+		rc = print_json_to(f, root, err);
+		return rc;
 	}
 	fprintf(f, "Incidents since %s: %d (%d drill%s left out)\n\n",
 	        time_format_local(since, t1), s.total, s.drills,
@@ -341,5 +446,7 @@ report_stats(struct store *st, const struct policy *p, int64_t now,
 			        100.0 * s.breached[k] / s.applies[k]);
 	fprintf(f, "\nEscalated: %d of %d (%.0f%%)\n", s.escalated, s.total,
 	        s.total ? 100.0 * s.escalated / s.total : 0.0);
+	process_text(f, &sp);
+	process_done(cls, ncl, &sp);
 	return ITUI_OK;
 }

@@ -2,7 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "itui/checklist.h"
 #include "itui/stats.h"
+#include "itui/xalloc.h"
 
 static int
 by_declared(const void *a, const void *b)
@@ -74,4 +76,91 @@ stats_compute(const struct policy *p, const struct incident_list *l,
 		    (double)(decl[out->total - 1] - decl[0]) / (out->total - 1);
 	}
 	free(decl);
+}
+
+static int
+by_secs(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void
+stats_process(const struct checklist *cls, size_t n, struct stats_process *out)
+{
+	size_t i, p, k, j;
+
+	memset(out, 0, sizeof *out);
+	for (i = 0; i < n; i++) {
+		const struct checklist *cl = &cls[i];
+
+		for (p = 0; p < cl->nphases; p++) {
+			for (k = 0; k < out->nphases; k++)
+				if (strcmp(out->phases[k].name,
+				           cl->phases[p].name) == 0)
+					break;
+			if (k == out->nphases) {
+				out->phases =
+				    xreallocarray(out->phases, out->nphases + 1,
+				                  sizeof *out->phases);
+				memset(&out->phases[k], 0,
+				       sizeof out->phases[k]);
+				out->phases[k].name = cl->phases[p].name;
+				out->nphases++;
+			}
+			out->phases[k].seen++;
+		}
+		for (j = 0; j < cl->nsteps; j++) {
+			const struct cl_step *s = &cl->steps[j];
+			const char *ph = cl->phases[s->phase].name;
+
+			for (k = 0; k < out->nsteps; k++)
+				if (strcmp(out->steps[k].text, s->text) == 0 &&
+				    strcmp(out->steps[k].phase, ph) == 0)
+					break;
+			if (k == out->nsteps) {
+				out->steps =
+				    xreallocarray(out->steps, out->nsteps + 1,
+				                  sizeof *out->steps);
+				memset(&out->steps[k], 0, sizeof out->steps[k]);
+				out->steps[k].phase = ph;
+				out->steps[k].text = s->text;
+				out->nsteps++;
+			}
+			out->steps[k].seen++;
+			out->steps[k].late += s->late;
+			out->steps[k].skipped += s->seen == STEP_SKIPPED;
+		}
+	}
+	for (k = 0; k < out->nphases; k++) {
+		int64_t *v = xcalloc(n + 1, sizeof *v);
+		size_t m = 0;
+
+		for (i = 0; i < n; i++)
+			for (p = 0; p < cls[i].nphases; p++) {
+				const struct cl_phase *ph = &cls[i].phases[p];
+
+				if (strcmp(ph->name, out->phases[k].name) ==
+				        0 &&
+				    ph->end != TIME_NONE &&
+				    ph->start != TIME_NONE)
+					v[m++] = ph->end - ph->start;
+			}
+		qsort(v, m, sizeof *v, by_secs);
+		out->phases[k].completed = (int)m;
+		out->phases[k].median = m == 0 ? -1
+		                        : m % 2 == 1
+		                            ? v[m / 2]
+		                            : (v[m / 2 - 1] + v[m / 2]) / 2;
+		free(v);
+	}
+}
+
+void
+stats_process_free(struct stats_process *sp)
+{
+	free(sp->phases);
+	free(sp->steps);
+	memset(sp, 0, sizeof *sp);
 }

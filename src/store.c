@@ -393,8 +393,11 @@ st_insert_entry(struct store *st, int64_t incident_id, enum entry_kind kind,
 	id = sqlite3_last_insert_rowid(st->h.db);
 	if (entry_id != NULL)
 		*entry_id = id;
-	return st_audit(st, incident_id, "entry", id, "created", NULL, text,
-	                err);
+	if (st_audit(st, incident_id, "entry", id, "created", NULL, text,
+	             err) != ITUI_OK)
+		return err->code;
+	/* The checklist steps this entry's event completes, in the same tx. */
+	return st_checklist_entry(st, incident_id, kind, data, at, err);
 }
 
 /* A typed entry recording a change from `from` to `to`. */
@@ -517,6 +520,10 @@ store_incident_declare(struct store *st, const struct incident_new *in,
 	if (rc != ITUI_OK)
 		return st_end(st, rc, err);
 	*id = sqlite3_last_insert_rowid(st->h.db);
+	/* The playbook first, so the declaration's own events tick it. */
+	rc = st_checklist_level(st, *id, in->severity, at, err);
+	if (rc != ITUI_OK)
+		return st_end(st, rc, err);
 	text = xasprintf("Declared %s%s incident: %s", in->severity,
 	                 in->drill ? " drill" : "", in->title);
 	rc = st_insert_entry(st, *id, KIND_SYSTEM, at, text,
@@ -574,6 +581,7 @@ read_incident(sqlite3_stmt *s, struct incident *inc)
 	inc->recorded_at = st_col_time(s, 17);
 	inc->updated_at = st_col_time(s, 18);
 	inc->last_comms_at = TIME_NONE;
+	inc->phase_start = inc->phase_due = TIME_NONE;
 }
 
 /* Roles, severity history, last comms and escalations: what clocks need. */
@@ -638,7 +646,9 @@ load_extras(struct store *st, struct incident *inc, struct itui_err *err)
 		c->from = st_col_text(s, 1);
 		c->to = st_col_text(s, 2);
 	}
-	return st_finish(st, s, rc, "reading the severity history", err);
+	if (st_finish(st, s, rc, "reading the severity history", err))
+		return err->code;
+	return st_checklist_phase(st, inc, err);
 }
 
 enum itui_code
@@ -886,6 +896,8 @@ store_incident_set_severity(struct store *st, int64_t id, const char *level,
 		rc = st_audit(st, id, "incident", id, "severity", old, level,
 		              err);
 	text = xasprintf("Severity: %s -> %s", old, level);
+	if (rc == ITUI_OK)
+		rc = st_checklist_level(st, id, level, at, err);
 	if (rc == ITUI_OK)
 		rc = st_typed_entry(st, id, KIND_SEVERITY, at, text, "severity",
 		                    old, level, err);
@@ -1288,6 +1300,25 @@ store_timeline(struct store *st, int64_t incident_id, int64_t before_at,
 
 /* ---- action items -------------------------------------------------------- */
 
+static int
+mentions_postmortem(const char *text)
+{
+	static const char w[] = "postmortem", w2[] = "post-mortem";
+	size_t i, j;
+
+	for (i = 0; text[i] != '\0'; i++) {
+		for (j = 0; w[j] && (text[i + j] | 0x20) == w[j]; j++)
+			;
+		if (w[j] == '\0')
+			return 1;
+		for (j = 0; w2[j] && (text[i + j] | 0x20) == w2[j]; j++)
+			;
+		if (w2[j] == '\0')
+			return 1;
+	}
+	return 0;
+}
+
 enum itui_code
 store_action_add(struct store *st, int64_t incident_id, const char *text,
                  const char *owner, int64_t due_at, enum action_horizon horizon,
@@ -1328,6 +1359,10 @@ store_action_add(struct store *st, int64_t incident_id, const char *text,
 	if (rc == ITUI_OK)
 		rc = st_audit(st, incident_id, "action", *action_id, "created",
 		              NULL, text, err);
+	/* An action item for the postmortem is how it gets scheduled. */
+	if (rc == ITUI_OK && mentions_postmortem(text))
+		rc = st_checklist_event(st, incident_id, "postmortem-scheduled",
+		                        st_now(st), err);
 	if (rc == ITUI_OK)
 		rc = st_touch_incident(st, incident_id, err);
 	return st_end(st, rc, err);

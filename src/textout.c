@@ -88,14 +88,15 @@ textout_incident_list(FILE *f, const struct incident_list *l,
 	        "NEXT CLOCK", "TITLE");
 	for (i = 0; i < l->n; i++) {
 		const struct incident *inc = &l->v[i];
-		struct sla_clock clocks[CLOCK_KIND_COUNT];
+		struct sla_clock clocks[CLOCK_KIND_COUNT], phase;
 		const struct sla_clock *u;
 		char id[32], age[TIME_BUF], clk[TIME_BUF * 2] = "-";
 		int64_t end =
 		    inc->resolved_at != TIME_NONE ? inc->resolved_at : now;
 
 		compute(inc, p, now, clocks);
-		u = clocks_most_urgent(clocks);
+		incident_phase_clock(inc, now, &phase);
+		u = clocks_most_urgent_with(clocks, &phase, 1);
 		if (u != NULL)
 			textout_clock(u, clk, sizeof clk);
 		snprintf(id, sizeof id, "INC-%lld", (long long)inc->id);

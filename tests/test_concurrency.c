@@ -12,6 +12,7 @@
 #include <criterion/criterion.h>
 
 #include "harness.h"
+#include "itui/db.h"
 
 #define WORKERS    8
 #define PER_WORKER 200
@@ -123,7 +124,7 @@ Test(concurrency, first_open_by_many_migrates_once, .timeout = 60)
 		free(err);
 	}
 	cr_assert_eq(sql_int(db, "SELECT count(*) FROM incidents"), 5);
-	cr_assert_eq(sql_int(db, "PRAGMA user_version"), 5);
+	cr_assert_eq(sql_int(db, "PRAGMA user_version"), db_schema_version());
 	cr_assert_eq(sql_int(db, "PRAGMA application_id"), 0x49545549);
 	cr_assert_eq(sql_int(db, "SELECT count(*) FROM sqlite_schema"
 	                         " WHERE name = 'incidents'"),

@@ -172,6 +172,50 @@ Test(golden, postmortem, .timeout = 30)
 	tmpdir_remove(home);
 }
 
+/*
+ * A resolved P0 that ran its playbook with a late tick, skips with
+ * reasons, a late phase and a step ticked after resolution.  By hand, from
+ * share/incident-tui/playbooks/p0.ini: Initial response is due 22:45 and
+ * ends 22:52 (late, 22m after the declaration); Investigation starts 22:52,
+ * is due 23:00 and ends 23:10 (late, took 18m); Mitigation is due 23:30 and
+ * ends 23:25 (in time); Resolution stays open (steps 17 and 19).
+ */
+Test(golden, postmortem_process, .timeout = 30)
+{
+	char *out;
+
+	home = tmpdir_make();
+	snprintf(db, sizeof db, "%s/g.db", home);
+	cli(ARGS("declare", "--severity", "P0", "--title",
+	         "Checkout database down", "--service", "checkout", "--at",
+	         "2026-11-22T22:30:00Z"));
+	cli(ARGS("ack", "1", "--at", "2026-11-22T22:34:00Z"));
+	cli(ARGS("assign", "1", "ic", "alice", "--at", "2026-11-22T22:36:00Z"));
+	cli(ARGS("check", "1", "4", "--at", "2026-11-22T22:38:00Z"));
+	cli(ARGS("log", "1", "--kind", "comms", "--at", "2026-11-22T22:50:00Z",
+	         "Status page: investigating"));
+	cli(ARGS("check", "1", "6", "--skip", "CEO already on the bridge | ok",
+	         "--at", "2026-11-22T22:52:00Z"));
+	cli(ARGS("assign", "1", "tl", "bob", "--at", "2026-11-22T22:55:00Z"));
+	cli(ARGS("assign", "1", "scribe", "carol", "--at",
+	         "2026-11-22T22:56:00Z"));
+	cli(ARGS("check", "1", "9", "--at", "2026-11-22T23:05:00Z"));
+	cli(ARGS("check", "1", "10", "--skip", "no deploys in a week", "--at",
+	         "2026-11-22T23:06:00Z"));
+	cli(ARGS("status", "1", "identified", "--at", "2026-11-22T23:10:00Z"));
+	cli(ARGS("status", "1", "mitigating", "--at", "2026-11-22T23:20:00Z"));
+	cli(ARGS("check", "1", "14", "--skip", "internal users only", "--at",
+	         "2026-11-22T23:25:00Z"));
+	cli(ARGS("status", "1", "monitoring", "--at", "2026-11-22T23:40:00Z"));
+	cli(ARGS("status", "1", "resolved", "--at", "2026-11-22T23:50:00Z"));
+	cli(ARGS("action", "1", "add", "Hold the postmortem", "--owner",
+	         "alice"));
+	out = render(ARGS("postmortem", "1"));
+	compare("postmortem-process.md", out);
+	free(out);
+	tmpdir_remove(home);
+}
+
 Test(golden, mark_sent_logs_comms_and_restarts_the_update_clock, .timeout = 30)
 {
 	char *out;

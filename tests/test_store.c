@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 
 #include "harness.h"
+#include "itui/db.h"
 #include "itui/store.h"
 
 static char *dir, path[512];
@@ -51,7 +52,7 @@ Test(store, new_file_gets_the_schema_and_mode)
 {
 	struct stat sb;
 
-	cr_assert_eq(sql_int(path, "PRAGMA user_version"), 5);
+	cr_assert_eq(sql_int(path, "PRAGMA user_version"), db_schema_version());
 	cr_assert_eq(sql_int(path, "PRAGMA application_id"), 0x49545549);
 	cr_assert_eq(stat(path, &sb), 0);
 	/* The test directory is 0755: not shared, so private. */

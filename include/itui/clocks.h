@@ -38,7 +38,10 @@ enum clock_kind {
 	CLOCK_RESOLVE,
 	CLOCK_ESCALATE,
 	CLOCK_POSTMORTEM,
-	CLOCK_KIND_COUNT
+	CLOCK_KIND_COUNT,
+	/* A playbook phase's time box (checklist.h): not one of the policy's
+	 * clocks, so never in the array clocks_compute() fills. */
+	CLOCK_PHASE = CLOCK_KIND_COUNT
 };
 
 enum clock_state {
@@ -85,6 +88,19 @@ void clocks_compute(const struct policy *p, const struct clock_input *in,
 /* The running clock that falls due first, or NULL when none runs. */
 const struct sla_clock *
 clocks_most_urgent(const struct sla_clock c[CLOCK_KIND_COUNT]);
+/*
+ * The same over the SLA clocks and `nextra` more (a playbook phase's clock):
+ * the earliest due running clock; on a tie the SLA clock wins.
+ */
+const struct sla_clock *
+clocks_most_urgent_with(const struct sla_clock c[CLOCK_KIND_COUNT],
+                        const struct sla_clock *extra, size_t nextra);
+/*
+ * Sets a clock from its start, due time and stop (TIME_NONE: running) by
+ * the rules above; the one judge for the SLA and the playbook clocks.
+ */
+void clocks_judge(struct sla_clock *c, int64_t start, int64_t due,
+                  int64_t stopped_at, int64_t now);
 
 const char *clock_kind_name(enum clock_kind k);
 const char *clock_state_name(enum clock_state s);

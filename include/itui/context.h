@@ -14,6 +14,7 @@
 
 #include "itui/config.h"
 #include "itui/err.h"
+#include "itui/playbook.h"
 #include "itui/policy.h"
 #include "itui/store.h"
 
@@ -35,6 +36,7 @@ struct context {
 	struct policy *policy;
 	struct store *store;
 	int64_t now;
+	struct playbook *playbooks[POLICY_MAX_LEVELS]; /* by level, on demand */
 };
 
 enum itui_code context_init(struct context *ctx, const struct globals *g,
@@ -45,6 +47,13 @@ enum itui_code context_policy(struct context *ctx, const struct policy **out,
 enum itui_code context_store(struct context *ctx, unsigned flags,
                              struct store **out, struct itui_err *err);
 void context_free(struct context *ctx);
+/*
+ * The playbook a level of the policy names (NULL when none), loaded on
+ * first use and kept; the store's playbook lookup (store-playbook.h).
+ */
+enum itui_code context_playbook(void *ctx, const char *level,
+                                const struct playbook **out,
+                                struct itui_err *err);
 
 /* The current time: INCIDENT_TUI_NOW (tests) or time(). */
 int64_t context_now(void);

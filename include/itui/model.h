@@ -47,7 +47,8 @@ enum role {
 	X(ALERT, "alert", 0)           \
 	X(ESCALATION, "escalation", 1) \
 	X(HANDOFF, "handoff", 1)       \
-	X(SYSTEM, "system", 0)
+	X(SYSTEM, "system", 0)         \
+	X(CHECKLIST, "checklist", 0)
 
 enum entry_kind {
 #define KIND_ENUM(e, name, loggable) KIND_##e,
@@ -119,6 +120,9 @@ struct incident {
 	int escalations;
 	struct sev_change *changes;
 	size_t nchanges;
+	/* The playbook's current phase (TIME_NONE/NULL: none, or untimed). */
+	char *phase;
+	int64_t phase_start, phase_due;
 };
 
 struct incident_list {
@@ -193,6 +197,9 @@ void audit_list_free(struct audit_list *l);
 void incident_list_sort(struct incident_list *l, const struct policy *p);
 /* The clock input for an incident (pointers into inc). */
 void incident_clock_input(const struct incident *inc, struct clock_input *in);
+/* The current phase's clock (kind CLOCK_PHASE; CLOCK_NONE when none runs). */
+void incident_phase_clock(const struct incident *inc, int64_t now,
+                          struct sla_clock *out);
 /* An entry was written more than two minutes after the moment it records. */
 int entry_is_late(const struct entry *e);
 

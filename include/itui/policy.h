@@ -53,7 +53,8 @@ struct policy_level {
 	char *notify;
 	char *updates;
 	char *tier_notify[POLICY_MAX_TIERS + 1];
-	int line; /* where the level's section starts, for messages */
+	char playbook[64]; /* the response playbook's name, or "" */
+	int line;          /* where the level's section starts, for messages */
 };
 
 struct policy_triage {

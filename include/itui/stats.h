@@ -34,4 +34,34 @@ struct stats {
 void stats_compute(const struct policy *p, const struct incident_list *l,
                    int64_t since, int64_t now, struct stats *out);
 
+/*
+ * How the playbooks ran, over computed checklists (the caller leaves out
+ * drills and incidents before `since`): per phase name, in first-seen
+ * order, the median time from its start to its end over the incidents
+ * where it ended (-1: none; an even count takes the mean of the middle
+ * two, rounded down); per step text, how often it appeared, was done late
+ * or was skipped.  Names point into the checklists, which must outlive
+ * the result; stats_process_free() releases the arrays.
+ */
+struct stats_phase {
+	const char *name;
+	int seen, completed;
+	int64_t median;
+};
+struct stats_step {
+	const char *phase, *text;
+	int seen, late, skipped;
+};
+struct stats_process {
+	struct stats_phase *phases;
+	size_t nphases;
+	struct stats_step *steps;
+	size_t nsteps;
+};
+
+struct checklist;
+void stats_process(const struct checklist *cls, size_t n,
+                   struct stats_process *out);
+void stats_process_free(struct stats_process *sp);
+
 #endif

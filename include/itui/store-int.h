@@ -18,6 +18,7 @@
 #include "itui/config.h"
 #include "itui/db.h"
 #include "itui/policy.h"
+#include "itui/playbook.h"
 #include "itui/store.h"
 
 #define MAX_TEXT_BYTES  (64 * 1024)
@@ -34,6 +35,11 @@ struct store {
 	/* Routing for outbox rows (store-outbox.c); NULL: nothing is sent. */
 	const struct policy *policy;
 	const struct config *cfg;
+	/* Where a level's playbook comes from (store-playbook.h). */
+	enum itui_code (*playbook_fn)(void *, const char *,
+	                              const struct playbook **,
+	                              struct itui_err *);
+	void *playbook_ctx;
 };
 
 int64_t st_now(const struct store *st);
@@ -114,5 +120,22 @@ void st_read_entry(sqlite3_stmt *s, struct entry *e);
 enum itui_code st_outbox_change(struct store *st, int64_t incident_id,
                                 const char *event, const char *detail,
                                 struct itui_err *err);
+/*
+ * Checklists (store-playbook.c), inside the caller's transaction: give the
+ * incident its level's playbook steps; tick the steps an entry's event
+ * completes and note progress for guard steps; raise a named event.
+ */
+enum itui_code st_checklist_level(struct store *st, int64_t id,
+                                  const char *level, int64_t at,
+                                  struct itui_err *err);
+enum itui_code st_checklist_entry(struct store *st, int64_t id,
+                                  enum entry_kind kind, const char *data,
+                                  int64_t at, struct itui_err *err);
+enum itui_code st_checklist_event(struct store *st, int64_t id,
+                                  const char *event, int64_t at,
+                                  struct itui_err *err);
+/* The current phase for the list's clock (struct incident's phase_*). */
+enum itui_code st_checklist_phase(struct store *st, struct incident *inc,
+                                  struct itui_err *err);
 
 #endif
