@@ -11,6 +11,7 @@
 #include "itui/dash.h"
 #include "itui/entryparse.h"
 #include "itui/keymap.h"
+#include "itui/store-playbook.h"
 #include "itui/timeutil.h"
 #include "itui/xalloc.h"
 
@@ -21,6 +22,9 @@ free_detail(struct dash *d)
 		incident_free(&d->detail);
 	entry_list_free(&d->timeline);
 	action_list_free(&d->actions);
+	if (d->have_checklist)
+		checklist_free(&d->checklist);
+	d->have_checklist = 0;
 	d->have_detail = 0;
 }
 
@@ -144,7 +148,24 @@ load_detail(struct dash *d, struct itui_err *err)
 	                            err) != ITUI_OK)
 		return err->code;
 	parse_metric(d);
+	if (store_checklist(d->st, d->sel_id, &d->checklist, err) != ITUI_OK)
+		return err->code;
+	d->have_checklist = d->checklist.nsteps > 0;
+	if (!d->have_checklist)
+		checklist_free(&d->checklist);
+	else
+		checklist_compute(&d->checklist, context_now());
 	return ITUI_OK;
+}
+
+int
+dash_checklist_now(struct dash *d, int64_t now)
+{
+	if (!d->have_checklist)
+		return 0;
+	if (d->checklist.now != now)
+		checklist_compute(&d->checklist, now);
+	return 1;
 }
 
 enum itui_code

@@ -34,6 +34,7 @@
 #include "itui/ui.h"
 #include "itui/view-actions.h"
 #include "itui/view-alerts.h"
+#include "itui/view-checklist.h"
 #include "itui/view-conflict.h"
 #include "itui/view-entry.h"
 #include "itui/view-help.h"
@@ -49,10 +50,14 @@ static volatile sig_atomic_t got_hup, got_term, got_int;
 static int sig_write_fd = -1;
 
 static const struct view_ops *const views[VIEW_COUNT] = {
-    [VIEW_MAIN] = &view_main_ops,         [VIEW_ENTRY] = &view_entry_ops,
-    [VIEW_HELP] = &view_help_ops,         [VIEW_ALERTS] = &view_alerts_ops,
-    [VIEW_ACTIONS] = &view_actions_ops,   [VIEW_PAGER] = &view_pager_ops,
+    [VIEW_MAIN] = &view_main_ops,
+    [VIEW_ENTRY] = &view_entry_ops,
+    [VIEW_HELP] = &view_help_ops,
+    [VIEW_ALERTS] = &view_alerts_ops,
+    [VIEW_ACTIONS] = &view_actions_ops,
+    [VIEW_PAGER] = &view_pager_ops,
     [VIEW_CONFLICT] = &view_conflict_ops,
+    [VIEW_CHECKLIST] = &view_checklist_ops,
 };
 
 static void
@@ -205,6 +210,9 @@ ui_verb(struct ui *u, const struct cmd_seen *seen, int show, int64_t *made,
 
 	if (made != NULL)
 		*made = res.made;
+	/* A change may have queued messages: no need to wait a round. */
+	if (rc == ITUI_OK && u->deliver_on)
+		deliver_kick(&u->deliver);
 	if (rc == ITUI_OK && show && res.lines > 1) {
 		char title[96];
 
@@ -438,6 +446,8 @@ submit_input(struct ui *u)
 	}
 	if (u->edit_id == 0)
 		drop_draft(u);
+	if (u->deliver_on)
+		deliver_kick(&u->deliver);
 	u->input_on = 0;
 	ui_message(u, 0, "%s",
 	           u->edit_id ? "entry edited (the old text is kept)"
@@ -881,6 +891,28 @@ start_poller(struct ui *u)
 	u->poller_on = 1;
 }
 
+/*
+ * The outbox's deliverer, on its own thread; only one process per database
+ * delivers (a lock), the others' rounds do nothing.
+ */
+static void
+start_deliverer(struct ui *u)
+{
+	struct itui_err err;
+
+	if (!deliver_configured(&u->ctx->cfg))
+		return;
+	if (http_global_init(&err) != ITUI_OK ||
+	    deliver_open(&u->deliver, &u->ctx->cfg, u->d.policy,
+	                 u->ctx->db_path, u->sigfd[1], &err) != ITUI_OK ||
+	    deliver_start(&u->deliver, &err) != ITUI_OK) {
+		ui_message(u, 1, "outbox deliverer not running: %s", err.msg);
+		deliver_close(&u->deliver);
+		return;
+	}
+	u->deliver_on = 1;
+}
+
 static void
 ui_free(struct ui *u)
 {
@@ -890,6 +922,8 @@ ui_free(struct ui *u)
 		ui_pop(u);
 	if (u->poller_on)
 		poller_close(&u->poller);
+	if (u->deliver_on)
+		deliver_close(&u->deliver);
 	alert_rows_free(&u->alerts);
 	free(u->pager_text);
 	action_list_free(&u->act_rows);
@@ -944,6 +978,7 @@ ui_run(struct context *ctx, struct itui_err *err)
 	}
 	watch_open(&u->watch, ctx->db_path);
 	start_poller(u);
+	start_deliverer(u);
 	if (getenv("ESCDELAY") == NULL)
 		set_escdelay(50);
 	initscr();

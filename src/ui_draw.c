@@ -19,6 +19,7 @@
 #include "itui/ui.h"
 #include "itui/view-actions.h"
 #include "itui/view-alerts.h"
+#include "itui/view-checklist.h"
 #include "itui/view-conflict.h"
 #include "itui/view-entry.h"
 #include "itui/view-help.h"
@@ -26,10 +27,14 @@
 #include "itui/view-pager.h"
 
 static const struct view_ops *const draw_views[VIEW_COUNT] = {
-    [VIEW_MAIN] = &view_main_ops,         [VIEW_ENTRY] = &view_entry_ops,
-    [VIEW_HELP] = &view_help_ops,         [VIEW_ALERTS] = &view_alerts_ops,
-    [VIEW_ACTIONS] = &view_actions_ops,   [VIEW_PAGER] = &view_pager_ops,
+    [VIEW_MAIN] = &view_main_ops,
+    [VIEW_ENTRY] = &view_entry_ops,
+    [VIEW_HELP] = &view_help_ops,
+    [VIEW_ALERTS] = &view_alerts_ops,
+    [VIEW_ACTIONS] = &view_actions_ops,
+    [VIEW_PAGER] = &view_pager_ops,
     [VIEW_CONFLICT] = &view_conflict_ops,
+    [VIEW_CHECKLIST] = &view_checklist_ops,
 };
 
 void

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "itui/comms.h"
+#include "itui/strbuf.h"
 #include "itui/textout.h"
 #include "itui/timeutil.h"
 #include "itui/ui.h"
@@ -39,6 +40,8 @@ short_clock_name(enum clock_kind k)
 {
 	static const char *const n[] = {"ack", "upd", "res", "esc", "pm"};
 
+	if (k == CLOCK_PHASE)
+		return "ph";
 	return (unsigned)k < CLOCK_KIND_COUNT ? n[k] : "?";
 }
 
@@ -133,6 +136,8 @@ detail_head_rows(const struct ui *u)
 		n++;
 	if (u->d.metric.n > 0)
 		n++;
+	if (u->d.have_checklist)
+		n++;
 	n += u->d.actions.n < 3 ? (int)u->d.actions.n : 3;
 	return n + 1; /* the timeline's rule */
 }
@@ -184,7 +189,7 @@ draw_list(const struct ui *u, int64_t now)
 	for (i = lv->top, y = r.y + 1; i < lv->count && y < r.y + r.h;
 	     i++, y++) {
 		const struct incident *inc = &u->d.incidents.v[i];
-		struct sla_clock c[CLOCK_KIND_COUNT];
+		struct sla_clock c[CLOCK_KIND_COUNT], ph;
 		const struct sla_clock *urgent;
 		char id[24], clk[32] = "", ct[TIME_BUF], age[TIME_BUF];
 		int gone = inc->id == u->d.gone_id;
@@ -193,7 +198,8 @@ draw_list(const struct ui *u, int64_t now)
 		int x = r.x;
 
 		ui_compute_clocks(u, inc, now, c);
-		urgent = clocks_most_urgent(c);
+		incident_phase_clock(inc, now, &ph);
+		urgent = clocks_most_urgent_with(c, &ph, 1);
 		if (urgent != NULL && !gone)
 			snprintf(clk, sizeof clk, "%s %s",
 			         short_clock_name(urgent->kind),
@@ -301,6 +307,14 @@ draw_head(const struct ui *u, int64_t now, int y)
 		x += 2;
 	}
 	y++;
+	if (u->d.have_checklist) {
+		struct strbuf pl = STRBUF_INIT;
+
+		checklist_phase_line(&u->d.checklist, &pl);
+		ui_put(y++, r.x, r.w, strbuf_str(&pl),
+		       ui_clock_attr(u, &u->d.checklist.clock));
+		strbuf_free(&pl);
+	}
 	if (u->d.metric.n > 0) {
 		size_t q;
 
@@ -943,6 +957,9 @@ main_request(struct ui *u, enum ui_action a)
 		return REACT_REDRAW;
 	case UA_ACTIONS:
 		ui_push(u, VIEW_ACTIONS);
+		return REACT_REDRAW;
+	case UA_CHECKLIST:
+		ui_push(u, VIEW_CHECKLIST);
 		return REACT_REDRAW;
 	case UA_UPDATE: {
 		char inc[32];

@@ -19,6 +19,7 @@
 
 #include <stdint.h>
 
+#include "itui/checklist.h"
 #include "itui/cmd.h"
 #include "itui/context.h"
 #include "itui/model.h"
@@ -42,6 +43,8 @@ struct dash {
 	struct entry_list timeline;
 	int timeline_window;
 	struct action_list actions;
+	struct checklist checklist; /* the shown incident's, computed */
+	int have_checklist;
 	struct source_row *sources; /* metrics sources' health */
 	size_t nsources;
 	/* The newest metric entry of the timeline, parsed once per load. */
@@ -134,6 +137,9 @@ enum itui_code dash_draft_load(struct dash *d, int64_t *incident,
 /* Takes the text of a report verb ("handoff", "stats") for the pager. */
 char *dash_report(struct dash *d, const char *const *words,
                   struct itui_err *err);
+
+/* The shown incident's checklist computed for `now` (0 when it has none). */
+int dash_checklist_now(struct dash *d, int64_t now);
 
 /* The roles the acting person holds on the shown incident. */
 void dash_my_roles(const struct dash *d, char *buf, size_t size);

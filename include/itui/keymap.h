@@ -46,14 +46,15 @@ enum keycode {
 #define KEYC_ESC     0x1b
 
 /* X(enum, name) of the views; the name is [keys.NAME]. */
-#define UI_VIEWS(X)           \
-	X(ANY, "any")         \
-	X(MAIN, "main")       \
-	X(ENTRY, "entry")     \
-	X(HELP, "help")       \
-	X(ALERTS, "alerts")   \
-	X(ACTIONS, "actions") \
-	X(PAGER, "pager")     \
+#define UI_VIEWS(X)               \
+	X(ANY, "any")             \
+	X(MAIN, "main")           \
+	X(ENTRY, "entry")         \
+	X(HELP, "help")           \
+	X(ALERTS, "alerts")       \
+	X(ACTIONS, "actions")     \
+	X(PAGER, "pager")         \
+	X(CHECKLIST, "checklist") \
 	X(CONFLICT, "conflict")
 
 enum ui_view {
@@ -125,6 +126,8 @@ enum {
 	  "firing alerts; Enter declares an incident from one")                \
 	X(ACTIONS, MAIN, "actions", "T", ACT_INCIDENT,                         \
 	  "the incident's action items")                                       \
+	X(CHECKLIST, MAIN, "checklist", "K", ACT_INCIDENT,                     \
+	  "the playbook's checklist: tick, untick, skip steps")                \
 	X(UPDATE, MAIN, "update", "u", ACT_INCIDENT,                           \
 	  "draft a status update from a template")                             \
 	X(HANDOFF, MAIN, "handoff", "H", ACT_ANY, "the shift-handoff summary") \
@@ -155,6 +158,12 @@ enum {
 	  "change the text")                                                   \
 	X(ACT_ADD, ACTIONS, "add", "t", ACT_WRITES | ACT_FOOTER,               \
 	  "add an action item")                                                \
+	X(CK_TICK, CHECKLIST, "tick", "x Enter", ACT_WRITES | ACT_FOOTER,      \
+	  "tick the step (done)")                                              \
+	X(CK_UNTICK, CHECKLIST, "untick", "u", ACT_WRITES | ACT_FOOTER,        \
+	  "open the step again")                                               \
+	X(CK_SKIP, CHECKLIST, "skip", "s", ACT_WRITES | ACT_FOOTER,            \
+	  "skip the step, with a reason")                                      \
 	X(PG_COPY, PAGER, "copy", "c", ACT_FOOTER,                             \
 	  "a status update: send it to the terminal's clipboard (OSC 52)")     \
 	X(PG_WRITE, PAGER, "write", "w", ACT_FOOTER,                           \

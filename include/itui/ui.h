@@ -23,6 +23,7 @@
 #include "itui/cmd.h"
 #include "itui/context.h"
 #include "itui/dash.h"
+#include "itui/deliver.h"
 #include "itui/editline.h"
 #include "itui/keymap.h"
 #include "itui/layout.h"
@@ -130,6 +131,8 @@ struct ui {
 	/* metrics */
 	struct poller poller;
 	int poller_on;
+	struct deliver deliver; /* the outbox's deliverer */
+	int deliver_on;
 	char poller_problem[600];
 
 	/* the views' own state */
@@ -138,6 +141,7 @@ struct ui {
 	int alert_sel;
 	struct action_list act_rows;
 	int act_sel;
+	int ck_sel; /* the checklist view's selected step row */
 	char *pager_text;
 	char pager_title[160];
 	int pager_top;
