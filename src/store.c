@@ -2119,7 +2119,7 @@ store_handoff_record(struct store *st, const char *to, const char *note,
 	char *text;
 	enum itui_code rc;
 	sqlite3_stmt *s;
-	int src;
+	int src = SQLITE_DONE;
 
 	*incidents = 0;
 	if (st_check_name("the person taking over", to, err) ||
@@ -2158,10 +2158,13 @@ store_handoff_record(struct store *st, const char *to, const char *note,
 			rc = st_outbox_change(st, id, "handoff", text, err);
 		(*incidents)++;
 	}
-	if (s != NULL)
-		sqlite3_finalize(s);
-	else if (rc == ITUI_OK)
+	/* A step that failed, or a read that broke off, rolls it all back. */
+	if (s == NULL && rc == ITUI_OK)
 		rc = err->code;
+	else if (s != NULL && rc == ITUI_OK)
+		rc = st_finish(st, s, src, "listing active incidents", err);
+	else if (s != NULL)
+		sqlite3_finalize(s);
 	free(text);
 	return st_end(st, rc, err);
 }
