@@ -21,8 +21,9 @@ BUILD     ?= build
 # libcurl is compiled against but not linked: only the metrics poller needs
 # HTTP, and linking it (with OpenSSL, Kerberos, LDAP...) costs every process
 # ~4 ms at start-up, more than a whole timeline write.  It is dlopen()ed on
-# first use instead.
-PKGS      = ncursesw sqlite3 libcurl jansson nettle
+# first use instead.  So is GNU libmicrohttpd, which only the webhook
+# receiver needs.
+PKGS      = ncursesw sqlite3 libcurl libmicrohttpd jansson nettle
 LINK_PKGS = ncursesw sqlite3 jansson nettle
 CFLAGS   ?= -O2 -g
 WARN      = -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "itui/alertview.h"
 #include "itui/cmd-incident.h"
 #include "itui/cmd-playbook.h"
 #include "itui/store-playbook.h"
@@ -44,24 +45,17 @@ find_alert(struct store *st, const char *ref, struct alert_rows *rows,
            const struct alert_row **found, struct itui_err *err)
 {
 	int64_t id;
-	size_t i;
 
 	if (cmd_parse_id(ref, "AL", &id, err))
 		return err_set(
 		    err, ITUI_USAGE,
 		    "bad alert id '%s' (AL-N, as incident-tui alerts shows)",
 		    ref);
-	if (store_alerts(st, 0, rows, err) != ITUI_OK)
+	/* By id: every alert is found, however many are firing. */
+	if (store_alert_get(st, id, rows, err) != ITUI_OK)
 		return err->code;
-	for (i = 0; i < rows->n; i++)
-		if (rows->v[i].id == id) {
-			*found = &rows->v[i];
-			return ITUI_OK;
-		}
-	alert_rows_free(rows);
-	return err_set(err, ITUI_NOTFOUND,
-	               "no alert AL-%lld (incident-tui alerts lists them)",
-	               (long long)id);
+	*found = &rows->v[0];
+	return ITUI_OK;
 }
 
 static enum itui_code
@@ -75,6 +69,7 @@ cmd_declare(struct cmd_q *q, struct itui_err *err)
 	struct alert_rows alerts = {NULL, 0};
 	const char *sev = cmd_opt(q, "--severity"),
 	           *title = cmd_opt(q, "--title");
+	char title_buf[TITLE_CUT + 8], *service_buf = NULL;
 	enum itui_code rc;
 
 	if (cmd_opt(q, "--alert") != NULL) {
@@ -97,10 +92,22 @@ cmd_declare(struct cmd_q *q, struct itui_err *err)
 			alert_rows_free(&alerts);
 			return rc;
 		}
-		in.alert_key = al->key;
+		in.alert_id = al->id;
+		service_buf = alertview_service(&ctx->cfg, al);
+		in.service = service_buf;
+		if (cmd_opt(q, "--title") == NULL) {
+			/* A long summary: cut at a word, whole in the impact.
+			 */
+			if (alertview_title(al->summary ? al->summary
+			                                : al->name,
+			                    title_buf, sizeof title_buf))
+				in.impact = al->summary;
+			title = title_buf;
+		}
 	}
 	if (sev == NULL || title == NULL) {
 		alert_rows_free(&alerts);
+		free(service_buf);
 		return err_set(err, ITUI_USAGE, "%s is required",
 		               sev == NULL ? "--severity LEVEL"
 		                           : "--title TEXT");
@@ -108,17 +115,21 @@ cmd_declare(struct cmd_q *q, struct itui_err *err)
 	if (cmd_parse_level(q, sev, &in.severity, err) ||
 	    cmd_parse_at(q, &in.at, err)) {
 		alert_rows_free(&alerts);
+		free(service_buf);
 		return err->code;
 	}
 	in.title = title;
-	in.service = cmd_opt(q, "--service");
-	in.impact = cmd_opt(q, "--impact");
+	if (cmd_opt(q, "--service") != NULL || in.service == NULL)
+		in.service = cmd_opt(q, "--service");
+	if (cmd_opt(q, "--impact") != NULL || in.impact == NULL)
+		in.impact = cmd_opt(q, "--impact");
 	in.commander = cmd_opt(q, "--commander");
 	in.drill = cmd_opt(q, "--drill") != NULL;
 	rc = cmd_store(q, 1, &st, err);
 	if (rc == ITUI_OK)
 		rc = store_incident_declare(st, &in, &id, err);
 	alert_rows_free(&alerts);
+	free(service_buf);
 	if (rc != ITUI_OK)
 		return rc;
 	q->made = id;

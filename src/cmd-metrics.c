@@ -8,15 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
+#include "itui/alertview.h"
 #include "itui/cmd-metrics.h"
 #include "itui/deliver.h"
 #include "itui/jsonout.h"
 #include "itui/metrics.h"
 #include "itui/poller.h"
+#include "itui/receiver.h"
 #include "itui/sanitize.h"
 #include "itui/strbuf.h"
 #include "itui/textout.h"
 #include "itui/timeutil.h"
+#include "itui/xalloc.h"
 
 /* Records each source's health (transitions reach the timelines). */
 static void
@@ -26,8 +31,86 @@ record_sources(struct store *st, const struct source_result *res, int n)
 	int i, changed;
 
 	for (i = 0; i < n; i++)
-		(void)store_source_set(st, res[i].name, res[i].ok,
+		(void)store_source_set(st, res[i].name,
+		                       res[i].ok       ? SOURCE_OK
+		                       : res[i].denied ? SOURCE_DENIED
+		                                       : SOURCE_DOWN,
 		                       res[i].detail, &changed, &err);
+}
+
+/*
+ * Revokes the incident's newest Grafana snapshot not yet revoked, by the
+ * deleteKey kept in its metric entry, and says so on the timeline.
+ */
+static enum itui_code
+snapshot_revoke(struct cmd_q *q, struct store *st, struct metrics *m,
+                int64_t id, struct itui_err *err)
+{
+	struct entry_list l;
+	enum itui_code rc;
+	char *key = NULL, *name = NULL, *text, *data;
+	size_t i, k;
+
+	if (store_timeline(st, id, 0, 0, 0, &l, err) != ITUI_OK)
+		return err->code;
+	for (i = l.n; i-- > 0 && key == NULL;) {
+		json_t *j, *g;
+		const char *dk;
+		int done = 0;
+
+		if (l.v[i].kind != KIND_METRIC || l.v[i].data == NULL)
+			continue;
+		j = json_loads(l.v[i].data, 0, NULL);
+		g = json_object_get(j, "grafana");
+		dk = json_string_value(json_object_get(g, "delete_key"));
+		for (k = i + 1; dk != NULL && k < l.n && !done; k++) {
+			json_t *e = l.v[k].data
+			                ? json_loads(l.v[k].data, 0, NULL)
+			                : NULL;
+			const char *ev =
+			    json_string_value(json_object_get(e, "event"));
+			const char *rk =
+			    json_string_value(json_object_get(e, "delete_key"));
+
+			done = ev != NULL &&
+			       strcmp(ev, "snapshot_revoked") == 0 &&
+			       rk != NULL && strcmp(rk, dk) == 0;
+			json_decref(e);
+		}
+		if (dk != NULL && !done) {
+			key = xstrdup(dk);
+			name = xstrdup_or_null(
+			    json_string_value(json_object_get(g, "name")));
+		}
+		json_decref(j);
+	}
+	entry_list_free(&l);
+	if (key == NULL)
+		return err_set(err, ITUI_NOTFOUND,
+		               "INC-%lld has no Grafana snapshot to revoke",
+		               (long long)id);
+	rc = metrics_snapshot_revoke(m, key, err);
+	if (rc == ITUI_OK) {
+		json_t *d = json_pack("{s:s,s:s}", "event", "snapshot_revoked",
+		                      "delete_key", key);
+
+		data = json_dumps(d, JSON_COMPACT);
+		json_decref(d);
+		text = xasprintf("Grafana snapshot revoked: %s",
+		                 name ? name : "(unnamed)");
+		rc = store_entry_add(st, id, KIND_SYSTEM, TIME_NONE, text, data,
+		                     NULL, err);
+		if (rc == ITUI_OK) {
+			cmd_note(q, "revoked the snapshot of INC-%lld",
+			         (long long)id);
+			fprintf(q->out, "%s\n", q->note);
+		}
+		free(text);
+		free(data);
+	}
+	free(key);
+	free(name);
+	return rc;
 }
 
 static enum itui_code
@@ -38,7 +121,7 @@ cmd_snapshot(struct cmd_q *q, struct itui_err *err)
 	struct source_result src;
 	struct incident inc;
 	struct store *st;
-	char *data = NULL, *text = NULL;
+	char *data = NULL, *text = NULL, *name;
 	enum itui_code rc;
 	int64_t id;
 
@@ -49,7 +132,8 @@ cmd_snapshot(struct cmd_q *q, struct itui_err *err)
 	 * The dashboard never waits on a source: its poller takes the
 	 * request on its next round (kicked at once).
 	 */
-	if (q->interactive || cmd_opt(q, "--request") != NULL) {
+	if (cmd_opt(q, "--revoke") == NULL &&
+	    (q->interactive || cmd_opt(q, "--request") != NULL)) {
 		incident_free(&inc);
 		if (store_snapshot_request(st, id, "on demand", err) != ITUI_OK)
 			return err->code;
@@ -70,8 +154,17 @@ cmd_snapshot(struct cmd_q *q, struct itui_err *err)
 		incident_free(&inc);
 		return err->code;
 	}
+	if (cmd_opt(q, "--revoke") != NULL) {
+		rc = snapshot_revoke(q, st, &m, id, err);
+		incident_free(&inc);
+		metrics_free(&m);
+		return rc;
+	}
+	name = metrics_snapshot_title(id, inc.title, inc.declared_at, ctx->now);
+	m.snapshot_name = name;
 	rc = metrics_snapshot(&m, inc.service, ctx->now, &data, &text, &src,
 	                      err);
+	free(name);
 	if (rc != ITUI_CONFIG)
 		record_sources(st, &src, 1);
 	if (rc == ITUI_OK)
@@ -144,6 +237,10 @@ cmd_alerts(struct cmd_q *q, struct itui_err *err)
 			json_array_append_new(srcs, o);
 		}
 		json_object_set_new(root, "alerts", arr);
+		/* Every alert is listed: nothing is held back. */
+		json_object_set_new(root, "count",
+		                    json_integer((json_int_t)rows.n));
+		json_object_set_new(root, "truncated", json_integer(0));
 		json_object_set_new(root, "sources", srcs);
 		alert_rows_free(&rows);
 		return cmd_print_json(q, root, err);
@@ -161,6 +258,7 @@ cmd_alerts(struct cmd_q *q, struct itui_err *err)
 			         (long long)r->incident_id);
 		textout_cell(&sb, ref, 7);
 		textout_cell(&sb, r->severity ? r->severity : "-", 10);
+		textout_cell(&sb, alertview_state(r), 10);
 		textout_cell(&sb, time_format_hhmm(r->since, t), 6);
 		textout_cell(&sb, inc, 9);
 		textout_cell(&sb, r->name, 24);
@@ -180,6 +278,8 @@ cmd_poll(struct cmd_q *q, struct itui_err *err)
 	int metrics = metrics_configured(&ctx->cfg);
 	int outbox = deliver_configured(&ctx->cfg);
 	struct deliver d;
+	struct receiver recv;
+	int receiving = 0;
 	struct poller p;
 	struct store *st;
 	enum itui_code rc = ITUI_OK;
@@ -242,9 +342,20 @@ cmd_poll(struct cmd_q *q, struct itui_err *err)
 		if ((metrics && poller_start(&p, err) != ITUI_OK) ||
 		    (outbox && deliver_start(&d, err) != ITUI_OK))
 			rc = err->code;
-		else
+		/* [receiver] listen: alerts pushed as well as polled. */
+		else if (ctx->cfg.receiver.listen != NULL &&
+		         (receiver_open(&recv, &ctx->cfg, ctx->db_path, err) ||
+		          receiver_start(&recv, ctx->cfg.receiver.listen,
+		                         err))) {
+			receiver_close(&recv);
+			rc = err->code;
+		} else {
+			receiving = ctx->cfg.receiver.listen != NULL;
 			sigwait(&set, &sig);
+		}
 	}
+	if (receiving)
+		receiver_close(&recv);
 	if (outbox)
 		deliver_close(&d);
 	if (metrics)
@@ -262,7 +373,7 @@ const struct cmd_entry cmd_alerts_entry = {
 
 const struct cmd_entry cmd_snapshot_entry = {
     .name = "snapshot",
-    .synopsis = "ID [--request]",
+    .synopsis = "ID [--request | --revoke]",
     .summary = "take a metrics snapshot now and attach it",
     .exec = cmd_snapshot,
     .min_pos = 1,
@@ -270,7 +381,9 @@ const struct cmd_entry cmd_snapshot_entry = {
     .flags = CMD_WRITES,
     .target = CMD_T_INCIDENT,
     .options = {{"--request", NULL,
-                 "ask the running poller (dashboard or poll) to take it"}},
+                 "ask the running poller (dashboard or poll) to take it"},
+                {"--revoke", NULL,
+                 "revoke its newest Grafana dashboard snapshot instead"}},
 };
 
 const struct cmd_entry cmd_poll_entry = {

@@ -12,6 +12,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "itui/cmd-alerts.h"
 #include "itui/cmd-action.h"
 #include "itui/cmd-admin.h"
 #include "itui/cmd-incident.h"
@@ -57,6 +58,10 @@ const struct cmd_entry *const cmd_table[] = {
     &cmd_handoff_entry,
     &cmd_stats_entry,
     &cmd_alerts_entry,
+    &cmd_receive_entry,
+    &cmd_ingest_entry,
+    &cmd_silence_entry,
+    &cmd_attach_entry,
     &cmd_snapshot_entry,
     &cmd_poll_entry,
     &cmd_outbox_entry,

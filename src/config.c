@@ -43,12 +43,109 @@ bad(char *why, size_t len, const char *fmt, ...)
 static int
 set_url(char **dst, const char *key, const char *v, char *why, size_t len)
 {
+	size_t n;
+
 	if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
 		return bad(why, len,
 		           "%s: '%s' is not an http:// or https:// URL", key,
-		           v);
+		           strchr(v, '@') ? "(a URL with credentials)" : v);
 	set_str(dst, v);
+	/* A trailing slash would make every path "//api/...". */
+	n = strlen(*dst);
+	while (n > 8 && (*dst)[n - 1] == '/')
+		(*dst)[--n] = '\0';
 	return 0;
+}
+
+static int set_duration(int64_t *dst, const char *key, const char *v, char *why,
+                        size_t len);
+
+static void
+add_str(char ***v, size_t *n, const char *s)
+{
+	*v = xreallocarray(*v, *n + 2, sizeof **v);
+	(*v)[(*n)++] = xstrdup(s);
+	(*v)[*n] = NULL;
+}
+
+/* A comma-separated list into a NULL-terminated vector. */
+static void
+set_list(char ***v, const char *s)
+{
+	size_t n = 0;
+	char *copy = xstrdup(s), *tok, *save = NULL;
+
+	if (*v != NULL) {
+		for (char **p = *v; *p != NULL; p++)
+			free(*p);
+		free(*v);
+	}
+	*v = xcalloc(1, sizeof **v);
+	for (tok = strtok_r(copy, ", \t", &save); tok != NULL;
+	     tok = strtok_r(NULL, ", \t", &save))
+		add_str(v, &n, tok);
+	free(copy);
+}
+
+static int
+set_bool(int *dst, const char *key, const char *v, char *why, size_t len)
+{
+	if (strcmp(v, "true") == 0 || strcmp(v, "yes") == 0 ||
+	    strcmp(v, "1") == 0)
+		*dst = 1;
+	else if (strcmp(v, "false") == 0 || strcmp(v, "no") == 0 ||
+	         strcmp(v, "0") == 0)
+		*dst = 0;
+	else
+		return bad(why, len, "%s: '%s' is not true or false", key, v);
+	return 0;
+}
+
+/* The per-source keys; 1 when `k` is not one of them. */
+static int
+on_auth(struct config_auth *a, const char *k, const char *v, char *why,
+        size_t len, int *rc)
+{
+	*rc = 0;
+	if (strcmp(k, "timeout") == 0)
+		*rc = set_duration(&a->timeout, k, v, why, len);
+	else if (strcmp(k, "bearer_token_file") == 0)
+		set_str(&a->bearer_token_file, v);
+	else if (strcmp(k, "username") == 0)
+		set_str(&a->username, v);
+	else if (strcmp(k, "password_file") == 0)
+		set_str(&a->password_file, v);
+	else if (strcmp(k, "ca_file") == 0)
+		set_str(&a->ca_file, v);
+	else if (strcmp(k, "insecure_skip_verify") == 0)
+		*rc = set_bool(&a->insecure_skip_verify, k, v, why, len);
+	else if (strcmp(k, "header") == 0) {
+		if (strchr(v, ':') == NULL || strpbrk(v, "\r\n") != NULL)
+			*rc = bad(why, len, "header: expected 'Name: value'");
+		else
+			add_str(&a->headers, &a->nheaders, v);
+	} else if (strcmp(k, "password") == 0 || strcmp(k, "bearer_token") == 0)
+		*rc = bad(
+		    why, len,
+		    "%s: secrets are not kept in the config file; use %s_file",
+		    k, k);
+	else
+		return 1;
+	return 0;
+}
+
+static void
+free_auth(struct config_auth *a)
+{
+	size_t i;
+
+	free(a->bearer_token_file);
+	free(a->username);
+	free(a->password_file);
+	free(a->ca_file);
+	for (i = 0; i < a->nheaders; i++)
+		free(a->headers[i]);
+	free(a->headers);
 }
 
 static int
@@ -77,8 +174,8 @@ static int
 on_section(struct config *c, const struct ini_item *it, char *why, size_t len)
 {
 	static const char *const plain[] = {
-	    "prometheus", "alertmanager", "grafana", "severity-map",
-	    "keys",       "statuspage",   "outbox"};
+	    "prometheus", "alertmanager", "grafana", "severity-map", "keys",
+	    "statuspage", "outbox",       "alerts",  "receiver"};
 	size_t i;
 
 	if (strcmp(it->section, "query") == 0) {
@@ -237,6 +334,65 @@ on_item(void *ctx, const struct ini_item *it, char *why, size_t len)
 			return bad(why, len, "unknown key '%s'", k);
 		return 0;
 	}
+	if (strcmp(s, "prometheus") == 0 || strcmp(s, "alertmanager") == 0 ||
+	    strcmp(s, "grafana") == 0) {
+		struct config_auth *au =
+		    strcmp(s, "prometheus") == 0     ? &c->prometheus.auth
+		    : strcmp(s, "alertmanager") == 0 ? &c->alertmanager.auth
+		                                     : &c->grafana.auth;
+		int rc;
+
+		/* [prometheus] timeout stays the default of every source. */
+		if (!(strcmp(s, "prometheus") == 0 &&
+		      strcmp(k, "timeout") == 0) &&
+		    on_auth(au, k, v, why, len, &rc) == 0)
+			return rc;
+	}
+	if (strcmp(s, "alerts") == 0) {
+		if (strcmp(k, "ignore_labels") == 0) {
+			set_list(&c->alerts.ignore_labels, v);
+			return 0;
+		}
+		if (strcmp(k, "service_label") == 0) {
+			set_str(&c->alerts.service_label, v);
+			return 0;
+		}
+	} else if (strcmp(s, "receiver") == 0) {
+		if (strcmp(k, "listen") == 0) {
+			if (strrchr(v, ':') == NULL)
+				return bad(why, len,
+				           "listen: expected ADDR:PORT");
+			set_str(&c->receiver.listen, v);
+			return 0;
+		}
+		if (strcmp(k, "token_file") == 0) {
+			set_str(&c->receiver.token_file, v);
+			return 0;
+		}
+		if (strcmp(k, "username") == 0) {
+			set_str(&c->receiver.username, v);
+			return 0;
+		}
+		if (strcmp(k, "password_file") == 0) {
+			set_str(&c->receiver.password_file, v);
+			return 0;
+		}
+		if (strcmp(k, "max_body") == 0) {
+			char *end;
+			long long n = strtoll(v, &end, 10);
+
+			if (*end == 'k' || *end == 'K')
+				n <<= 10, end++;
+			else if (*end == 'm' || *end == 'M')
+				n <<= 20, end++;
+			if (*end != '\0' || n <= 0 || n > (64LL << 20))
+				return bad(why, len,
+				           "max_body: bad size '%s' (e.g. 1m)",
+				           v);
+			c->receiver.max_body = n;
+			return 0;
+		}
+	}
 	if (strcmp(s, "prometheus") == 0) {
 		if (strcmp(k, "url") == 0)
 			return set_url(&c->prometheus.url, k, v, why, len);
@@ -250,8 +406,33 @@ on_item(void *ctx, const struct ini_item *it, char *why, size_t len)
 			return set_duration(&c->prometheus.snapshot_every, k, v,
 			                    why, len);
 	} else if (strcmp(s, "alertmanager") == 0) {
-		if (strcmp(k, "url") == 0)
-			return set_url(&c->alertmanager.url, k, v, why, len);
+		if (strcmp(k, "url") == 0) {
+			char **list = NULL;
+			size_t i;
+
+			/* Several URLs: the peers of an HA cluster. */
+			set_list(&list, v);
+			for (i = 0; list[i] != NULL; i++) {
+				char *u = NULL;
+
+				if (set_url(&u, k, list[i], why, len) != 0) {
+					for (i = 0; list[i] != NULL; i++)
+						free(list[i]);
+					free(list);
+					return -1;
+				}
+				add_str(&c->alertmanager.urls,
+				        &c->alertmanager.nurls, u);
+				free(u);
+			}
+			for (i = 0; list[i] != NULL; i++)
+				free(list[i]);
+			free(list);
+			if (c->alertmanager.nurls == 0)
+				return bad(why, len, "url: empty list");
+			set_str(&c->alertmanager.url, c->alertmanager.urls[0]);
+			return 0;
+		}
 	} else if (strcmp(s, "grafana") == 0) {
 		if (strcmp(k, "url") == 0)
 			return set_url(&c->grafana.url, k, v, why, len);
@@ -271,6 +452,9 @@ on_item(void *ctx, const struct ini_item *it, char *why, size_t len)
 			set_str(&c->grafana.datasource, v);
 			return 0;
 		}
+		if (strcmp(k, "snapshot_expiry") == 0)
+			return set_duration(&c->grafana.snapshot_expiry, k, v,
+			                    why, len);
 		if (strcmp(k, "token") == 0)
 			return bad(
 			    why, len,
@@ -438,6 +622,22 @@ config_free(struct config *c)
 	free(c->timezone);
 	free(c->prometheus.url);
 	free(c->alertmanager.url);
+	for (i = 0; i < c->alertmanager.nurls; i++)
+		free(c->alertmanager.urls[i]);
+	free(c->alertmanager.urls);
+	free_auth(&c->prometheus.auth);
+	free_auth(&c->alertmanager.auth);
+	free_auth(&c->grafana.auth);
+	for (i = 0; c->alerts.ignore_labels != NULL &&
+	            c->alerts.ignore_labels[i] != NULL;
+	     i++)
+		free(c->alerts.ignore_labels[i]);
+	free(c->alerts.ignore_labels);
+	free(c->alerts.service_label);
+	free(c->receiver.listen);
+	free(c->receiver.token_file);
+	free(c->receiver.username);
+	free(c->receiver.password_file);
 	free(c->grafana.url);
 	free(c->grafana.token_env);
 	free(c->grafana.token_file);

@@ -163,6 +163,27 @@ static const char *const migrations[] = {
     " PRIMARY KEY(incident_id, num));"
     "CREATE INDEX checklist_open_events ON checklist_steps(incident_id,"
     " event) WHERE state = 'open';",
+    /* 7: alerts get a real id, Alertmanager's identity and state */
+    "CREATE TABLE alerts_v7(id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE,"
+    " fingerprint TEXT, source TEXT NOT NULL, name TEXT,"
+    " labels TEXT NOT NULL, annotations TEXT, since INTEGER,"
+    " last_seen INTEGER NOT NULL, state TEXT NOT NULL DEFAULT 'firing',"
+    " incident_id INTEGER REFERENCES incidents(id), summary TEXT,"
+    " severity TEXT, resolved_at INTEGER, am_state TEXT,"
+    " silenced_by TEXT, inhibited_by TEXT, group_key TEXT,"
+    " external_url TEXT, generator_url TEXT, ends_at INTEGER,"
+    " silence_id TEXT);"
+    "INSERT INTO alerts_v7(id, key, source, name, labels, annotations, since,"
+    " last_seen, state, incident_id, summary, severity, resolved_at)"
+    " SELECT rowid, key, source, name, labels, annotations, since,"
+    " last_seen, state, incident_id, summary, severity, resolved_at"
+    " FROM alerts;"
+    "DROP TABLE alerts;"
+    "ALTER TABLE alerts_v7 RENAME TO alerts;"
+    "CREATE INDEX alerts_by_fingerprint ON alerts(fingerprint);"
+    "CREATE INDEX alerts_by_state ON alerts(state, since);"
+    "ALTER TABLE incidents ADD COLUMN alert_id INTEGER;"
+    "ALTER TABLE sources ADD COLUMN denied INTEGER NOT NULL DEFAULT 0;",
 };
 
 int

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <curl/curl.h>
 
@@ -40,7 +41,22 @@ struct http_client {
 	struct http_response *resp;
 	int too_big;
 	const char *ca_file;
+	int stalled;
+	int got_reply;      /* a first header line arrived */
+	curl_off_t seen;    /* bytes received when last checked */
+	long last_progress; /* CLOCK_MONOTONIC ms of the last byte */
 };
+
+#define STALL_MS 3000
+
+static long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)(ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
 
 int
 http_available(void)
@@ -150,6 +166,8 @@ on_header(char *data, size_t size, size_t n, void *arg)
 	struct http_client *c = arg;
 	size_t len = size * n;
 
+	c->got_reply = 1;
+	c->last_progress = mono_ms();
 	if (len > 12 && strncasecmp(data, "Retry-After:", 12) == 0) {
 		long v = strtol(data + 12, NULL, 10);
 
@@ -165,10 +183,26 @@ on_progress(void *arg, curl_off_t a, curl_off_t b, curl_off_t c2, curl_off_t d)
 	struct http_client *c = arg;
 
 	(void)a;
-	(void)b;
 	(void)c2;
 	(void)d;
-	return c->stop != NULL && *c->stop;
+	if (c->stop != NULL && *c->stop)
+		return 1;
+	/*
+	 * The stall limit counts from the reply's first byte: the wait for
+	 * it is the server thinking, bounded by the total timeout only.
+	 */
+	if (c->got_reply) {
+		long now = mono_ms();
+
+		if (b != c->seen) {
+			c->seen = b;
+			c->last_progress = now;
+		} else if (now - c->last_progress > STALL_MS) {
+			c->stalled = 1;
+			return 1;
+		}
+	}
+	return 0;
 }
 
 static const char *
@@ -179,6 +213,15 @@ host_of(const char *url, char *buf, size_t size)
 
 	p = p ? p + 3 : url;
 	n = strcspn(p, "/?#");
+	/* Never the user-info: user:password@host. */
+	{
+		const char *at = memchr(p, '@', n);
+
+		if (at != NULL) {
+			n -= (size_t)(at + 1 - p);
+			p = at + 1;
+		}
+	}
 	snprintf(buf, size, "%.*s", (int)(n < size ? n : size - 1), p);
 	return buf;
 }
@@ -199,6 +242,10 @@ http_do(struct http_client *c, const struct http_request *rq,
 	cu.easy_reset(c->h);
 	c->resp = out;
 	c->too_big = 0;
+	c->stalled = 0;
+	c->got_reply = 0;
+	c->seen = 0;
+	c->last_progress = mono_ms();
 	for (h = rq->headers; h != NULL && *h != NULL; h++)
 		hdrs = cu.slist_append(hdrs, *h);
 	cu.easy_setopt(c->h, CURLOPT_URL, rq->url);
@@ -207,8 +254,16 @@ http_do(struct http_client *c, const struct http_request *rq,
 	               rq->connect_ms > 0 ? rq->connect_ms : 3000L);
 	cu.easy_setopt(c->h, CURLOPT_TIMEOUT_MS,
 	               rq->total_ms > 0 ? rq->total_ms : 10000L);
-	cu.easy_setopt(c->h, CURLOPT_LOW_SPEED_LIMIT, 100L);
-	cu.easy_setopt(c->h, CURLOPT_LOW_SPEED_TIME, 3L);
+	if (rq->userpwd != NULL) {
+		cu.easy_setopt(c->h, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		cu.easy_setopt(c->h, CURLOPT_USERPWD, rq->userpwd);
+	}
+	if (rq->ca_file != NULL)
+		cu.easy_setopt(c->h, CURLOPT_CAINFO, rq->ca_file);
+	if (rq->insecure) {
+		cu.easy_setopt(c->h, CURLOPT_SSL_VERIFYPEER, 0L);
+		cu.easy_setopt(c->h, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
 	cu.easy_setopt(c->h, CURLOPT_FOLLOWLOCATION, 1L);
 	cu.easy_setopt(c->h, CURLOPT_MAXREDIRS, 3L);
 	cu.easy_setopt(c->h, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -247,6 +302,12 @@ http_do(struct http_client *c, const struct http_request *rq,
 			    err, ITUI_IO,
 			    "%s: the response is larger than %d bytes",
 			    host_of(rq->url, host, sizeof host), HTTP_MAX_BODY);
+		else if (rc == CURLE_ABORTED_BY_CALLBACK && c->stalled)
+			code =
+			    err_set(err, ITUI_IO,
+			            "%s: the reply stalled (no data for %d s)",
+			            host_of(rq->url, host, sizeof host),
+			            STALL_MS / 1000);
 		else if (rc == CURLE_ABORTED_BY_CALLBACK)
 			code = err_set(err, ITUI_IO, "%s: cancelled",
 			               host_of(rq->url, host, sizeof host));
@@ -331,6 +392,8 @@ http_smtp(struct http_client *c, const struct smtp_request *rq,
 		p += len;
 	}
 	cu.easy_reset(c->h);
+	c->got_reply = 0;
+	c->stalled = 0;
 	cu.easy_setopt(c->h, CURLOPT_URL, rq->url);
 	cu.easy_setopt(c->h, CURLOPT_NOSIGNAL, 1L);
 	cu.easy_setopt(c->h, CURLOPT_CONNECTTIMEOUT_MS, 3000L);
@@ -365,4 +428,45 @@ http_smtp(struct http_client *c, const struct smtp_request *rq,
 		               host_of(rq->url, host, sizeof host),
 		               cu.easy_strerror(rc));
 	return ITUI_OK;
+}
+
+void
+http_scrub(char *msg, size_t size, const char *const *secrets)
+{
+	static const char mark[] = "[redacted]";
+
+	for (; secrets != NULL && *secrets != NULL; secrets++) {
+		size_t sl = strlen(*secrets);
+		char *p;
+
+		/* A short "secret" would blot out ordinary words. */
+		if (sl < 4)
+			continue;
+		while ((p = strstr(msg, *secrets)) != NULL) {
+			size_t tail = strlen(p + sl) + 1;
+
+			if ((size_t)(p - msg) + sizeof mark - 1 + tail > size) {
+				memset(p, '*', sl);
+				continue;
+			}
+			memmove(p + sizeof mark - 1, p + sl, tail);
+			memcpy(p, mark, sizeof mark - 1);
+		}
+	}
+}
+
+char *
+http_redact_url(const char *url)
+{
+	const char *p = strstr(url, "://"), *at;
+	size_t n;
+
+	if (p == NULL)
+		return xstrdup(url);
+	p += 3;
+	n = strcspn(p, "/?#");
+	at = memchr(p, '@', n);
+	if (at == NULL)
+		return xstrdup(url);
+	return xasprintf("%.*s[redacted]%s", (int)(p - url), url, at);
 }

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "itui/alertview.h"
 #include "itui/jsonout.h"
 #include "itui/store.h"
 #include "itui/sanitize.h"
@@ -230,5 +231,15 @@ jsonout_alert(const struct alert_row *r)
 	json_object_set_new(o, "incident_id",
 	                    r->incident_id ? json_integer(r->incident_id)
 	                                   : json_null());
+	json_object_set_new(o, "state", json_string(alertview_state(r)));
+	json_object_set_new(o, "suppressed", json_boolean(r->suppressed));
+	json_object_set_new(o, "fingerprint", str_or_null(r->fingerprint));
+	json_object_set_new(o, "am_state", str_or_null(r->am_state));
+	json_object_set_new(o, "silenced_by", str_or_null(r->silenced_by));
+	json_object_set_new(o, "inhibited_by", str_or_null(r->inhibited_by));
+	json_object_set_new(o, "group_key", str_or_null(r->group_key));
+	json_object_set_new(o, "generator_url", str_or_null(r->generator_url));
+	json_object_set_new(o, "external_url", str_or_null(r->external_url));
+	json_object_set_new(o, "silence_id", str_or_null(r->silence_id));
 	return o;
 }

@@ -26,6 +26,7 @@
 #define DEFAULT_SNAPSHOT_EVERY (15 * 60)
 #define SNAPSHOT_MAX_AGE       (10 * 60)
 #define MAX_BACKOFF            300
+#define DENIED_BACKOFF         600
 
 static int64_t
 real_now(void)
@@ -68,21 +69,101 @@ poller_close(struct poller *p)
 	p->st = NULL;
 }
 
+static int
+source_index(const char *name)
+{
+	return strcmp(name, "prometheus") == 0     ? MSRC_PROMETHEUS
+	       : strcmp(name, "alertmanager") == 0 ? MSRC_ALERTMANAGER
+	                                           : MSRC_GRAFANA;
+}
+
+/* 1 while the source is backing off: not asked this round. */
+static int
+backing_off(const struct poller *p, int src)
+{
+	return p->backoff[src].next_at > p->now();
+}
+
+/*
+ * Records a source's outcome and schedules its own backoff: a failing
+ * source waits longer each round (doubling to five minutes, or what
+ * Retry-After asks) and a permission problem waits ten minutes, while the
+ * other sources keep their interval.
+ */
 static void
 record(struct poller *p, const struct source_result *r, int *changed)
 {
 	struct itui_err err;
-	int c = 0;
+	int c = 0, i = source_index(r->name);
+	struct source_backoff *b = &p->backoff[i];
 
-	if (store_source_set(p->st, r->name, r->ok, r->detail, &c, &err) ==
-	        ITUI_OK &&
+	/* Backing off: not asked, nothing learnt. */
+	if (!r->asked)
+		return;
+	if (store_source_set(p->st, r->name,
+	                     r->ok       ? SOURCE_OK
+	                     : r->denied ? SOURCE_DENIED
+	                                 : SOURCE_DOWN,
+	                     r->detail, &c, &err) == ITUI_OK &&
 	    c)
 		*changed = 1;
 	if (!r->ok && p->last_error[0] == '\0')
 		snprintf(p->last_error, sizeof p->last_error, "%s: %s", r->name,
 		         r->detail);
+	if (r->ok) {
+		b->failures = 0;
+		b->next_at = 0;
+	} else {
+		int64_t d = p->interval;
+		int k;
+
+		b->failures++;
+		for (k = 1; k < b->failures && d < MAX_BACKOFF; k++)
+			d *= 2;
+		if (d > MAX_BACKOFF)
+			d = MAX_BACKOFF;
+		if (r->denied)
+			d = DENIED_BACKOFF;
+		if (r->retry_after > d)
+			d = r->retry_after;
+		/* The next round after this one may ask again at the earliest.
+		 */
+		b->next_at = b->failures > 1 || r->denied || r->retry_after > 0
+		                 ? p->now() + d
+		                 : 0;
+	}
 	if (r->retry_after > p->retry_after)
 		p->retry_after = r->retry_after;
+}
+
+void
+poller_alert_in(const struct alert_list *l, const char *source,
+                struct alert_in *in)
+{
+	size_t k;
+
+	for (k = 0; k < l->n; k++) {
+		const struct alert *a = &l->v[k];
+
+		memset(&in[k], 0, sizeof in[k]);
+		in[k].key = a->key;
+		in[k].fingerprint = a->fingerprint;
+		in[k].name = a->name;
+		in[k].summary = a->summary;
+		in[k].severity = a->severity;
+		in[k].labels = a->labels;
+		in[k].annotations = a->annotations;
+		in[k].source = source;
+		in[k].since = a->since;
+		in[k].am_state = a->am_state;
+		in[k].silenced_by = a->silenced_by;
+		in[k].inhibited_by = a->inhibited_by;
+		in[k].group_key = a->group_key;
+		in[k].external_url = a->external_url;
+		in[k].generator_url = a->url;
+		in[k].ends_at = a->ends_at;
+		in[k].resolved = a->resolved;
+	}
 }
 
 enum itui_code
@@ -91,18 +172,8 @@ poller_sync_alerts(struct store *st, const struct alert_list *l, int complete,
 {
 	struct alert_in *in = xcalloc(l->n + 1, sizeof *in);
 	enum itui_code rc;
-	size_t k;
 
-	for (k = 0; k < l->n; k++) {
-		in[k].key = l->v[k].key;
-		in[k].name = l->v[k].name;
-		in[k].summary = l->v[k].summary;
-		in[k].severity = l->v[k].severity;
-		in[k].labels = l->v[k].labels;
-		in[k].annotations = l->v[k].annotations;
-		in[k].source = "poll";
-		in[k].since = l->v[k].since;
-	}
+	poller_alert_in(l, "poll", in);
 	rc = store_alerts_sync(st, in, l->n, complete, changed, err);
 	free(in);
 	return rc;
@@ -116,6 +187,10 @@ round_alerts(struct poller *p, int *changed)
 	struct itui_err err;
 	int nres = 0, i, complete = 1, c = 0, failed = 0;
 
+	p->m.skip = 0;
+	for (i = 0; i < 3; i++)
+		if (backing_off(p, i))
+			p->m.skip |= 1u << i;
 	if (metrics_alerts(&p->m, &l, res, &nres, &err) != ITUI_OK) {
 		for (i = 0; i < nres; i++)
 			record(p, &res[i], changed);
@@ -123,7 +198,7 @@ round_alerts(struct poller *p, int *changed)
 	}
 	for (i = 0; i < nres; i++) {
 		record(p, &res[i], changed);
-		if (!res[i].ok) {
+		if (!res[i].ok || !res[i].asked) {
 			complete = 0;
 			failed = 1;
 		}
@@ -147,19 +222,27 @@ round_snapshots(struct poller *p, int *changed)
 		return 0;
 	if (p->cfg->nqueries == 0)
 		return 0;
+	if (backing_off(p, p->cfg->prometheus.url != NULL ? MSRC_PROMETHEUS
+	                                                  : MSRC_GRAFANA))
+		return 0;
 	if (store_snapshot_due(p->st, p->snapshot_every, SNAPSHOT_MAX_AGE, &ids,
 	                       &n, &err) != ITUI_OK)
 		return -1;
 	for (i = 0; i < n && !p->stop; i++) {
 		struct source_result src;
 		struct incident inc;
-		char *data = NULL, *text = NULL;
+		char *data = NULL, *text = NULL, *name;
 		enum itui_code rc;
 
 		if (store_incident_get(p->st, ids[i], &inc, &err) != ITUI_OK)
 			continue;
+		name = metrics_snapshot_title(ids[i], inc.title,
+		                              inc.declared_at, p->now());
+		p->m.snapshot_name = name;
 		rc = metrics_snapshot(&p->m, inc.service, p->now(), &data,
 		                      &text, &src, &err);
+		p->m.snapshot_name = NULL;
+		free(name);
 		if (rc != ITUI_CONFIG)
 			record(p, &src, changed);
 		if (rc == ITUI_OK &&
@@ -185,9 +268,10 @@ round_grafana(struct poller *p, int *changed)
 	size_t n = 0, i;
 	int failed = 0;
 
-	if (p->cfg->grafana.url == NULL)
+	if (p->cfg->grafana.url == NULL || backing_off(p, MSRC_GRAFANA))
 		return 0;
 	(void)metrics_grafana_health(&p->m, &res, &err);
+	res.asked = 1;
 	record(p, &res, changed);
 	if (!res.ok)
 		return -1;
@@ -249,20 +333,14 @@ poller_round(struct poller *p, int *changed, struct itui_err *err)
 	return ITUI_OK;
 }
 
-/* Seconds until the next round: the interval, or a backoff after failures. */
+/*
+ * Seconds until the next round: the interval.  Backoff is per source
+ * (record()): one failing source never slows the others.
+ */
 static int64_t
 next_delay(const struct poller *p)
 {
-	int64_t d = p->interval;
-	int i;
-
-	for (i = 0; i < p->failures && d < MAX_BACKOFF; i++)
-		d *= 2;
-	if (d > MAX_BACKOFF)
-		d = MAX_BACKOFF > p->interval ? MAX_BACKOFF : p->interval;
-	if (p->retry_after > d)
-		d = p->retry_after;
-	return d;
+	return p->interval;
 }
 
 static void *

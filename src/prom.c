@@ -227,20 +227,123 @@ alerts_free(struct alert_list *l)
 	size_t i;
 
 	for (i = 0; i < l->n; i++) {
-		free(l->v[i].key);
-		free(l->v[i].name);
-		free(l->v[i].labels);
-		free(l->v[i].annotations);
-		free(l->v[i].summary);
-		free(l->v[i].severity);
-		free(l->v[i].url);
+		struct alert *a = &l->v[i];
+
+		free(a->key);
+		free(a->name);
+		free(a->labels);
+		free(a->annotations);
+		free(a->summary);
+		free(a->severity);
+		free(a->url);
+		free(a->fingerprint);
+		free(a->am_state);
+		free(a->silenced_by);
+		free(a->inhibited_by);
+		free(a->group_key);
+		free(a->external_url);
 	}
 	free(l->v);
 	l->v = NULL;
 	l->n = 0;
 }
 
-static void
+char *
+alert_identity(const char *labels, const char *const *ignore)
+{
+	json_t *j = json_loads(labels, 0, NULL);
+	char *s;
+
+	if (!json_is_object(j)) {
+		json_decref(j);
+		return xstrdup(labels);
+	}
+	for (; ignore != NULL && *ignore != NULL; ignore++)
+		json_object_del(j, *ignore);
+	s = sorted_labels(j);
+	json_decref(j);
+	return s;
+}
+
+void
+alerts_rekey(struct alert_list *l, const char *const *ignore)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].key);
+		l->v[i].key = alert_identity(l->v[i].labels, ignore);
+	}
+}
+
+void
+alerts_merge(struct alert_list *into, struct alert_list *from)
+{
+	size_t i, k;
+
+	for (i = 0; i < from->n; i++) {
+		struct alert *f = &from->v[i], *dup = NULL;
+
+		for (k = 0; k < into->n && dup == NULL; k++)
+			if (strcmp(into->v[k].key, f->key) == 0)
+				dup = &into->v[k];
+		if (dup == NULL) {
+			into->v = xreallocarray(into->v, into->n + 1,
+			                        sizeof *into->v);
+			into->v[into->n++] = *f;
+			memset(f, 0, sizeof *f);
+			continue;
+		}
+		/* Alertmanager's copy is the truth for identity and state. */
+		if (f->fingerprint != NULL && dup->fingerprint == NULL) {
+			struct alert t = *dup;
+
+			if (f->url == NULL) {
+				f->url = t.url;
+				t.url = NULL;
+			}
+			if (f->since == 0)
+				f->since = t.since;
+			*dup = *f;
+			*f = t;
+		}
+	}
+	alerts_free(from);
+}
+
+int
+grafana_state_firing(const char *s)
+{
+	/*
+	 * ngalert's state.State strings, with a reason in parentheses where
+	 * there is one ("Alerting (NoData)", "Alerting (Error)"): Alerting,
+	 * NoData, Error and Recovering notify; Normal and Pending do not.
+	 */
+	if (s == NULL)
+		return 0;
+	return strncmp(s, "Alerting", 8) == 0 || strcmp(s, "alerting") == 0 ||
+	       strncmp(s, "NoData", 6) == 0 || strncmp(s, "Error", 5) == 0 ||
+	       strncmp(s, "Recovering", 10) == 0 || strcmp(s, "firing") == 0;
+}
+
+static char *
+join_ids(json_t *arr)
+{
+	char buf[512] = "";
+	json_t *x;
+	size_t i;
+
+	json_array_foreach(arr, i, x)
+	{
+		if (json_is_string(x) && strlen(buf) + 2 < sizeof buf)
+			snprintf(buf + strlen(buf), sizeof buf - strlen(buf),
+			         "%s%s", buf[0] ? "," : "",
+			         json_string_value(x));
+	}
+	return buf[0] ? xstrdup(buf) : NULL;
+}
+
+static struct alert *
 add_alert(struct alert_list *l, json_t *labels, json_t *ann, const char *since,
           const char *url)
 {
@@ -266,6 +369,8 @@ add_alert(struct alert_list *l, json_t *labels, json_t *ann, const char *since,
 	a->url = xstrdup_or_null(url);
 	a->since =
 	    since != NULL && time_parse_rfc3339(since, &t, NULL) == 0 ? t : 0;
+	a->ends_at = INT64_MIN;
+	return a;
 }
 
 enum itui_code
@@ -288,9 +393,8 @@ prom_parse_alerts(long status, const char *body, size_t len,
 		const char *state =
 		    json_string_value(json_object_get(a, "state"));
 
-		/* Prometheus says firing, Grafana says Alerting. */
-		if (state == NULL || (strcmp(state, "firing") != 0 &&
-		                      strcmp(state, "Alerting") != 0))
+		/* Prometheus says firing; Grafana formats its own states. */
+		if (!grafana_state_firing(state))
 			continue;
 		if (!json_is_object(json_object_get(a, "labels")))
 			continue;
@@ -319,18 +423,104 @@ am_parse_alerts(long status, const char *body, size_t len,
 	}
 	json_array_foreach(j, i, a)
 	{
-		const char *state = json_string_value(
-		    json_object_get(json_object_get(a, "status"), "state"));
+		json_t *st = json_object_get(a, "status");
+		const char *state =
+		    json_string_value(json_object_get(st, "state"));
+		struct alert *al;
 
-		if (state != NULL && strcmp(state, "active") != 0)
-			continue;
+		/* Suppressed alerts are kept: silenced is not resolved. */
 		if (!json_is_object(json_object_get(a, "labels")))
 			continue;
-		add_alert(
+		al = add_alert(
 		    out, json_object_get(a, "labels"),
 		    json_object_get(a, "annotations"),
 		    json_string_value(json_object_get(a, "startsAt")),
 		    json_string_value(json_object_get(a, "generatorURL")));
+		al->fingerprint = xstrdup_or_null(
+		    json_string_value(json_object_get(a, "fingerprint")));
+		al->am_state = xstrdup(state ? state : "active");
+		al->silenced_by = join_ids(json_object_get(st, "silencedBy"));
+		al->inhibited_by = join_ids(json_object_get(st, "inhibitedBy"));
+	}
+	json_decref(j);
+	return ITUI_OK;
+}
+
+enum itui_code
+webhook_parse(enum webhook_kind kind, const char *body, size_t len,
+              struct alert_list *out, struct itui_err *err)
+{
+	json_error_t je;
+	json_t *j, *arr, *a;
+	const char *version, *gk, *ext;
+	size_t i;
+
+	memset(out, 0, sizeof *out);
+	j = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+	if (j == NULL)
+		return err_set(err, ITUI_INPUT,
+		               "bad JSON at line %d column %d: %s", je.line,
+		               je.column, je.text);
+	version = json_string_value(json_object_get(j, "version"));
+	arr = json_object_get(j, "alerts");
+	if (kind == WEBHOOK_ALERTMANAGER &&
+	    (version == NULL || strcmp(version, "4") != 0)) {
+		err_set(err, ITUI_INPUT,
+		        "not an Alertmanager webhook payload (version \"4\" "
+		        "expected, got %s%.20s%s)",
+		        version ? "\"" : "", version ? version : "none",
+		        version ? "\"" : "");
+		json_decref(j);
+		return ITUI_INPUT;
+	}
+	if (kind == WEBHOOK_GRAFANA && json_object_get(j, "orgId") == NULL &&
+	    version == NULL) {
+		json_decref(j);
+		return err_set(err, ITUI_INPUT,
+		               "not a Grafana webhook payload (no orgId or "
+		               "version)");
+	}
+	if (!json_is_array(arr)) {
+		json_decref(j);
+		return err_set(err, ITUI_INPUT,
+		               "the payload has no alerts list");
+	}
+	gk = json_string_value(json_object_get(j, "groupKey"));
+	ext = json_string_value(json_object_get(j, "externalURL"));
+	json_array_foreach(arr, i, a)
+	{
+		const char *st =
+		    json_string_value(json_object_get(a, "status"));
+		const char *ends =
+		    json_string_value(json_object_get(a, "endsAt"));
+		json_t *labels = json_object_get(a, "labels");
+		struct alert *al;
+		int64_t t;
+
+		if (!json_is_object(labels) || st == NULL ||
+		    (strcmp(st, "firing") != 0 &&
+		     strcmp(st, "resolved") != 0)) {
+			json_decref(j);
+			alerts_free(out);
+			return err_set(
+			    err, ITUI_INPUT,
+			    "alert %zu: needs labels and a status of "
+			    "firing or resolved",
+			    i);
+		}
+		al = add_alert(
+		    out, labels, json_object_get(a, "annotations"),
+		    json_string_value(json_object_get(a, "startsAt")),
+		    json_string_value(json_object_get(a, "generatorURL")));
+		al->fingerprint = xstrdup_or_null(
+		    json_string_value(json_object_get(a, "fingerprint")));
+		al->resolved = strcmp(st, "resolved") == 0;
+		al->group_key = xstrdup_or_null(gk);
+		al->external_url = xstrdup_or_null(ext);
+		/* A firing alert's endsAt is 0001-01-01: open-ended. */
+		if (ends != NULL && strncmp(ends, "0001-", 5) != 0 &&
+		    time_parse_rfc3339(ends, &t, NULL) == 0)
+			al->ends_at = t;
 	}
 	json_decref(j);
 	return ITUI_OK;

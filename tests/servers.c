@@ -132,26 +132,28 @@ servers_prometheus_restart(struct servers *s)
 void
 servers_prometheus(struct servers *s, const char *dir, int with_am)
 {
-	char text[2048];
+	char text[2048], rules[2048], am[2048];
 
 	snprintf(s->dir, sizeof s->dir, "%s", dir);
 	s->prom_port = free_port();
 	s->am_port = with_am ? free_port() : 0;
 	snprintf(text, sizeof text,
-	         "global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
+	         "global: {scrape_interval: 1s, evaluation_interval: 1s%s}\n"
 	         "rule_files: [rules.yml]\n"
 	         "%s%d%s"
 	         "scrape_configs:\n"
 	         "  - job_name: self\n"
 	         "    static_configs: [{targets: ['127.0.0.1:%d']}]\n",
+	         s->production ? ", external_labels: {cluster: eu1, replica: a}"
+	                       : "",
 	         with_am ? "alerting:\n  alertmanagers: [{static_configs: "
 	                   "[{targets: ['127.0.0.1:"
 	                 : "# ",
 	         with_am ? s->am_port : 0, with_am ? "']}]}]\n" : "\n",
 	         s->prom_port);
 	write_file(dir, "prometheus.yml", text);
-	write_file(
-	    dir, "rules.yml",
+	snprintf(
+	    rules, sizeof rules,
 	    "groups:\n"
 	    "  - name: test\n"
 	    "    rules:\n"
@@ -161,13 +163,49 @@ servers_prometheus(struct servers *s, const char *dir, int with_am)
 	    "        annotations: {summary: \"Checkout error budget burning\"}\n"
 	    "      - alert: StaysPending\n"
 	    "        expr: vector(1)\n"
-	    "        for: 1h\n");
+	    "        for: 1h\n"
+	    "%s",
+	    s->production
+	        ? "      - alert: DatacenterDown\n"
+	          "        expr: vector(1)\n"
+	          "        labels: {severity: warning, dc: eu1}\n"
+	          "      - alert: ServiceUnreachable\n"
+	          "        expr: vector(1)\n"
+	          "        labels: {severity: warning, dc: eu1, service: "
+	          "checkout}\n"
+	        : "");
+	write_file(dir, "rules.yml", rules);
 	if (with_am) {
 		char cfg[700], st[700], listen[64], log[700];
 
-		write_file(
-		    dir, "am.yml",
-		    "route: {receiver: blackhole}\nreceivers: [{name: blackhole}]\n");
+		if (s->webhook_port > 0)
+			snprintf(
+			    am, sizeof am,
+			    "route: {receiver: hook, group_wait: 1s,"
+			    " group_interval: 2s, repeat_interval: 1h}\n"
+			    "receivers:\n"
+			    "  - name: hook\n"
+			    "    webhook_configs:\n"
+			    "      - url: http://127.0.0.1:%d/\n"
+			    "        send_resolved: true\n"
+			    "        http_config:\n"
+			    "          authorization:\n"
+			    "            type: Bearer\n"
+			    "            credentials_file: %s/hook.token\n",
+			    s->webhook_port, dir);
+		else
+			snprintf(am, sizeof am,
+			         "route: {receiver: blackhole}\n"
+			         "receivers: [{name: blackhole}]\n");
+		/* One alert inhibits another in the same dc, as sites do. */
+		if (s->production)
+			snprintf(
+			    am + strlen(am), sizeof am - strlen(am),
+			    "inhibit_rules:\n"
+			    "  - source_matchers: [alertname=DatacenterDown]\n"
+			    "    target_matchers: [alertname=ServiceUnreachable]\n"
+			    "    equal: [dc]\n");
+		write_file(dir, "am.yml", am);
 		snprintf(cfg, sizeof cfg, "--config.file=%s/am.yml", dir);
 		snprintf(st, sizeof st, "--storage.path=%s/am", dir);
 		snprintf(listen, sizeof listen,
@@ -210,6 +248,7 @@ reply(int fd, int code, const char *body)
 	const char *reason = code == 200   ? "OK"
 	                     : code == 400 ? "Bad Request"
 	                     : code == 401 ? "Unauthorized"
+	                     : code == 403 ? "Forbidden"
 	                     : code == 404 ? "Not Found"
 	                                   : "Internal Server Error";
 
@@ -262,6 +301,7 @@ serve_one(int fd, const char *dir, int *next_id)
 	                 *auth, logp[700], resp[256];
 	ssize_t n, got = 0;
 	long clen = 0;
+	int token_ok;
 	FILE *log;
 
 	while ((n = read(fd, buf + got, sizeof buf - 1 - (size_t)got)) > 0) {
@@ -284,12 +324,18 @@ serve_one(int fd, const char *dir, int *next_id)
 	read_mode(dir, mode, sizeof mode);
 	snprintf(logp, sizeof logp, "%s/grafana.log", dir);
 	log = fopen(logp, "a");
+	/*
+	 * Exact match, as Grafana's token check compares the whole
+	 * service-account token (pkg/services/contexthandler): a token that
+	 * merely starts with the right one is refused.
+	 */
+	token_ok =
+	    auth != NULL &&
+	    strncmp(auth + 22, standin_token, strlen(standin_token)) == 0 &&
+	    (auth[22 + strlen(standin_token)] == '\r' ||
+	     auth[22 + strlen(standin_token)] == '\n');
 	fprintf(log, "%s %s auth=%s time_digits=%d end_digits=%d body=%s\n",
-	        method, path,
-	        auth && strncmp(auth + 22, standin_token,
-	                        strlen(standin_token)) == 0
-	            ? "ok"
-	            : "bad",
+	        method, path, token_ok ? "ok" : "bad",
 	        digits_of(body, "\"time\""), digits_of(body, "\"timeEnd\""),
 	        body);
 	fclose(log);
@@ -355,9 +401,16 @@ serve_one(int fd, const char *dir, int *next_id)
 		(void)!write(fd, h, strlen(h));
 		return;
 	}
-	if (auth == NULL ||
-	    strncmp(auth + 22, standin_token, strlen(standin_token)) != 0) {
+	if (!token_ok) {
 		reply(fd, 401, "{\"message\":\"Unauthorized\"}");
+		return;
+	}
+	/* A Viewer token: reads pass, writes are refused by access control
+	 * (pkg/api/api.go wraps each write route in an authorize() check). */
+	if (strcmp(mode, "viewer") == 0 && strcmp(method, "GET") != 0) {
+		reply(fd, 403,
+		      "{\"message\":\"You'll need additional permissions to "
+		      "perform this action.\"}");
 		return;
 	}
 	if (strcmp(method, "GET") == 0 &&
@@ -398,9 +451,25 @@ serve_one(int fd, const char *dir, int *next_id)
 		reply(fd, 200, resp);
 		return;
 	}
+	/* The dashboard-snapshot service's delete by key: 200, or 404. */
+	if (strcmp(method, "GET") == 0 &&
+	    strncmp(path, "/api/snapshots-delete/", 22) == 0) {
+		if (strcmp(path + 22, "dk") == 0)
+			reply(fd, 200,
+			      "{\"id\":1,\"message\":\"Snapshot deleted. It "
+			      "might take an hour before it's cleared from any "
+			      "CDN caches.\"}");
+		else
+			reply(fd, 404,
+			      "{\"message\":\"Failed to get "
+			      "dashboard snapshot\"}");
+		return;
+	}
 	if (strcmp(method, "POST") == 0 &&
 	    strcmp(path, "/api/annotations") == 0) {
+		/* pkg/api/annotations.go PostAnnotation: empty text is 400. */
 		if (strstr(body, "\"text\"") == NULL ||
+		    strstr(body, "\"text\":\"\"") != NULL ||
 		    strstr(body, "\"time\"") == NULL) {
 			reply(fd, 400,
 			      "{\"message\":\"Failed to save annotation\"}");
@@ -414,6 +483,16 @@ serve_one(int fd, const char *dir, int *next_id)
 	}
 	if (strcmp(method, "PATCH") == 0 &&
 	    strncmp(path, "/api/annotations/", 17) == 0) {
+		long id = strtol(path + 17, NULL, 10);
+
+		/* pkg/api/annotations.go PatchAnnotation: an id it never
+		 * issued is 404, not a silent success. */
+		if (id <= 0 || id >= *next_id) {
+			reply(fd, 404,
+			      "{\"message\":\"Could not find annotation to "
+			      "update\"}");
+			return;
+		}
 		reply(fd, 200, "{\"message\":\"Annotation patched\"}");
 		return;
 	}
@@ -479,13 +558,148 @@ servers_black_hole(struct servers *s)
 	cr_assert(listen(s->hole_fd, 64) == 0);
 }
 
+static void
+canned_one(int fd, const char *dir, int delay_ms, int status, const char *body)
+{
+	char buf[16384], auth[2048] = "", out[20000], logp[700];
+	const char *a, *p;
+	ssize_t n, got = 0;
+	size_t k = 0;
+	FILE *log;
+
+	while ((n = read(fd, buf + got, sizeof buf - 1 - (size_t)got)) > 0) {
+		got += n;
+		buf[got] = '\0';
+		if (strstr(buf, "\r\n\r\n") != NULL)
+			break;
+	}
+	buf[got] = '\0';
+	a = strcasestr(buf, "\r\nAuthorization: ");
+	if (a != NULL)
+		snprintf(auth, sizeof auth, "%.*s",
+		         (int)strcspn(a + 17, "\r\n"), a + 17);
+	snprintf(logp, sizeof logp, "%s/canned.log", dir);
+	log = fopen(logp, "a");
+	fprintf(log, "%ld %.*s\n", (long)time(NULL), (int)strcspn(buf, "\r"),
+	        buf);
+	fclose(log);
+	usleep((useconds_t)delay_ms * 1000);
+	for (p = body; *p != '\0' && k < sizeof out - sizeof auth - 1;) {
+		if (strncmp(p, "%AUTH%", 6) == 0) {
+			k += (size_t)snprintf(out + k, sizeof out - k, "%s",
+			                      auth);
+			p += 6;
+		} else {
+			out[k++] = *p++;
+		}
+	}
+	out[k] = '\0';
+	snprintf(buf, sizeof buf,
+	         "HTTP/1.1 %d X\r\nContent-Type: application/json\r\n"
+	         "Content-Length: %zu\r\nConnection: close\r\n\r\n",
+	         status, strlen(out));
+	(void)!write(fd, buf, strlen(buf));
+	(void)!write(fd, out, strlen(out));
+}
+
+void
+servers_canned(struct servers *s, const char *dir, int delay_ms, int status,
+               const char *body)
+{
+	struct sockaddr_in a = {0};
+	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+	socklen_t len = sizeof a;
+	pid_t pid;
+
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert(bind(fd, (struct sockaddr *)&a, sizeof a) == 0);
+	getsockname(fd, (struct sockaddr *)&a, &len);
+	s->canned_port = ntohs(a.sin_port);
+	cr_assert(listen(fd, 16) == 0);
+	pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		/* Bounded, one at a time: at most 500 requests. */
+		for (int i = 0; i < 500; i++) {
+			int c = accept(fd, NULL, NULL);
+
+			if (c < 0)
+				continue;
+			canned_one(c, dir, delay_ms, status, body);
+			close(c);
+		}
+		_exit(0);
+	}
+	close(fd);
+	s->canned_pid = pid;
+}
+
 void
 servers_stop(struct servers *s)
 {
+	kill_wait(&s->canned_pid);
 	kill_wait(&s->prom_pid);
 	kill_wait(&s->am_pid);
 	kill_wait(&s->grafana_pid);
 	if (s->hole_fd > 0)
 		close(s->hole_fd);
 	s->hole_fd = 0;
+}
+
+static char *
+am_request(struct servers *s, const char *method, const char *path,
+           const char *json, int *status)
+{
+	char req[8192], *buf = calloc(1, 65536);
+	struct timeval tv = {5, 0};
+	int fd = connect_port(s->am_port);
+	size_t got = 0;
+	ssize_t n;
+	char *body;
+
+	cr_assert(fd >= 0);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	snprintf(req, sizeof req,
+	         "%s %s HTTP/1.0\r\nHost: 127.0.0.1\r\n"
+	         "Content-Type: application/json\r\nContent-Length: %zu"
+	         "\r\n\r\n",
+	         method, path, json ? strlen(json) : 0);
+	(void)!write(fd, req, strlen(req));
+	for (size_t off = 0, len = json ? strlen(json) : 0; off < len;) {
+		ssize_t w = write(fd, json + off, len - off);
+
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	while (got < 65535 && (n = read(fd, buf + got, 65535 - got)) > 0)
+		got += (size_t)n;
+	close(fd);
+	*status = -1;
+	sscanf(buf, "HTTP/%*s %d", status);
+	body = strstr(buf, "\r\n\r\n");
+	if (body != NULL)
+		memmove(buf, body + 4, strlen(body + 4) + 1);
+	return buf;
+}
+
+char *
+servers_am_post(struct servers *s, const char *path, const char *json)
+{
+	int status;
+	char *b = am_request(s, "POST", path, json, &status);
+
+	cr_assert(status == 200, "POST %s: %d %s", path, status, b);
+	return b;
+}
+
+int
+servers_am_delete(struct servers *s, const char *path)
+{
+	int status;
+
+	free(am_request(s, "DELETE", path, NULL, &status));
+	return status;
 }

@@ -7,7 +7,9 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
+#include "itui/alertview.h"
 #include "itui/prom.h"
+#include "itui/spark.h"
 
 static struct prom_result
 parse_ok(long status, const char *body)
@@ -175,6 +177,7 @@ Test(alerts, grafana_states_and_alertmanager_arrays)
 	    "{\"status\":\"success\",\"data\":{\"alerts\":["
 	    "{\"labels\":{\"alertname\":\"G\"},\"state\":\"Alerting\"},"
 	    "{\"labels\":{\"alertname\":\"H\"},\"state\":\"Normal\"},"
+	    "{\"labels\":{\"alertname\":\"P\"},\"state\":\"Pending\"},"
 	    "{\"labels\":{\"alertname\":\"I\"},\"state\":\"NoData\"}]}}";
 	struct alert_list l;
 	struct itui_err err;
@@ -182,9 +185,14 @@ Test(alerts, grafana_states_and_alertmanager_arrays)
 	char path[512], body[4096];
 	size_t n;
 
+	/*
+	 * ngalert sends NoData and Error instances to the Alertmanager like
+	 * Alerting ones (state.NeedsSending); Normal and Pending it does not.
+	 */
 	cr_assert_eq(prom_parse_alerts(200, g, strlen(g), &l, &err), ITUI_OK);
-	cr_assert_eq(l.n, 1);
+	cr_assert_eq(l.n, 2);
 	cr_assert_str_eq(l.v[0].name, "G");
+	cr_assert_str_eq(l.v[1].name, "I");
 	alerts_free(&l);
 
 	/* The real Alertmanager v2 reply shape, with one suppressed alert. */
@@ -203,7 +211,11 @@ Test(alerts, grafana_states_and_alertmanager_arrays)
 
 		cr_assert_eq(am_parse_alerts(200, am, strlen(am), &l, &err),
 		             ITUI_OK, "%s", err.msg);
-		cr_assert_eq(l.n, 1);
+		/* Suppressed is kept: silenced is not resolved. */
+		cr_assert_eq(l.n, 2);
+		cr_assert_str_eq(l.v[0].am_state, "active");
+		cr_assert_str_eq(l.v[0].fingerprint, "2a7a97fbf890646a");
+		cr_assert_str_eq(l.v[1].am_state, "suppressed");
 		cr_assert_str_eq(
 		    l.v[0].key,
 		    "{\"alertname\":\"AlwaysFiring\",\"severity\":\"page\"}",
@@ -220,13 +232,159 @@ Test(alerts, grafana_states_and_alertmanager_arrays)
 	          err.msg);
 	/* The shared fixture: a webhook payload is not the API's shape. */
 	snprintf(path, sizeof path,
-	         "%s/../shared/fixtures/alertmanager-webhook-firing.json",
+	         "%s/tests/fixtures/alertmanager-webhook-firing.json",
 	         getenv("ITUI_SRCDIR") ? getenv("ITUI_SRCDIR") : ".");
 	f = fopen(path, "r");
-	if (f != NULL) {
-		n = fread(body, 1, sizeof body - 1, f);
-		fclose(f);
-		cr_assert_eq(am_parse_alerts(200, body, n, &l, &err), ITUI_IO);
-		cr_assert(strstr(err.msg, "expected a list") != NULL);
-	}
+	cr_assert_not_null(f, "%s", path);
+	n = fread(body, 1, sizeof body - 1, f);
+	fclose(f);
+	cr_assert_eq(am_parse_alerts(200, body, n, &l, &err), ITUI_IO);
+	cr_assert(strstr(err.msg, "expected a list") != NULL);
+}
+
+static char *
+fixture(const char *name, size_t *n)
+{
+	char path[700], *buf = malloc(65536);
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/tests/fixtures/%s",
+	         getenv("ITUI_SRCDIR") ? getenv("ITUI_SRCDIR") : ".", name);
+	f = fopen(path, "r");
+	cr_assert_not_null(f, "%s", path);
+	*n = fread(buf, 1, 65535, f);
+	buf[*n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+Test(alerts, identity_drops_external_labels_and_alertmanager_wins_a_merge)
+{
+	const char *const ignore[] = {"cluster", "replica", NULL};
+	const char *prom =
+	    "{\"status\":\"success\",\"data\":{\"alerts\":[{\"labels\":"
+	    "{\"alertname\":\"A\",\"job\":\"x\"},\"state\":\"firing\","
+	    "\"activeAt\":\"2026-11-23T09:00:00Z\"}]}}";
+	const char *am =
+	    "[{\"labels\":{\"alertname\":\"A\",\"job\":\"x\",\"cluster\":"
+	    "\"eu\",\"replica\":\"b\"},\"fingerprint\":\"f00\",\"status\":"
+	    "{\"state\":\"suppressed\",\"silencedBy\":[\"s1\",\"s2\"],"
+	    "\"inhibitedBy\":[]}}]";
+	struct alert_list a, b;
+	struct itui_err err;
+	char *id = alert_identity(
+	    "{\"b\":\"2\",\"cluster\":\"eu\",\"a\":\"1\"}", ignore);
+
+	cr_assert_str_eq(id, "{\"a\":\"1\",\"b\":\"2\"}");
+	free(id);
+	cr_assert_eq(prom_parse_alerts(200, prom, strlen(prom), &a, &err),
+	             ITUI_OK);
+	cr_assert_eq(am_parse_alerts(200, am, strlen(am), &b, &err), ITUI_OK);
+	alerts_rekey(&a, ignore);
+	alerts_rekey(&b, ignore);
+	alerts_merge(&a, &b);
+	cr_assert_eq(a.n, 1, "one real alert");
+	cr_assert_str_eq(a.v[0].fingerprint, "f00");
+	cr_assert_str_eq(a.v[0].am_state, "suppressed");
+	cr_assert_str_eq(a.v[0].silenced_by, "s1,s2");
+	cr_assert_eq(a.v[0].since, 1795424400, "Prometheus's activeAt kept");
+	alerts_free(&a);
+}
+
+Test(alerts, webhook_payloads_firing_resolved_and_malformed)
+{
+	struct alert_list l;
+	struct itui_err err;
+	size_t n;
+	char *body = fixture("alertmanager-webhook-firing.json", &n);
+	const char *bad_status =
+	    "{\"version\":\"4\",\"alerts\":[{\"status\":\"x\"}]}";
+	const char *g =
+	    "{\"receiver\":\"r\",\"status\":\"firing\",\"orgId\":1,"
+	    "\"version\":\"1\",\"groupKey\":\"gk\",\"alerts\":[{"
+	    "\"status\":\"firing\",\"labels\":{\"alertname\":\"G\"},"
+	    "\"annotations\":{},\"startsAt\":\"2026-11-23T09:00:00Z\","
+	    "\"endsAt\":\"0001-01-01T00:00:00Z\",\"fingerprint\":\"abc\"}]}";
+
+	cr_assert_eq(webhook_parse(WEBHOOK_ALERTMANAGER, body, n, &l, &err),
+	             ITUI_OK, "%s", err.msg);
+	cr_assert_eq(l.n, 1);
+	cr_assert_str_eq(l.v[0].fingerprint, "2a7a97fbf890646a");
+	cr_assert_str_eq(l.v[0].group_key, "{}:{alertname=\"AlwaysFiring\"}");
+	cr_assert_str_eq(l.v[0].external_url, "http://vm:19093");
+	cr_assert_eq(l.v[0].resolved, 0);
+	cr_assert_eq(l.v[0].ends_at, INT64_MIN, "0001-01-01 is open-ended");
+	alerts_free(&l);
+	free(body);
+	body = fixture("alertmanager-webhook-resolved.json", &n);
+	cr_assert_eq(webhook_parse(WEBHOOK_ALERTMANAGER, body, n, &l, &err),
+	             ITUI_OK, "%s", err.msg);
+	cr_assert_eq(l.v[0].resolved, 1);
+	cr_assert(l.v[0].ends_at > 0);
+	alerts_free(&l);
+	free(body);
+	cr_assert_eq(webhook_parse(WEBHOOK_ALERTMANAGER, "{\"version\":\"3\"}",
+	                           15, &l, &err),
+	             ITUI_INPUT);
+	cr_assert(strstr(err.msg, "version") != NULL, "%s", err.msg);
+	cr_assert_eq(
+	    webhook_parse(WEBHOOK_ALERTMANAGER, "{not json", 9, &l, &err),
+	    ITUI_INPUT);
+	cr_assert_eq(webhook_parse(WEBHOOK_ALERTMANAGER, bad_status,
+	                           strlen(bad_status), &l, &err),
+	             ITUI_INPUT);
+	/* Grafana's contact point: version "1" and orgId. */
+	cr_assert_eq(webhook_parse(WEBHOOK_GRAFANA, g, strlen(g), &l, &err),
+	             ITUI_OK, "%s", err.msg);
+	cr_assert_eq(l.n, 1);
+	alerts_free(&l);
+}
+
+Test(alerts, title_cut_at_a_word_with_an_ellipsis)
+{
+	char buf[TITLE_CUT + 8];
+	const char *longs =
+	    "Checkout error budget burning fast in eu-west-1: 5xx ratio above "
+	    "the SLO for the last thirty minutes across every payment provider "
+	    "and region";
+
+	cr_assert_eq(alertview_title("short one", buf, sizeof buf), 0);
+	cr_assert_str_eq(buf, "short one");
+	cr_assert_eq(alertview_title(longs, buf, sizeof buf), 1);
+	cr_assert(strlen(buf) <= TITLE_CUT + 3);
+	cr_assert(strcmp(buf + strlen(buf) - 3, "\xe2\x80\xa6") == 0, "%s",
+	          buf);
+	cr_assert(buf[strlen(buf) - 4] != ' ');
+	/* The cut falls between words. */
+	cr_assert(longs[strlen(buf) - 3] == ' ', "%s", buf);
+}
+
+Test(spark, samples_are_placed_by_time_and_gaps_stay_gaps)
+{
+	/* 10 cells over 100 s; samples only in the first and last fifth. */
+	double t[] = {0, 10, 80, 90, 100};
+	double v[] = {1, 1, 1, 1, 1};
+	double noisy_t[] = {0, 50, 100};
+	double noisy[] = {100, 101, 100};
+	char out[3 * 10 + 1];
+
+	spark_render_timed(t, v, 5, 0, 100, 10, out);
+	/* Cells 0, 1, 8, 9 drawn; 2..7 are the gap, blank. */
+	cr_assert_eq(strncmp(out, "\xe2\x96\x88\xe2\x96\x88", 6), 0, "%s", out);
+	cr_assert_eq(strncmp(out + 6, "      ", 6), 0, "a gap: '%s'", out);
+	/* Noise around 100 is not a cliff: scaled from zero it stays high. */
+	spark_render_timed(noisy_t, noisy, 3, 0, 100, 3, out);
+	cr_assert_str_eq(out, "\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88");
+}
+
+Test(spark, values_to_three_significant_digits_with_the_unit)
+{
+	char b[40];
+
+	spark_format_value(0.06666666666666667, "s", b, sizeof b);
+	cr_assert_str_eq(b, "0.0667 s");
+	spark_format_value(1234567, NULL, b, sizeof b);
+	cr_assert_str_eq(b, "1.23e+06");
+	spark_format_value(NAN, "s", b, sizeof b);
+	cr_assert_str_eq(b, "NaN");
 }

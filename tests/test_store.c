@@ -223,8 +223,8 @@ Test(store, data_version_sees_other_connections_only)
 	cr_assert_eq(store_open(path, 0, &other, &err), ITUI_OK);
 	store_set_actor(other, "olga", "local");
 	{
-		struct incident_new in = {"t",  "P1", NULL,      NULL,
-		                          NULL, NULL, TIME_NONE, 0};
+		struct incident_new in = {"t",  "P1",      NULL, NULL, NULL,
+		                          NULL, TIME_NONE, 0,    0};
 		int64_t id;
 
 		cr_assert_eq(store_incident_declare(other, &in, &id, &err),

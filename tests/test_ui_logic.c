@@ -470,7 +470,7 @@ Test(dash, other_connections_are_noticed)
 	struct itui_err err;
 	int64_t id;
 	struct incident_new in = {
-	    "from elsewhere", "P1", NULL, NULL, NULL, NULL, TIME_NONE, 0};
+	    "from elsewhere", "P1", NULL, NULL, NULL, NULL, TIME_NONE, 0, 0};
 
 	cr_assert_eq(dash_changed(&d), 0);
 	cr_assert_eq(store_open(dbpath, 0, &other, &err), ITUI_OK);

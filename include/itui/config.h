@@ -52,6 +52,21 @@ struct config_destination {
 	int line;
 };
 
+/*
+ * How to reach one source: its own timeout, credentials (file names only;
+ * the secrets are read when a request is made ready), TLS and extra headers.
+ */
+struct config_auth {
+	int64_t timeout; /* 0: the [prometheus] timeout, or 10 s */
+	char *bearer_token_file;
+	char *username;
+	char *password_file;
+	char *ca_file;
+	int insecure_skip_verify;
+	char **headers; /* "Name: value" */
+	size_t nheaders;
+};
+
 struct config {
 	char *path; /* the file read, or NULL when there was none */
 	char *db;
@@ -63,16 +78,35 @@ struct config {
 		int64_t interval;
 		int64_t timeout;
 		int64_t snapshot_every; /* 0: the default */
+		struct config_auth auth;
 	} prometheus;
 	struct {
-		char *url;
+		char *url; /* the first of urls */
+		char *
+		    *urls; /* an HA cluster: each is asked, duplicates merged */
+		size_t nurls;
+		struct config_auth auth;
 	} alertmanager;
+	struct {
+		/* Labels left out of an alert's identity (NULL-terminated). */
+		char **ignore_labels;
+		char *service_label; /* default "service" */
+	} alerts;
+	struct {
+		char *listen; /* ADDR:PORT, or NULL */
+		char *token_file;
+		char *username;
+		char *password_file;
+		int64_t max_body; /* bytes; 0: 1 MiB */
+	} receiver;
 	struct {
 		char *url;
 		char *token_env;
 		char *token_file;
 		char *dashboard;
 		char *datasource;
+		int64_t snapshot_expiry; /* seconds; 0: the default, 30 days */
+		struct config_auth auth;
 	} grafana;
 	struct config_destination *destinations;
 	size_t ndestinations;

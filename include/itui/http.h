@@ -5,9 +5,12 @@
  * any thread starts: it dlopen()s libcurl and runs curl_global_init()
  * (commands that never speak HTTP never pay for loading it).  A struct
  * http_client belongs to one thread.  Every request has a connect timeout,
- * a total timeout, a low-speed limit, at most three redirects, only http and
- * https, TLS verification on, and a response size cap enforced while the
- * body arrives (CURLOPT_MAXFILESIZE does not stop a chunked body).  When
+ * a total timeout, a stall limit that starts counting at the first byte of
+ * the reply (a server that thinks for 5 s before answering is not stalled),
+ * at most three redirects, only http and https, TLS verification on unless
+ * asked, and a response size cap enforced while the body arrives
+ * (CURLOPT_MAXFILESIZE does not stop a chunked body).  Messages name the
+ * URL's host without its user-info.  When
  * *stop becomes non-zero a transfer in progress is abandoned within ~100 ms.
  * The caller frees a response with http_response_free().
  */
@@ -27,6 +30,9 @@ struct http_request {
 	const char *body;           /* NULL for none */
 	long connect_ms;            /* 0: 3000 */
 	long total_ms;              /* 0: 10000 */
+	const char *userpwd; /* "user:password" for basic auth, or NULL */
+	const char *ca_file; /* a CA bundle to trust, or NULL */
+	int insecure;        /* skip TLS verification (warned about) */
 };
 
 struct http_response {
@@ -69,6 +75,14 @@ struct smtp_request {
 /* ITUI_IO with the server's host and curl's reason on any failure. */
 enum itui_code http_smtp(struct http_client *c, const struct smtp_request *rq,
                          struct itui_err *err);
+
+/*
+ * Replaces every occurrence of each secret (NULL-terminated list; NULL or
+ * short entries skipped) in msg with "[redacted]", in place.
+ */
+void http_scrub(char *msg, size_t size, const char *const *secrets);
+/* The URL with any user-info replaced by "[redacted]@". Free it. */
+char *http_redact_url(const char *url);
 /* application/x-www-form-urlencoded value. Free it. */
 char *http_escape(struct http_client *c, const char *s);
 

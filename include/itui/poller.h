@@ -22,6 +22,11 @@
 #include "itui/metrics.h"
 #include "itui/store.h"
 
+struct source_backoff {
+	int failures;    /* consecutive failures */
+	int64_t next_at; /* not asked before this time */
+};
+
 struct poller {
 	const struct config *cfg;
 	char *db_path;
@@ -35,7 +40,8 @@ struct poller {
 	int running;
 	int64_t interval;
 	int64_t snapshot_every;
-	int failures; /* consecutive failed rounds, for backoff */
+	int failures;                     /* consecutive failed rounds */
+	struct source_backoff backoff[3]; /* by enum metrics_source */
 	int64_t retry_after;
 	char last_error[600]; /* the first failure of the last round */
 	int64_t (*now)(void);
@@ -56,6 +62,9 @@ enum itui_code poller_round(struct poller *p, int *changed,
 enum itui_code poller_sync_alerts(struct store *st, const struct alert_list *l,
                                   int complete, int *changed,
                                   struct itui_err *err);
+/* The store's view of fetched (or pushed) alerts; in[] has l->n slots. */
+void poller_alert_in(const struct alert_list *l, const char *source,
+                     struct alert_in *in);
 enum itui_code poller_start(struct poller *p, struct itui_err *err);
 void poller_kick(struct poller *p);
 void poller_stop(struct poller *p);

@@ -101,6 +101,13 @@ enum itui_code st_editable_entry(struct store *st, int64_t entry_id,
 /* ITUI_CONFLICT naming who made the entry's current revision, and when. */
 enum itui_code st_entry_conflict(struct store *st, const struct entry *e,
                                  int if_revision, struct itui_err *err);
+/*
+ * Attaches the alert (by id, or by key when id is 0) to the incident, with
+ * an `alert` entry at `at` (store-alerts.c).
+ */
+enum itui_code st_alert_link(struct store *st, int64_t incident_id,
+                             int64_t alert_id, const char *key, int64_t at,
+                             struct itui_err *err);
 enum itui_code st_request_snapshot(struct store *st, int64_t id,
                                    const char *reason, struct itui_err *err);
 

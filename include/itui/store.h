@@ -58,9 +58,10 @@ struct incident_new {
 	const char *service;
 	const char *impact;
 	const char *commander;
-	const char *alert_key;
-	int64_t at; /* when it was declared; TIME_NONE for now */
+	const char *alert_key; /* the alert's key, or NULL; see alert_id */
+	int64_t at;            /* when it was declared; TIME_NONE for now */
 	int drill;
+	int64_t alert_id; /* AL-N to declare from (wins over alert_key) */
 };
 
 enum itui_code store_incident_declare(struct store *st,
@@ -188,22 +189,42 @@ enum itui_code store_people(struct store *st, char ***names, size_t *n,
 
 /* ---- metrics: alerts, source health, snapshots, annotations ---- */
 
+/*
+ * An alert as a source reports it.  `key` is its identity: the sorted label
+ * set minus the [alerts] ignore_labels (external and replica labels), so the
+ * same alert through Prometheus and Alertmanager is one row; Alertmanager's
+ * `fingerprint`, where known, is matched first.  am_state is Alertmanager's
+ * view (active, suppressed, unprocessed) or NULL when no Alertmanager said.
+ */
 struct alert_in {
-	const char *key; /* the sorted label set */
+	const char *key;
+	const char *fingerprint;
 	const char *name;
 	const char *summary;
 	const char *severity;
 	const char *labels;
 	const char *annotations;
-	const char *source;
+	const char *source; /* "poll", "webhook", "grafana-webhook" */
+	const char *am_state;
+	const char *silenced_by; /* silence ids, comma-separated, or NULL */
+	const char *inhibited_by;
+	const char *group_key;
+	const char *external_url;
+	const char *generator_url;
 	int64_t since;
+	int64_t ends_at; /* TIME_NONE when open-ended */
+	int resolved;    /* a push notification saying it resolved */
 };
 
 struct alert_row {
-	int64_t id; /* shown as AL-N */
+	int64_t id; /* shown as AL-N; stable (not a rowid) */
 	char *key, *name, *summary, *severity, *labels, *annotations, *source;
-	int64_t since, last_seen, resolved_at, incident_id;
-	int firing;
+	char *fingerprint, *am_state, *silenced_by, *inhibited_by, *group_key;
+	char *external_url, *generator_url, *silence_id;
+	int64_t since, last_seen, resolved_at, incident_id, ends_at;
+	int firing;     /* not resolved (may still be suppressed) */
+	int suppressed; /* Alertmanager says silenced or inhibited */
+	int rank;       /* severity rank: 0 critical ... 4 unknown */
 };
 
 struct alert_rows {
@@ -212,18 +233,47 @@ struct alert_rows {
 };
 
 /*
- * One polling round's firing alerts.  New ones are added, known ones
- * refreshed; with `complete` (every source answered) the others are marked
- * resolved, and an incident an alert belongs to gets an `alert` entry when it
- * resolves or fires again.  *changed counts the alerts that changed.
+ * One polling round's alerts.  New ones are added, known ones refreshed
+ * (Alertmanager's state kept: a silenced alert stays firing, suppressed);
+ * with `complete` (every source answered) the others are marked resolved.
+ * An active incident an alert belongs to gets an `alert` entry when it
+ * resolves, fires again, or becomes suppressed or active again; a re-fire
+ * after its incident was resolved detaches it instead (a new incident is
+ * for the user to declare).  *changed counts the alerts that changed.  One
+ * transaction; any failing step rolls the whole round back.
  */
 enum itui_code store_alerts_sync(struct store *st, const struct alert_in *v,
                                  size_t n, int complete, int *changed,
                                  struct itui_err *err);
-/* Firing alerts (or all), newest first. */
+/*
+ * One pushed notification (Alertmanager or Grafana webhook): firing alerts
+ * are added or refreshed, `resolved` ones resolved; nothing else changes.
+ */
+enum itui_code store_alerts_push(struct store *st, const struct alert_in *v,
+                                 size_t n, int *changed, struct itui_err *err);
+/*
+ * Firing alerts (or all), with no cap: ordered by severity rank (critical
+ * first), active before suppressed, then newest first.
+ */
 enum itui_code store_alerts(struct store *st, int firing_only,
                             struct alert_rows *out, struct itui_err *err);
+/* One alert by id; ITUI_NOTFOUND names AL-N. */
+enum itui_code store_alert_get(struct store *st, int64_t id,
+                               struct alert_rows *out, struct itui_err *err);
+/* Attaches an alert to an existing incident, with an `alert` entry. */
+enum itui_code store_alert_attach(struct store *st, int64_t alert_id,
+                                  int64_t incident_id, struct itui_err *err);
+/*
+ * Records the Alertmanager silence we created for an alert (silence_id), or
+ * its expiry (NULL), with an entry on its incident naming who and for how
+ * long (`what`).
+ */
+enum itui_code store_alert_silence(struct store *st, int64_t alert_id,
+                                   const char *silence_id, const char *what,
+                                   struct itui_err *err);
 void alert_rows_free(struct alert_rows *l);
+/* Severity label to rank (0 critical/page ... 3 info, 4 unknown). */
+int alert_severity_rank(const char *severity);
 
 struct source_row {
 	char *name;
@@ -232,10 +282,19 @@ struct source_row {
 	int64_t checked_at, down_since;
 };
 
+/* What a source's state is, for store_source_set(). */
+enum source_state {
+	SOURCE_OK = 1,
+	SOURCE_DOWN = 0,   /* an outage: a monitoring gap on the record */
+	SOURCE_DENIED = 2, /* 401/403: not an outage, shown, not logged */
+};
+
 /*
  * A monitoring source's health.  When it goes down or comes back, every
  * active incident gets one `system` entry saying so (a gap in monitoring is
- * on the record once, with when it ended).  *changed is set on a transition.
+ * on the record once, with when it ended).  A permission problem
+ * (SOURCE_DENIED) is recorded without a gap entry.  *changed is set on a
+ * transition.  One transaction; a failing step rolls it all back.
  */
 enum itui_code store_source_set(struct store *st, const char *name, int ok,
                                 const char *detail, int *changed,
