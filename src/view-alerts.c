@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "itui/alertview.h"
 #include "itui/timeutil.h"
+#include "itui/xalloc.h"
 #include "itui/view-alerts.h"
 #include "itui/view-main.h"
 
@@ -73,8 +75,22 @@ alerts_draw(const struct ui *u)
 			         (long long)a->incident_id);
 			x += ui_put(y, x, r.x + r.w - x, head, sel | A_BOLD);
 		}
-		x += ui_put(y, x, r.x + r.w - x, a->name, sel | A_BOLD) + 1;
-		ui_put(y, x, r.x + r.w - x, a->summary, sel);
+		{
+			/* A silenced or inhibited alert is not firing at us. */
+			const char *state = alertview_state(a);
+			unsigned long dim = strcmp(state, "firing") != 0
+			                        ? ui_color(u, PAIR_DIM) | A_DIM
+			                        : 0;
+
+			if (dim) {
+				snprintf(head, sizeof head, "[%s] ", state);
+				x += ui_put(y, x, r.x + r.w - x, head, sel);
+			}
+			x += ui_put(y, x, r.x + r.w - x, a->name,
+			            sel | A_BOLD | dim) +
+			     1;
+			ui_put(y, x, r.x + r.w - x, a->summary, sel | dim);
+		}
 	}
 }
 
@@ -118,9 +134,58 @@ alert_open(struct ui *u)
 	}
 	snprintf(ref, sizeof ref, "AL-%lld", (long long)a->id);
 	/* The flow copies what it needs: the rows may reload meanwhile. */
-	view_main_declare(u, a->summary ? a->summary : a->name,
-	                  mapped_level(u, a->severity), ref);
+	/* The verb cuts the title from the summary and fills the impact. */
+	view_main_declare(u, NULL, mapped_level(u, a->severity), ref);
 	ui_pop(u);
+	return REACT_REDRAW;
+}
+
+static unsigned
+answer_silence(struct ui *u, const char *dur)
+{
+	(void)ui_verb(
+	    u, &u->prompt.seen, 0, NULL,
+	    UI_WORDS("silence", u->prompt.stash[0], *dur ? dur : "2h"));
+	return REACT_RELOAD;
+}
+
+static unsigned
+answer_attach(struct ui *u, const char *inc)
+{
+	(void)ui_verb(u, &u->prompt.seen, 0, NULL,
+	              UI_WORDS("attach", u->prompt.stash[0], inc));
+	return REACT_RELOAD;
+}
+
+/* Silence, expire, attach: verbs on the selected alert. */
+static unsigned
+alert_verb(struct ui *u, enum ui_action act)
+{
+	char ref[32], label[128], inc[32] = "";
+	const struct alert_row *a;
+
+	if (u->alerts.n == 0)
+		return REACT_NONE;
+	a = &u->alerts.v[u->alert_sel];
+	snprintf(ref, sizeof ref, "AL-%lld", (long long)a->id);
+	if (act == UA_AL_EXPIRE) {
+		struct cmd_seen s = ui_seen(u);
+
+		(void)ui_verb(u, &s, 0, NULL,
+		              UI_WORDS("silence", ref, "--expire"));
+		return REACT_RELOAD;
+	}
+	if (act == UA_AL_SILENCE) {
+		snprintf(label, sizeof label, "Silence %s for (2h):", ref);
+		ui_ask(u, label, "", answer_silence, NULL, 0);
+	} else {
+		if (u->d.have_detail)
+			snprintf(inc, sizeof inc, "INC-%lld",
+			         (long long)u->d.detail.id);
+		snprintf(label, sizeof label, "Attach %s to:", ref);
+		ui_ask(u, label, inc, answer_attach, NULL, 0);
+	}
+	u->prompt.stash[0] = xstrdup(ref);
 	return REACT_REDRAW;
 }
 
@@ -136,6 +201,8 @@ alerts_request(struct ui *u, enum ui_action a)
 	}
 	if (a == UA_ALERT_OPEN)
 		return alert_open(u);
+	if (a == UA_AL_SILENCE || a == UA_AL_EXPIRE || a == UA_AL_ATTACH)
+		return alert_verb(u, a);
 	return REACT_UNHANDLED;
 }
 

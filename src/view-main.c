@@ -603,11 +603,14 @@ answer_delete(struct ui *u, const char *a)
 static unsigned
 answer_declare_service(struct ui *u, const char *a)
 {
-	const char *w[14] = {"declare", "--title", u->prompt.stash[0],
-	                     "--severity", u->prompt.stash[1]};
+	const char *w[14] = {"declare", "--severity", u->prompt.stash[1]};
 	int64_t made = 0;
-	int n = 5;
+	int n = 3;
 
+	if (u->prompt.stash[0] != NULL) {
+		w[n++] = "--title";
+		w[n++] = u->prompt.stash[0];
+	}
 	if (*a != '\0') {
 		w[n++] = "--service";
 		w[n++] = a;
@@ -722,12 +725,14 @@ void
 view_main_declare(struct ui *u, const char *title, const char *level,
                   const char *alert_ref)
 {
-	ui_ask(u, "Title:", "", answer_declare_title, NULL, 0);
-	if (title == NULL)
+	if (alert_ref == NULL) {
+		ui_ask(u, "Title:", "", answer_declare_title, NULL, 0);
 		return;
-	/* From an alert: the title, the mapped level and the alert's id. */
-	u->prompt.stash[0] = xstrdup(title);
-	u->prompt.stash[2] = alert_ref ? xstrdup(alert_ref) : NULL;
+	}
+	/* From an alert: its id (the verb takes the title), the level. */
+	ui_ask(u, "Service (optional):", "", answer_declare_service, NULL, 0);
+	u->prompt.stash[0] = title ? xstrdup(title) : NULL;
+	u->prompt.stash[2] = xstrdup(alert_ref);
 	u->prompt.step = 1;
 	if (level != NULL) {
 		u->prompt.stash[1] = xstrdup(level);

@@ -64,7 +64,8 @@ Test(keymap, defaults_bind_each_key_once_and_match_the_spec)
 	cr_assert_eq(keymap_lookup(&km, VIEW_ALERTS, KEYC_ENTER),
 	             UA_ALERT_OPEN);
 	cr_assert_eq(keymap_lookup(&km, VIEW_PAGER, 's'), UA_PG_SENT);
-	cr_assert_eq(keymap_lookup(&km, VIEW_ALERTS, 's'), ACTION_NONE);
+	cr_assert_eq(keymap_lookup(&km, VIEW_ALERTS, 's'), UA_AL_SILENCE);
+	cr_assert_eq(keymap_lookup(&km, VIEW_ALERTS, 'x'), ACTION_NONE);
 }
 
 Test(keymap, config_rebinds_and_reports_file_and_line)

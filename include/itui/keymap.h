@@ -146,6 +146,12 @@ enum {
 	  ACT_ENTRY | ACT_WRITES | ACT_FOOTER, "delete this entry")            \
 	X(ALERT_OPEN, ALERTS, "open", "Enter n", ACT_FOOTER,                   \
 	  "declare an incident from the alert, or go to its incident")         \
+	X(AL_SILENCE, ALERTS, "silence", "s", ACT_FOOTER,                      \
+	  "silence the alert in Alertmanager for a while")                     \
+	X(AL_EXPIRE, ALERTS, "expire", "S", ACT_FOOTER,                        \
+	  "expire the alert's silence")                                        \
+	X(AL_ATTACH, ALERTS, "attach", "a", ACT_WRITES | ACT_FOOTER,           \
+	  "attach the alert to an incident")                                   \
 	X(ACT_DONE, ACTIONS, "done", "x", ACT_WRITES | ACT_FOOTER,             \
 	  "mark the item done")                                                \
 	X(ACT_DROP, ACTIONS, "drop", "D", ACT_WRITES | ACT_FOOTER,             \
