@@ -16,6 +16,7 @@
 #include "itui/cmd-action.h"
 #include "itui/cmd-admin.h"
 #include "itui/cmd-incident.h"
+#include "itui/cmd-memory.h"
 #include "itui/cmd-metrics.h"
 #include "itui/cmd-outbox.h"
 #include "itui/cmd-playbook.h"
@@ -68,6 +69,12 @@ const struct cmd_entry *const cmd_table[] = {
     &cmd_outbox_retry_entry,
     &cmd_outbox_cancel_entry,
     &cmd_statuspage_entry,
+    &cmd_verify_entry,
+    &cmd_sign_entry,
+    &cmd_export_entry,
+    &cmd_import_entry,
+    &cmd_replay_entry,
+    &cmd_who_entry,
     &cmd_demo_entry,
     &cmd_help_entry,
     NULL,

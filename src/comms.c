@@ -19,6 +19,7 @@
 #include "itui/store-playbook.h"
 #include "itui/config.h"
 #include "itui/sanitize.h"
+#include "itui/store-chain.h"
 #include "itui/template.h"
 #include "itui/textout.h"
 #include "itui/timeutil.h"
@@ -37,6 +38,7 @@ struct comms {
 	const char *user;
 	int multiday;
 	struct checklist *cl; /* the playbook checklist, for pm_process */
+	struct chain_head head;
 };
 
 const char *
@@ -465,6 +467,44 @@ V(v_postmortem_due)
 	put_time(o, c->inc->resolved_at + l->postmortem_within, "");
 }
 
+/* The record's chain head, so a copy can be checked against the file. */
+V(v_chain_head)
+{
+	strbuf_addf(o, "seq %lld, SHA-256 %s", (long long)c->head.seq,
+	            c->head.hash);
+}
+
+/* A replayed drill: each answer of the trainees beside the original. */
+V(v_drill_decisions)
+{
+	size_t i, shown = 0;
+
+	if (!c->inc->drill)
+		return;
+	for (i = 0; i < c->tl->n; i++) {
+		const struct entry *e = &c->tl->v[i];
+		json_t *d =
+		    e->data != NULL ? json_loads(e->data, 0, NULL) : NULL;
+		const char *orig =
+		    json_string_value(json_object_get(d, "original"));
+
+		if (json_object_get(d, "drill_answer_for") != NULL &&
+		    orig != NULL) {
+			if (shown++ == 0)
+				strbuf_addstr(o, "## Drill: your decisions "
+				                 "against the original\n\n"
+				                 "| Yours | The original |\n"
+				                 "|---|---|");
+			strbuf_addstr(o, "\n| ");
+			put(o, e->text, 0);
+			strbuf_addstr(o, " | ");
+			put(o, orig, 0);
+			strbuf_addstr(o, " |");
+		}
+		json_decref(d);
+	}
+}
+
 #undef V
 
 static const struct {
@@ -505,6 +545,8 @@ static const struct {
     {"pm_metrics", v_pm_metrics},
     {"pm_process", v_pm_process},
     {"postmortem_due", v_postmortem_due},
+    {"chain_head", v_chain_head},
+    {"drill_decisions", v_drill_decisions},
 };
 
 static int
@@ -597,6 +639,12 @@ comms_render(struct store *st, const struct policy *p, const char *share_dir,
 	c.now = now;
 	c.user = user;
 	c.multiday = spans_days(&inc, &tl, now);
+	if (store_chain_head(st, id, &c.head, err) != ITUI_OK) {
+		incident_free(&inc);
+		entry_list_free(&tl);
+		action_list_free(&acts);
+		return err->code;
+	}
 	path = template_path(share_dir, name);
 	rc = tmpl_read(path, &text, err);
 	if (rc == ITUI_INPUT)

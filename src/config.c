@@ -330,6 +330,10 @@ on_item(void *ctx, const struct ini_item *it, char *why, size_t len)
 			set_str(&c->policy, v);
 		else if (strcmp(k, "timezone") == 0)
 			set_str(&c->timezone, v);
+		else if (strcmp(k, "signing_key") == 0)
+			set_str(&c->signing_key, v);
+		else if (strcmp(k, "allowed_signers") == 0)
+			set_str(&c->allowed_signers, v);
 		else
 			return bad(why, len, "unknown key '%s'", k);
 		return 0;
@@ -620,6 +624,8 @@ config_free(struct config *c)
 	free(c->user);
 	free(c->policy);
 	free(c->timezone);
+	free(c->signing_key);
+	free(c->allowed_signers);
 	free(c->prometheus.url);
 	free(c->alertmanager.url);
 	for (i = 0; i < c->alertmanager.nurls; i++)

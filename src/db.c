@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "itui/db.h"
+#include "itui/store-chain.h"
 #include "itui/strbuf.h"
 #include "itui/xalloc.h"
 
@@ -184,7 +185,32 @@ static const char *const migrations[] = {
     "CREATE INDEX alerts_by_state ON alerts(state, since);"
     "ALTER TABLE incidents ADD COLUMN alert_id INTEGER;"
     "ALTER TABLE sources ADD COLUMN denied INTEGER NOT NULL DEFAULT 0;",
+    /* 8: the record's hash chains (store-chain.h) and head signatures;
+     * chain_fill() then chains the rows already there, in this
+     * transaction */
+    "ALTER TABLE entries ADD COLUMN chain_seq INTEGER;"
+    "ALTER TABLE entries ADD COLUMN chain_hash TEXT;"
+    "ALTER TABLE entry_revisions ADD COLUMN chain_seq INTEGER;"
+    "ALTER TABLE entry_revisions ADD COLUMN chain_hash TEXT;"
+    "ALTER TABLE audit ADD COLUMN chain_seq INTEGER;"
+    "ALTER TABLE audit ADD COLUMN chain_hash TEXT;"
+    "CREATE TABLE chain_heads(incident_id INTEGER PRIMARY KEY,"
+    " seq INTEGER NOT NULL, hash TEXT NOT NULL);"
+    "CREATE TABLE signatures(id INTEGER PRIMARY KEY,"
+    " incident_id INTEGER NOT NULL REFERENCES incidents(id),"
+    " seq INTEGER NOT NULL, head TEXT NOT NULL, signer TEXT NOT NULL,"
+    " signature TEXT NOT NULL, signed_at INTEGER NOT NULL);",
+    /* 9: who has the database open, apart from the record (never audited,
+     * never touches an incident) */
+    "CREATE TABLE presence(session TEXT PRIMARY KEY, user TEXT NOT NULL,"
+    " incident_id INTEGER, typing INTEGER NOT NULL DEFAULT 0,"
+    " cols INTEGER, rows INTEGER, via_ssh INTEGER NOT NULL DEFAULT 0,"
+    " pid INTEGER, host TEXT, started_at INTEGER NOT NULL,"
+    " seen_at INTEGER NOT NULL);",
 };
+
+/* The migration after which chain_fill() runs, in the same transaction. */
+#define CHAIN_MIGRATION 8
 
 int
 db_schema_version(void)
@@ -445,7 +471,8 @@ migrate(sqlite3 *db, const char *path, struct itui_err *err)
 		return db_error(db, rc, "migrating the schema", err);
 	}
 	for (i = version; i < db_schema_version(); i++) {
-		if (exec_sql(db, migrations[i], "migrating the schema", err)) {
+		if (exec_sql(db, migrations[i], "migrating the schema", err) ||
+		    (i + 1 == CHAIN_MIGRATION && chain_fill(db, err))) {
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 			return err->code;
 		}

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "itui/db.h"
+#include "itui/store-chain.h"
 #include "itui/store-int.h"
 #include "itui/store.h"
 #include "itui/timeutil.h"
@@ -64,6 +65,7 @@ store_close(struct store *st)
 {
 	if (st == NULL)
 		return;
+	chain_cache_free(st->chain);
 	sqlite3_close(st->h.db);
 	free(st->path);
 	free(st->actor);
@@ -358,13 +360,15 @@ st_audit(struct store *st, int64_t incident_id, const char *object,
          int64_t object_id, const char *field, const char *old_value,
          const char *new_value, struct itui_err *err)
 {
-	return st_run(
-	    st, err, "recording the audit trail",
-	    "INSERT INTO audit(at, actor, origin, incident_id, object,"
-	    " object_id, field, old_value, new_value)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	    "issisisss", st_now(st), st->actor, st->origin, incident_id, object,
-	    object_id, field, old_value, new_value);
+	if (st_run(st, err, "recording the audit trail",
+	           "INSERT INTO audit(at, actor, origin, incident_id, object,"
+	           " object_id, field, old_value, new_value)"
+	           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	           "issisisss", st_now(st), st->actor, st->origin, incident_id,
+	           object, object_id, field, old_value, new_value) != ITUI_OK)
+		return err->code;
+	return st_chain_link(st, CHAIN_AUDIT,
+	                     sqlite3_last_insert_rowid(st->h.db), object, err);
 }
 
 enum itui_code
@@ -382,17 +386,23 @@ st_insert_entry(struct store *st, int64_t incident_id, enum entry_kind kind,
                 int64_t *entry_id, struct itui_err *err)
 {
 	int64_t id;
+	/* Canonical (sorted keys) so exports import back to the same hash. */
+	char *canon = chain_canonical_json(data);
+	enum itui_code rc = st_run(
+	    st, err, "adding the timeline entry",
+	    "INSERT INTO entries(incident_id, at, recorded_at, author, kind,"
+	    " text, data) VALUES (?, ?, ?, ?, ?, ?, json(?))",
+	    "iiissss", incident_id, at, st_now(st), st->actor, kind_name(kind),
+	    text, canon);
 
-	if (st_run(
-	        st, err, "adding the timeline entry",
-	        "INSERT INTO entries(incident_id, at, recorded_at, author, kind,"
-	        " text, data) VALUES (?, ?, ?, ?, ?, ?, json(?))",
-	        "iiissss", incident_id, at, st_now(st), st->actor,
-	        kind_name(kind), text, data) != ITUI_OK)
+	free(canon);
+	if (rc != ITUI_OK)
 		return err->code;
 	id = sqlite3_last_insert_rowid(st->h.db);
 	if (entry_id != NULL)
 		*entry_id = id;
+	if (st_chain_link(st, CHAIN_ENTRY, id, NULL, err) != ITUI_OK)
+		return err->code;
 	if (st_audit(st, incident_id, "entry", id, "created", NULL, text,
 	             err) != ITUI_OK)
 		return err->code;
@@ -1090,6 +1100,7 @@ store_entry_edit_rev(struct store *st, int64_t entry_id, enum entry_kind kind,
 {
 	struct entry e;
 	enum itui_code rc;
+	int64_t rev;
 
 	if (st_check_text("the entry text", text, MAX_TEXT_BYTES, err))
 		return err->code;
@@ -1122,11 +1133,15 @@ store_entry_edit_rev(struct store *st, int64_t entry_id, enum entry_kind kind,
 	    " replaced_at, replaced_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
 	    "idissis", entry_id, e.revision, e.at, kind_name(e.kind), e.text,
 	    st_now(st), st->actor);
+	rev = sqlite3_last_insert_rowid(st->h.db);
 	if (rc == ITUI_OK)
 		rc = st_run(st, err, "editing the entry",
 		            "UPDATE entries SET text = ?, kind = ?, at = ?,"
 		            " revision = revision + 1 WHERE id = ?",
 		            "ssii", text, kind_name(kind), at, entry_id);
+	/* After the update: a revision's hash covers what replaced it. */
+	if (rc == ITUI_OK)
+		rc = st_chain_link(st, CHAIN_REVISION, rev, NULL, err);
 	if (rc == ITUI_OK && strcmp(text, e.text) != 0)
 		rc = st_audit(st, e.incident_id, "entry", entry_id, "text",
 		              e.text, text, err);

@@ -73,6 +73,8 @@ struct config {
 	char *user;
 	char *policy;
 	char *timezone;
+	char *signing_key;     /* the SSH key `sign` uses (a path) */
+	char *allowed_signers; /* ssh-keygen's allowed-signers file (a path) */
 	struct {
 		char *url;
 		int64_t interval;

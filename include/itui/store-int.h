@@ -40,6 +40,7 @@ struct store {
 	                              const struct playbook **,
 	                              struct itui_err *);
 	void *playbook_ctx;
+	struct chain_cache *chain; /* store-chain.c's prepared statements */
 };
 
 int64_t st_now(const struct store *st);
