@@ -296,7 +296,8 @@ Test(chain, an_older_database_is_chained_once_by_the_migration)
 	              " ALTER TABLE audit DROP COLUMN chain_seq;"
 	              " ALTER TABLE audit DROP COLUMN chain_hash;"
 	              " PRAGMA user_version = 7;"));
-	cr_assert_eq(sql_int(db, "PRAGMA user_version"), 7, "before the chains (8)");
+	cr_assert_eq(sql_int(db, "PRAGMA user_version"), 7,
+	             "before the chains (8)");
 	ok_(db, ARGS("log", "1", "after the upgrade"));
 	cr_assert_eq(sql_int(db, "SELECT count(*) FROM entries WHERE "
 	                         "chain_hash IS NULL"),
