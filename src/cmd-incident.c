@@ -224,7 +224,7 @@ cmd_show(struct cmd_q *q, struct itui_err *err)
 	if (cmd_opt(q, "--json") != NULL) {
 		json_t *root = jsonout_incident(&inc, p, ctx->now);
 		json_t *ents = json_array(), *arr = json_array();
-		int64_t rev = 0;
+		int64_t rev = -1;
 
 		if (store_incident_revision(st, id, &rev, err) != ITUI_OK) {
 			json_decref(root);
@@ -386,10 +386,8 @@ cmd_set(struct cmd_q *q, struct itui_err *err)
 		               "unknown field '%s' (title, service, impact, "
 		               "summary, root-cause)",
 		               a->pos[1]);
-	if (rev_s != NULL && cmd_parse_id(rev_s, "R", &rev, err) != ITUI_OK)
-		return err_set(err, ITUI_USAGE,
-		               "--if-revision: '%s' is not a revision number",
-		               rev_s);
+	if (rev_s != NULL && cmd_parse_revision(rev_s, &rev, err) != ITUI_OK)
+		return err->code;
 	if (cmd_gather_text(q, a->pos + 2, a->npos - 2, &value, err))
 		return err->code;
 	rc = cmd_store(q, 1, &st, err);

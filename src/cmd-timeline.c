@@ -123,10 +123,8 @@ cmd_entry_edit(struct cmd_q *q, struct itui_err *err)
 
 	if (cmd_parse_at(q, &at, err))
 		return err->code;
-	if (rev_s != NULL && cmd_parse_id(rev_s, "R", &rev, err) != ITUI_OK)
-		return err_set(err, ITUI_USAGE,
-		               "--if-revision: '%s' is not a revision number",
-		               rev_s);
+	if (rev_s != NULL && cmd_parse_revision(rev_s, &rev, err) != ITUI_OK)
+		return err->code;
 	if (cmd_store(q, 1, &st, err) ||
 	    store_entry_get(st, q->target, &e, err))
 		return err->code;

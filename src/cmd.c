@@ -468,6 +468,22 @@ cmd_parse_id(const char *s, const char *prefix, int64_t *out,
 }
 
 enum itui_code
+cmd_parse_revision(const char *s, int64_t *out, struct itui_err *err)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end != '\0' || errno != 0)
+		return err_set(err, ITUI_USAGE,
+		               "--if-revision: '%s' is not a revision number",
+		               s);
+	*out = v;
+	return ITUI_OK;
+}
+
+enum itui_code
 cmd_parse_at(struct cmd_q *q, int64_t *at, struct itui_err *err)
 {
 	const char *s = cmd_opt(q, "--at");

@@ -228,7 +228,7 @@ store_incident_set_field(struct store *st, int64_t id, enum inc_field field,
 		return st_end(st, rc, err);
 	if ((rc = store_incident_revision(st, id, &rev, err)) != ITUI_OK)
 		return st_end(st, rc, err);
-	if (if_revision > 0 && rev != if_revision)
+	if (if_revision >= 0 && rev != if_revision)
 		return st_end(st, field_conflict(st, id, rev, if_revision, err),
 		              err);
 	/* col comes from a fixed table, never from the caller's text. */

@@ -137,6 +137,9 @@ void cmd_warn(struct cmd_q *q, const char *fmt, ...)
 /* "INC-3", "3" -> 3 (prefix "INC", "ACT", "AL"). */
 enum itui_code cmd_parse_id(const char *s, const char *prefix, int64_t *out,
                             struct itui_err *err);
+/* --if-revision N: a count from 0. */
+enum itui_code cmd_parse_revision(const char *s, int64_t *out,
+                                  struct itui_err *err);
 /* --at, when the verb has it (TIME_NONE when not given). */
 enum itui_code cmd_parse_at(struct cmd_q *q, int64_t *at, struct itui_err *err);
 /* The policy's spelling of a level, or a usage error listing them. */

@@ -130,8 +130,8 @@ enum itui_code store_entry_add_draft(struct store *st, int64_t incident_id,
  * Sets a field that may change after the declaration (title, service,
  * impact, summary, root cause; NULL or "" clears all but the title), with
  * the old and new value audited and a system entry on the timeline.  With
- * if_revision > 0 it is refused (ITUI_CONFLICT) when the incident's fields
- * changed since that revision (store_incident_revision).
+ * if_revision >= 0 it is refused (ITUI_CONFLICT) when the incident's fields
+ * changed since that revision (store_incident_revision); -1: no check.
  */
 enum itui_code store_incident_set_field(struct store *st, int64_t id,
                                         enum inc_field field, const char *value,
