@@ -96,7 +96,7 @@ Test(verbs, set_stale_revision_exits_1_one_line)
 
 	free(ok(NULL, ARGS("declare", "--severity", "P1", "--title", "t")));
 	free(ok(NULL, ARGS("--user", "dave", "set", "1", "title", "t2")));
-	r = cmd(NULL, ARGS("set", "1", "title", "t3", "--if-revision", "1"));
+	r = cmd(NULL, ARGS("set", "1", "title", "t3", "--if-revision", "0"));
 	cr_expect_eq(r.status, 1, "exit %d: %s", r.status, r.err);
 	cr_expect(strstr(r.err, "dave"), "stderr: %s", r.err);
 	nl = strchr(r.err, '\n');
