@@ -625,3 +625,41 @@ Test(tui, a_click_selects_the_entry_side_by_side)
 {
 	click_selects_the_entry(140, 30);
 }
+
+/*
+ * Issue 13: the scribe ticks a step in one dashboard and the IC's shows it
+ * ticked without a key; skipping asks for a reason and refuses none.
+ */
+Test(tui, checklist_ticks_reach_the_other_dashboard)
+{
+	char *v;
+
+	start("a", 120, 36, NULL);
+	start("b", 120, 36, NULL);
+	tmux("send-keys -t b K");
+	free(wait_for("b", "Checklist of INC-1", 3000));
+	free(wait_for("b", "[ ]  1 Acknowledge", 3000));
+	tmux("send-keys -t a K");
+	free(wait_for("a", "Checklist of INC-1", 3000));
+	tmux("send-keys -t a x");
+	free(wait_for("a", "INC-1 [1] done", 3000));
+	/* No key pressed in b. */
+	free(wait_for("b", "[x]  1 Acknowledge the alert or incident - tess",
+	              3000));
+	tmux("send-keys -t a j j s");
+	free(wait_for("a", "Why skip step 3 of INC-1?", 3000));
+	tmux("send-keys -t a Enter");
+	free(wait_for("a", "a skipped step needs a reason", 3000));
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM checklist_steps WHERE"
+	                         " state = 'skipped'"),
+	             0);
+	tmux("send-keys -t a s");
+	free(wait_for("a", "Why skip step 3 of INC-1?", 3000));
+	tmux("send-keys -t a -l 'IC is on the bridge already'");
+	tmux("send-keys -t a Enter");
+	free(wait_for("b", "skipped: IC is on the bridge already", 3000));
+	v = sql1(db, "SELECT num || '|' || reason FROM checklist_steps WHERE"
+	             " state = 'skipped'");
+	cr_assert_str_eq(v, "3|IC is on the bridge already");
+	free(v);
+}
