@@ -663,3 +663,41 @@ Test(tui, checklist_ticks_reach_the_other_dashboard)
 	cr_assert_str_eq(v, "3|IC is on the bridge already");
 	free(v);
 }
+
+/*
+ * Issue 9: A shows INC-3; B resolves it from the command line; A presses a:
+ * INC-3 stays in the list, marked, and nothing else is acknowledged.
+ */
+Test(tui, an_action_hits_the_incident_shown_after_another_resolves_it)
+{
+	const char *dave[] = {"--user", "dave",     "status",
+	                      "3",      "resolved", NULL};
+	char *s;
+
+	cli(ARGS("declare", "--severity", "P1", "--title", "Second"));
+	cli(ARGS("declare", "--severity", "P1", "--title", "Third"));
+	start("a", 120, 32, NULL);
+	tmux("send-keys -t a :");
+	tmux("send-keys -t a -l 'select 3'");
+	tmux("send-keys -t a Enter");
+	free(wait_for("a", "INC-3 P1 investigating Third", 3000));
+	cli(dave);
+	/* No key: the list keeps it, marked. */
+	s = wait_for("a", "No longer active: resolved by dave", 3000);
+	cr_assert_not_null(strstr(s, "INC-3 P1 resolved Third"), "%s", s);
+	cr_assert_not_null(strstr(s, "[resolved by"), "marked in the list");
+	free(s);
+	tmux("send-keys -t a a");
+	free(wait_for("a", "Acknowledge INC-3? (y/n)", 3000));
+	tmux("send-keys -t a y");
+	free(wait_for("a", "acknowledged INC-3", 3000));
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM incidents WHERE"
+	                         " acknowledged_at IS NOT NULL AND id != 3"),
+	             0, "no other incident was acknowledged");
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM incidents WHERE"
+	                         " acknowledged_at IS NOT NULL AND id = 3"),
+	             1);
+	s = screen("a");
+	cr_assert_not_null(strstr(s, "INC-3 P1 resolved Third"), "%s", s);
+	free(s);
+}
