@@ -15,6 +15,8 @@
 #include <criterion/criterion.h>
 
 #include "harness.h"
+#include "itui/strbuf.h"
+#include "itui/xalloc.h"
 #include "servers.h"
 
 static char *home, db[600], sock[600];
@@ -699,5 +701,64 @@ Test(tui, an_action_hits_the_incident_shown_after_another_resolves_it)
 	             1);
 	s = screen("a");
 	cr_assert_not_null(strstr(s, "INC-3 P1 resolved Third"), "%s", s);
+	free(s);
+}
+
+/*
+ * Issue 9: keys of the alerts and action-item views rebound per view, the
+ * footer showing them, and a declaration from an alert whose label set is
+ * some 3 KB (60 labels) carrying the alert's id.
+ */
+Test(tui, per_view_keys_and_a_declaration_from_a_large_alert)
+{
+	struct strbuf labels = STRBUF_INIT;
+	char *s, *sql;
+	int i;
+
+	cli(ARGS("action", "add", "1", "Add a breaker"));
+	strbuf_addstr(&labels, "{\"alertname\":\"HighErrors\"");
+	for (i = 0; i < 60; i++)
+		strbuf_addf(&labels,
+		            ",\"label_%02d\":\"kubernetes-value-%02d-"
+		            "abcdefghijklmnopqrstuvwxyz-0123456789\"",
+		            i, i);
+	strbuf_addch(&labels, '}');
+	cr_assert_gt(labels.len, 3000);
+	sql =
+	    xasprintf("INSERT INTO alerts(key, source, name, labels,"
+	              " last_seen, state, summary) VALUES ('%s', 'prometheus',"
+	              " 'HighErrors', '%s', strftime('%%s'), 'firing',"
+	              " 'Error rate above 5%% on checkout')",
+	              labels.buf, labels.buf);
+	free(sql1(db, sql));
+	free(sql);
+	strbuf_free(&labels);
+	write_config("[keys.actions]\ndone = X\n[keys.alerts]\nopen = o\n");
+	start("a", 120, 36, NULL);
+	tmux("send-keys -t a T");
+	s = wait_for("a", "Action items of INC-1", 3000);
+	cr_assert_not_null(strstr(s, "X:done"), "the footer shows the key");
+	free(s);
+	tmux("send-keys -t a x");
+	free(wait_for("a", "x is not bound here", 3000));
+	tmux("send-keys -t a X");
+	free(wait_for("a", "ACT-1 done", 3000));
+	tmux("send-keys -t a Escape");
+	tmux("send-keys -t a A");
+	s = wait_for("a", "Firing alerts", 3000);
+	cr_assert_not_null(strstr(s, "o:open"), "the footer shows the key");
+	free(s);
+	tmux("send-keys -t a o");
+	free(wait_for("a", "Severity (", 3000));
+	tmux("send-keys -t a -l P2");
+	tmux("send-keys -t a Enter");
+	free(wait_for("a", "Service (optional):", 3000));
+	tmux("send-keys -t a Enter");
+	free(wait_for("a", "declared INC-2", 3000));
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM alerts WHERE"
+	                         " incident_id = 2"),
+	             1, "the alert is linked");
+	s = sql1(db, "SELECT title FROM incidents WHERE id = 2");
+	cr_assert_str_eq(s, "Error rate above 5% on checkout");
 	free(s);
 }
