@@ -762,3 +762,43 @@ Test(tui, per_view_keys_and_a_declaration_from_a_large_alert)
 	cr_assert_str_eq(s, "Error rate above 5% on checkout");
 	free(s);
 }
+
+/*
+ * Issue 9: two dashboards edit the same entry; the second save is refused
+ * with both texts shown; after "keep mine" the audit has both, in order.
+ */
+Test(tui, a_stale_edit_is_refused_with_both_texts)
+{
+	char *s;
+
+	cli(ARGS("log", "1", "Rollback started"));
+	start("a", 120, 32, NULL);
+	start("b", 120, 32, NULL);
+	tmux("send-keys -t b Tab e");
+	free(wait_for("b", "[note] INC-1>", 3000));
+	tmux("send-keys -t a Tab e");
+	free(wait_for("a", "[note] INC-1>", 3000));
+	tmux("send-keys -t a C-u");
+	tmux("send-keys -t a -l 'Rollback started by alice'");
+	tmux("send-keys -t a Enter");
+	free(wait_for("a", "entry edited", 3000));
+	tmux("send-keys -t b C-u");
+	tmux("send-keys -t b -l 'Rollback started at ten percent'");
+	tmux("send-keys -t b Enter");
+	s = wait_for("b", "Changed by someone else", 3000);
+	cr_assert_not_null(strstr(s, "Rollback started by alice"), "%s", s);
+	cr_assert_not_null(strstr(s, "Rollback started at ten percent"), "%s",
+	                   s);
+	free(s);
+	tmux("send-keys -t b m");
+	free(wait_for("b", "kept yours", 3000));
+	s = sql1(db, "SELECT group_concat(new_value, ' | ') FROM (SELECT"
+	             " new_value FROM audit WHERE object = 'entry' AND field ="
+	             " 'text' ORDER BY id)");
+	cr_assert_str_eq(
+	    s, "Rollback started by alice | Rollback started at ten percent");
+	free(s);
+	cr_assert_eq(sql_int(db, "SELECT revision FROM entries WHERE text ="
+	                         " 'Rollback started at ten percent'"),
+	             3);
+}
