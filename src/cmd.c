@@ -200,18 +200,25 @@ cmd_find(int argc, char **argv, int *used, struct itui_err *err)
 
 static const char *const target_prefix[] = {NULL, "INC-", "E-", "ACT-"};
 
-/* Whether a word names a target explicitly (INC-3, ACT-2, or digits). */
+/*
+ * Whether the first positional names a target explicitly: INC-3, ACT-2, or
+ * digits.  On the dashboard a bare number before free text is text
+ * ("restarted 5 pods"); where the verb's words are counted (`status 1
+ * sleeping`, `entry delete 999`) a full count says the number is the
+ * target, so the same words mean the same on both sides.
+ */
 static int
-names_target(const struct cmd_q *q, enum cmd_target t, const char *w)
+names_target(const struct cmd_q *q, const struct cmd_entry *e, const char *w)
 {
-	const char *p = target_prefix[t];
+	const char *p = target_prefix[e->target];
+	int digits =
+	    w[0] >= '0' && w[0] <= '9' && w[strspn(w, "0123456789")] == 0;
 
 	if (p != NULL && strncasecmp(w, p, strlen(p)) == 0)
 		return 1;
-	/* On the dashboard a bare number is text ("restarted 5 pods"). */
 	if (q->interactive)
-		return 0;
-	return w[0] >= '0' && w[0] <= '9' && w[strspn(w, "0123456789")] == 0;
+		return digits && e->max_pos >= 0 && q->args.npos == e->max_pos;
+	return digits;
 }
 
 static int64_t
@@ -296,7 +303,7 @@ cmd_parse(struct cmd_q *q, const struct cmd_entry *e, int argc, char **argv,
 	}
 	/* The dashboard: what the person sees, unless the words name one. */
 	if (q->interactive && e->target != CMD_T_NONE &&
-	    (a->npos == 0 || !names_target(q, e->target, a->pos[0]))) {
+	    (a->npos == 0 || !names_target(q, e, a->pos[0]))) {
 		int64_t id = seen_target(q, e->target);
 
 		if (id == 0)
