@@ -130,12 +130,20 @@ tsan: deps-test
 	@if ls build-tsan/tsan.* >/dev/null 2>&1; then cat build-tsan/tsan.*; \
 	    echo "ThreadSanitizer reported the races above" >&2; exit 1; fi
 
+# The dashboard figures are measured beside a reference build in the same
+# run: by default the last commit before the verb layer (issue 9), so a
+# regression it brought shows as a ratio.  BENCH_REF= measures this build only.
+BENCH_REF ?= 054cba8
+REF_DIR    = $(BUILD)/ref
+
 bench:
 	@scripts/deps.sh bench
 	@$(MAKE) --no-print-directory all $(BUILD)/propagate
 	bench/run.sh $(abspath $(BIN))
 	@echo
-	bench/dashboard.sh $(abspath $(BIN)) $(abspath $(BUILD)/propagate)
+	@if [ -n "$(BENCH_REF)" ]; then bench/ref.sh $(BENCH_REF) $(REF_DIR); fi
+	bench/dashboard.sh $(abspath $(BIN)) $(abspath $(BUILD)/propagate) \
+	    $(if $(BENCH_REF),$(abspath $(REF_DIR)/build/incident-tui) $(abspath $(REF_DIR)/build/propagate))
 	@echo
 	bench/metrics.sh $(abspath $(BIN))
 	@echo

@@ -1,21 +1,37 @@
 #!/usr/bin/env bash
-# Dashboard figures: propagation, idle cost (beside htop's), and scale.
-# Usage: bench/dashboard.sh BIN PROPAGATE_HELPER
+# Dashboard figures: propagation (alone and with others watching), idle cost
+# (beside htop's), bytes per new row, and scale -- each for this build and,
+# when given, for a reference build measured in the same run.
+# Usage: bench/dashboard.sh BIN PROPAGATE_HELPER [REF_BIN REF_PROPAGATE_HELPER]
 #   BENCH_IDLE_SECS (default 60), BENCH_COMMITS (100),
-#   BENCH_INCIDENTS (10000), BENCH_SCALE_ENTRIES (1000000)
+#   BENCH_OTHERS ("10 30 50"), BENCH_INCIDENTS (10000),
+#   BENCH_SCALE_ENTRIES (1000000), BENCH_ROWS (20),
+#   BENCH_ONLY (some of: propagation idle room bytes scale; default all)
 set -euo pipefail
 
 BIN=$1
 PROP=$2
+REF=${3:-}
+REF_PROP=${4:-}
 IDLE=${BENCH_IDLE_SECS:-60}
 COMMITS=${BENCH_COMMITS:-100}
+OTHERS=${BENCH_OTHERS:-10 30 50}
 NINC=${BENCH_INCIDENTS:-10000}
 NENT=${BENCH_SCALE_ENTRIES:-1000000}
+ROWS=${BENCH_ROWS:-20}
 T=$(mktemp -d)
 SOCK=$T/tmux.sock
 trap 'tmux -S "$SOCK" kill-server 2>/dev/null || true; rm -rf "$T"' EXIT
 export INCIDENT_TUI_SHARE=${INCIDENT_TUI_SHARE:-$(cd "$(dirname "$0")/.." && pwd)/share/incident-tui}
 CLK_TCK=$(getconf CLK_TCK)
+# The reference reads its own policies and templates, not this tree's.
+if [ -n "$REF" ]; then
+	printf '#!/bin/sh\nINCIDENT_TUI_SHARE=%s exec %s "$@"\n' \
+		"$(cd "$(dirname "$REF")/../share/incident-tui" && pwd)" "$REF" >"$T/ref-bin"
+	chmod +x "$T/ref-bin"
+	REF_NAME=$REF
+	REF=$T/ref-bin
+fi
 
 # Starts a program in its own tmux session; its pid is the pane's.
 run_in_tmux() { # session width height command...
@@ -27,7 +43,7 @@ run_in_tmux() { # session width height command...
 
 wait_file_lines() { # file count
 	local i
-	for ((i = 0; i < 500; i++)); do
+	for ((i = 0; i < 1000; i++)); do
 		[ -f "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ] && return 0
 		sleep 0.01
 	done
@@ -37,46 +53,150 @@ wait_file_lines() { # file count
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 switches() { awk '/^voluntary_ctxt_switches/ { print $2 }' "/proc/$1/status"; }
+want() { [ -z "${BENCH_ONLY:-}" ] || [[ " $BENCH_ONLY " == *" $1 "* ]]; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }'; }
 
 echo "dashboard benchmarks, $(nproc) cores, $(date -u +%FT%TZ)"
+[ -n "$REF" ] && echo "reference: $REF_NAME"
 echo
 
-# 1. Propagation: a commit in another process until it is on screen.
-db=$T/prop.db
-"$BIN" --db "$db" declare --severity P1 --title propagation >/dev/null
-pid=$(run_in_tmux prop 120 40 env INCIDENT_TUI_TRACE="$T/prop.trace" "$BIN" --db "$db")
-wait_file_lines "$T/prop.trace" 2
-read -r p50 p95 max missed < <("$PROP" "$db" "$T/prop.trace" "$COMMITS")
-echo "propagation: $COMMITS commits from another process -> on screen:"
-echo "propagation: p50 $p50 ms  p95 $p95 ms  max $max ms  missed $missed   [goal: p95 under 50 ms]"
-tmux -S "$SOCK" kill-session -t prop
+# 1. Propagation: a commit in another process until it is on screen, with
+# `others` more dashboards open on the same database.
+propagation() { # bin helper others label
+	local bin=$1 prop=$2 others=$3 tag=$4 db i pid
+	db=$T/prop-$tag-$others.db
+	"$bin" --db "$db" declare --severity P1 --title propagation >/dev/null
+	for ((i = 0; i < others; i++)); do
+		run_in_tmux "o$tag$i" 80 24 "$bin" --db "$db" >/dev/null
+	done
+	sleep $((others > 0 ? 2 : 0))
+	pid=$(run_in_tmux "p$tag" 120 40 env INCIDENT_TUI_TRACE="$T/p$tag$others.trace" "$bin" --db "$db")
+	wait_file_lines "$T/p$tag$others.trace" 2
+	"$prop" "$db" "$T/p$tag$others.trace" "$COMMITS"
+	tmux -S "$SOCK" kill-session -t "p$tag"
+	for ((i = 0; i < others; i++)); do
+		tmux -S "$SOCK" kill-session -t "o$tag$i"
+	done
+	: "$pid"
+}
+
+if want propagation; then
+echo "propagation: $COMMITS commits from another process -> on screen (p50/p95/max ms, missed)"
+read -r p50 p95 max missed < <(propagation "$BIN" "$PROP" 0 cur)
+printf "propagation: alone           p50 %6.2f  p95 %6.2f  max %7.2f  missed %s   [goal: p95 under 2 ms]\n" "$p50" "$p95" "$max" "$missed"
+alone95=$p95
+if [ -n "$REF" ]; then
+	read -r r50 r95 rmax rmissed < <(propagation "$REF" "$REF_PROP" 0 ref)
+	printf "propagation: alone, ref      p50 %6.2f  p95 %6.2f  max %7.2f  missed %s\n" "$r50" "$r95" "$rmax" "$rmissed"
+	echo "propagation: p95 this/ref $(ratio "$p95" "$r95")   [goal: at most 1.1x]"
+fi
+for n in $OTHERS; do
+	read -r p50 p95 max missed < <(propagation "$BIN" "$PROP" "$n" cur)
+	printf "propagation: %2d others open  p50 %6.2f  p95 %6.2f  max %7.2f  missed %s   p95 %s of alone   [goal: p95 under 10 ms]\n" \
+		"$n" "$p50" "$p95" "$max" "$missed" "$(ratio "$p95" "$alone95")"
+done
 echo
 
-# 2. Idle: the dashboard with 3 active incidents beside htop, same minute.
+fi
+
+# 2. Idle: dashboards with 3 active incidents beside htop, in the same minute.
+if want idle; then
 db=$T/idle.db
 for s in P0 P1 P2; do "$BIN" --db "$db" declare --severity $s --title "idle $s" >/dev/null; done
 ipid=$(run_in_tmux idle 120 40 "$BIN" --db "$db")
 hpid=$(run_in_tmux htop 120 40 htop)
+rpid=""
+if [ -n "$REF" ]; then
+	rdb=$T/idle-ref.db
+	for s in P0 P1 P2; do "$REF" --db "$rdb" declare --severity $s --title "idle $s" >/dev/null; done
+	rpid=$(run_in_tmux idleref 120 40 "$REF" --db "$rdb")
+fi
 sleep 2
 c0=$(cpu_ticks "$ipid"); w0=$(switches "$ipid")
 h0=$(cpu_ticks "$hpid"); hw0=$(switches "$hpid")
+[ -n "$rpid" ] && { rc0=$(cpu_ticks "$rpid"); rw0=$(switches "$rpid"); }
 sleep "$IDLE"
 c1=$(cpu_ticks "$ipid"); w1=$(switches "$ipid")
 h1=$(cpu_ticks "$hpid"); hw1=$(switches "$hpid")
+[ -n "$rpid" ] && { rc1=$(cpu_ticks "$rpid"); rw1=$(switches "$rpid"); }
 awk -v c=$((c1 - c0)) -v w=$((w1 - w0)) -v hc=$((h1 - h0)) -v hw=$((hw1 - hw0)) \
+	-v rc=$((${rc1:-0} - ${rc0:-0})) -v rw=$((${rw1:-0} - ${rw0:-0})) -v ref="$REF" \
 	-v s="$IDLE" -v tck="$CLK_TCK" 'BEGIN {
 	printf "idle: %d s, 3 active incidents\n", s
 	printf "idle: incident-tui  %.2f CPU-s  %.2f wake-ups/s   [goal: under 0.2 CPU-s, at most 1 wake-up/s]\n", c / tck, w / s
+	if (ref != "") {
+		printf "idle: reference     %.2f CPU-s  %.2f wake-ups/s\n", rc / tck, rw / s
+		printf "idle: wake-ups this/ref %s   [goal: at most 1.1x]\n", (rw > 0 ? sprintf("%.2fx", w / rw) : "n/a")
+	}
 	printf "idle: htop (ref)    %.2f CPU-s  %.2f wake-ups/s\n", hc / tck, hw / s }'
 tmux -S "$SOCK" kill-session -t idle
 tmux -S "$SOCK" kill-session -t htop
+[ -n "$rpid" ] && tmux -S "$SOCK" kill-session -t idleref
 echo
 
-# 3. Scale: many incidents, a million entries.
-db=$T/scale.db
-"$BIN" --db "$db" declare --severity P0 --title "the big one" --at -30d >/dev/null
-active=$((NINC / 200))
-sqlite3 "$db" "
+fi
+
+# 3. A war room of fifty: each dashboard's CPU while one writer logs an
+# entry a second.
+if want room; then
+nw=${OTHERS##* }
+db=$T/room.db
+"$BIN" --db "$db" declare --severity P1 --title "the war room" >/dev/null
+pids=()
+for ((i = 0; i < nw; i++)); do
+	pids+=("$(run_in_tmux "w$i" 80 24 "$BIN" --db "$db")")
+done
+sleep 3
+declare -A t0
+for p in "${pids[@]}"; do t0[$p]=$(cpu_ticks "$p"); done
+start=$EPOCHREALTIME
+for ((i = 0; i < IDLE; i++)); do
+	"$BIN" --db "$db" log 1 "writer entry $i" >/dev/null
+	sleep 1
+done
+secs=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')
+for p in "${pids[@]}"; do echo $(($(cpu_ticks "$p") - ${t0[$p]})); done |
+	awk -v n="$nw" -v s="$secs" -v tck="$CLK_TCK" '
+	{ sum += $1; if ($1 > max) max = $1 }
+	END { printf "room: %d dashboards, one entry a second for %.0f s: mean %.2f %%, max %.2f %% of a core each   [goal: under 0.5 %%]\n",
+		n, s, 100 * sum / n / tck / s, 100 * max / tck / s }'
+for ((i = 0; i < nw; i++)); do tmux -S "$SOCK" kill-session -t "w$i"; done
+echo
+
+fi
+
+# 4. Bytes to the terminal for one new timeline row (what an SSH link pays),
+# against the length of the row as it is shown.
+if want bytes; then
+db=$T/bytes.db
+"$BIN" --db "$db" declare --severity P1 --title "bytes per row" >/dev/null
+run_in_tmux bytes 120 40 env INCIDENT_TUI_TRACE="$T/bytes.trace" "$BIN" --db "$db" >/dev/null
+wait_file_lines "$T/bytes.trace" 2
+tmux -S "$SOCK" pipe-pane -t bytes -o "cat >> $T/bytes.out"
+sleep 0.5
+for ((i = 0; i < ROWS; i++)); do
+	lines=$(wc -l <"$T/bytes.trace")
+	b0=$(stat -c %s "$T/bytes.out" 2>/dev/null || echo 0)
+	"$BIN" --db "$db" log 1 "row $i: restarted the checkout pods in eu-west-1" >/dev/null
+	wait_file_lines "$T/bytes.trace" $((lines + 1))
+	sleep 0.05
+	b1=$(stat -c %s "$T/bytes.out")
+	shown=$(tmux -S "$SOCK" capture-pane -p -t bytes | grep -F "row $i:" | head -1 | sed 's/^[ |│]*//; s/[ |│]*$//')
+	echo "$((b1 - b0)) ${#shown}"
+	sleep 0.3
+done | sort -n | awk '{ b[NR] = $1; l[NR] = $2 }
+	END { m = int((NR + 1) / 2)
+		printf "bytes: one new timeline row: median %d bytes for a %d-character row: %.2fx   [goal: at most 3x]\n", b[m], l[m], (l[m] > 0 ? b[m] / l[m] : 0) }'
+tmux -S "$SOCK" kill-session -t bytes
+echo
+
+fi
+
+# 5. Scale: many incidents, a million entries.
+scale() { # bin tag
+	local bin=$1 tag=$2 db=$T/scale-$2.db active=$((NINC / 200)) spid i
+	"$bin" --db "$db" declare --severity P0 --title "the big one" --at -30d >/dev/null
+	sqlite3 "$db" "
 WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i <= $NINC)
 INSERT INTO incidents(id, title, severity, status, declared_at, detected_at,
 	declared_by, recorded_at, updated_at, resolved_at)
@@ -92,27 +212,33 @@ SELECT CASE WHEN i % 10 = 0 THEN 1 ELSE 1 + i % $NINC END,
 	unixepoch() - 2592000 + i * 2, unixepoch() - 2592000 + i * 2,
 	'user' || (i % 9), 'note', 'entry number ' || i || ' with some typical text'
 FROM n;"
-ninc=$(sqlite3 "$db" "SELECT count(*) FROM incidents")
-nent=$(sqlite3 "$db" "SELECT count(*) FROM entries")
-nbig=$(sqlite3 "$db" "SELECT count(*) FROM entries WHERE incident_id = 1")
-spid=$(run_in_tmux scale 200 60 env INCIDENT_TUI_TRACE="$T/scale.trace" "$BIN" --db "$db")
-wait_file_lines "$T/scale.trace" 2
-for ((i = 0; i < 20; i++)); do
-	tmux -S "$SOCK" send-keys -t scale j
-	sleep 0.05
-	tmux -S "$SOCK" send-keys -t scale k
-	sleep 0.05
-done
-sleep 0.3
-rss=$(awk '/^VmHWM/ { print $2 }' "/proc/$spid/status")
-awk -v rss="$rss" -v ninc="$ninc" -v nent="$nent" -v nbig="$nbig" '
-	/^start/ { start = $2; next }
-	first == 0 { first = $1 - start }
-	$3 > 0 { keys[n++] = $3 }
-	END {
-		asort(keys)
-		printf "scale: %d incidents (%d active), %d entries (%d in the selected incident)\n", ninc, ninc / 200, nent, nbig
-		printf "scale: first frame %.1f ms   [goal: under 150 ms]\n", first / 1e6
-		printf "scale: max RSS %.1f MB   [goal: under 32 MB]\n", rss / 1024
-		printf "scale: selection move, key -> frame: p50 %.2f ms  max %.2f ms over %d keys   [goal: under 10 ms]\n", keys[int((n + 1) / 2)] / 1e6, keys[n] / 1e6, n
-	}' "$T/scale.trace"
+	spid=$(run_in_tmux "s$tag" 200 60 env INCIDENT_TUI_TRACE="$T/s$tag.trace" "$bin" --db "$db")
+	wait_file_lines "$T/s$tag.trace" 2
+	for ((i = 0; i < 20; i++)); do
+		tmux -S "$SOCK" send-keys -t "s$tag" j
+		sleep 0.05
+		tmux -S "$SOCK" send-keys -t "s$tag" k
+		sleep 0.05
+	done
+	sleep 0.3
+	awk -v rss="$(awk '/^VmHWM/ { print $2 }' "/proc/$spid/status")" '
+		/^start/ { start = $2; next }
+		first == 0 { first = $1 - start }
+		$3 > 0 { keys[n++] = $3 }
+		END { asort(keys); printf "%.1f %.1f %.2f %.2f %d\n", first / 1e6, rss / 1024,
+			keys[int((n + 1) / 2)] / 1e6, keys[n] / 1e6, n }' "$T/s$tag.trace"
+	tmux -S "$SOCK" kill-session -t "s$tag"
+	rm -f "$db"
+}
+
+want scale || exit 0
+echo "scale: $NINC incidents ($((NINC / 200)) active), $NENT entries ($((NENT / 10 + (NENT - NENT / 10) / NINC)) or so in the selected incident)"
+read -r first rss k50 kmax nk < <(scale "$BIN" cur)
+printf "scale: first frame %.1f ms  max RSS %.1f MB  key->frame p50 %.2f ms max %.2f ms (%d keys)   [goal: under 150 ms, 32 MB, 10 ms]\n" \
+	"$first" "$rss" "$k50" "$kmax" "$nk"
+if [ -n "$REF" ]; then
+	read -r rfirst rrss rk50 rkmax rnk < <(scale "$REF" ref)
+	printf "scale: reference   %.1f ms  max RSS %.1f MB  key->frame p50 %.2f ms max %.2f ms (%d keys)\n" \
+		"$rfirst" "$rrss" "$rk50" "$rkmax" "$rnk"
+	echo "scale: first frame this/ref $(ratio "$first" "$rfirst")  RSS this/ref $(ratio "$rss" "$rrss")   [goal: at most 1.1x]"
+fi
