@@ -16,7 +16,10 @@
 
 #include <curl/curl.h>
 
+#include <nettle/base64.h>
+
 #include "itui/http.h"
+#include "itui/strbuf.h"
 #include "itui/xalloc.h"
 
 static struct {
@@ -226,6 +229,125 @@ host_of(const char *url, char *buf, size_t size)
 	return buf;
 }
 
+/* The credentials a request carries, as a reply might echo them. */
+struct secrets {
+	char *v[64];
+	size_t n;
+};
+
+static void
+secret_add(struct secrets *s, const char *p, size_t len)
+{
+	size_t slashes = 0, i, k = 0;
+	char *e;
+
+	/* Shorter than the scrubber's minimum: ordinary words, not keys. */
+	if (len < 4 || s->n + 2 > sizeof s->v / sizeof s->v[0])
+		return;
+	s->v[s->n++] = xasprintf("%.*s", (int)len, p);
+	for (i = 0; i < len; i++)
+		slashes += p[i] == '/';
+	if (slashes == 0)
+		return;
+	/* JSON may escape '/' as "\/" when it quotes the value back. */
+	e = xmalloc(len + slashes + 1);
+	for (i = 0; i < len; i++) {
+		if (p[i] == '/')
+			e[k++] = '\\';
+		e[k++] = p[i];
+	}
+	e[k] = '\0';
+	s->v[s->n++] = e;
+}
+
+static void
+secret_add_userpwd(struct secrets *s, const char *up, size_t len)
+{
+	const char *colon = memchr(up, ':', len);
+	char enc[BASE64_ENCODE_RAW_LENGTH(512) + 1];
+
+	secret_add(s, up, len);
+	if (colon != NULL)
+		secret_add(s, colon + 1, len - (size_t)(colon + 1 - up));
+	if (len <= 512) {
+		base64_encode_raw(enc, len, (const uint8_t *)up);
+		enc[BASE64_ENCODE_RAW_LENGTH(len)] = '\0';
+		secret_add(s, enc, strlen(enc));
+	}
+}
+
+static void
+collect_secrets(const struct http_request *rq, struct secrets *s)
+{
+	static const char *const plain[] = {
+	    "Accept:", "Content-Type:", "Idempotency-Key:",
+	    "X-Incident-Tui-Timestamp:", NULL};
+	const char *const *h, *p, *at;
+	size_t i, n;
+
+	s->n = 0;
+	for (h = rq->headers; h != NULL && *h != NULL; h++) {
+		const char *v = strchr(*h, ':'), *sp;
+
+		for (i = 0; plain[i] != NULL; i++)
+			if (strncasecmp(*h, plain[i], strlen(plain[i])) == 0)
+				break;
+		if (plain[i] != NULL || v == NULL)
+			continue;
+		v += strspn(v + 1, " ") + 1;
+		secret_add(s, v, strlen(v));
+		/* "Bearer TOKEN": the token alone, too. */
+		if ((sp = strchr(v, ' ')) != NULL)
+			secret_add(s, sp + 1, strlen(sp + 1));
+	}
+	if (rq->userpwd != NULL)
+		secret_add_userpwd(s, rq->userpwd, strlen(rq->userpwd));
+	if (rq->url != NULL && (p = strstr(rq->url, "://")) != NULL) {
+		p += 3;
+		n = strcspn(p, "/?#");
+		if ((at = memchr(p, '@', n)) != NULL)
+			secret_add_userpwd(s, p, (size_t)(at - p));
+	}
+	for (h = rq->secrets; h != NULL && *h != NULL; h++)
+		secret_add(s, *h, strlen(*h));
+}
+
+static void
+secrets_free(struct secrets *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		explicit_bzero(s->v[i], strlen(s->v[i]));
+		free(s->v[i]);
+	}
+	s->n = 0;
+}
+
+/* Replaces each secret in the (possibly binary) body by "[redacted]". */
+static void
+scrub_body(struct http_response *r, const struct secrets *s)
+{
+	for (size_t i = 0; i < s->n && r->body != NULL; i++) {
+		size_t sl = strlen(s->v[i]), off = 0;
+		struct strbuf b = STRBUF_INIT;
+		const char *hit;
+
+		if (memmem(r->body, r->len, s->v[i], sl) == NULL)
+			continue;
+		while ((hit = memmem(r->body + off, r->len - off, s->v[i],
+		                     sl)) != NULL) {
+			strbuf_add(&b, r->body + off,
+			           (size_t)(hit - (r->body + off)));
+			strbuf_addstr(&b, "[redacted]");
+			off = (size_t)(hit - r->body) + sl;
+		}
+		strbuf_add(&b, r->body + off, r->len - off);
+		explicit_bzero(r->body, r->len);
+		free(r->body);
+		r->len = b.len;
+		r->body = strbuf_detach(&b);
+	}
+}
+
 enum itui_code
 http_do(struct http_client *c, const struct http_request *rq,
         struct http_response *out, struct itui_err *err)
@@ -324,6 +446,13 @@ http_do(struct http_client *c, const struct http_request *rq,
 		snprintf(out->content_type, sizeof out->content_type, "%s", ct);
 	if (out->body == NULL)
 		out->body = xstrdup("");
+	{
+		struct secrets sec;
+
+		collect_secrets(rq, &sec);
+		scrub_body(out, &sec);
+		secrets_free(&sec);
+	}
 	return ITUI_OK;
 }
 

@@ -321,6 +321,16 @@ classify(const char *type, const struct http_response *r,
 		         snippet[0] ? ": " : "", snippet);
 }
 
+/* The path of an http(s) URL ("" when it has none). */
+static const char *
+url_path(const char *url)
+{
+	const char *p = strstr(url, "://");
+
+	p = p != NULL ? p + 3 : url;
+	return p + strcspn(p, "/");
+}
+
 static enum itui_code
 send_http(struct http_client *c, const struct config_destination *d,
           const struct outbox_row *m, int64_t now, struct notify_result *res,
@@ -328,7 +338,7 @@ send_http(struct http_client *c, const struct config_destination *d,
 {
 	char *url = NULL, *secret = NULL, *body, *h_key, *h_ts = NULL,
 	     *h_sig = NULL;
-	const char *headers[6];
+	const char *headers[6], *secrets[4];
 	struct http_response r;
 	struct itui_err e;
 	int nh = 0;
@@ -374,11 +384,17 @@ send_http(struct http_client *c, const struct config_destination *d,
 		headers[nh++] = h_sig;
 	}
 	headers[nh] = NULL;
+	/* A hook's token is its URL's path; an echo of either is scrubbed. */
+	secrets[0] = url;
+	secrets[1] = url_path(url);
+	secrets[2] = secret;
+	secrets[3] = NULL;
 	if (http_do(c,
 	            &(struct http_request){.method = "POST",
 	                                   .url = url,
 	                                   .headers = headers,
-	                                   .body = body},
+	                                   .body = body,
+	                                   .secrets = secrets},
 	            &r, &e) != ITUI_OK) {
 		/* Names the host only: a hook's token is in its path. */
 		snprintf(res->why, sizeof res->why, "%s", e.msg);

@@ -70,6 +70,45 @@ tmpdir_remove(char *dir)
 	free(dir);
 }
 
+static const char *tf_needle;
+static const char *const *tf_skip;
+static char tf_found[4096];
+
+static int
+find_one(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+	const char *base = path + ftw->base;
+	size_t nl = strlen(tf_needle);
+	char *buf;
+	FILE *f;
+	size_t n;
+	int hit;
+
+	if (type != FTW_F || !S_ISREG(sb->st_mode))
+		return 0;
+	for (const char *const *s = tf_skip; s != NULL && *s != NULL; s++)
+		if (strcmp(base, *s) == 0)
+			return 0;
+	if ((f = fopen(path, "rb")) == NULL)
+		return 0;
+	buf = malloc((size_t)sb->st_size + 1);
+	n = fread(buf, 1, (size_t)sb->st_size, f);
+	fclose(f);
+	hit = nl > 0 && memmem(buf, n, tf_needle, nl) != NULL;
+	free(buf);
+	if (hit)
+		snprintf(tf_found, sizeof tf_found, "%s", path);
+	return hit;
+}
+
+const char *
+tree_find(const char *dir, const char *needle, const char *const *skip)
+{
+	tf_needle = needle;
+	tf_skip = skip;
+	return nftw(dir, find_one, 16, FTW_PHYS) == 1 ? tf_found : NULL;
+}
+
 static void
 append(char **buf, size_t *len, const char *data, size_t n)
 {

@@ -35,6 +35,14 @@ void run_free(struct run *r);
 char *sql1(const char *db, const char *sql);
 long long sql_int(const char *db, const char *sql);
 
+/*
+ * The first regular file under dir (recursively) whose bytes contain
+ * needle, skipping files whose base name is in skip (NULL-terminated, may
+ * be NULL); NULL when none does.  The path is in a static buffer.
+ */
+const char *tree_find(const char *dir, const char *needle,
+                      const char *const *skip);
+
 /* CLOCK_MONOTONIC in milliseconds, for deadlines. */
 long ms_now(void);
 

@@ -574,6 +574,21 @@ canned_one(int fd, const char *dir, int delay_ms, int status, const char *body)
 			break;
 	}
 	buf[got] = '\0';
+	{
+		const char *cl = strcasestr(buf, "\r\nContent-Length: ");
+		const char *end = strstr(buf, "\r\n\r\n");
+		ssize_t want = cl ? atol(cl + 18) : 0, have;
+
+		have = end ? got - (end + 4 - buf) : 0;
+		while (end != NULL && have < want &&
+		       (size_t)got < sizeof buf - 1 &&
+		       (n = read(fd, buf + got, sizeof buf - 1 - (size_t)got)) >
+		           0) {
+			got += n;
+			have += n;
+		}
+		buf[got] = '\0';
+	}
 	a = strcasestr(buf, "\r\nAuthorization: ");
 	if (a != NULL)
 		snprintf(auth, sizeof auth, "%.*s",
@@ -585,7 +600,22 @@ canned_one(int fd, const char *dir, int delay_ms, int status, const char *body)
 	fclose(log);
 	usleep((useconds_t)delay_ms * 1000);
 	for (p = body; *p != '\0' && k < sizeof out - sizeof auth - 1;) {
-		if (strncmp(p, "%AUTH%", 6) == 0) {
+		if (strncmp(p, "%REQ%", 5) == 0) {
+			/* The whole request, quoted as JSON quotes it. */
+			for (const char *q = buf;
+			     *q != '\0' && k + 8 < sizeof out - sizeof auth;
+			     q++) {
+				if (*q == '"' || *q == '\\' || *q == '/')
+					out[k++] = '\\', out[k++] = *q;
+				else if ((unsigned char)*q < ' ')
+					k += (size_t)snprintf(out + k,
+					                      sizeof out - k,
+					                      "\\u%04x", *q);
+				else
+					out[k++] = *q;
+			}
+			p += 5;
+		} else if (strncmp(p, "%AUTH%", 6) == 0) {
 			k += (size_t)snprintf(out + k, sizeof out - k, "%s",
 			                      auth);
 			p += 6;

@@ -46,7 +46,8 @@ void servers_black_hole(struct servers *s);
 /*
  * A canned HTTP server: after delay_ms it answers every request with
  * `status` and `body` ("%AUTH%" in body is replaced by the request's
- * Authorization header, as a misconfigured proxy echoes it).  Each request
+ * Authorization header, as a misconfigured proxy echoes it; "%REQ%" by
+ * the whole request, head and body, escaped as a JSON string).  Each request
  * appends a line to DIR/canned.log.
  */
 void servers_canned(struct servers *s, const char *dir, int delay_ms,

@@ -612,8 +612,14 @@ Test(prodalerts, planted_secrets_never_reach_the_record_or_the_output)
 	cr_assert(sql_int(db, "SELECT count(*) FROM sources WHERE detail"
 	                      " LIKE '%[redacted]%'") >= 2,
 	          "the echoed credential is replaced");
-	for (const char *const *s = secrets; *s != NULL; s++)
+	for (const char *const *s = secrets; *s != NULL; s++) {
+		const char *f;
+
 		cr_assert(!db_files_have(*s), "%s in the database", *s);
+		/* Nor in any file written, but the ones we planted them in. */
+		f = tree_find(home, *s, ARGS("config", "am.token"));
+		cr_assert_null(f, "%s in %s", *s, f);
+	}
 }
 
 Test(prodalerts, groups_count_every_member)

@@ -24,6 +24,7 @@
 #include "itui/notify.h"
 #include "itui/policy.h"
 #include <jansson.h>
+#include "servers.h"
 #include "standins_notify.h"
 
 #define HOOK_TOKEN    "T0KEN-PLANTED-9f8e7d6c"
@@ -301,6 +302,61 @@ Test(notify, secrets_appear_nowhere)
 	cr_assert(strstr(text, SMTP_PASSWORD) == NULL);
 	cr_assert(strstr(text, HMAC_SECRET) == NULL);
 	free(text);
+}
+
+Test(notify, a_refusal_echoing_the_request_carries_no_secret)
+{
+	const char *secrets[] = {HOOK_TOKEN, HMAC_SECRET, ROUTING_KEY, NULL};
+	const char *skip[] = {"config",      "slack.url",  "hook.url",
+	                      "hook.secret", "canned.log", NULL};
+	struct servers srv = {0};
+	char buf[2048];
+	struct run r[4];
+	size_t k;
+
+	/* A proxy that quotes the whole request back in its 401. */
+	servers_canned(&srv, home, 0, 401, "{\"message\":\"refused: %REQ%\"}");
+	snprintf(buf, sizeof buf, "http://127.0.0.1:%d/slack/" HOOK_TOKEN "\n",
+	         srv.canned_port);
+	put("slack.url", buf, 0600);
+	snprintf(buf, sizeof buf, "http://127.0.0.1:%d/hook/" HOOK_TOKEN "\n",
+	         srv.canned_port);
+	put("hook.url", buf, 0600);
+	put("hook.secret", HMAC_SECRET "\n", 0600);
+	snprintf(buf, sizeof buf,
+	         "[destination incidents]\ntype = slack\n"
+	         "url_file = %s/slack.url\n"
+	         "[destination oncall]\ntype = pagerduty\n"
+	         "url = http://127.0.0.1:%d/v2/enqueue\n"
+	         "key_env = ITUI_TEST_PD_KEY\n"
+	         "[destination cto]\ntype = webhook\nurl_file = %s/hook.url\n"
+	         "secret_file = %s/hook.secret\n",
+	         home, srv.canned_port, home, home);
+	put("config", buf, 0644);
+	ok(NULL, ARGS("declare", "--severity", "P0", "--title", "Echo"));
+	r[0] = itui(ARGS("poll", "--once"));
+	r[1] = itui(ARGS("outbox", "--json"));
+	r[2] = itui(ARGS("outbox"));
+	r[3] = itui(ARGS("show", "1", "--json"));
+	servers_stop(&srv);
+	/* The refusals were real and are on record, quoted... */
+	cr_assert(strstr(r[1].out, "HTTP 401") != NULL, "%s", r[1].out);
+	cr_assert(strstr(r[1].out, "[redacted]") != NULL, "%s", r[1].out);
+	/* ...with no credential in them. */
+	for (k = 0; k < 4; k++) {
+		for (const char *const *sp = secrets; *sp != NULL; sp++) {
+			cr_assert(strstr(r[k].out, *sp) == NULL,
+			          "output %zu has %s: %s", k, *sp, r[k].out);
+			cr_assert(strstr(r[k].err, *sp) == NULL,
+			          "stderr %zu has %s: %s", k, *sp, r[k].err);
+		}
+		run_free(&r[k]);
+	}
+	for (const char *const *sp = secrets; *sp != NULL; sp++) {
+		const char *f = tree_find(home, *sp, skip);
+
+		cr_assert_null(f, "%s in %s", *sp, f);
+	}
 }
 
 Test(notify, a_secret_file_others_can_read_is_refused)

@@ -33,6 +33,13 @@ struct http_request {
 	const char *userpwd; /* "user:password" for basic auth, or NULL */
 	const char *ca_file; /* a CA bundle to trust, or NULL */
 	int insecure;        /* skip TLS verification (warned about) */
+	/*
+	 * What else this request carries that its reply must not echo (a
+	 * hook URL whose path is the token, a routing key in the body);
+	 * NULL-terminated, may be NULL.  The credentials in headers, userpwd
+	 * and the URL's user-info are always scrubbed.
+	 */
+	const char *const *secrets;
 };
 
 struct http_response {
@@ -55,6 +62,9 @@ void http_client_set_ca(struct http_client *c, const char *ca_file);
 /*
  * Performs the request.  A transport failure (refused, timeout, too large)
  * is an ITUI_IO error naming the URL's host; any HTTP status is a response.
+ * The body returned has every credential the request sent (see
+ * http_request.secrets) replaced by "[redacted]": a proxy or server that
+ * echoes the Authorization header cannot carry a token into a message.
  */
 enum itui_code http_do(struct http_client *c, const struct http_request *rq,
                        struct http_response *out, struct itui_err *err);
