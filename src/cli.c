@@ -15,6 +15,7 @@
 #include "itui/cmd.h"
 #include "itui/sanitize.h"
 #include "itui/ui.h"
+#include "itui/xalloc.h"
 
 /*
  * Takes the global options out of argv (anywhere before "--"), leaving the
@@ -66,6 +67,11 @@ take_globals(int *argc, char **argv, struct globals *g, int *help, int *version,
 			return err_set(err, ITUI_USAGE, "%.*s needs a value",
 			               (int)n, s),
 			       -1;
+		/* Last-wins would hide a mistake in a long command line. */
+		if (*dst != NULL)
+			return err_set(err, ITUI_USAGE, "%.*s is given twice",
+			               (int)n, s),
+			       -1;
 		*dst = val;
 	}
 	*argc = o;
@@ -86,16 +92,34 @@ print_error(const char *command, const char *msg)
 	free(safe);
 }
 
-/* Flushes stdout; a closed pipe is the reader's choice, not a failure. */
+/*
+ * Flushes stdout; a closed pipe is the reader's choice, not a failure.
+ * After a verb committed something it made (`made`, described by `done`),
+ * a failure is a warning and the status stays 0: a script that retried on
+ * exit 1 would make it twice.
+ */
 static int
-finish_output(void)
+finish_output_after(const char *done)
 {
 	if (fflush(stdout) != 0 && errno != EPIPE) {
+		if (done != NULL) {
+			fprintf(stderr,
+			        "incident-tui: warning: %s (committed), but "
+			        "writing output failed: %s\n",
+			        done, strerror(errno));
+			return 0;
+		}
 		fprintf(stderr, "incident-tui: writing output: %s\n",
 		        strerror(errno));
 		return 1;
 	}
 	return 0;
+}
+
+static int
+finish_output(void)
+{
+	return finish_output_after(NULL);
 }
 
 /* No command: the full-screen dashboard. */
@@ -167,12 +191,26 @@ cli_main(int argc, char **argv)
 		return err_exit_status(err.code);
 	}
 	if (cmd_exec(&q, &err) != ITUI_OK) {
-		print_error(c->name, err.msg);
+		/* The advice may be why it failed: on the same line. */
+		if (q.advice[0] != '\0') {
+			char *both = xasprintf("%s (%s)", err.msg, q.advice);
+
+			print_error(c->name, both);
+			free(both);
+		} else {
+			print_error(c->name, err.msg);
+		}
 		status = err_exit_status(err.code);
 	} else {
+		if (q.advice[0] != '\0')
+			fprintf(stderr, "incident-tui: warning: %s\n",
+			        q.advice);
 		if (q.warned)
 			print_error(c->name, q.note);
-		status = finish_output();
+		status = finish_output_after(q.made == 0 ? NULL
+		                             : q.warned || q.note[0] == '\0'
+		                                 ? "the change"
+		                                 : q.note);
 	}
 	cmd_q_free(&q);
 	context_free(&ctx);

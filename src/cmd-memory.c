@@ -14,6 +14,7 @@
 
 #include "itui/cmd-memory.h"
 #include "itui/cmd.h"
+#include "itui/outfile.h"
 #include "itui/presence.h"
 #include "itui/store-presence.h"
 #include "itui/replay.h"
@@ -501,6 +502,8 @@ cmd_export(struct cmd_q *q, struct itui_err *err)
 	struct store *st;
 	json_t *root;
 	FILE *f = q->out;
+	char *text = NULL;
+	size_t len = 0;
 	int64_t id;
 	int bad;
 
@@ -513,10 +516,10 @@ cmd_export(struct cmd_q *q, struct itui_err *err)
 	id = q->target;
 	if (cmd_store(q, 0, &st, err) || store_export(st, id, &root, err))
 		return err->code;
-	if (path != NULL && (f = fopen(path, "w")) == NULL) {
+	/* A file is written whole, in place, once it is all made. */
+	if (path != NULL && (f = open_memstream(&text, &len)) == NULL) {
 		json_decref(root);
-		return err_set(err, ITUI_IO, "cannot write %s: %s", path,
-		               strerror(errno));
+		return err_set(err, ITUI_IO, "export: %s", strerror(errno));
 	}
 	if (strcmp(fmt, "json") == 0) {
 		bad = json_dumpf(root, f,
@@ -531,13 +534,20 @@ cmd_export(struct cmd_q *q, struct itui_err *err)
 		bad = ferror(f);
 	}
 	json_decref(root);
-	if (f != q->out)
+	if (f != q->out) {
+		enum itui_code rc = ITUI_OK;
+
 		bad |= fclose(f) != 0;
-	else
-		bad |= fflush(f) != 0;
-	if (bad)
-		return err_set(err, ITUI_IO, "writing %s: %s",
-		               path != NULL ? path : "the export",
+		if (bad)
+			rc = err_set(err, ITUI_IO, "export: %s",
+			             strerror(errno));
+		else
+			rc = outfile_write(path, text, len, err);
+		free(text);
+		return rc;
+	}
+	if (fflush(f) != 0 || bad)
+		return err_set(err, ITUI_IO, "writing the export: %s",
 		               strerror(errno));
 	return ITUI_OK;
 }

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "itui/comms.h"
+#include "itui/outfile.h"
 #include "itui/report.h"
 #include "itui/strbuf.h"
 #include "itui/timeutil.h"
@@ -81,17 +82,7 @@ cmd_postmortem(struct cmd_q *q, struct itui_err *err)
 	rc = comms_render(st, p, ctx->share_dir, id, "postmortem", ctx->now,
 	                  ctx->user, &out, err);
 	if (rc == ITUI_OK && file != NULL) {
-		/* Whole or nothing: a temporary file renamed into place. */
-		char *tmp = xasprintf("%s.tmp%d", file, (int)getpid());
-		FILE *f = fopen(tmp, "w");
-
-		if (f == NULL || fputs(strbuf_str(&out), f) == EOF ||
-		    fclose(f) != 0 || rename(tmp, file) != 0) {
-			rc = err_set(err, ITUI_IO, "writing %s: %s", file,
-			             strerror(errno));
-			unlink(tmp);
-		}
-		free(tmp);
+		rc = outfile_write(file, strbuf_str(&out), out.len, err);
 	} else if (rc == ITUI_OK) {
 		fputs(strbuf_str(&out), q->out);
 	}

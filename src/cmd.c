@@ -524,16 +524,13 @@ cmd_parse_level(struct cmd_q *q, const char *s, const char **level,
 enum itui_code
 cmd_store(struct cmd_q *q, int writes, struct store **st, struct itui_err *err)
 {
-	char advice[1024];
-
 	if (context_store(q->ctx, writes ? 0 : STORE_NOCREATE, st, err) !=
 	    ITUI_OK)
 		return err->code;
-	if (writes && !q->interactive) {
-		store_permission_advice(q->ctx->db_path, advice, sizeof advice);
-		if (advice[0] != '\0')
-			fprintf(stderr, "incident-tui: warning: %s\n", advice);
-	}
+	/* Kept for the caller: one line on stderr, whatever happens next. */
+	if (writes && !q->interactive)
+		store_permission_advice(q->ctx->db_path, q->advice,
+		                        sizeof q->advice);
 	return ITUI_OK;
 }
 

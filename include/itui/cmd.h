@@ -87,9 +87,11 @@ struct cmd_q {
 	struct cmd_seen seen;
 	const char *stdin_text; /* what "-" reads on the dashboard */
 	/* Results for the caller. */
-	int64_t made;    /* the incident, entry or item the verb created */
-	char note[512];  /* one line for a person ("acknowledged INC-3") */
-	int warned;      /* note is a warning (printed on the command line) */
+	int64_t made;   /* the incident, entry or item the verb created */
+	char note[512]; /* one line for a person ("acknowledged INC-3") */
+	int warned;     /* note is a warning (printed on the command line) */
+	/* The shared-directory advice, for the caller to print once. */
+	char advice[1024];
 	int64_t target;  /* the id pos[0] named, once parsed */
 	char *words[64]; /* storage for an inserted target word */
 };
