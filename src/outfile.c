@@ -39,6 +39,18 @@ write_all(int fd, const char *data, size_t len, off_t off)
 	return 0;
 }
 
+/* Closes fd; ITUI_OK, or the first error (e, else close's) for path. */
+static enum itui_code
+done(const char *path, int fd, int e, struct itui_err *err)
+{
+	if (close(fd) != 0 && e == 0)
+		e = errno;
+	if (e != 0)
+		return err_set(err, ITUI_IO, "writing %s: %s", path,
+		               strerror(e));
+	return ITUI_OK;
+}
+
 static enum itui_code
 write_new(const char *path, int fd, const char *data, size_t len,
           struct itui_err *err)
@@ -79,12 +91,7 @@ write_regular(const char *path, int fd, const char *data, size_t len,
 		e = errno;
 	if (e == 0 && fsync(fd) != 0)
 		e = errno;
-	if (close(fd) != 0 && e == 0)
-		e = errno;
-	if (e != 0)
-		return err_set(err, ITUI_IO, "writing %s: %s", path,
-		               strerror(e));
-	return ITUI_OK;
+	return done(path, fd, e, err);
 }
 
 enum itui_code
@@ -92,7 +99,7 @@ outfile_write(const char *path, const char *data, size_t len,
               struct itui_err *err)
 {
 	struct stat sb;
-	int fd, e;
+	int fd;
 
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY,
 	          0666);
@@ -126,11 +133,5 @@ outfile_write(const char *path, const char *data, size_t len,
 	}
 	if (S_ISREG(sb.st_mode))
 		return write_regular(path, fd, data, len, err);
-	e = write_all(fd, data, len, -1);
-	if (close(fd) != 0 && e == 0)
-		e = errno;
-	if (e != 0)
-		return err_set(err, ITUI_IO, "writing %s: %s", path,
-		               strerror(e));
-	return ITUI_OK;
+	return done(path, fd, write_all(fd, data, len, -1), err);
 }
