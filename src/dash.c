@@ -172,12 +172,13 @@ enum itui_code
 dash_reload(struct dash *d, struct itui_err *err)
 {
 	struct incident_list fresh;
-	int64_t v = 0;
+	int64_t v = 0, rev = 0;
 	size_t i;
 	int found = 0;
 
-	/* Read the version first: a commit after it is seen next time. */
-	if (store_data_version(d->st, &v, err) != ITUI_OK)
+	/* Read the versions first: a commit after them is seen next time. */
+	if (store_data_version(d->st, &v, err) != ITUI_OK ||
+	    store_revision(d->st, &rev, err) != ITUI_OK)
 		return err->code;
 	if (store_incident_list(d->st, d->show_resolved, DASH_LIST_LIMIT,
 	                        &fresh, err) != ITUI_OK)
@@ -198,6 +199,7 @@ dash_reload(struct dash *d, struct itui_err *err)
 	incident_list_free(&d->incidents);
 	d->incidents = fresh;
 	d->data_version = v;
+	d->revision = rev;
 	d->loads++;
 	if (d->sel_id == 0 && d->incidents.n > 0)
 		d->sel_id = d->incidents.v[0].id;
@@ -211,11 +213,21 @@ dash_reload(struct dash *d, struct itui_err *err)
 int
 dash_changed(struct dash *d)
 {
-	int64_t v;
+	int64_t v, rev;
 
 	if (store_data_version(d->st, &v, NULL) != ITUI_OK)
 		return -1;
-	return v != d->data_version;
+	if (v == d->data_version)
+		return 0;
+	/* Someone's draft, last look or presence: nothing of the record. */
+	if (store_revision(d->st, &rev, NULL) != ITUI_OK)
+		return -1;
+	if (rev == d->revision) {
+		d->data_version = v;
+		d->private_moved = 1;
+		return 0;
+	}
+	return 1;
 }
 
 int

@@ -207,6 +207,13 @@ static const char *const migrations[] = {
     " cols INTEGER, rows INTEGER, via_ssh INTEGER NOT NULL DEFAULT 0,"
     " pid INTEGER, host TEXT, started_at INTEGER NOT NULL,"
     " seen_at INTEGER NOT NULL);",
+    /* 10: the revision of the record: row 0 the newest, a row per incident
+     * its last change, row -1 the last change not tied to one incident
+     * (store_changes()); what only one person keeps (drafts, last looks,
+     * presence) moves none of them */
+    "CREATE TABLE changes(incident_id INTEGER PRIMARY KEY,"
+    " rev INTEGER NOT NULL);"
+    "INSERT INTO changes(incident_id, rev) VALUES (0, 0), (-1, 0);",
 };
 
 /* The migration after which chain_fill() runs, in the same transaction. */

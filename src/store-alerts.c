@@ -279,6 +279,7 @@ store_alerts_sync(struct store *st, const struct alert_in *v, size_t n,
 	*changed = 0;
 	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
+	st_note_change(st, 0);
 	rc = st_run(st, err, "syncing alerts",
 	            "CREATE TEMP TABLE IF NOT EXISTS seen(id INTEGER PRIMARY"
 	            " KEY)",
@@ -350,6 +351,7 @@ store_alerts_push(struct store *st, const struct alert_in *v, size_t n,
 	*changed = 0;
 	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
+	st_note_change(st, 0);
 	for (i = 0; rc == ITUI_OK && i < n; i++) {
 		const struct alert_in *a = &v[i];
 		struct before b;
@@ -520,6 +522,7 @@ store_alert_attach(struct store *st, int64_t alert_id, int64_t incident_id,
 
 	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
+	st_note_change(st, 0);
 	rc = st_incident_exists(st, incident_id, err);
 	if (rc == ITUI_OK)
 		rc = st_alert_link(st, incident_id, alert_id, NULL, st_now(st),
@@ -541,6 +544,7 @@ store_alert_silence(struct store *st, int64_t alert_id, const char *silence_id,
 
 	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
+	st_note_change(st, 0);
 	s = st_query(st, err, "reading the alert",
 	             "SELECT coalesce(incident_id, 0), name FROM alerts WHERE"
 	             " id = ?",
@@ -619,6 +623,7 @@ store_source_set(struct store *st, const char *name, int ok, const char *detail,
 	*changed = 0;
 	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
+	st_note_change(st, 0);
 	s = st_query(
 	    st, err, "reading source health",
 	    "SELECT ok, down_since, denied FROM sources WHERE name = ?", "s",

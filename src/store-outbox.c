@@ -448,6 +448,7 @@ set_state(struct store *st, int64_t id, const char *from_states, const char *to,
 
 	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
+	st_note_change(st, 0);
 	if ((rc = store_outbox_get(st, id, &r, err)) != ITUI_OK)
 		return st_end(st, rc, err);
 	if (strstr(from_states, r.state) == NULL) {
@@ -537,6 +538,7 @@ store_outbox_claim(struct store *st, int64_t id, int *claimed,
 	*claimed = 0;
 	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
+	st_note_change(st, 0);
 	rc = st_run(st, err, "claiming the message",
 	            "UPDATE outbox SET state = 'sending', attempts = attempts"
 	            " + 1 WHERE id = ? AND state = 'pending'",
@@ -568,6 +570,7 @@ store_outbox_sent(struct store *st, int64_t id, struct itui_err *err)
 
 	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
+	st_note_change(st, 0);
 	if ((rc = store_outbox_get(st, id, &r, err)) != ITUI_OK)
 		return st_end(st, rc, err);
 	rc = st_run(st, err, "settling the message",
@@ -595,6 +598,7 @@ store_outbox_failed(struct store *st, int64_t id, const char *why,
 	*gave_up = 0;
 	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
+	st_note_change(st, 0);
 	if ((rc = store_outbox_get(st, id, &r, err)) != ITUI_OK)
 		return st_end(st, rc, err);
 	if (max_attempts <= 0)
@@ -624,6 +628,7 @@ store_outbox_release(struct store *st, struct itui_err *err)
 
 	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
+	st_note_change(st, 0);
 	rc = st_run(st, err, "releasing unsettled messages",
 	            "UPDATE outbox SET state = 'pending' WHERE state ="
 	            " 'sending'",

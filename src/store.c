@@ -67,6 +67,7 @@ store_close(struct store *st)
 		return;
 	chain_cache_free(st->chain);
 	sqlite3_close(st->h.db);
+	free(st->touched);
 	free(st->path);
 	free(st->actor);
 	free(st->origin);
@@ -241,9 +242,81 @@ st_begin(struct store *st, struct itui_err *err)
 		                   : "no write access");
 	if (st->batch)
 		return ITUI_OK;
+	st->ntouched = 0;
+	st->touched_other = st->private_tx = 0;
 	rc = sqlite3_exec(st->h.db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return db_error(st->h.db, rc, "starting a change", err);
+	return ITUI_OK;
+}
+
+void
+st_note_change(struct store *st, int64_t incident_id)
+{
+	size_t i;
+
+	if (incident_id <= 0) {
+		st->touched_other = 1;
+		return;
+	}
+	for (i = 0; i < st->ntouched; i++)
+		if (st->touched[i] == incident_id)
+			return;
+	if (st->ntouched == st->touched_cap) {
+		st->touched_cap = st->touched_cap ? st->touched_cap * 2 : 8;
+		st->touched = xreallocarray(st->touched, st->touched_cap,
+		                            sizeof *st->touched);
+	}
+	st->touched[st->ntouched++] = incident_id;
+}
+
+void
+st_private(struct store *st)
+{
+	st->private_tx = 1;
+}
+
+/*
+ * One revision per committed transaction, in the transaction: the newest
+ * in row 0, and on each incident it touched (row -1 when it changed
+ * something else, or when nothing said what it changed).
+ */
+static enum itui_code
+record_revision(struct store *st, struct itui_err *err)
+{
+	sqlite3_stmt *s;
+	int64_t rev = 0;
+	size_t i;
+	int rc;
+
+	if (st->private_tx)
+		return ITUI_OK;
+	s = st_query(st, err, "recording the revision",
+	             "UPDATE changes SET rev = rev + 1 WHERE incident_id = 0"
+	             " RETURNING rev",
+	             "");
+	if (s == NULL)
+		return err->code;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		rev = sqlite3_column_int64(s, 0);
+		rc = sqlite3_step(s);
+	}
+	if (st_finish(st, s, rc, "recording the revision", err))
+		return err->code;
+	if (st->ntouched == 0)
+		st->touched_other = 1;
+	for (i = 0; i < st->ntouched; i++)
+		if (st_run(st, err, "recording the revision",
+		           "INSERT INTO changes(incident_id, rev) VALUES (?, ?)"
+		           " ON CONFLICT(incident_id) DO UPDATE SET rev ="
+		           " excluded.rev",
+		           "ii", st->touched[i], rev) != ITUI_OK)
+			return err->code;
+	if (st->touched_other &&
+	    st_run(st, err, "recording the revision",
+	           "UPDATE changes SET rev = ? WHERE incident_id = -1", "i",
+	           rev) != ITUI_OK)
+		return err->code;
 	return ITUI_OK;
 }
 
@@ -255,6 +328,10 @@ st_end(struct store *st, enum itui_code rc, struct itui_err *err)
 
 	if (st->batch)
 		return rc;
+	if (rc == ITUI_OK)
+		rc = record_revision(st, err);
+	st->ntouched = 0;
+	st->touched_other = st->private_tx = 0;
 	if (rc != ITUI_OK) {
 		sqlite3_exec(st->h.db, "ROLLBACK", NULL, NULL, NULL);
 		return rc;
@@ -298,6 +375,65 @@ store_data_version(struct store *st, int64_t *out, struct itui_err *err)
 	if (rc == SQLITE_ROW)
 		*out = sqlite3_column_int64(s, 0);
 	return st_finish(st, s, rc, "reading the data version", err);
+}
+
+enum itui_code
+store_revision(struct store *st, int64_t *out, struct itui_err *err)
+{
+	sqlite3_stmt *s =
+	    st_query(st, err, "reading the revision",
+	             "SELECT rev FROM changes WHERE incident_id = 0", "");
+	int rc;
+
+	*out = 0;
+	if (s == NULL)
+		return err->code;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(s, 0);
+	return st_finish(st, s, rc, "reading the revision", err);
+}
+
+enum itui_code
+store_changes(struct store *st, int64_t since, int64_t **ids, size_t *n,
+              int *other, int64_t *now, struct itui_err *err)
+{
+	sqlite3_stmt *s = st_query(st, err, "reading what changed",
+	                           "SELECT incident_id, rev FROM changes"
+	                           " WHERE rev > ? OR incident_id = 0"
+	                           " ORDER BY incident_id",
+	                           "i", since);
+	size_t cap = 0;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	*other = 0;
+	*now = since;
+	if (s == NULL)
+		return err->code;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(s, 0);
+
+		if (id == 0) {
+			*now = sqlite3_column_int64(s, 1);
+		} else if (id < 0) {
+			*other = 1;
+		} else {
+			if (*n == cap) {
+				cap = cap ? cap * 2 : 8;
+				*ids = xreallocarray(*ids, cap, sizeof **ids);
+			}
+			(*ids)[(*n)++] = id;
+		}
+	}
+	if (st_finish(st, s, rc, "reading what changed", err)) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+		return err->code;
+	}
+	return ITUI_OK;
 }
 
 /* ---- validation -------------------------------------------------------- */
@@ -360,6 +496,7 @@ st_audit(struct store *st, int64_t incident_id, const char *object,
          int64_t object_id, const char *field, const char *old_value,
          const char *new_value, struct itui_err *err)
 {
+	st_note_change(st, incident_id);
 	if (st_run(st, err, "recording the audit trail",
 	           "INSERT INTO audit(at, actor, origin, incident_id, object,"
 	           " object_id, field, old_value, new_value)"
@@ -374,6 +511,7 @@ st_audit(struct store *st, int64_t incident_id, const char *object,
 enum itui_code
 st_touch_incident(struct store *st, int64_t id, struct itui_err *err)
 {
+	st_note_change(st, id);
 	return st_run(st, err, "updating the incident",
 	              "UPDATE incidents SET updated_at = ? WHERE id = ?", "ii",
 	              st_now(st), id);
@@ -388,7 +526,10 @@ st_insert_entry(struct store *st, int64_t incident_id, enum entry_kind kind,
 	int64_t id;
 	/* Canonical (sorted keys) so exports import back to the same hash. */
 	char *canon = chain_canonical_json(data);
-	enum itui_code rc = st_run(
+	enum itui_code rc;
+
+	st_note_change(st, incident_id);
+	rc = st_run(
 	    st, err, "adding the timeline entry",
 	    "INSERT INTO entries(incident_id, at, recorded_at, author, kind,"
 	    " text, data) VALUES (?, ?, ?, ?, ?, ?, json(?))",
@@ -1529,6 +1670,7 @@ store_draft_save(struct store *st, const char *user, int64_t incident_id,
 
 	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
+	st_private(st);
 	if (text == NULL || *text == '\0')
 		rc = st_run(
 		    st, err, "discarding the draft",
@@ -1759,6 +1901,7 @@ store_set_last_look(struct store *st, const char *user, int64_t at,
 
 	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
+	st_private(st);
 	rc = st_run(st, err, "recording your last look",
 	            "INSERT INTO last_looks(user, at) VALUES (?, ?)"
 	            " ON CONFLICT(user) DO UPDATE SET at = excluded.at",

@@ -288,7 +288,7 @@ Test(chain, an_older_database_is_chained_once_by_the_migration)
 
 	ok_(db, ARGS("demo"));
 	free(sql1(db, "DROP TABLE chain_heads; DROP TABLE signatures;"
-	              " DROP TABLE presence;"
+	              " DROP TABLE presence; DROP TABLE changes;"
 	              " ALTER TABLE entries DROP COLUMN chain_seq;"
 	              " ALTER TABLE entries DROP COLUMN chain_hash;"
 	              " ALTER TABLE entry_revisions DROP COLUMN chain_seq;"

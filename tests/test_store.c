@@ -235,6 +235,63 @@ Test(store, data_version_sees_other_connections_only)
 	cr_assert_neq(v2, v3, "another connection's commit changes it");
 }
 
+/* What a dashboard asks after data_version moved: did the record change,
+ * and where. */
+Test(store, revision_moves_with_the_record_not_with_private_rows)
+{
+	struct itui_err err;
+	struct store *other;
+	int64_t r0, r1, now, *ids, a, b, eid;
+	size_t n;
+	int rest, changed;
+
+	a = declare("P1");
+	b = declare("P2");
+	cr_assert_eq(store_revision(st, &r0, &err), ITUI_OK, "%s", err.msg);
+	cr_assert_eq(store_open(path, 0, &other, &err), ITUI_OK);
+	store_set_actor(other, "olga", "local");
+
+	/* Another person's entry on b: b changed, a did not. */
+	cr_assert_eq(store_entry_add(other, b, KIND_NOTE, TIME_NONE, "n", NULL,
+	                             &eid, &err),
+	             ITUI_OK, "%s", err.msg);
+	cr_assert_eq(store_changes(st, r0, &ids, &n, &rest, &now, &err),
+	             ITUI_OK, "%s", err.msg);
+	cr_assert_eq(now, r0 + 1, "one transaction, one revision");
+	cr_assert_eq(n, 1);
+	cr_assert_eq(ids[0], b);
+	cr_assert_not(rest, "only an incident changed");
+	free(ids);
+
+	/* A draft and a last look are one person's: no revision. */
+	cr_assert_eq(
+	    store_draft_save(other, "olga", a, KIND_NOTE, "half a", &err),
+	    ITUI_OK);
+	cr_assert_eq(store_set_last_look(other, "olga", 100, &err), ITUI_OK);
+	cr_assert_eq(store_revision(st, &r1, &err), ITUI_OK);
+	cr_assert_eq(r1, now, "a draft moved the revision");
+
+	/* A change tied to no incident says so. */
+	cr_assert_eq(store_source_set(other, "prometheus", SOURCE_DOWN,
+	                              "connection refused", &changed, &err),
+	             ITUI_OK, "%s", err.msg);
+	cr_assert_eq(store_changes(st, r1, &ids, &n, &rest, &now, &err),
+	             ITUI_OK);
+	cr_assert(now > r1);
+	cr_assert(rest, "a source's health is not tied to one incident");
+	free(ids);
+
+	/* A refused change moves nothing. */
+	r1 = now;
+	cr_assert_neq(store_entry_add(other, 999, KIND_NOTE, TIME_NONE, "x",
+	                              NULL, &eid, &err),
+	              ITUI_OK);
+	cr_assert_eq(store_revision(st, &r0, &err), ITUI_OK);
+	cr_assert_eq(r0, r1);
+	store_close(other);
+	(void)a;
+}
+
 Test(store, readonly_store_refuses_writes)
 {
 	struct itui_err err;

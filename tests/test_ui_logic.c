@@ -483,6 +483,31 @@ Test(dash, other_connections_are_noticed)
 	cr_assert_eq(d.incidents.n, 1);
 }
 
+/* Another person's pause in typing saves a draft: no reload here. */
+Test(dash, another_persons_draft_does_not_reload)
+{
+	struct store *other;
+	struct itui_err err;
+	int64_t loads, eid;
+
+	cmd("declare --severity P1 --title 'drafts elsewhere'");
+	loads = d.loads;
+	cr_assert_eq(store_open(dbpath, 0, &other, &err), ITUI_OK);
+	store_set_actor(other, "olga", "local");
+	cr_assert_eq(store_draft_save(other, "olga", d.sel_id, KIND_NOTE,
+	                              "half typ", &err),
+	             ITUI_OK);
+	cr_assert_eq(dash_changed(&d), 0, "a draft is not a change");
+	cr_assert(d.private_moved);
+	cr_assert_eq(d.loads, loads);
+	/* Her entry is, and it is seen. */
+	cr_assert_eq(store_entry_add(other, d.sel_id, KIND_NOTE, TIME_NONE,
+	                             "half typed no more", NULL, &eid, &err),
+	             ITUI_OK);
+	store_close(other);
+	cr_assert_eq(dash_changed(&d), 1);
+}
+
 Test(dash, drafts_round_trip)
 {
 	struct itui_err err;

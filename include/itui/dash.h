@@ -51,7 +51,9 @@ struct dash {
 	int64_t metric_id;
 	struct metric_summary metric;
 	int64_t data_version;
-	int64_t loads; /* how many times a snapshot was loaded */
+	int64_t revision;  /* store_revision() at the last load */
+	int private_moved; /* only private rows changed since (presence) */
+	int64_t loads;     /* how many times a snapshot was loaded */
 };
 
 enum itui_code dash_open(struct dash *d, struct context *ctx,
@@ -59,8 +61,9 @@ enum itui_code dash_open(struct dash *d, struct context *ctx,
 void dash_close(struct dash *d);
 enum itui_code dash_reload(struct dash *d, struct itui_err *err);
 /*
- * 1 when another connection committed since the last load, 0 when not, -1
- * when the database could not be asked (offline).
+ * 1 when another connection changed the record since the last load, 0
+ * when not (a draft, last look or presence row of someone else sets
+ * private_moved instead), -1 when the database could not be asked.
  */
 int dash_changed(struct dash *d);
 int dash_readonly(const struct dash *d);

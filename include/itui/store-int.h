@@ -41,6 +41,13 @@ struct store {
 	                              struct itui_err *);
 	void *playbook_ctx;
 	struct chain_cache *chain; /* store-chain.c's prepared statements */
+	/* What the open transaction changed, for the revision st_end()
+	 * records: incidents (0: something not tied to one), and whether it
+	 * is one person's own (a draft, a last look) and moves nothing. */
+	int64_t *touched;
+	size_t ntouched, touched_cap;
+	int touched_other;
+	int private_tx;
 };
 
 int64_t st_now(const struct store *st);
@@ -84,6 +91,10 @@ enum itui_code st_audit(struct store *st, int64_t incident_id,
                         const char *object, int64_t object_id,
                         const char *field, const char *old_value,
                         const char *new_value, struct itui_err *err);
+/* Notes what the open transaction changed (0: not one incident). */
+void st_note_change(struct store *st, int64_t incident_id);
+/* Marks the open transaction as one person's own: no revision moves. */
+void st_private(struct store *st);
 enum itui_code st_touch_incident(struct store *st, int64_t id,
                                  struct itui_err *err);
 enum itui_code st_insert_entry(struct store *st, int64_t incident_id,

@@ -51,6 +51,22 @@ void store_set_clock(struct store *st, int64_t (*now)(void));
  */
 enum itui_code store_data_version(struct store *st, int64_t *out,
                                   struct itui_err *err);
+/*
+ * The record's revision: moves with every committed change of the record
+ * (by anyone, this connection included), never with a draft, a last look
+ * or a presence row.  So a data_version that moved with the same revision
+ * means only such private rows changed.
+ */
+enum itui_code store_revision(struct store *st, int64_t *out,
+                              struct itui_err *err);
+/*
+ * What changed after revision `since`: the incidents (ids, ascending;
+ * free() *ids) and *other set when something not tied to one incident
+ * changed too (alerts, sources, outbox...).  *now is the revision read.
+ */
+enum itui_code store_changes(struct store *st, int64_t since, int64_t **ids,
+                             size_t *n, int *other, int64_t *now,
+                             struct itui_err *err);
 
 struct incident_new {
 	const char *title;
