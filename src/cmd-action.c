@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "itui/cmd-action.h"
+#include "itui/bounds.h"
 #include "itui/jsonout.h"
 #include "itui/strbuf.h"
 #include "itui/textout.h"
@@ -89,6 +90,10 @@ parse_due(struct cmd_q *q, int64_t *due_at, struct itui_err *err)
 	*due_at = TIME_NONE;
 	if (due != NULL && time_parse_due(due, q->ctx->now, due_at, err))
 		return err_prefix(err, ITUI_USAGE, "--due");
+	/* Every verb that takes a due date takes an owner too. */
+	if (cmd_opt(q, "--owner") != NULL &&
+	    bounds_name("--owner", cmd_opt(q, "--owner"), err))
+		return err->code;
 	return ITUI_OK;
 }
 

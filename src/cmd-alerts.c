@@ -124,6 +124,9 @@ cmd_silence(struct cmd_q *q, struct itui_err *err)
 	    (a->npos < 2 || time_parse_duration(a->pos[1], &secs) || secs <= 0))
 		return err_set(err, ITUI_USAGE,
 		               "silence AL-N DURATION (e.g. 2h), or --expire");
+	if (!expire && !time_in_window(ctx->now + secs))
+		return err_set(err, ITUI_USAGE, "%s reaches past 2199",
+		               a->pos[1]);
 	if (cmd_store(q, 1, &st, err) || store_alert_get(st, id, &rows, err))
 		return err->code;
 	al = &rows.v[0];

@@ -10,6 +10,7 @@
 
 #include "itui/alertview.h"
 #include "itui/cmd-incident.h"
+#include "itui/bounds.h"
 #include "itui/cmd-playbook.h"
 #include "itui/store-playbook.h"
 #include "itui/jsonout.h"
@@ -102,6 +103,10 @@ cmd_declare(struct cmd_q *q, struct itui_err *err)
 			                                : al->name,
 			                    title_buf, sizeof title_buf))
 				in.impact = al->summary;
+			/* A title is one line, whatever the alert says. */
+			for (char *c = title_buf; *c != '\0'; c++)
+				if ((unsigned char)*c < ' ' || *c == 0x7f)
+					*c = ' ';
 			title = title_buf;
 		}
 	}
@@ -125,6 +130,15 @@ cmd_declare(struct cmd_q *q, struct itui_err *err)
 		in.impact = cmd_opt(q, "--impact");
 	in.commander = cmd_opt(q, "--commander");
 	in.drill = cmd_opt(q, "--drill") != NULL;
+	if (bounds_line("--title", in.title, BOUND_TITLE, err) ||
+	    bounds_line("--service", in.service, BOUND_SERVICE, err) ||
+	    bounds_text("--impact", in.impact, BOUND_IMPACT, err) ||
+	    (in.commander != NULL &&
+	     bounds_name("--commander", in.commander, err))) {
+		alert_rows_free(&alerts);
+		free(service_buf);
+		return err->code;
+	}
 	rc = cmd_store(q, 1, &st, err);
 	if (rc == ITUI_OK)
 		rc = store_incident_declare(st, &in, &id, err);
@@ -390,7 +404,9 @@ cmd_set(struct cmd_q *q, struct itui_err *err)
 		return err->code;
 	if (cmd_gather_text(q, a->pos + 2, a->npos - 2, &value, err))
 		return err->code;
-	rc = cmd_store(q, 1, &st, err);
+	rc = bounds_field((enum inc_field)f, value, err);
+	if (rc == ITUI_OK)
+		rc = cmd_store(q, 1, &st, err);
 	if (rc == ITUI_OK)
 		rc = store_incident_set_field(st, q->target, (enum inc_field)f,
 		                              value, rev, err);

@@ -108,6 +108,9 @@ report_since(struct cmd_q *q, struct store *st, int64_t dflt, int64_t *since,
 			    s);
 		if (time_parse_duration(s, &d) == 0)
 			*since = ctx->now - d;
+		if (!time_in_window(*since))
+			return err_set(err, ITUI_USAGE,
+			               "--since: '%s' reaches before 1970", s);
 		*why = "--since";
 		return ITUI_OK;
 	}

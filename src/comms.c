@@ -653,8 +653,19 @@ comms_render(struct store *st, const struct policy *p, const char *share_dir,
 		    "no template '%s' (initial, update, resolution, statuspage, "
 		    "executive, tactical)",
 		    name);
-	if (rc == ITUI_OK)
-		rc = tmpl_render(path, text, lookup, &c, out, err);
+	if (rc == ITUI_OK) {
+		/*
+		 * A person's own template is as untrusted as what fills it:
+		 * its literal text is made inert like the placeholders'.
+		 */
+		struct strbuf inert = STRBUF_INIT;
+
+		sanitize_append(&inert, text, strlen(text), SAN_MULTILINE, 0,
+		                0);
+		rc =
+		    tmpl_render(path, strbuf_str(&inert), lookup, &c, out, err);
+		strbuf_free(&inert);
+	}
 	free(text);
 	free(path);
 	incident_free(&inc);

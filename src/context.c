@@ -12,6 +12,7 @@
 #include "itui/context.h"
 #include "itui/store-outbox.h"
 #include "itui/store-playbook.h"
+#include "itui/bounds.h"
 #include "itui/timeutil.h"
 #include "itui/xalloc.h"
 
@@ -144,9 +145,15 @@ make_parent_dirs(const char *file, struct itui_err *err)
 enum itui_code
 context_init(struct context *ctx, const struct globals *g, struct itui_err *err)
 {
-	const char *env_db = getenv("INCIDENT_TUI_DB");
+	const char *env_db = getenv("INCIDENT_TUI_DB"),
+	           *env_now = getenv("INCIDENT_TUI_NOW");
+	int64_t fixed;
 
 	memset(ctx, 0, sizeof *ctx);
+	/* A typo here would silently run on the real clock. */
+	if (env_now != NULL && *env_now != '\0' &&
+	    time_parse_now(env_now, &fixed, err) != ITUI_OK)
+		return err_prefix(err, ITUI_USAGE, "INCIDENT_TUI_NOW");
 	if (config_load(g->config, &ctx->cfg, err) != ITUI_OK)
 		return err->code;
 	if (time_set_zone(ctx->cfg.timezone, err) != ITUI_OK) {
@@ -170,6 +177,9 @@ context_init(struct context *ctx, const struct globals *g, struct itui_err *err)
 		ctx->db_is_default = 1;
 	}
 	ctx->user = context_user(g->user, ctx->cfg.user);
+	if (bounds_name("the user name", ctx->user, err) != ITUI_OK)
+		return err_prefix(err, ITUI_USAGE,
+		                  g->user != NULL ? "--user" : "user");
 	ctx->origin = context_origin();
 	ctx->share_dir = context_share_dir();
 	ctx->policy_path = policy_path(

@@ -15,6 +15,21 @@
 
 static char zone_name[64] = "UTC";
 
+/* Whether path is a compiled zone: TZif files start with that magic. */
+static int
+is_tzfile(const char *path)
+{
+	char magic[4];
+	FILE *f = fopen(path, "rb");
+	int ok;
+
+	if (f == NULL)
+		return 0;
+	ok = fread(magic, 1, 4, f) == 4 && memcmp(magic, "TZif", 4) == 0;
+	fclose(f);
+	return ok;
+}
+
 enum itui_code
 time_set_zone(const char *zone, struct itui_err *err)
 {
@@ -35,6 +50,12 @@ time_set_zone(const char *zone, struct itui_err *err)
 			return err_set(err, ITUI_CONFIG,
 			               "unknown timezone '%s' (no %s)", zone,
 			               path);
+		/* zone.tab, a directory: there, but not a zone. */
+		if (!is_tzfile(path))
+			return err_set(err, ITUI_CONFIG,
+			               "unknown timezone '%s' (%s is not a "
+			               "timezone file)",
+			               zone, path);
 		snprintf(path, sizeof path, ":%s", zone);
 		setenv("TZ", path, 1);
 	}
@@ -219,8 +240,58 @@ local_time_on_day(int64_t t, int hour, int min, int sec)
 	return (int64_t)mktime(&tm);
 }
 
+int
+time_in_window(int64_t t)
+{
+	return t >= TIME_WINDOW_MIN && t < TIME_WINDOW_MAX;
+}
+
+/* A parsed time outside the window is refused, naming it. */
+static enum itui_code
+in_window(const char *s, int64_t t, int64_t *out, struct itui_err *err)
+{
+	if (!time_in_window(t))
+		return err_set(err, ITUI_INPUT,
+		               "time '%s' is outside 1970-01-01 to 2199-12-31",
+		               s);
+	*out = t;
+	return ITUI_OK;
+}
+
+static enum itui_code parse_at(const char *s, int64_t now, int64_t *out,
+                               struct itui_err *err);
+
 enum itui_code
 time_parse_at(const char *s, int64_t now, int64_t *out, struct itui_err *err)
+{
+	enum itui_code rc;
+	int64_t t;
+
+	if ((rc = parse_at(s, now, &t, err)) != ITUI_OK)
+		return rc;
+	return in_window(s, t, out, err);
+}
+
+enum itui_code
+time_parse_now(const char *s, int64_t *out, struct itui_err *err)
+{
+	int64_t t;
+	char *end;
+
+	if (time_parse_rfc3339(s, &t, NULL) != 0) {
+		errno = 0;
+		t = strtoll(s, &end, 10);
+		if (*s == '\0' || *end != '\0' || errno != 0)
+			return err_set(err, ITUI_INPUT,
+			               "'%s' is not a time (RFC 3339 with a "
+			               "zone, or Unix seconds)",
+			               s);
+	}
+	return in_window(s, t, out, err);
+}
+
+static enum itui_code
+parse_at(const char *s, int64_t now, int64_t *out, struct itui_err *err)
 {
 	int64_t t, d;
 
@@ -272,8 +343,22 @@ time_parse_at(const char *s, int64_t now, int64_t *out, struct itui_err *err)
 	return ITUI_OK;
 }
 
+static enum itui_code parse_due(const char *s, int64_t now, int64_t *out,
+                                struct itui_err *err);
+
 enum itui_code
 time_parse_due(const char *s, int64_t now, int64_t *out, struct itui_err *err)
+{
+	enum itui_code rc;
+	int64_t t;
+
+	if ((rc = parse_due(s, now, &t, err)) != ITUI_OK)
+		return rc;
+	return in_window(s, t, out, err);
+}
+
+static enum itui_code
+parse_due(const char *s, int64_t now, int64_t *out, struct itui_err *err)
 {
 	int y, m, d;
 	int64_t t;
@@ -304,7 +389,7 @@ time_parse_due(const char *s, int64_t now, int64_t *out, struct itui_err *err)
 		*out = t;
 		return ITUI_OK;
 	}
-	if (time_parse_at(s, now, out, NULL) == ITUI_OK)
+	if (parse_at(s, now, out, NULL) == ITUI_OK)
 		return ITUI_OK;
 	return err_set(
 	    err, ITUI_INPUT,

@@ -594,6 +594,84 @@ ParameterizedTestParameters(cli, bad_input)
 	     "no action item ACT-77",
 	     ""},
 	    {"bad limit", {"show", "1", "--limit", "-3"}, 2, "--limit:", ""},
+	    {"--at before 1970",
+	     {"log", "1", "--at", "-99999999d", "x"},
+	     2,
+	     "outside 1970-01-01 to 2199-12-31",
+	     ""},
+	    {"--at in year 1969",
+	     {"ack", "1", "--at", "1969-12-31T23:59:59Z"},
+	     2,
+	     "outside 1970-01-01",
+	     ""},
+	    {"--due past 2199",
+	     {"action", "1", "add", "x", "--due", "+99999999999d"},
+	     2,
+	     "outside 1970-01-01 to 2199-12-31",
+	     ""},
+	    {"--due in 2200",
+	     {"action", "1", "add", "x", "--due", "2200-01-01"},
+	     2,
+	     "outside",
+	     ""},
+	    {"silence past 2199",
+	     {"silence", "AL-1", "99999999999d"},
+	     2,
+	     "reaches past 2199",
+	     ""},
+	    {"--since before 1970",
+	     {"handoff", "--since", "999999999d"},
+	     2,
+	     "reaches before 1970",
+	     ""},
+	    {"--user with a blank",
+	     {"--user", "bob smith", "ack", "1"},
+	     2,
+	     "--user: the user name must be one word",
+	     ""},
+	    {"--user with a newline",
+	     {"--user", "bob\nINC-1 resolved", "ack", "1"},
+	     2,
+	     "must be one word",
+	     ""},
+	    {"two-line title",
+	     {"declare", "--severity", "P1", "--title", "a\nforged line"},
+	     2,
+	     "--title must be one line",
+	     ""},
+	    {"two-line title (set)",
+	     {"set", "1", "title", "a\rb"},
+	     2,
+	     "the title must be one line",
+	     ""},
+	    {"two-line service",
+	     {"declare", "--severity", "P1", "--title", "t", "--service",
+	      "a\nb"},
+	     2,
+	     "--service must be one line",
+	     ""},
+	    {"commander with a blank",
+	     {"declare", "--severity", "P1", "--title", "t", "--commander",
+	      "a b"},
+	     2,
+	     "--commander must be one word",
+	     ""},
+	    {"owner with a newline",
+	     {"action", "1", "add", "x", "--owner", "a\nb"},
+	     2,
+	     "--owner must be one word",
+	     ""},
+	    {"repeated global option",
+	     {"--db", "@DB", "--db", "@DB", "list"},
+	     2,
+	     "--db is given twice",
+	     ""},
+	    {"repeated option",
+	     {"declare", "--severity", "P1", "--severity", "P2", "--title",
+	      "t"},
+	     2,
+	     "--severity",
+	     ""},
 	    {"global option without value",
 	     {"list", "--db"},
 	     2,
@@ -730,4 +808,194 @@ ParameterizedTest(struct bad_case *c, cli, bad_input)
 	free(before);
 	free(after);
 	run_free(&r);
+}
+
+/* ---- bad input that needs more than a table row ---- */
+
+/* Runs with extra environment; insists on one line and `status`. */
+static struct run
+one_line(const char *const *env, const char *stdin_text, int status,
+         const char *want, const char *const *args)
+{
+	const char *argv[32] = {"--db", db};
+	struct run r;
+	char *nl;
+	int n = 2;
+
+	while (*args)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	r = run_bin(home, stdin_text, env, argv);
+	cr_assert_eq(r.status, status, "%s: exit %d; stderr: %s", argv[2],
+	             r.status, r.err);
+	if (want != NULL) {
+		cr_assert_not_null(strstr(r.err, want), "'%s' lacks '%s'",
+		                   r.err, want);
+		nl = strchr(r.err, '\n');
+		cr_assert(nl != NULL && nl[1] == '\0', "not one line: '%s'",
+		          r.err);
+	}
+	return r;
+}
+
+Test(cli, a_timezone_that_is_not_a_zone_file_is_refused)
+{
+	const char *zones[] = {"zone.tab", "Europe", "No/Such_Zone"};
+	char cfg[700];
+	FILE *f;
+
+	free(ok(ARGS("declare", "--severity", "P1", "--title", "t")));
+	snprintf(cfg, sizeof cfg, "%s/tz.conf", home);
+	for (size_t i = 0; i < 3; i++) {
+		f = fopen(cfg, "w");
+		fprintf(f, "timezone = %s\n", zones[i]);
+		fclose(f);
+		run_free(
+		    (struct run[]){one_line(NULL, NULL, 2, "unknown timezone",
+		                            ARGS("--config", cfg, "list"))});
+	}
+	f = fopen(cfg, "w");
+	fputs("timezone = Europe/Berlin\n", f);
+	fclose(f);
+	free(ok(ARGS("--config", cfg, "list")));
+}
+
+Test(cli, a_fixed_clock_that_is_not_a_time_is_refused)
+{
+	const char *bad[] = {
+	    "INCIDENT_TUI_NOW=garbage", "INCIDENT_TUI_NOW=2026-13-01T00:00:00Z",
+	    "INCIDENT_TUI_NOW=99999999999999", "INCIDENT_TUI_NOW=-5", NULL};
+	struct run r;
+
+	for (const char *const *b = bad; *b != NULL; b++) {
+		const char *env[] = {*b, NULL};
+
+		r = one_line(
+		    env, NULL, 2, "INCIDENT_TUI_NOW",
+		    ARGS("declare", "--severity", "P1", "--title", "t"));
+		run_free(&r);
+	}
+	cr_assert_eq(access(db, F_OK), -1, "nothing created");
+	r = one_line(ARGS("INCIDENT_TUI_NOW=2026-03-01T10:00:00Z"), NULL, 0,
+	             NULL, ARGS("declare", "--severity", "P1", "--title", "t"));
+	run_free(&r);
+	cr_assert_eq(sql_int(db, "SELECT declared_at FROM incidents"),
+	             1772359200);
+}
+
+Test(cli, fields_over_their_documented_limits_are_refused)
+{
+	char big[5000];
+	struct run r;
+
+	free(ok(ARGS("declare", "--severity", "P1", "--title", "t")));
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	big[301] = '\0';
+	r = one_line(NULL, NULL, 2, "longer than 300 bytes",
+	             ARGS("declare", "--severity", "P1", "--title", big));
+	run_free(&r);
+	big[301] = 'x';
+	big[129] = '\0';
+	r = one_line(NULL, NULL, 2, "the service is longer than 128 bytes",
+	             ARGS("set", "1", "service", big));
+	run_free(&r);
+	big[129] = 'x';
+	r = one_line(NULL, NULL, 2, "--impact is longer than 4096 bytes",
+	             ARGS("declare", "--severity", "P1", "--title", "t",
+	                  "--impact", big));
+	run_free(&r);
+	big[65] = '\0';
+	r = one_line(NULL, NULL, 2, "--user: the user name is longer than 64",
+	             ARGS("--user", big, "ack", "1"));
+	run_free(&r);
+	r = one_line(ARGS("INCIDENT_TUI_USER=two words"), NULL, 2,
+	             "user: the user name must be one word", ARGS("ack", "1"));
+	run_free(&r);
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM incidents"), 1);
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM incidents WHERE"
+	                         " acknowledged_at IS NOT NULL"),
+	             0);
+}
+
+Test(cli, the_shared_directory_advice_never_makes_a_failure_two_lines)
+{
+	struct run r;
+
+	free(ok(ARGS("declare", "--severity", "P1", "--title", "t")));
+	/* A shared database in a directory the group cannot reach. */
+	cr_assert_eq(chmod(db, 0660), 0);
+	cr_assert_eq(chmod(home, 0755), 0);
+	r = one_line(NULL, NULL, 2, "has no scribe",
+	             ARGS("unassign", "1", "scribe"));
+	cr_assert_not_null(strstr(r.err, "fix with: chmod g+w"), "%s", r.err);
+	run_free(&r);
+	/* A success still says so, once. */
+	r = one_line(NULL, NULL, 0, "warning: the shared database",
+	             ARGS("ack", "1"));
+	run_free(&r);
+}
+
+Test(cli, a_declaration_from_an_alert_with_a_long_summary_is_cut_at_a_word)
+{
+	char summary[700], payload[2000], *title;
+	struct run r;
+	size_t n;
+
+	/* 64 words: 575 bytes, and a line break in it. */
+	for (n = 0; n < 64; n++)
+		memcpy(summary + n * 9, "checkout ", 9);
+	summary[575] = '\0';
+	memcpy(summary + 40, "\\n", 2);
+	snprintf(payload, sizeof payload,
+	         "{\"receiver\":\"hook\",\"status\":\"firing\",\"alerts\":"
+	         "[{\"status\":\"firing\",\"labels\":{\"alertname\":\"Long\","
+	         "\"severity\":\"page\"},\"annotations\":{\"summary\":\"%s\"},"
+	         "\"startsAt\":\"2026-11-23T09:30:19Z\",\"endsAt\":"
+	         "\"0001-01-01T00:00:00Z\",\"fingerprint\":\"ab12\"}],"
+	         "\"groupKey\":\"{}:{alertname=\\\"Long\\\"}\",\"version\":"
+	         "\"4\"}",
+	         summary);
+	r = one_line(NULL, payload, 0, NULL, ARGS("ingest", "alertmanager"));
+	run_free(&r);
+	r = one_line(NULL, NULL, 0, NULL,
+	             ARGS("declare", "--alert", "AL-1", "--severity", "P1"));
+	cr_assert_str_eq(r.out, "INC-1\n");
+	run_free(&r);
+	title = sql1(db, "SELECT title FROM incidents WHERE id = 1");
+	cr_assert_leq(strlen(title), 300);
+	cr_assert_null(strchr(title, '\n'), "one line: %s", title);
+	n = strlen(title);
+	cr_assert(n > 3 && strcmp(title + n - 3, "\xe2\x80\xa6") == 0,
+	          "marked as cut: %s", title);
+	cr_assert(strncmp(title + n - 11, "checkout", 8) == 0,
+	          "cut after a whole word: %s", title);
+	free(title);
+}
+
+Test(cli, a_users_own_template_is_made_inert_like_its_placeholders)
+{
+	char p[700];
+	FILE *f;
+	char *out;
+
+	free(ok(ARGS("declare", "--severity", "P1", "--title", "Inert")));
+	snprintf(p, sizeof p, "%s/config", home);
+	mkdir(p, 0755);
+	snprintf(p, sizeof p, "%s/config/incident-tui", home);
+	mkdir(p, 0755);
+	snprintf(p, sizeof p, "%s/config/incident-tui/templates", home);
+	mkdir(p, 0755);
+	snprintf(p, sizeof p, "%s/config/incident-tui/templates/update.tmpl",
+	         home);
+	f = fopen(p, "w");
+	fputs("\x1b]0;owned\x07Status of {{title}}\r\x1b[2Jforged\n", f);
+	fclose(f);
+	out = ok(ARGS("update", "1", "--template", "update"));
+	cr_assert_not_null(strstr(out, "Status of Inert"), "%s", out);
+	cr_assert_null(strchr(out, '\x1b'), "no escape reaches stdout: %s",
+	               out);
+	cr_assert_null(strchr(out, '\r'), "no carriage return: %s", out);
+	cr_assert_null(strchr(out, '\x07'), "no bell: %s", out);
+	free(out);
 }

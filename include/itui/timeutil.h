@@ -27,6 +27,22 @@ const char *time_zone_name(void);
 int time_parse_duration(const char *s, int64_t *secs);
 
 /*
+ * The window every time a person gives must fall in: 1970-01-01T00:00:00Z
+ * up to (not including) 2200-01-01T00:00:00Z.  The parsers below refuse
+ * times outside it, naming the window.
+ */
+#define TIME_WINDOW_MIN INT64_C(0)
+#define TIME_WINDOW_MAX INT64_C(7258118400)
+int time_in_window(int64_t t);
+
+/*
+ * A fixed clock (INCIDENT_TUI_NOW): RFC 3339 with a zone, or Unix seconds,
+ * within the window.
+ */
+enum itui_code time_parse_now(const char *s, int64_t *out,
+                              struct itui_err *err);
+
+/*
  * When something happened, for --at: "now", "HH:MM" (the most recent such
  * minute in the display timezone, today or else yesterday), a relative time
  * "-15m" / "-1h30m", or ISO 8601 / RFC 3339 with a zone ("Z" or +hh:mm).
