@@ -479,7 +479,7 @@ migrate(sqlite3 *db, const char *path, struct itui_err *err)
 	}
 	for (i = version; i < db_schema_version(); i++) {
 		if (exec_sql(db, migrations[i], "migrating the schema", err) ||
-		    (i + 1 == CHAIN_MIGRATION && chain_fill(db, err))) {
+		    (i + 1 == CHAIN_MIGRATION && db_chain_fill(db, err))) {
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 			return err->code;
 		}

@@ -56,10 +56,12 @@ alert_severity_rank(const char *s)
 	" external_url, generator_url, silence_id, ends_at"
 
 static void
-read_row(sqlite3_stmt *s, struct alert_row *a)
+read_row(struct sd_stmt *s, void *p)
 {
+	struct alert_row *a = p;
+
 	memset(a, 0, sizeof *a);
-	a->id = sqlite3_column_int64(s, 0);
+	a->id = sd_int64(s, 0);
 	a->key = st_col_text(s, 1);
 	a->name = st_col_text(s, 2);
 	a->summary = st_col_text(s, 3);
@@ -70,8 +72,8 @@ read_row(sqlite3_stmt *s, struct alert_row *a)
 	a->since = st_col_time(s, 8);
 	a->last_seen = st_col_time(s, 9);
 	a->resolved_at = st_col_time(s, 10);
-	a->incident_id = sqlite3_column_int64(s, 11);
-	a->firing = sqlite3_column_int(s, 12);
+	a->incident_id = sd_int64(s, 11);
+	a->firing = sd_int(s, 12);
 	a->fingerprint = st_col_text(s, 13);
 	a->am_state = st_col_text(s, 14);
 	a->silenced_by = st_col_text(s, 15);
@@ -110,7 +112,7 @@ look_up(struct store *st, const struct alert_in *a, struct before *b,
 	/* The fingerprint first: Alertmanager's identity; then the key. */
 	for (pass = 0; pass < 2 && !b->found; pass++) {
 		const char *v = pass == 0 ? a->fingerprint : a->key;
-		sqlite3_stmt *s;
+		struct sd_stmt *s;
 		enum itui_code rc;
 
 		if (v == NULL)
@@ -118,14 +120,14 @@ look_up(struct store *st, const struct alert_in *a, struct before *b,
 		s = st_query(st, err, "reading the alert", sql[pass], "s", v);
 		if (s == NULL)
 			return err->code;
-		src = sqlite3_step(s);
-		if (src == SQLITE_ROW) {
+		src = sd_step(s);
+		if (src == SD_ROW) {
 			b->found = 1;
-			b->id = sqlite3_column_int64(s, 0);
-			b->incident = sqlite3_column_int64(s, 1);
-			b->was_firing = sqlite3_column_int(s, 2);
+			b->id = sd_int64(s, 0);
+			b->incident = sd_int64(s, 1);
+			b->was_firing = sd_int(s, 2);
 			b->am_state = st_col_text(s, 3);
-			b->incident_active = sqlite3_column_int(s, 4);
+			b->incident_active = sd_int(s, 4);
 		}
 		if ((rc = st_finish(st, s, src, "reading the alert", err)) !=
 		    ITUI_OK)
@@ -174,7 +176,7 @@ upsert(struct store *st, const struct alert_in *a, int64_t now, int64_t *id,
 		    a->am_state, a->silenced_by, a->inhibited_by, a->group_key,
 		    a->external_url, a->generator_url, a->ends_at);
 		if (rc == ITUI_OK) {
-			*id = sqlite3_last_insert_rowid(st->h.db);
+			*id = sd_last_id(st->db);
 			(*changed)++;
 		}
 		return rc;
@@ -272,7 +274,7 @@ store_alerts_sync(struct store *st, const struct alert_in *v, size_t n,
 {
 	int64_t now = st_now(st), id;
 	enum itui_code rc;
-	sqlite3_stmt *s;
+	struct sd_stmt *s;
 	size_t i;
 	int src;
 
@@ -313,12 +315,12 @@ store_alerts_sync(struct store *st, const struct alert_in *v, size_t n,
 		    "");
 		if (s == NULL)
 			rc = err->code;
-		while (s != NULL && (src = sqlite3_step(s)) == SQLITE_ROW) {
+		while (s != NULL && (src = sd_step(s)) == SD_ROW) {
 			g = xreallocarray(g, ng + 1, sizeof *g);
-			g[ng].id = sqlite3_column_int64(s, 0);
+			g[ng].id = sd_int64(s, 0);
 			g[ng].name = st_col_text(s, 1);
-			g[ng].incident = sqlite3_column_int64(s, 2);
-			g[ng].active = sqlite3_column_int(s, 3);
+			g[ng].incident = sd_int64(s, 2);
+			g[ng].active = sd_int(s, 3);
 			ng++;
 		}
 		if (s != NULL)
@@ -385,24 +387,13 @@ store_alerts_push(struct store *st, const struct alert_in *v, size_t n,
 }
 
 static enum itui_code
-read_rows(struct store *st, sqlite3_stmt *s, struct alert_rows *out,
+read_rows(struct store *st, struct sd_stmt *s, struct alert_rows *out,
           struct itui_err *err)
 {
-	size_t cap = 0;
-	int rc;
-
 	out->v = NULL;
 	out->n = 0;
-	if (s == NULL)
-		return err->code;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (out->n == cap) {
-			cap = cap ? cap * 2 : 8;
-			out->v = xreallocarray(out->v, cap, sizeof *out->v);
-		}
-		read_row(s, &out->v[out->n++]);
-	}
-	if (st_finish(st, s, rc, "reading alerts", err)) {
+	if (st_fetch(st, s, "reading alerts", &out->v, &out->n, sizeof *out->v,
+	             read_row, err)) {
 		alert_rows_free(out);
 		return err->code;
 	}
@@ -448,7 +439,7 @@ enum itui_code
 st_alert_link(struct store *st, int64_t incident_id, int64_t alert_id,
               const char *key, int64_t at, struct itui_err *err)
 {
-	sqlite3_stmt *s =
+	struct sd_stmt *s =
 	    alert_id > 0
 	        ? st_query(
 	              st, err, "reading the alert",
@@ -471,9 +462,9 @@ st_alert_link(struct store *st, int64_t incident_id, int64_t alert_id,
 
 	if (s == NULL)
 		return err->code;
-	src = sqlite3_step(s);
-	if (src == SQLITE_ROW) {
-		id = sqlite3_column_int64(s, 0);
+	src = sd_step(s);
+	if (src == SD_ROW) {
+		id = sd_int64(s, 0);
 		k = st_col_text(s, 1);
 		name = st_col_text(s, 2);
 		summary = st_col_text(s, 3);
@@ -536,7 +527,7 @@ enum itui_code
 store_alert_silence(struct store *st, int64_t alert_id, const char *silence_id,
                     const char *what, struct itui_err *err)
 {
-	sqlite3_stmt *s;
+	struct sd_stmt *s;
 	enum itui_code rc;
 	int64_t incident = 0;
 	char *name = NULL;
@@ -551,13 +542,13 @@ store_alert_silence(struct store *st, int64_t alert_id, const char *silence_id,
 	             "i", alert_id);
 	if (s == NULL)
 		return st_end(st, err->code, err);
-	src = sqlite3_step(s);
-	if (src == SQLITE_ROW) {
-		incident = sqlite3_column_int64(s, 0);
+	src = sd_step(s);
+	if (src == SD_ROW) {
+		incident = sd_int64(s, 0);
 		name = st_col_text(s, 1);
 	}
 	rc = st_finish(st, s, src, "reading the alert", err);
-	if (rc == ITUI_OK && src != SQLITE_ROW)
+	if (rc == ITUI_OK && src != SD_ROW)
 		rc = err_set(err, ITUI_NOTFOUND, "no alert AL-%lld",
 		             (long long)alert_id);
 	if (rc == ITUI_OK)
@@ -615,7 +606,7 @@ store_source_set(struct store *st, const char *name, int ok, const char *detail,
 	int64_t now = st_now(st), down_since = TIME_NONE;
 	int was_ok = -1, was_denied = 0, denied = ok == SOURCE_DENIED, src;
 	enum itui_code rc;
-	sqlite3_stmt *s;
+	struct sd_stmt *s;
 	char *text = NULL;
 
 	if (denied)
@@ -630,11 +621,11 @@ store_source_set(struct store *st, const char *name, int ok, const char *detail,
 	    name);
 	if (s == NULL)
 		return st_end(st, err->code, err);
-	src = sqlite3_step(s);
-	if (src == SQLITE_ROW) {
-		was_ok = sqlite3_column_int(s, 0);
+	src = sd_step(s);
+	if (src == SD_ROW) {
+		was_ok = sd_int(s, 0);
 		down_since = st_col_time(s, 1);
-		was_denied = sqlite3_column_int(s, 2);
+		was_denied = sd_int(s, 2);
 	}
 	rc = st_finish(st, s, src, "reading source health", err);
 	if (rc == ITUI_OK)
@@ -685,9 +676,9 @@ store_source_set(struct store *st, const char *name, int ok, const char *detail,
 		             "");
 		if (s == NULL)
 			rc = err->code;
-		while (s != NULL && (src = sqlite3_step(s)) == SQLITE_ROW) {
+		while (s != NULL && (src = sd_step(s)) == SD_ROW) {
 			ids = xreallocarray(ids, nid + 1, sizeof *ids);
-			ids[nid++] = sqlite3_column_int64(s, 0);
+			ids[nid++] = sd_int64(s, 0);
 		}
 		if (s != NULL)
 			rc = st_finish(st, s, src, "listing active incidents",
@@ -708,7 +699,7 @@ enum itui_code
 store_sources(struct store *st, struct source_row **v, size_t *n,
               struct itui_err *err)
 {
-	sqlite3_stmt *s = st_query(
+	struct sd_stmt *s = st_query(
 	    st, err, "reading source health",
 	    "SELECT name, ok, detail, checked_at, down_since FROM sources"
 	    " ORDER BY name",
@@ -719,13 +710,13 @@ store_sources(struct store *st, struct source_row **v, size_t *n,
 	*n = 0;
 	if (s == NULL)
 		return err->code;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sd_step(s)) == SD_ROW) {
 		struct source_row *r;
 
 		*v = xreallocarray(*v, *n + 1, sizeof **v);
 		r = &(*v)[(*n)++];
 		r->name = st_col_text(s, 0);
-		r->ok = sqlite3_column_int(s, 1);
+		r->ok = sd_int(s, 1);
 		r->detail = st_col_text(s, 2);
 		r->checked_at = st_col_time(s, 3);
 		r->down_since = st_col_time(s, 4);

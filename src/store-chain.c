@@ -120,29 +120,30 @@ link_hash(const char *prev, const char *content, char out[CHAIN_HASH_LEN + 1])
 }
 
 static enum itui_code
-prep(sqlite3 *db, const char *sql, sqlite3_stmt **s, struct itui_err *err)
+prep(struct sd_db *db, const char *sql, struct sd_stmt **s,
+     struct itui_err *err)
 {
-	int rc = sqlite3_prepare_v2(db, sql, -1, s, NULL);
+	int rc = sd_prepare(db, sql, s);
 
-	if (rc != SQLITE_OK)
-		return db_error(db, rc, "checking the record's chain", err);
+	if (rc != SD_OK)
+		return sd_error(db, rc, "checking the record's chain", err);
 	return ITUI_OK;
 }
 
 static enum itui_code
-done(sqlite3 *db, sqlite3_stmt *s, int rc, struct itui_err *err)
+done(struct sd_db *db, struct sd_stmt *s, int rc, struct itui_err *err)
 {
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW && rc != SQLITE_OK)
-		return db_error(db, rc, "checking the record's chain", err);
+	sd_finalize(s);
+	if (rc != SD_DONE && rc != SD_ROW && rc != SD_OK)
+		return sd_error(db, rc, "checking the record's chain", err);
 	return ITUI_OK;
 }
 
 static enum itui_code
-read_head(sqlite3 *db, int64_t chain, int64_t *seq,
+read_head(struct sd_db *db, int64_t chain, int64_t *seq,
           char prev[CHAIN_HASH_LEN + 1], struct itui_err *err)
 {
-	sqlite3_stmt *s;
+	struct sd_stmt *s;
 	int rc;
 
 	*seq = 0;
@@ -150,12 +151,12 @@ read_head(sqlite3 *db, int64_t chain, int64_t *seq,
 	if (prep(db, "SELECT seq, hash FROM chain_heads WHERE incident_id = ?",
 	         &s, err))
 		return err->code;
-	sqlite3_bind_int64(s, 1, chain);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		const char *h = (const char *)sqlite3_column_text(s, 1);
+	sd_bind_int64(s, 1, chain);
+	rc = sd_step(s);
+	if (rc == SD_ROW) {
+		const char *h = sd_text(s, 1);
 
-		*seq = sqlite3_column_int64(s, 0);
+		*seq = sd_int64(s, 0);
 		if (h != NULL)
 			snprintf(prev, CHAIN_HASH_LEN + 1, "%s", h);
 	}
@@ -212,12 +213,12 @@ static const char *const writer_sql[] = {
 };
 
 struct chain_cache {
-	sqlite3_stmt *s[ST_COUNT];
+	struct sd_stmt *s[ST_COUNT];
 };
 
 static enum itui_code
-stmt(sqlite3 *db, struct chain_cache *cache, int slot, const char *sql,
-     sqlite3_stmt **out, struct itui_err *err)
+stmt(struct sd_db *db, struct chain_cache *cache, int slot, const char *sql,
+     struct sd_stmt **out, struct itui_err *err)
 {
 	int rc;
 
@@ -225,24 +226,22 @@ stmt(sqlite3 *db, struct chain_cache *cache, int slot, const char *sql,
 		*out = cache->s[slot];
 		return ITUI_OK;
 	}
-	rc = sqlite3_prepare_v3(db, sql, -1,
-	                        cache != NULL ? SQLITE_PREPARE_PERSISTENT : 0,
-	                        out, NULL);
-	if (rc != SQLITE_OK)
-		return db_error(db, rc, "chaining the record", err);
+	rc = cache != NULL ? sd_prepare_keep(db, sql, out)
+	                   : sd_prepare(db, sql, out);
+	if (rc != SD_OK)
+		return sd_error(db, rc, "chaining the record", err);
 	if (cache != NULL)
 		cache->s[slot] = *out;
 	return ITUI_OK;
 }
 
 static void
-release(struct chain_cache *cache, sqlite3_stmt *s)
+release(struct chain_cache *cache, struct sd_stmt *s)
 {
 	if (cache != NULL) {
-		sqlite3_reset(s);
-		sqlite3_clear_bindings(s);
+		sd_reset(s);
 	} else {
-		sqlite3_finalize(s);
+		sd_finalize(s);
 	}
 }
 
@@ -254,18 +253,18 @@ chain_cache_free(struct chain_cache *cache)
 	if (cache == NULL)
 		return;
 	for (i = 0; i < ST_COUNT; i++)
-		sqlite3_finalize(cache->s[i]);
+		sd_finalize(cache->s[i]);
 	free(cache);
 }
 
 /* w: a writer shortcut, or -1 for the general query of cls. */
 static enum itui_code
-link_row(sqlite3 *db, struct chain_cache *cache, enum chain_class cls, int w,
-         int64_t rowid, struct itui_err *err)
+link_row(struct sd_db *db, struct chain_cache *cache, enum chain_class cls,
+         int w, int64_t rowid, struct itui_err *err)
 {
 	char hash[CHAIN_HASH_LEN + 1], *sql;
 	struct strbuf sb = STRBUF_INIT;
-	sqlite3_stmt *s;
+	struct sd_stmt *s;
 	int64_t chain = 0, seq = 1;
 	int rc;
 
@@ -282,31 +281,28 @@ link_row(sqlite3 *db, struct chain_cache *cache, enum chain_class cls, int w,
 	}
 	if (rc != ITUI_OK)
 		return rc;
-	sqlite3_bind_int64(s, 1, rowid);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		const char *prev = (const char *)sqlite3_column_text(s, 3);
+	sd_bind_int64(s, 1, rowid);
+	rc = sd_step(s);
+	if (rc == SD_ROW) {
+		const char *prev = sd_text(s, 3);
 
-		chain = sqlite3_column_int64(s, 0);
-		seq = sqlite3_column_int64(s, 2) + 1;
+		chain = sd_int64(s, 0);
+		seq = sd_int64(s, 2) + 1;
 		/* hash = SHA-256(prev "\n" content) */
 		strbuf_addstr(&sb, prev != NULL ? prev : zero_hash);
 		strbuf_addch(&sb, '\n');
-		strbuf_addstr(&sb,
-		              (const char *)sqlite3_column_text(s, 1) != NULL
-		                  ? (const char *)sqlite3_column_text(s, 1)
-		                  : "");
+		strbuf_addstr(&sb, sd_text(s, 1) != NULL ? sd_text(s, 1) : "");
 		chain_sha256_hex(sb.buf, sb.len, hash);
 		strbuf_free(&sb);
 	}
 	release(cache, s);
-	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE
+	if (rc != SD_ROW)
+		return rc == SD_DONE
 		           ? err_set(err, ITUI_INTERNAL,
 		                     "chaining the record: row %lld of %s is "
 		                     "gone",
 		                     (long long)rowid, class_table[cls])
-		           : db_error(db, rc, "chaining the record", err);
+		           : sd_error(db, rc, "chaining the record", err);
 	sql = xasprintf("UPDATE %s SET chain_seq = ?, chain_hash = ? WHERE "
 	                "rowid = ?",
 	                class_table[cls]);
@@ -314,31 +310,31 @@ link_row(sqlite3 *db, struct chain_cache *cache, enum chain_class cls, int w,
 	free(sql);
 	if (rc != ITUI_OK)
 		return rc;
-	sqlite3_bind_int64(s, 1, seq);
-	sqlite3_bind_text(s, 2, hash, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 3, rowid);
-	rc = sqlite3_step(s);
+	sd_bind_int64(s, 1, seq);
+	sd_bind_text(s, 2, hash);
+	sd_bind_int64(s, 3, rowid);
+	rc = sd_step(s);
 	release(cache, s);
-	if (rc != SQLITE_DONE)
-		return db_error(db, rc, "chaining the record", err);
+	if (rc != SD_DONE)
+		return sd_error(db, rc, "chaining the record", err);
 	if (stmt(db, cache, ST_UPSERT,
 	         "INSERT INTO chain_heads(incident_id, seq, hash)"
 	         " VALUES (?, ?, ?) ON CONFLICT(incident_id) DO UPDATE"
 	         " SET seq = excluded.seq, hash = excluded.hash",
 	         &s, err) != ITUI_OK)
 		return err->code;
-	sqlite3_bind_int64(s, 1, chain);
-	sqlite3_bind_int64(s, 2, seq);
-	sqlite3_bind_text(s, 3, hash, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(s);
+	sd_bind_int64(s, 1, chain);
+	sd_bind_int64(s, 2, seq);
+	sd_bind_text(s, 3, hash);
+	rc = sd_step(s);
 	release(cache, s);
-	if (rc != SQLITE_DONE)
-		return db_error(db, rc, "chaining the record", err);
+	if (rc != SD_DONE)
+		return sd_error(db, rc, "chaining the record", err);
 	return ITUI_OK;
 }
 
 enum itui_code
-chain_link(sqlite3 *db, enum chain_class cls, int64_t rowid,
+chain_link(struct sd_db *db, enum chain_class cls, int64_t rowid,
            struct itui_err *err)
 {
 	return link_row(db, NULL, cls, -1, rowid, err);
@@ -358,7 +354,7 @@ st_chain_link(struct store *st, enum chain_class cls, int64_t rowid,
 		w = strcmp(object, "entry") == 0    ? W_AUDIT_ENTRY
 		    : strcmp(object, "action") == 0 ? W_AUDIT_ACTION
 		                                    : W_AUDIT_OTHER;
-	return link_row(st->h.db, st->chain, cls, w, rowid, err);
+	return link_row(st->db, st->chain, cls, w, rowid, err);
 }
 
 /* ---- the one-time fill ------------------------------------------------ */
@@ -370,19 +366,19 @@ struct pending {
 };
 
 static int
-is_linked(sqlite3 *db, enum chain_class cls, int64_t rowid)
+is_linked(struct sd_db *db, enum chain_class cls, int64_t rowid)
 {
 	char *sql = xasprintf("SELECT chain_hash IS NOT NULL FROM %s WHERE "
 	                      "rowid = ?",
 	                      class_table[cls]);
-	sqlite3_stmt *s;
+	struct sd_stmt *s;
 	int yes = 0;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(s, 1, rowid);
-		if (sqlite3_step(s) == SQLITE_ROW)
-			yes = sqlite3_column_int(s, 0);
-		sqlite3_finalize(s);
+	if (sd_prepare(db, sql, &s) == SD_OK) {
+		sd_bind_int64(s, 1, rowid);
+		if (sd_step(s) == SD_ROW)
+			yes = sd_int(s, 0);
+		sd_finalize(s);
 	}
 	free(sql);
 	return yes;
@@ -390,9 +386,9 @@ is_linked(sqlite3 *db, enum chain_class cls, int64_t rowid)
 
 /* Older entries' data in the canonical form new writes use. */
 static enum itui_code
-canonical_data(sqlite3 *db, struct itui_err *err)
+canonical_data(struct sd_db *db, struct itui_err *err)
 {
-	sqlite3_stmt *s, *u;
+	struct sd_stmt *s, *u;
 	int rc;
 
 	if (prep(db,
@@ -401,31 +397,31 @@ canonical_data(sqlite3 *db, struct itui_err *err)
 	         &s, err))
 		return err->code;
 	if (prep(db, "UPDATE entries SET data = ? WHERE id = ?", &u, err)) {
-		sqlite3_finalize(s);
+		sd_finalize(s);
 		return err->code;
 	}
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *d = (const char *)sqlite3_column_text(s, 1);
+	while ((rc = sd_step(s)) == SD_ROW) {
+		const char *d = sd_text(s, 1);
 		char *c = chain_canonical_json(d);
 
 		if (strcmp(c, d) != 0) {
-			sqlite3_bind_text(u, 1, c, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_int64(u, 2, sqlite3_column_int64(s, 0));
-			if (sqlite3_step(u) != SQLITE_DONE) {
+			sd_bind_text(u, 1, c);
+			sd_bind_int64(u, 2, sd_int64(s, 0));
+			if (sd_step(u) != SD_DONE) {
 				free(c);
-				rc = sqlite3_errcode(db);
+				rc = sd_errcode(db);
 				break;
 			}
-			sqlite3_reset(u);
+			sd_reset(u);
 		}
 		free(c);
 	}
-	sqlite3_finalize(u);
+	sd_finalize(u);
 	return done(db, s, rc, err);
 }
 
 enum itui_code
-chain_fill(sqlite3 *db, struct itui_err *err)
+chain_fill(struct sd_db *db, struct itui_err *err)
 {
 	static const char *const order_sql =
 	    "SELECT 0, id, 0, incident_id, recorded_at FROM entries"
@@ -439,7 +435,7 @@ chain_fill(sqlite3 *db, struct itui_err *err)
 	    " ORDER BY 4, 5, 1, 2";
 	struct pending *v = NULL;
 	size_t n = 0, cap = 0, i;
-	sqlite3_stmt *s;
+	struct sd_stmt *s;
 	enum itui_code rc = ITUI_OK;
 	int src;
 
@@ -447,14 +443,14 @@ chain_fill(sqlite3 *db, struct itui_err *err)
 		return err->code;
 	if (prep(db, order_sql, &s, err))
 		return err->code;
-	while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((src = sd_step(s)) == SD_ROW) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 256;
 			v = xreallocarray(v, cap, sizeof *v);
 		}
-		v[n].cls = sqlite3_column_int(s, 0);
-		v[n].rowid = sqlite3_column_int64(s, 1);
-		v[n].entry = sqlite3_column_int64(s, 2);
+		v[n].cls = sd_int(s, 0);
+		v[n].rowid = sd_int64(s, 1);
+		v[n].entry = sd_int64(s, 2);
 		n++;
 	}
 	if (done(db, s, src, err) != ITUI_OK) {
@@ -497,7 +493,7 @@ verify_chain(struct store *st, int64_t chain, struct chain_check *c,
 {
 	char prev[CHAIN_HASH_LEN + 1], hash[CHAIN_HASH_LEN + 1];
 	char *sql;
-	sqlite3_stmt *s;
+	struct sd_stmt *s;
 	int64_t expect = 1, head_seq;
 	char head_hash[CHAIN_HASH_LEN + 1];
 	int rc;
@@ -514,18 +510,18 @@ verify_chain(struct store *st, int64_t chain, struct chain_check *c,
 	                " ORDER BY seq IS NULL, seq, cls, rid",
 	                ENTRY_SQL, class_chain[0], REVISION_SQL, class_chain[1],
 	                AUDIT_SQL, class_chain[2]);
-	rc = sqlite3_prepare_v2(st->h.db, sql, -1, &s, NULL);
+	rc = sd_prepare(st->db, sql, &s);
 	free(sql);
-	if (rc != SQLITE_OK)
-		return db_error(st->h.db, rc, "verifying the record", err);
-	sqlite3_bind_int64(s, 1, chain);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int cls = sqlite3_column_int(s, 0);
-		int64_t rowid = sqlite3_column_int64(s, 1);
-		int null_seq = sqlite3_column_type(s, 2) == SQLITE_NULL;
-		int64_t seq = sqlite3_column_int64(s, 2);
-		const char *stored = (const char *)sqlite3_column_text(s, 3);
-		const char *content = (const char *)sqlite3_column_text(s, 4);
+	if (rc != SD_OK)
+		return sd_error(st->db, rc, "verifying the record", err);
+	sd_bind_int64(s, 1, chain);
+	while ((rc = sd_step(s)) == SD_ROW) {
+		int cls = sd_int(s, 0);
+		int64_t rowid = sd_int64(s, 1);
+		int null_seq = sd_is_null(s, 2);
+		int64_t seq = sd_int64(s, 2);
+		const char *stored = sd_text(s, 3);
+		const char *content = sd_text(s, 4);
 
 		c->rows++;
 		if (null_seq || stored == NULL) {
@@ -569,22 +565,22 @@ verify_chain(struct store *st, int64_t chain, struct chain_check *c,
 			}
 		}
 		if (!c->ok) {
-			name_row(cls, rowid, sqlite3_column_int64(s, 5),
-			         c->where, sizeof c->where);
+			name_row(cls, rowid, sd_int64(s, 5), c->where,
+			         sizeof c->where);
 			break;
 		}
 		memcpy(prev, hash, sizeof hash);
 		expect++;
 	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_error(st->h.db, rc, "verifying the record", err);
+	sd_finalize(s);
+	if (rc != SD_ROW && rc != SD_DONE)
+		return sd_error(st->db, rc, "verifying the record", err);
 	c->head.incident_id = chain;
 	c->head.seq = expect - 1;
 	memcpy(c->head.hash, prev, sizeof prev);
 	if (!c->ok)
 		return ITUI_OK;
-	if (read_head(st->h.db, chain, &head_seq, head_hash, err) != ITUI_OK)
+	if (read_head(st->db, chain, &head_seq, head_hash, err) != ITUI_OK)
 		return err->code;
 	if (head_seq != c->head.seq || strcmp(head_hash, c->head.hash) != 0) {
 		c->ok = 0;
@@ -618,7 +614,7 @@ static enum itui_code
 verify_entry_state(struct store *st, int64_t chain, struct chain_check *c,
                    struct itui_err *err)
 {
-	sqlite3_stmt *s = st_query(
+	struct sd_stmt *s = st_query(
 	    st, err, "verifying the record",
 	    "SELECT e.id, e.chain_seq, e.pinned,"
 	    " coalesce((SELECT a.new_value FROM audit a WHERE"
@@ -636,32 +632,30 @@ verify_entry_state(struct store *st, int64_t chain, struct chain_check *c,
 
 	if (s == NULL)
 		return err->code;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sd_step(s)) == SD_ROW) {
 		const char *why = NULL;
 		char pinned[24];
 
-		snprintf(pinned, sizeof pinned, "%d", sqlite3_column_int(s, 2));
-		if (strcmp(pinned, (const char *)sqlite3_column_text(s, 3)) !=
-		    0)
+		snprintf(pinned, sizeof pinned, "%d", sd_int(s, 2));
+		if (strcmp(pinned, sd_text(s, 3)) != 0)
 			why =
 			    "it is pinned otherwise than its audit trail says";
-		else if (sqlite3_column_int(s, 4) != sqlite3_column_int(s, 5))
+		else if (sd_int(s, 4) != sd_int(s, 5))
 			why = "it is deleted or not otherwise than its audit "
 			      "trail says";
-		else if (sqlite3_column_int64(s, 6) !=
-		         sqlite3_column_int64(s, 7) + 1)
+		else if (sd_int64(s, 6) != sd_int64(s, 7) + 1)
 			why = "its revision number does not match its "
 			      "revisions";
 		if (why != NULL) {
 			c->ok = 0;
-			c->bad_seq = sqlite3_column_int64(s, 1);
+			c->bad_seq = sd_int64(s, 1);
 			snprintf(c->where, sizeof c->where, "entry %lld",
-			         (long long)sqlite3_column_int64(s, 0));
+			         (long long)sd_int64(s, 0));
 			snprintf(c->reason, sizeof c->reason, "%s", why);
 			break;
 		}
 	}
-	return st_finish(st, s, rc == SQLITE_ROW ? SQLITE_DONE : rc,
+	return st_finish(st, s, rc == SD_ROW ? SD_DONE : rc,
 	                 "verifying the record", err);
 }
 
@@ -680,7 +674,7 @@ store_chain_verify(struct store *st, int64_t incident_id,
 		ids = xmalloc(sizeof *ids);
 		ids[n++] = incident_id;
 	} else {
-		sqlite3_stmt *s = st_query(
+		struct sd_stmt *s = st_query(
 		    st, err, "verifying the record",
 		    "SELECT id FROM incidents UNION SELECT incident_id FROM"
 		    " chain_heads UNION SELECT 0 FROM audit WHERE incident_id"
@@ -690,12 +684,12 @@ store_chain_verify(struct store *st, int64_t incident_id,
 
 		if (s == NULL)
 			return err->code;
-		while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+		while ((src = sd_step(s)) == SD_ROW) {
 			if (n == cap) {
 				cap = cap ? cap * 2 : 16;
 				ids = xreallocarray(ids, cap, sizeof *ids);
 			}
-			ids[n++] = sqlite3_column_int64(s, 0);
+			ids[n++] = sd_int64(s, 0);
 		}
 		if (st_finish(st, s, src, "verifying the record", err)) {
 			free(ids);
@@ -703,9 +697,9 @@ store_chain_verify(struct store *st, int64_t incident_id,
 		}
 	}
 	/* One read transaction: every chain as of one moment. */
-	if (sqlite3_exec(st->h.db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+	if (sd_exec(st->db, "BEGIN") != SD_OK) {
 		free(ids);
-		return db_error(st->h.db, sqlite3_errcode(st->h.db),
+		return sd_error(st->db, sd_errcode(st->db),
 		                "verifying the record", err);
 	}
 	out->v = xcalloc(n ? n : 1, sizeof *out->v);
@@ -716,7 +710,7 @@ store_chain_verify(struct store *st, int64_t incident_id,
 		if (rc == ITUI_OK)
 			out->n++;
 	}
-	sqlite3_exec(st->h.db, "COMMIT", NULL, NULL, NULL);
+	sd_exec(st->db, "COMMIT");
 	free(ids);
 	if (rc != ITUI_OK)
 		chain_checks_free(out);
@@ -736,7 +730,7 @@ store_chain_head(struct store *st, int64_t incident_id, struct chain_head *out,
                  struct itui_err *err)
 {
 	out->incident_id = incident_id;
-	return read_head(st->h.db, incident_id, &out->seq, out->hash, err);
+	return read_head(st->db, incident_id, &out->seq, out->hash, err);
 }
 
 enum itui_code
@@ -745,7 +739,7 @@ store_chain_hash_at(struct store *st, int64_t incident_id, int64_t seq,
 {
 	struct chain_checks c;
 	char *sql;
-	sqlite3_stmt *s;
+	struct sd_stmt *s;
 	int rc;
 
 	out[0] = '\0';
@@ -764,17 +758,16 @@ store_chain_hash_at(struct store *st, int64_t incident_id, int64_t seq,
 	                " r.chain_seq = ?2 UNION ALL SELECT chain_hash FROM"
 	                " audit WHERE coalesce(incident_id, 0) = ?1 AND"
 	                " chain_seq = ?2");
-	rc = sqlite3_prepare_v2(st->h.db, sql, -1, &s, NULL);
+	rc = sd_prepare(st->db, sql, &s);
 	free(sql);
-	if (rc != SQLITE_OK)
-		return db_error(st->h.db, rc, "reading the chain", err);
-	sqlite3_bind_int64(s, 1, incident_id);
-	sqlite3_bind_int64(s, 2, seq);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW && sqlite3_column_text(s, 0) != NULL)
-		snprintf(out, CHAIN_HASH_LEN + 1, "%s",
-		         (const char *)sqlite3_column_text(s, 0));
-	return done(st->h.db, s, rc, err);
+	if (rc != SD_OK)
+		return sd_error(st->db, rc, "reading the chain", err);
+	sd_bind_int64(s, 1, incident_id);
+	sd_bind_int64(s, 2, seq);
+	rc = sd_step(s);
+	if (rc == SD_ROW && sd_text(s, 0) != NULL)
+		snprintf(out, CHAIN_HASH_LEN + 1, "%s", sd_text(s, 0));
+	return done(st->db, s, rc, err);
 }
 
 /* ---- signatures ---------------------------------------------------------- */
@@ -815,7 +808,7 @@ enum itui_code
 store_signatures(struct store *st, int64_t incident_id,
                  struct signature_list *out, struct itui_err *err)
 {
-	sqlite3_stmt *s = st_query(
+	struct sd_stmt *s = st_query(
 	    st, err, "reading the signatures",
 	    "SELECT id, incident_id, seq, head, signer, signature, signed_at"
 	    " FROM signatures WHERE incident_id = ? ORDER BY id",
@@ -826,7 +819,7 @@ store_signatures(struct store *st, int64_t incident_id,
 	memset(out, 0, sizeof *out);
 	if (s == NULL)
 		return err->code;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sd_step(s)) == SD_ROW) {
 		struct signature *g;
 
 		if (out->n == cap) {
@@ -834,13 +827,13 @@ store_signatures(struct store *st, int64_t incident_id,
 			out->v = xreallocarray(out->v, cap, sizeof *out->v);
 		}
 		g = &out->v[out->n++];
-		g->id = sqlite3_column_int64(s, 0);
-		g->incident_id = sqlite3_column_int64(s, 1);
-		g->seq = sqlite3_column_int64(s, 2);
+		g->id = sd_int64(s, 0);
+		g->incident_id = sd_int64(s, 1);
+		g->seq = sd_int64(s, 2);
 		g->head = st_col_text(s, 3);
 		g->signer = st_col_text(s, 4);
 		g->signature = st_col_text(s, 5);
-		g->signed_at = sqlite3_column_int64(s, 6);
+		g->signed_at = sd_int64(s, 6);
 	}
 	if (st_finish(st, s, rc, "reading the signatures", err) != ITUI_OK) {
 		signature_list_free(out);

@@ -20,7 +20,7 @@ enum itui_code
 st_entry_conflict(struct store *st, const struct entry *e, int if_revision,
                   struct itui_err *err)
 {
-	sqlite3_stmt *s =
+	struct sd_stmt *s =
 	    st_query(st, err, "reading the entry's history",
 	             "SELECT replaced_by, replaced_at FROM entry_revisions"
 	             " WHERE entry_id = ? ORDER BY revision DESC LIMIT 1",
@@ -30,11 +30,11 @@ st_entry_conflict(struct store *st, const struct entry *e, int if_revision,
 
 	if (s == NULL)
 		return err->code;
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	if (sd_step(s) == SD_ROW) {
 		who = st_col_text(s, 0);
 		when = st_col_time(s, 1);
 	}
-	sqlite3_finalize(s);
+	sd_finalize(s);
 	if (when != TIME_NONE)
 		time_format_iso(when, t);
 	err_set(err, ITUI_CONFLICT,
@@ -80,7 +80,7 @@ enum itui_code
 store_entry_revisions(struct store *st, int64_t entry_id,
                       struct entry_list *out, struct itui_err *err)
 {
-	sqlite3_stmt *s = st_query(
+	struct sd_stmt *s = st_query(
 	    st, err, "reading the entry's history",
 	    "SELECT revision, at, kind, text, replaced_by, replaced_at"
 	    " FROM entry_revisions WHERE entry_id = ? ORDER BY revision",
@@ -91,7 +91,7 @@ store_entry_revisions(struct store *st, int64_t entry_id,
 	memset(out, 0, sizeof *out);
 	if (s == NULL)
 		return err->code;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sd_step(s)) == SD_ROW) {
 		struct entry *e;
 		char *kind;
 		int k;
@@ -102,7 +102,7 @@ store_entry_revisions(struct store *st, int64_t entry_id,
 		e = &out->v[out->n++];
 		memset(e, 0, sizeof *e);
 		e->id = entry_id;
-		e->revision = sqlite3_column_int(s, 0);
+		e->revision = sd_int(s, 0);
 		e->at = st_col_time(s, 1);
 		kind = st_col_text(s, 2);
 		k = kind_parse(kind);
@@ -149,7 +149,7 @@ enum itui_code
 store_incident_revision(struct store *st, int64_t id, int64_t *rev,
                         struct itui_err *err)
 {
-	sqlite3_stmt *s =
+	struct sd_stmt *s =
 	    st_query(st, err, "reading the incident's revision",
 	             "SELECT count(*) FROM audit WHERE incident_id = ? AND"
 	             " object = 'incident' AND object_id = ? AND field IN"
@@ -159,8 +159,8 @@ store_incident_revision(struct store *st, int64_t id, int64_t *rev,
 
 	if (s == NULL)
 		return err->code;
-	rc = sqlite3_step(s);
-	*rev = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	rc = sd_step(s);
+	*rev = rc == SD_ROW ? sd_int64(s, 0) : 0;
 	return st_finish(st, s, rc, "reading the incident's revision", err);
 }
 
@@ -169,7 +169,7 @@ static enum itui_code
 field_conflict(struct store *st, int64_t id, int64_t rev, int64_t if_revision,
                struct itui_err *err)
 {
-	sqlite3_stmt *s = st_query(
+	struct sd_stmt *s = st_query(
 	    st, err, "reading the audit trail",
 	    "SELECT actor, at, field FROM audit WHERE incident_id = ? AND"
 	    " object = 'incident' AND field IN ('title', 'service', 'impact',"
@@ -179,12 +179,12 @@ field_conflict(struct store *st, int64_t id, int64_t rev, int64_t if_revision,
 
 	if (s == NULL)
 		return err->code;
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	if (sd_step(s) == SD_ROW) {
 		who = st_col_text(s, 0);
-		time_format_iso(sqlite3_column_int64(s, 1), t);
+		time_format_iso(sd_int64(s, 1), t);
 		field = st_col_text(s, 2);
 	}
-	sqlite3_finalize(s);
+	sd_finalize(s);
 	err_set(err, ITUI_CONFLICT,
 	        "INC-%lld was changed by %s at %s (%s; now revision %lld, "
 	        "yours started from %lld): nothing was changed",
@@ -206,7 +206,7 @@ store_incident_set_field(struct store *st, int64_t id, enum inc_field field,
 	                 ? MAX_TITLE_BYTES
 	                 : MAX_TEXT_BYTES;
 	char *sql, *old = NULL, *text;
-	sqlite3_stmt *s;
+	struct sd_stmt *s;
 	int64_t rev;
 	enum itui_code rc;
 
@@ -237,9 +237,9 @@ store_incident_set_field(struct store *st, int64_t id, enum inc_field field,
 	free(sql);
 	if (s == NULL)
 		return st_end(st, err->code, err);
-	if (sqlite3_step(s) == SQLITE_ROW)
+	if (sd_step(s) == SD_ROW)
 		old = st_col_text(s, 0);
-	sqlite3_finalize(s);
+	sd_finalize(s);
 	if ((old == NULL && value == NULL) ||
 	    (old != NULL && value != NULL && strcmp(old, value) == 0)) {
 		free(old);

@@ -32,7 +32,7 @@ static enum itui_code
 rows(struct store *st, const char *sql, int64_t id, json_t **out,
      struct itui_err *err)
 {
-	sqlite3_stmt *s =
+	struct sd_stmt *s =
 	    st_query(st, err, "exporting the incident", sql, "i", id);
 	json_t *arr;
 	int rc, i, n;
@@ -40,24 +40,24 @@ rows(struct store *st, const char *sql, int64_t id, json_t **out,
 	if (s == NULL)
 		return err->code;
 	arr = json_array();
-	n = sqlite3_column_count(s);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	n = sd_column_count(s);
+	while ((rc = sd_step(s)) == SD_ROW) {
 		json_t *o = json_object();
 
 		for (i = 0; i < n; i++) {
-			const char *name = sqlite3_column_name(s, i);
+			const char *name = sd_column_name(s, i);
 			const char *t;
 			json_t *v;
 
-			switch (sqlite3_column_type(s, i)) {
-			case SQLITE_NULL:
+			switch (sd_type(s, i)) {
+			case SD_NULL:
 				v = json_null();
 				break;
-			case SQLITE_INTEGER:
-				v = json_integer(sqlite3_column_int64(s, i));
+			case SD_INTEGER:
+				v = json_integer(sd_int64(s, i));
 				break;
 			default:
-				t = (const char *)sqlite3_column_text(s, i);
+				t = sd_text(s, i);
 				v = NULL;
 				if (is_json_column(name))
 					v = json_loads(t, JSON_DECODE_ANY,
@@ -130,8 +130,8 @@ store_export(struct store *st, int64_t id, json_t **out, struct itui_err *err)
 	if (st_incident_exists(st, id, err) != ITUI_OK)
 		return err->code;
 	/* One read transaction: every section as of one moment. */
-	if (sqlite3_exec(st->h.db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-		return db_error(st->h.db, sqlite3_errcode(st->h.db),
+	if (sd_exec(st->db, "BEGIN") != SD_OK)
+		return sd_error(st->db, sd_errcode(st->db),
 		                "exporting the incident", err);
 	root = json_object();
 	json_object_set_new(root, "format", json_string(EXPORT_FORMAT));
@@ -156,7 +156,7 @@ store_export(struct store *st, int64_t id, json_t **out, struct itui_err *err)
 			json_object_set_new(root, sections[i].key, v);
 		}
 	}
-	sqlite3_exec(st->h.db, "COMMIT", NULL, NULL, NULL);
+	sd_exec(st->db, "COMMIT");
 	if (rc != ITUI_OK) {
 		json_decref(root);
 		return rc;
@@ -276,10 +276,8 @@ insert_chained(struct store *st, int64_t id, struct chained *c,
 		if (rc != ITUI_OK)
 			return rc;
 		if (seq >= 1 && (size_t)seq <= nentries)
-			entry_ids[seq - 1] =
-			    sqlite3_last_insert_rowid(st->h.db);
-		return st_chain_link(st, CHAIN_ENTRY,
-		                     sqlite3_last_insert_rowid(st->h.db), NULL,
+			entry_ids[seq - 1] = sd_last_id(st->db);
+		return st_chain_link(st, CHAIN_ENTRY, sd_last_id(st->db), NULL,
 		                     err);
 	}
 	if (c->cls == 1) {
@@ -301,7 +299,7 @@ insert_chained(struct store *st, int64_t id, struct chained *c,
 		           str(r, "replaced_by"));
 		if (rc != ITUI_OK)
 			return rc;
-		rowid = sqlite3_last_insert_rowid(st->h.db);
+		rowid = sd_last_id(st->db);
 		rc = st_run(st, err, "importing a revision",
 		            "UPDATE entries SET at = ?, kind = ?, text = ?,"
 		            " revision = ? WHERE id = ?",
@@ -339,8 +337,7 @@ insert_chained(struct store *st, int64_t id, struct chained *c,
 		            str(r, "new_value"));
 		if (rc != ITUI_OK)
 			return rc;
-		return st_chain_link(st, CHAIN_AUDIT,
-		                     sqlite3_last_insert_rowid(st->h.db),
+		return st_chain_link(st, CHAIN_AUDIT, sd_last_id(st->db),
 		                     str(r, "object"), err);
 	}
 }
@@ -432,7 +429,7 @@ store_import(struct store *st, json_t *in, int drill, int64_t *new_id,
 	    num(inc, "detected_at"), num(inc, "acknowledged_at"),
 	    num(inc, "mitigated_at"), num(inc, "resolved_at"),
 	    num(inc, "closed_at"), st_now(st), st_now(st));
-	id = sqlite3_last_insert_rowid(st->h.db);
+	id = sd_last_id(st->db);
 	json_array_foreach(actions, i, r)
 	{
 		if (rc != ITUI_OK)
@@ -445,7 +442,7 @@ store_import(struct store *st, json_t *in, int drill, int64_t *new_id,
 		            num(r, "due_at"), str(r, "horizon"),
 		            str(r, "state"), num(r, "created_at"),
 		            str(r, "created_by"), num(r, "updated_at"));
-		action_ids[i] = sqlite3_last_insert_rowid(st->h.db);
+		action_ids[i] = sd_last_id(st->db);
 	}
 	json_array_foreach(roles, i, r)
 	{

@@ -142,7 +142,7 @@ static enum itui_code
 brief_load(struct store *st, int64_t id, struct inc_brief *b,
            struct itui_err *err)
 {
-	sqlite3_stmt *s = st_query(
+	struct sd_stmt *s = st_query(
 	    st, err, "reading the incident for its message",
 	    "SELECT title, severity, status, service, impact, declared_at,"
 	    " drill FROM incidents WHERE id = ?",
@@ -152,15 +152,15 @@ brief_load(struct store *st, int64_t id, struct inc_brief *b,
 	memset(b, 0, sizeof *b);
 	if (s == NULL)
 		return err->code;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	rc = sd_step(s);
+	if (rc == SD_ROW) {
 		b->title = st_col_text(s, 0);
 		b->severity = st_col_text(s, 1);
 		b->status = st_col_text(s, 2);
 		b->service = st_col_text(s, 3);
 		b->impact = st_col_text(s, 4);
-		b->declared_at = sqlite3_column_int64(s, 5);
-		b->drill = sqlite3_column_int(s, 6);
+		b->declared_at = sd_int64(s, 5);
+		b->drill = sd_int(s, 6);
 	}
 	return st_finish(st, s, rc, "reading the incident for its message",
 	                 err);
@@ -250,7 +250,7 @@ insert_rows(struct store *st, int64_t incident_id, char **names, size_t n,
 		            "isssssssii", incident_id, names[i], d->type, event,
 		            cause, action, strbuf_str(&subject),
 		            strbuf_str(&body), st_now(st), st_now(st));
-		if (rc == ITUI_OK && sqlite3_changes(st->h.db) > 0)
+		if (rc == ITUI_OK && sd_changes(st->db) > 0)
 			(*inserted)++;
 	}
 	free(channel);
@@ -265,7 +265,7 @@ static enum itui_code
 triggered(struct store *st, int64_t incident_id, char ***names, size_t *n,
           struct itui_err *err)
 {
-	sqlite3_stmt *s = st_query(
+	struct sd_stmt *s = st_query(
 	    st, err, "reading the pages sent",
 	    "SELECT DISTINCT destination FROM outbox WHERE incident_id = ?"
 	    " AND action = 'trigger' AND state != 'cancelled' ORDER BY 1",
@@ -274,8 +274,8 @@ triggered(struct store *st, int64_t incident_id, char ***names, size_t *n,
 
 	if (s == NULL)
 		return err->code;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(s, 0);
+	while ((rc = sd_step(s)) == SD_ROW) {
+		const char *name = sd_text(s, 0);
 		size_t i;
 
 		for (i = 0; i < *n; i++)
@@ -294,17 +294,17 @@ static enum itui_code
 next_cause(struct store *st, const char *event, char *buf, size_t size,
            struct itui_err *err)
 {
-	sqlite3_stmt *s =
+	struct sd_stmt *s =
 	    st_query(st, err, "numbering the message",
 	             "SELECT coalesce(max(id), 0) + 1 FROM outbox", "");
 	int rc;
 
 	if (s == NULL)
 		return err->code;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
+	rc = sd_step(s);
+	if (rc == SD_ROW)
 		snprintf(buf, size, "%s:%lld", event,
-		         (long long)sqlite3_column_int64(s, 0));
+		         (long long)sd_int64(s, 0));
 	return st_finish(st, s, rc, "numbering the message", err);
 }
 
@@ -346,10 +346,12 @@ st_outbox_change(struct store *st, int64_t incident_id, const char *event,
 	" next_at, sent_at"
 
 static void
-read_row(sqlite3_stmt *s, struct outbox_row *r)
+read_row(struct sd_stmt *s, void *p)
 {
-	r->id = sqlite3_column_int64(s, 0);
-	r->incident_id = sqlite3_column_int64(s, 1);
+	struct outbox_row *r = p;
+
+	r->id = sd_int64(s, 0);
+	r->incident_id = sd_int64(s, 1);
 	r->destination = st_col_text(s, 2);
 	r->dest_type = st_col_text(s, 3);
 	r->event = st_col_text(s, 4);
@@ -359,9 +361,9 @@ read_row(sqlite3_stmt *s, struct outbox_row *r)
 	r->state = st_col_text(s, 8);
 	r->last_error = st_col_text(s, 9);
 	r->idem_key = st_col_text(s, 10);
-	r->attempts = sqlite3_column_int(s, 11);
-	r->created_at = sqlite3_column_int64(s, 12);
-	r->next_at = sqlite3_column_int64(s, 13);
+	r->attempts = sd_int(s, 11);
+	r->created_at = sd_int64(s, 12);
+	r->next_at = sd_int64(s, 13);
 	r->sent_at = st_col_time(s, 14);
 }
 
@@ -396,28 +398,24 @@ enum itui_code
 store_outbox_list(struct store *st, int64_t incident_id, int limit,
                   struct outbox_rows *out, struct itui_err *err)
 {
-	sqlite3_stmt *s =
+	struct sd_stmt *s =
 	    st_query(st, err, "reading the outbox",
 	             "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE (? = 0 OR"
 	             " incident_id = ?) ORDER BY id DESC LIMIT ?",
 	             "iid", incident_id, incident_id, limit > 0 ? limit : -1);
-	int rc;
 
 	memset(out, 0, sizeof *out);
 	if (s == NULL)
 		return err->code;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		out->v = xreallocarray(out->v, out->n + 1, sizeof *out->v);
-		read_row(s, &out->v[out->n++]);
-	}
-	return st_finish(st, s, rc, "reading the outbox", err);
+	return st_fetch(st, s, "reading the outbox", &out->v, &out->n,
+	                sizeof *out->v, read_row, err);
 }
 
 enum itui_code
 store_outbox_get(struct store *st, int64_t id, struct outbox_row *out,
                  struct itui_err *err)
 {
-	sqlite3_stmt *s = st_query(
+	struct sd_stmt *s = st_query(
 	    st, err, "reading the message",
 	    "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE id = ?", "i", id);
 	int rc;
@@ -425,10 +423,10 @@ store_outbox_get(struct store *st, int64_t id, struct outbox_row *out,
 	memset(out, 0, sizeof *out);
 	if (s == NULL)
 		return err->code;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	rc = sd_step(s);
+	if (rc == SD_ROW) {
 		read_row(s, out);
-		sqlite3_finalize(s);
+		sd_finalize(s);
 		return ITUI_OK;
 	}
 	if (st_finish(st, s, rc, "reading the message", err) != ITUI_OK)
@@ -488,29 +486,23 @@ enum itui_code
 store_outbox_queues(struct store *st, char ***names, size_t *n,
                     struct itui_err *err)
 {
-	sqlite3_stmt *s =
+	struct sd_stmt *s =
 	    st_query(st, err, "reading the outbox queues",
 	             "SELECT DISTINCT destination FROM outbox WHERE state IN"
 	             " ('pending', 'sending') ORDER BY 1",
 	             "");
-	int rc;
 
 	*names = NULL;
 	*n = 0;
-	if (s == NULL)
-		return err->code;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		*names = xreallocarray(*names, *n + 1, sizeof **names);
-		(*names)[(*n)++] = st_col_text(s, 0);
-	}
-	return st_finish(st, s, rc, "reading the outbox queues", err);
+	return st_fetch(st, s, "reading the outbox queues", names, n,
+	                sizeof **names, st_read_text_row, err);
 }
 
 enum itui_code
 store_outbox_head(struct store *st, const char *destination,
                   struct outbox_row *out, int *found, struct itui_err *err)
 {
-	sqlite3_stmt *s = st_query(
+	struct sd_stmt *s = st_query(
 	    st, err, "reading the outbox",
 	    "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE destination = ? AND"
 	    " state IN ('pending', 'sending') ORDER BY id LIMIT 1",
@@ -521,8 +513,8 @@ store_outbox_head(struct store *st, const char *destination,
 	memset(out, 0, sizeof *out);
 	if (s == NULL)
 		return err->code;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	rc = sd_step(s);
+	if (rc == SD_ROW) {
 		read_row(s, out);
 		*found = 1;
 	}
@@ -544,7 +536,7 @@ store_outbox_claim(struct store *st, int64_t id, int *claimed,
 	            " + 1 WHERE id = ? AND state = 'pending'",
 	            "i", id);
 	if (rc == ITUI_OK)
-		*claimed = sqlite3_changes(st->h.db) == 1;
+		*claimed = sd_changes(st->db) == 1;
 	return st_end(st, rc, err);
 }
 
@@ -650,7 +642,7 @@ store_outbox_due(struct store *st, int64_t incident_id, const char *cause,
 	*fired = 0;
 	/* Seen every round once it happened: a read, not a write. */
 	{
-		sqlite3_stmt *q = st_query(
+		struct sd_stmt *q = st_query(
 		    st, err, "reading what fell due",
 		    "SELECT 1 FROM outbox_due WHERE incident_id = ? AND cause = ?",
 		    "is", incident_id, cause);
@@ -658,8 +650,8 @@ store_outbox_due(struct store *st, int64_t incident_id, const char *cause,
 
 		if (q == NULL)
 			return err->code;
-		qrc = sqlite3_step(q);
-		seen = qrc == SQLITE_ROW;
+		qrc = sd_step(q);
+		seen = qrc == SD_ROW;
 		if (st_finish(st, q, qrc, "reading what fell due", err) !=
 		    ITUI_OK)
 			return err->code;
@@ -672,7 +664,7 @@ store_outbox_due(struct store *st, int64_t incident_id, const char *cause,
 	            "INSERT OR IGNORE INTO outbox_due(incident_id, cause, at)"
 	            " VALUES (?, ?, ?)",
 	            "isi", incident_id, cause, st_now(st));
-	if (rc != ITUI_OK || sqlite3_changes(st->h.db) == 0)
+	if (rc != ITUI_OK || sd_changes(st->db) == 0)
 		return st_end(st, rc, err);
 	*fired = 1;
 	if ((rc = brief_load(st, incident_id, &b, err)) != ITUI_OK)
@@ -710,7 +702,7 @@ enum itui_code
 store_public_updates(struct store *st, int64_t incident_id,
                      struct entry_list *out, struct itui_err *err)
 {
-	sqlite3_stmt *s = st_query(
+	struct sd_stmt *s = st_query(
 	    st, err, "reading the public updates",
 	    "SELECT " ENTRY_COLUMNS " FROM entries WHERE incident_id = ? AND"
 	    " deleted_at IS NULL AND json_valid(data) AND"
@@ -718,15 +710,10 @@ store_public_updates(struct store *st, int64_t incident_id,
 	    " 'statuspage') OR json_extract(data, '$.public') = 1)"
 	    " ORDER BY at, id",
 	    "i", incident_id);
-	int rc;
 
 	memset(out, 0, sizeof *out);
 	if (s == NULL)
 		return err->code;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		out->v = xreallocarray(out->v, out->n + 1, sizeof *out->v);
-		memset(&out->v[out->n], 0, sizeof out->v[0]);
-		st_read_entry(s, &out->v[out->n++]);
-	}
-	return st_finish(st, s, rc, "reading the public updates", err);
+	return st_fetch(st, s, "reading the public updates", &out->v, &out->n,
+	                sizeof *out->v, st_read_entry_row, err);
 }

@@ -41,16 +41,16 @@ static enum itui_code
 max_int(struct store *st, const char *sql, int64_t id, int64_t *out,
         struct itui_err *err)
 {
-	sqlite3_stmt *s =
+	struct sd_stmt *s =
 	    st_query(st, err, "reading the checklist", sql, "i", id);
 	int rc;
 
 	*out = 0;
 	if (s == NULL)
 		return err->code;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int64(s, 0);
+	rc = sd_step(s);
+	if (rc == SD_ROW)
+		*out = sd_int64(s, 0);
 	return st_finish(st, s, rc, "reading the checklist", err);
 }
 
@@ -58,7 +58,7 @@ enum itui_code
 store_checklist(struct store *st, int64_t id, struct checklist *cl,
                 struct itui_err *err)
 {
-	sqlite3_stmt *s;
+	struct sd_stmt *s;
 	int64_t *pos = NULL;
 	size_t cap = 0, i;
 	int rc;
@@ -71,12 +71,12 @@ store_checklist(struct store *st, int64_t id, struct checklist *cl,
 	    id);
 	if (s == NULL)
 		return err->code;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	rc = sd_step(s);
+	if (rc == SD_ROW) {
 		cl->declared_at = st_col_time(s, 0);
 		cl->resolved_at = st_col_time(s, 1);
-	} else if (rc == SQLITE_DONE) {
-		sqlite3_finalize(s);
+	} else if (rc == SD_DONE) {
+		sd_finalize(s);
 		return err_set(err, ITUI_NOTFOUND, "no incident INC-%lld",
 		               (long long)id);
 	}
@@ -89,7 +89,7 @@ store_checklist(struct store *st, int64_t id, struct checklist *cl,
 	             "i", id);
 	if (s == NULL)
 		return err->code;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sd_step(s)) == SD_ROW) {
 		struct cl_phase *ph;
 
 		if (cl->nphases == cap) {
@@ -97,12 +97,12 @@ store_checklist(struct store *st, int64_t id, struct checklist *cl,
 			cl->phases = xreallocarray(cl->phases, cap, sizeof *ph);
 			pos = xreallocarray(pos, cap, sizeof *pos);
 		}
-		pos[cl->nphases] = sqlite3_column_int64(s, 0);
+		pos[cl->nphases] = sd_int64(s, 0);
 		ph = &cl->phases[cl->nphases++];
 		memset(ph, 0, sizeof *ph);
 		ph->name = st_col_text(s, 1);
-		ph->timebox = sqlite3_column_int64(s, 2);
-		ph->relative = sqlite3_column_int(s, 3);
+		ph->timebox = sd_int64(s, 2);
+		ph->relative = sd_int(s, 3);
 	}
 	if (st_finish(st, s, rc, "reading the checklist", err))
 		goto fail;
@@ -116,10 +116,10 @@ store_checklist(struct store *st, int64_t id, struct checklist *cl,
 	             "i", id);
 	if (s == NULL)
 		goto fail;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sd_step(s)) == SD_ROW) {
 		struct cl_step *c;
-		int64_t pp = sqlite3_column_int64(s, 1);
-		const char *state = (const char *)sqlite3_column_text(s, 10);
+		int64_t pp = sd_int64(s, 1);
+		const char *state = sd_text(s, 10);
 
 		if (cl->nsteps == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -127,25 +127,25 @@ store_checklist(struct store *st, int64_t id, struct checklist *cl,
 		}
 		c = &cl->steps[cl->nsteps++];
 		memset(c, 0, sizeof *c);
-		c->num = sqlite3_column_int(s, 0);
+		c->num = sd_int(s, 0);
 		for (i = 0; i < cl->nphases; i++)
 			if (pos[i] == pp)
 				c->phase = (int)i;
 		c->text = st_col_text(s, 2);
 		c->role = st_col_text(s, 3);
 		c->event = st_col_text(s, 4);
-		c->no_progress = sqlite3_column_int64(s, 5);
+		c->no_progress = sd_int64(s, 5);
 		c->progress = st_col_text(s, 6);
 		c->progress_at = st_col_time(s, 7);
 		c->source = st_col_text(s, 8);
-		c->added_at = sqlite3_column_int64(s, 9);
+		c->added_at = sd_int64(s, 9);
 		c->state = strcmp(state, "done") == 0      ? STEP_DONE
 		           : strcmp(state, "skipped") == 0 ? STEP_SKIPPED
 		                                           : STEP_OPEN;
 		c->by = st_col_text(s, 11);
 		c->at = st_col_time(s, 12);
 		c->reason = st_col_text(s, 13);
-		c->by_event = sqlite3_column_int(s, 14);
+		c->by_event = sd_int(s, 14);
 	}
 	if (st_finish(st, s, rc, "reading the checklist", err))
 		goto fail;
@@ -178,18 +178,18 @@ static enum itui_code
 phase_by_name(struct store *st, int64_t id, const char *name, int64_t *pos,
               struct itui_err *err)
 {
-	sqlite3_stmt *s = st_query(st, err, "reading the checklist",
-	                           "SELECT pos FROM checklist_phases"
-	                           " WHERE incident_id = ? AND name = ?",
-	                           "is", id, name);
+	struct sd_stmt *s = st_query(st, err, "reading the checklist",
+	                             "SELECT pos FROM checklist_phases"
+	                             " WHERE incident_id = ? AND name = ?",
+	                             "is", id, name);
 	int rc;
 
 	*pos = 0;
 	if (s == NULL)
 		return err->code;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*pos = sqlite3_column_int64(s, 0);
+	rc = sd_step(s);
+	if (rc == SD_ROW)
+		*pos = sd_int64(s, 0);
 	return st_finish(st, s, rc, "reading the checklist", err);
 }
 
@@ -199,7 +199,7 @@ current_phase_pos(struct store *st, int64_t id, int64_t *pos,
                   struct itui_err *err)
 {
 	struct checklist cl;
-	sqlite3_stmt *s;
+	struct sd_stmt *s;
 	int rc;
 
 	*pos = 0;
@@ -217,9 +217,9 @@ current_phase_pos(struct store *st, int64_t id, int64_t *pos,
 	checklist_free(&cl);
 	if (s == NULL)
 		return err->code;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*pos = sqlite3_column_int64(s, 0);
+	rc = sd_step(s);
+	if (rc == SD_ROW)
+		*pos = sd_int64(s, 0);
 	return st_finish(st, s, rc, "reading the checklist", err);
 }
 
@@ -234,7 +234,7 @@ attach(struct store *st, int64_t id, const struct playbook *pb, int runbook,
 	int64_t cur = 0, num;
 	enum itui_code rc;
 	size_t p, k;
-	sqlite3_stmt *s;
+	struct sd_stmt *s;
 	int srcrc, exists = 0;
 
 	*added = 0;
@@ -244,8 +244,8 @@ attach(struct store *st, int64_t id, const struct playbook *pb, int runbook,
 	             "iss", id, runbook ? "runbook" : "playbook", pb->name);
 	if (s == NULL)
 		return err->code;
-	srcrc = sqlite3_step(s);
-	exists = srcrc == SQLITE_ROW;
+	srcrc = sd_step(s);
+	exists = srcrc == SD_ROW;
 	if (st_finish(st, s, srcrc, "reading the checklist", err))
 		return err->code;
 	if (exists)
@@ -285,9 +285,8 @@ attach(struct store *st, int64_t id, const struct playbook *pb, int runbook,
 				rc = err->code;
 				break;
 			}
-			srcrc = sqlite3_step(s);
-			dup = srcrc == SQLITE_ROW ? sqlite3_column_int64(s, 0)
-			                          : 0;
+			srcrc = sd_step(s);
+			dup = srcrc == SD_ROW ? sd_int64(s, 0) : 0;
 			if ((rc = st_finish(st, s, srcrc,
 			                    "reading the checklist", err)))
 				break;
@@ -309,9 +308,8 @@ attach(struct store *st, int64_t id, const struct playbook *pb, int runbook,
 				rc = err->code;
 				break;
 			}
-			srcrc = sqlite3_step(s);
-			ppos = srcrc == SQLITE_ROW ? sqlite3_column_int64(s, 0)
-			                           : 1;
+			srcrc = sd_step(s);
+			ppos = srcrc == SD_ROW ? sd_int64(s, 0) : 1;
 			if ((rc = st_finish(st, s, srcrc,
 			                    "reading the checklist", err)))
 				break;
@@ -362,7 +360,7 @@ enum itui_code
 st_checklist_event(struct store *st, int64_t id, const char *event, int64_t at,
                    struct itui_err *err)
 {
-	sqlite3_stmt *s;
+	struct sd_stmt *s;
 	int64_t num = 0;
 	enum itui_code rc;
 	int src;
@@ -374,9 +372,9 @@ st_checklist_event(struct store *st, int64_t id, const char *event, int64_t at,
 	             "is", id, event);
 	if (s == NULL)
 		return err->code;
-	src = sqlite3_step(s);
-	if (src == SQLITE_ROW)
-		num = sqlite3_column_int64(s, 0);
+	src = sd_step(s);
+	if (src == SD_ROW)
+		num = sd_int64(s, 0);
 	if ((rc = st_finish(st, s, src, "reading the checklist", err)))
 		return rc;
 	if (num == 0)
@@ -405,7 +403,7 @@ st_checklist_entry(struct store *st, int64_t id, enum entry_kind kind,
 		return ITUI_OK;
 	if (data != NULL &&
 	    (kind == KIND_STATUS || kind == KIND_ROLE || kind == KIND_SYSTEM)) {
-		sqlite3_stmt *s = st_query(
+		struct sd_stmt *s = st_query(
 		    st, err, "reading the entry",
 		    "SELECT json_extract(?1, '$.event'),"
 		    " json_extract(?1, '$.field'), json_extract(?1, '$.to')"
@@ -415,8 +413,8 @@ st_checklist_entry(struct store *st, int64_t id, enum entry_kind kind,
 
 		if (s == NULL)
 			return err->code;
-		src = sqlite3_step(s);
-		if (src == SQLITE_ROW) {
+		src = sd_step(s);
+		if (src == SD_ROW) {
 			ev = st_col_text(s, 0);
 			field = st_col_text(s, 1);
 			to = st_col_text(s, 2);

@@ -26,7 +26,7 @@ store_presence_set(struct store *st, const struct presence *p,
 	int64_t now = st_now(st);
 	enum itui_code rc;
 
-	if (st->h.readonly) {
+	if (st->db->readonly) {
 		free(host);
 		return ITUI_OK; /* a read-only viewer is simply not listed */
 	}
@@ -59,7 +59,7 @@ enum itui_code
 store_presence_list(struct store *st, int64_t stale_after,
                     struct presence_list *out, struct itui_err *err)
 {
-	sqlite3_stmt *s = st_query(
+	struct sd_stmt *s = st_query(
 	    st, err, "reading presence",
 	    "SELECT session, user, host, pid, incident_id, typing, cols, rows,"
 	    " via_ssh, seen_at FROM presence WHERE seen_at >= ?"
@@ -71,19 +71,19 @@ store_presence_list(struct store *st, int64_t stale_after,
 	memset(out, 0, sizeof *out);
 	if (s == NULL)
 		return err->code;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sd_step(s)) == SD_ROW) {
 		struct presence_row r;
 
 		r.session = st_col_text(s, 0);
 		r.user = st_col_text(s, 1);
 		r.host = st_col_text(s, 2);
-		r.pid = sqlite3_column_int64(s, 3);
-		r.incident_id = sqlite3_column_int64(s, 4);
-		r.typing = sqlite3_column_int(s, 5);
-		r.cols = sqlite3_column_int(s, 6);
-		r.rows = sqlite3_column_int(s, 7);
-		r.via_ssh = sqlite3_column_int(s, 8);
-		r.seen_at = sqlite3_column_int64(s, 9);
+		r.pid = sd_int64(s, 3);
+		r.incident_id = sd_int64(s, 4);
+		r.typing = sd_int(s, 5);
+		r.cols = sd_int(s, 6);
+		r.rows = sd_int(s, 7);
+		r.via_ssh = sd_int(s, 8);
+		r.seen_at = sd_int64(s, 9);
 		if (r.session == NULL || r.user == NULL ||
 		    !presence_alive(&r)) {
 			free(r.session);
@@ -108,7 +108,7 @@ enum itui_code
 store_presence_clear(struct store *st, const char *session,
                      struct itui_err *err)
 {
-	if (st->h.readonly)
+	if (st->db->readonly)
 		return ITUI_OK;
 	return st_run(st, err, "clearing presence",
 	              "DELETE FROM presence WHERE session = ?", "s", session);

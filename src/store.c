@@ -15,7 +15,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "itui/db.h"
 #include "itui/store-chain.h"
 #include "itui/store-int.h"
 #include "itui/store.h"
@@ -39,14 +38,9 @@ store_open(const char *path, unsigned flags, struct store **out,
            struct itui_err *err)
 {
 	struct store *st = xcalloc(1, sizeof *st);
-	unsigned dflags = 0;
 	enum itui_code rc;
 
-	if (flags & STORE_READONLY)
-		dflags |= DB_READONLY;
-	if (flags & STORE_NOCREATE)
-		dflags |= DB_NOCREATE;
-	rc = db_open(path, dflags, &st->h, err);
+	rc = sd_open(path, flags, &st->db, err);
 	if (rc != ITUI_OK) {
 		free(st);
 		*out = NULL;
@@ -66,7 +60,7 @@ store_close(struct store *st)
 	if (st == NULL)
 		return;
 	chain_cache_free(st->chain);
-	sqlite3_close(st->h.db);
+	sd_close(st->db);
 	free(st->touched);
 	free(st->path);
 	free(st->actor);
@@ -77,19 +71,13 @@ store_close(struct store *st)
 int
 store_is_readonly(const struct store *st)
 {
-	return st->h.readonly;
+	return st->db->readonly;
 }
 
 const char *
 store_path(const struct store *st)
 {
 	return st->path;
-}
-
-void
-store_permission_advice(const char *path, char *buf, size_t size)
-{
-	db_permission_advice(path, buf, size);
 }
 
 void
@@ -111,33 +99,32 @@ store_set_clock(struct store *st, int64_t (*now)(void))
 
 /* Binds arguments by a format (store-int.h). */
 static int
-bindv(sqlite3_stmt *s, const char *fmt, va_list ap)
+bindv(struct sd_stmt *s, const char *fmt, va_list ap)
 {
-	int i, rc = SQLITE_OK;
+	int i, rc = SD_OK;
 
-	for (i = 0; fmt[i] != '\0' && rc == SQLITE_OK; i++) {
+	for (i = 0; fmt[i] != '\0' && rc == SD_OK; i++) {
 		int col = i + 1;
 
 		switch (fmt[i]) {
 		case 'i':
-			rc = sqlite3_bind_int64(s, col, va_arg(ap, int64_t));
+			rc = sd_bind_int64(s, col, va_arg(ap, int64_t));
 			break;
 		case 'd':
-			rc = sqlite3_bind_int(s, col, va_arg(ap, int));
+			rc = sd_bind_int64(s, col, va_arg(ap, int));
 			break;
 		case 't': {
 			int64_t t = va_arg(ap, int64_t);
 
-			rc = t == TIME_NONE ? sqlite3_bind_null(s, col)
-			                    : sqlite3_bind_int64(s, col, t);
+			rc = t == TIME_NONE ? sd_bind_null(s, col)
+			                    : sd_bind_int64(s, col, t);
 			break;
 		}
 		case 's': {
 			const char *v = va_arg(ap, const char *);
 
-			rc = v == NULL ? sqlite3_bind_null(s, col)
-			               : sqlite3_bind_text(s, col, v, -1,
-			                                   SQLITE_TRANSIENT);
+			rc = v == NULL ? sd_bind_null(s, col)
+			               : sd_bind_text(s, col, v);
 			break;
 		}
 		default:
@@ -147,18 +134,18 @@ bindv(sqlite3_stmt *s, const char *fmt, va_list ap)
 	return rc;
 }
 
-static sqlite3_stmt *
+static struct sd_stmt *
 prepare(struct store *st, const char *sql, const char *fmt, va_list ap,
         const char *doing, struct itui_err *err)
 {
-	sqlite3_stmt *s = NULL;
-	int rc = sqlite3_prepare_v2(st->h.db, sql, -1, &s, NULL);
+	struct sd_stmt *s = NULL;
+	int rc = sd_prepare(st->db, sql, &s);
 
-	if (rc == SQLITE_OK)
+	if (rc == SD_OK)
 		rc = bindv(s, fmt, ap);
-	if (rc != SQLITE_OK) {
-		db_error(st->h.db, rc, doing, err);
-		sqlite3_finalize(s);
+	if (rc != SD_OK) {
+		sd_error(st->db, rc, doing, err);
+		sd_finalize(s);
 		return NULL;
 	}
 	return s;
@@ -169,7 +156,7 @@ enum itui_code
 st_run(struct store *st, struct itui_err *err, const char *doing,
        const char *sql, const char *fmt, ...)
 {
-	sqlite3_stmt *s;
+	struct sd_stmt *s;
 	va_list ap;
 	int rc;
 
@@ -178,19 +165,19 @@ st_run(struct store *st, struct itui_err *err, const char *doing,
 	va_end(ap);
 	if (s == NULL)
 		return err->code;
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return db_error(st->h.db, rc, doing, err);
+	rc = sd_step(s);
+	sd_finalize(s);
+	if (rc != SD_DONE && rc != SD_ROW)
+		return sd_error(st->db, rc, doing, err);
 	return ITUI_OK;
 }
 
 /* Prepares a query for the caller to step; finalize it when done. */
-sqlite3_stmt *
+struct sd_stmt *
 st_query(struct store *st, struct itui_err *err, const char *doing,
          const char *sql, const char *fmt, ...)
 {
-	sqlite3_stmt *s;
+	struct sd_stmt *s;
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -200,54 +187,92 @@ st_query(struct store *st, struct itui_err *err, const char *doing,
 }
 
 char *
-st_col_text(sqlite3_stmt *s, int col)
+st_col_text(struct sd_stmt *s, int col)
 {
-	const unsigned char *t = sqlite3_column_text(s, col);
+	const char *t = sd_text(s, col);
 
-	return t != NULL ? xstrdup((const char *)t) : NULL;
+	return t != NULL ? xstrdup(t) : NULL;
 }
 
 int64_t
-st_col_time(sqlite3_stmt *s, int col)
+st_col_time(struct sd_stmt *s, int col)
 {
-	if (sqlite3_column_type(s, col) == SQLITE_NULL)
+	if (sd_is_null(s, col))
 		return TIME_NONE;
-	return sqlite3_column_int64(s, col);
+	return sd_int64(s, col);
 }
 
-/* Finishes a query loop: anything but SQLITE_DONE is an error. */
+/* Finishes a query loop: anything but SD_DONE is an error. */
 enum itui_code
-st_finish(struct store *st, sqlite3_stmt *s, int rc, const char *doing,
+st_finish(struct store *st, struct sd_stmt *s, int rc, const char *doing,
           struct itui_err *err)
 {
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return db_error(st->h.db, rc, doing, err);
+	sd_finalize(s);
+	if (rc != SD_DONE && rc != SD_ROW)
+		return sd_error(st->db, rc, doing, err);
 	return ITUI_OK;
+}
+
+enum itui_code
+st_fetch(struct store *st, struct sd_stmt *s, const char *doing, void *vp,
+         size_t *n, size_t size, void (*read)(struct sd_stmt *, void *),
+         struct itui_err *err)
+{
+	char **v = vp;
+	size_t cap = *n;
+	int rc;
+
+	if (s == NULL)
+		return err->code;
+	while ((rc = sd_step(s)) == SD_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*v = xreallocarray(*v, cap, size);
+		}
+		memset(*v + *n * size, 0, size);
+		read(s, *v + *n * size);
+		(*n)++;
+	}
+	return st_finish(st, s, rc, doing, err);
 }
 
 /* ---- transactions ----------------------------------------------------- */
 
+/* Refuses a read-only store with the reason. */
+static enum itui_code
+check_writable(struct store *st, struct itui_err *err)
+{
+	if (!st->db->readonly)
+		return ITUI_OK;
+	return err_set(
+	    err, ITUI_READONLY,
+	    "%s is read-only for you (%s); nothing was changed", st->path,
+	    st->db->snapshot ? "no write access to it or its directory"
+	                     : "no write access");
+}
+
 enum itui_code
-st_begin(struct store *st, struct itui_err *err)
+st_begin_on(struct store *st, int64_t incident, struct itui_err *err)
 {
 	int rc;
 
-	if (st->h.readonly)
-		return err_set(
-		    err, ITUI_READONLY,
-		    "%s is read-only for you (%s); nothing was changed",
-		    st->path,
-		    st->h.snapshot ? "no write access to it or its directory"
-		                   : "no write access");
+	if (check_writable(st, err) != ITUI_OK)
+		return err->code;
 	if (st->batch)
 		return ITUI_OK;
 	st->ntouched = 0;
 	st->touched_other = st->private_tx = 0;
-	rc = sqlite3_exec(st->h.db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-	if (rc != SQLITE_OK)
-		return db_error(st->h.db, rc, "starting a change", err);
+	rc = st->db->ops->begin(st->db, incident > 0 ? incident : SD_SCOPE_ALL);
+	if (rc != SD_OK)
+		return sd_error(st->db, rc, "starting a change", err);
+	st->tx_incident = incident > 0 ? incident : 0;
 	return ITUI_OK;
+}
+
+enum itui_code
+st_begin(struct store *st, struct itui_err *err)
+{
+	return st_begin_on(st, 0, err);
 }
 
 void
@@ -284,7 +309,7 @@ st_private(struct store *st)
 static enum itui_code
 record_revision(struct store *st, struct itui_err *err)
 {
-	sqlite3_stmt *s;
+	struct sd_stmt *s;
 	int64_t rev = 0;
 	size_t i;
 	int rc;
@@ -297,9 +322,9 @@ record_revision(struct store *st, struct itui_err *err)
 	             "");
 	if (s == NULL)
 		return err->code;
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		rev = sqlite3_column_int64(s, 0);
-		rc = sqlite3_step(s);
+	if ((rc = sd_step(s)) == SD_ROW) {
+		rev = sd_int64(s, 0);
+		rc = sd_step(s);
 	}
 	if (st_finish(st, s, rc, "recording the revision", err))
 		return err->code;
@@ -330,16 +355,21 @@ st_end(struct store *st, enum itui_code rc, struct itui_err *err)
 		return rc;
 	if (rc == ITUI_OK)
 		rc = record_revision(st, err);
+	/* The commit's notice names the incident when there is one. */
+	if (st->ntouched == 1)
+		st->tx_incident = st->touched[0];
+	else if (st->ntouched > 1 || st->touched_other)
+		st->tx_incident = 0;
 	st->ntouched = 0;
 	st->touched_other = st->private_tx = 0;
 	if (rc != ITUI_OK) {
-		sqlite3_exec(st->h.db, "ROLLBACK", NULL, NULL, NULL);
+		st->db->ops->rollback(st->db);
 		return rc;
 	}
-	src = sqlite3_exec(st->h.db, "COMMIT", NULL, NULL, NULL);
-	if (src != SQLITE_OK) {
-		db_error(st->h.db, src, "saving the change", err);
-		sqlite3_exec(st->h.db, "ROLLBACK", NULL, NULL, NULL);
+	src = st->db->ops->commit(st->db, st->tx_incident);
+	if (src != SD_OK) {
+		sd_error(st->db, src, "saving the change", err);
+		st->db->ops->rollback(st->db);
 		return err->code;
 	}
 	return ITUI_OK;
@@ -365,22 +395,17 @@ store_batch_end(struct store *st, int commit, struct itui_err *err)
 enum itui_code
 store_data_version(struct store *st, int64_t *out, struct itui_err *err)
 {
-	sqlite3_stmt *s = st_query(st, err, "reading the data version",
-	                           "PRAGMA data_version", "");
-	int rc;
+	int rc = st->db->ops->revision(st->db, out);
 
-	if (s == NULL)
-		return err->code;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int64(s, 0);
-	return st_finish(st, s, rc, "reading the data version", err);
+	if (rc != SD_OK)
+		return sd_error(st->db, rc, "reading the data version", err);
+	return ITUI_OK;
 }
 
 enum itui_code
 store_revision(struct store *st, int64_t *out, struct itui_err *err)
 {
-	sqlite3_stmt *s =
+	struct sd_stmt *s =
 	    st_query(st, err, "reading the revision",
 	             "SELECT rev FROM changes WHERE incident_id = 0", "");
 	int rc;
@@ -388,9 +413,9 @@ store_revision(struct store *st, int64_t *out, struct itui_err *err)
 	*out = 0;
 	if (s == NULL)
 		return err->code;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int64(s, 0);
+	rc = sd_step(s);
+	if (rc == SD_ROW)
+		*out = sd_int64(s, 0);
 	return st_finish(st, s, rc, "reading the revision", err);
 }
 
@@ -398,11 +423,11 @@ enum itui_code
 store_changes(struct store *st, int64_t since, int64_t **ids, size_t *n,
               int *other, int64_t *now, struct itui_err *err)
 {
-	sqlite3_stmt *s = st_query(st, err, "reading what changed",
-	                           "SELECT incident_id, rev FROM changes"
-	                           " WHERE rev > ? OR incident_id = 0"
-	                           " ORDER BY incident_id",
-	                           "i", since);
+	struct sd_stmt *s = st_query(st, err, "reading what changed",
+	                             "SELECT incident_id, rev FROM changes"
+	                             " WHERE rev > ? OR incident_id = 0"
+	                             " ORDER BY incident_id",
+	                             "i", since);
 	size_t cap = 0;
 	int rc;
 
@@ -412,11 +437,11 @@ store_changes(struct store *st, int64_t since, int64_t **ids, size_t *n,
 	*now = since;
 	if (s == NULL)
 		return err->code;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(s, 0);
+	while ((rc = sd_step(s)) == SD_ROW) {
+		int64_t id = sd_int64(s, 0);
 
 		if (id == 0) {
-			*now = sqlite3_column_int64(s, 1);
+			*now = sd_int64(s, 1);
 		} else if (id < 0) {
 			*other = 1;
 		} else {
@@ -472,21 +497,21 @@ st_check_name(const char *what, const char *s, struct itui_err *err)
 enum itui_code
 st_incident_exists(struct store *st, int64_t id, struct itui_err *err)
 {
-	sqlite3_stmt *s =
+	struct sd_stmt *s =
 	    st_query(st, err, "looking up the incident",
 	             "SELECT 1 FROM incidents WHERE id = ?", "i", id);
 	int rc;
 
 	if (s == NULL)
 		return err->code;
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc == SQLITE_ROW)
+	rc = sd_step(s);
+	sd_finalize(s);
+	if (rc == SD_ROW)
 		return ITUI_OK;
-	if (rc == SQLITE_DONE)
+	if (rc == SD_DONE)
 		return err_set(err, ITUI_NOTFOUND, "no incident INC-%lld",
 		               (long long)id);
-	return db_error(st->h.db, rc, "looking up the incident", err);
+	return sd_error(st->db, rc, "looking up the incident", err);
 }
 
 /* ---- audit and typed entries ------------------------------------------ */
@@ -504,8 +529,7 @@ st_audit(struct store *st, int64_t incident_id, const char *object,
 	           "issisisss", st_now(st), st->actor, st->origin, incident_id,
 	           object, object_id, field, old_value, new_value) != ITUI_OK)
 		return err->code;
-	return st_chain_link(st, CHAIN_AUDIT,
-	                     sqlite3_last_insert_rowid(st->h.db), object, err);
+	return st_chain_link(st, CHAIN_AUDIT, sd_last_id(st->db), object, err);
 }
 
 enum itui_code
@@ -539,7 +563,7 @@ st_insert_entry(struct store *st, int64_t incident_id, enum entry_kind kind,
 	free(canon);
 	if (rc != ITUI_OK)
 		return err->code;
-	id = sqlite3_last_insert_rowid(st->h.db);
+	id = sd_last_id(st->db);
 	if (entry_id != NULL)
 		*entry_id = id;
 	if (st_chain_link(st, CHAIN_ENTRY, id, NULL, err) != ITUI_OK)
@@ -558,7 +582,7 @@ st_typed_entry(struct store *st, int64_t incident_id, enum entry_kind kind,
                const char *from, const char *to, struct itui_err *err)
 {
 	char *data;
-	sqlite3_stmt *s =
+	struct sd_stmt *s =
 	    st_query(st, err, "building the entry",
 	             "SELECT json_object('field', ?, 'from', ?, 'to', ?)",
 	             "sss", field, from, to);
@@ -566,13 +590,13 @@ st_typed_entry(struct store *st, int64_t incident_id, enum entry_kind kind,
 
 	if (s == NULL)
 		return err->code;
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_finalize(s);
-		return db_error(st->h.db, sqlite3_errcode(st->h.db),
+	if (sd_step(s) != SD_ROW) {
+		sd_finalize(s);
+		return sd_error(st->db, sd_errcode(st->db),
 		                "building the entry", err);
 	}
 	data = st_col_text(s, 0);
-	sqlite3_finalize(s);
+	sd_finalize(s);
 	rc = st_insert_entry(st, incident_id, kind, at, text, data, NULL, err);
 	free(data);
 	return rc;
@@ -627,7 +651,7 @@ store_incident_declare(struct store *st, const struct incident_new *in,
 	    at, st->actor, now, now, in->drill ? 1 : 0, in->alert_key);
 	if (rc != ITUI_OK)
 		return st_end(st, rc, err);
-	*id = sqlite3_last_insert_rowid(st->h.db);
+	*id = sd_last_id(st->db);
 	/* The playbook first, so the declaration's own events tick it. */
 	rc = st_checklist_level(st, *id, in->severity, at, err);
 	if (rc != ITUI_OK)
@@ -663,13 +687,14 @@ store_incident_declare(struct store *st, const struct incident_new *in,
 	" updated_at"
 
 static void
-read_incident(sqlite3_stmt *s, struct incident *inc)
+read_incident(struct sd_stmt *s, void *p)
 {
-	const char *status = (const char *)sqlite3_column_text(s, 3);
+	struct incident *inc = p;
+	const char *status = sd_text(s, 3);
 	int st;
 
 	memset(inc, 0, sizeof *inc);
-	inc->id = sqlite3_column_int64(s, 0);
+	inc->id = sd_int64(s, 0);
 	inc->title = st_col_text(s, 1);
 	inc->severity = st_col_text(s, 2);
 	st = status_parse(status);
@@ -680,7 +705,7 @@ read_incident(sqlite3_stmt *s, struct incident *inc)
 	inc->root_cause = st_col_text(s, 7);
 	inc->alert_key = st_col_text(s, 8);
 	inc->declared_by = st_col_text(s, 9);
-	inc->drill = sqlite3_column_int(s, 10);
+	inc->drill = sd_int(s, 10);
 	inc->declared_at = st_col_time(s, 11);
 	inc->detected_at = st_col_time(s, 12);
 	inc->acknowledged_at = st_col_time(s, 13);
@@ -697,7 +722,7 @@ read_incident(sqlite3_stmt *s, struct incident *inc)
 static enum itui_code
 load_extras(struct store *st, struct incident *inc, struct itui_err *err)
 {
-	sqlite3_stmt *s;
+	struct sd_stmt *s;
 	size_t cap = 0;
 	int rc;
 
@@ -707,8 +732,8 @@ load_extras(struct store *st, struct incident *inc, struct itui_err *err)
 	             "i", inc->id);
 	if (s == NULL)
 		return err->code;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int r = role_parse((const char *)sqlite3_column_text(s, 0));
+	while ((rc = sd_step(s)) == SD_ROW) {
+		int r = role_parse(sd_text(s, 0));
 
 		if (r >= 0) {
 			free(inc->roles[r]);
@@ -727,9 +752,9 @@ load_extras(struct store *st, struct incident *inc, struct itui_err *err)
 	    "i", inc->id);
 	if (s == NULL)
 		return err->code;
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	if ((rc = sd_step(s)) == SD_ROW) {
 		inc->last_comms_at = st_col_time(s, 0);
-		inc->escalations = sqlite3_column_int(s, 1);
+		inc->escalations = sd_int(s, 1);
 	}
 	if (st_finish(st, s, rc, "reading the timeline", err))
 		return err->code;
@@ -742,7 +767,7 @@ load_extras(struct store *st, struct incident *inc, struct itui_err *err)
 	    "i", inc->id);
 	if (s == NULL)
 		return err->code;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sd_step(s)) == SD_ROW) {
 		struct sev_change *c;
 
 		if (inc->nchanges == cap) {
@@ -751,7 +776,7 @@ load_extras(struct store *st, struct incident *inc, struct itui_err *err)
 			    xreallocarray(inc->changes, cap, sizeof *c);
 		}
 		c = &inc->changes[inc->nchanges++];
-		c->at = sqlite3_column_int64(s, 0);
+		c->at = sd_int64(s, 0);
 		c->from = st_col_text(s, 1);
 		c->to = st_col_text(s, 2);
 	}
@@ -764,7 +789,7 @@ enum itui_code
 store_incident_get(struct store *st, int64_t id, struct incident *out,
                    struct itui_err *err)
 {
-	sqlite3_stmt *s = st_query(
+	struct sd_stmt *s = st_query(
 	    st, err, "reading the incident",
 	    "SELECT " INCIDENT_COLUMNS " FROM incidents WHERE id = ?", "i", id);
 	int rc;
@@ -772,16 +797,16 @@ store_incident_get(struct store *st, int64_t id, struct incident *out,
 	memset(out, 0, sizeof *out);
 	if (s == NULL)
 		return err->code;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE) {
-		sqlite3_finalize(s);
+	rc = sd_step(s);
+	if (rc == SD_DONE) {
+		sd_finalize(s);
 		return err_set(err, ITUI_NOTFOUND, "no incident INC-%lld",
 		               (long long)id);
 	}
-	if (rc != SQLITE_ROW)
+	if (rc != SD_ROW)
 		return st_finish(st, s, rc, "reading the incident", err);
 	read_incident(s, out);
-	sqlite3_finalize(s);
+	sd_finalize(s);
 	if (load_extras(st, out, err) != ITUI_OK) {
 		incident_free(out);
 		return err->code;
@@ -793,9 +818,8 @@ enum itui_code
 store_incident_list(struct store *st, int all, int limit,
                     struct incident_list *out, struct itui_err *err)
 {
-	sqlite3_stmt *s;
-	size_t cap = 0, i;
-	int rc;
+	struct sd_stmt *s;
+	size_t i;
 
 	out->v = NULL;
 	out->n = 0;
@@ -806,16 +830,8 @@ store_incident_list(struct store *st, int all, int limit,
 	    " ORDER BY status IN ('resolved', 'closed'), declared_at DESC,"
 	    " id DESC LIMIT ?2",
 	    "di", all ? 1 : 0, limit > 0 ? (int64_t)limit : (int64_t)-1);
-	if (s == NULL)
-		return err->code;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (out->n == cap) {
-			cap = cap ? cap * 2 : 16;
-			out->v = xreallocarray(out->v, cap, sizeof *out->v);
-		}
-		read_incident(s, &out->v[out->n++]);
-	}
-	if (st_finish(st, s, rc, "listing incidents", err))
+	if (st_fetch(st, s, "listing incidents", &out->v, &out->n,
+	             sizeof *out->v, read_incident, err))
 		goto fail;
 	for (i = 0; i < out->n; i++)
 		if (load_extras(st, &out->v[i], err) != ITUI_OK)
@@ -832,7 +848,7 @@ incident_field(struct store *st, int64_t id, const char *column, char **out,
                struct itui_err *err)
 {
 	char sql[128];
-	sqlite3_stmt *s;
+	struct sd_stmt *s;
 	int rc;
 
 	snprintf(sql, sizeof sql, "SELECT %s FROM incidents WHERE id = ?",
@@ -840,16 +856,16 @@ incident_field(struct store *st, int64_t id, const char *column, char **out,
 	s = st_query(st, err, "reading the incident", sql, "i", id);
 	if (s == NULL)
 		return err->code;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE) {
-		sqlite3_finalize(s);
+	rc = sd_step(s);
+	if (rc == SD_DONE) {
+		sd_finalize(s);
 		return err_set(err, ITUI_NOTFOUND, "no incident INC-%lld",
 		               (long long)id);
 	}
-	if (rc != SQLITE_ROW)
+	if (rc != SD_ROW)
 		return st_finish(st, s, rc, "reading the incident", err);
 	*out = st_col_text(s, 0);
-	sqlite3_finalize(s);
+	sd_finalize(s);
 	return ITUI_OK;
 }
 
@@ -1025,7 +1041,7 @@ static enum itui_code
 current_holder(struct store *st, int64_t id, enum role role, char **person,
                struct itui_err *err)
 {
-	sqlite3_stmt *s =
+	struct sd_stmt *s =
 	    st_query(st, err, "reading the roles",
 	             "SELECT person FROM role_assignments WHERE incident_id = ?"
 	             " AND role = ? AND ended_at IS NULL",
@@ -1035,8 +1051,8 @@ current_holder(struct store *st, int64_t id, enum role role, char **person,
 	*person = NULL;
 	if (s == NULL)
 		return err->code;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
+	rc = sd_step(s);
+	if (rc == SD_ROW)
 		*person = st_col_text(s, 0);
 	return st_finish(st, s, rc, "reading the roles", err);
 }
@@ -1167,20 +1183,32 @@ store_entry_add(struct store *st, int64_t incident_id, enum entry_kind kind,
 }
 
 void
-st_read_entry(sqlite3_stmt *s, struct entry *e)
+st_read_text_row(struct sd_stmt *s, void *out)
 {
-	int k = kind_parse((const char *)sqlite3_column_text(s, 5));
+	*(char **)out = st_col_text(s, 0);
+}
 
-	e->id = sqlite3_column_int64(s, 0);
-	e->incident_id = sqlite3_column_int64(s, 1);
-	e->at = sqlite3_column_int64(s, 2);
-	e->recorded_at = sqlite3_column_int64(s, 3);
+void
+st_read_entry_row(struct sd_stmt *s, void *e)
+{
+	st_read_entry(s, e);
+}
+
+void
+st_read_entry(struct sd_stmt *s, struct entry *e)
+{
+	int k = kind_parse(sd_text(s, 5));
+
+	e->id = sd_int64(s, 0);
+	e->incident_id = sd_int64(s, 1);
+	e->at = sd_int64(s, 2);
+	e->recorded_at = sd_int64(s, 3);
 	e->author = st_col_text(s, 4);
 	e->kind = k < 0 ? KIND_NOTE : (enum entry_kind)k;
 	e->text = st_col_text(s, 6);
 	e->data = st_col_text(s, 7);
-	e->pinned = sqlite3_column_int(s, 8);
-	e->revision = sqlite3_column_int(s, 9);
+	e->pinned = sd_int(s, 8);
+	e->revision = sd_int(s, 9);
 	e->deleted_at = st_col_time(s, 10);
 }
 
@@ -1188,7 +1216,7 @@ enum itui_code
 store_entry_get(struct store *st, int64_t entry_id, struct entry *out,
                 struct itui_err *err)
 {
-	sqlite3_stmt *s =
+	struct sd_stmt *s =
 	    st_query(st, err, "reading the entry",
 	             "SELECT " ENTRY_COLUMNS " FROM entries WHERE id = ?", "i",
 	             entry_id);
@@ -1197,14 +1225,14 @@ store_entry_get(struct store *st, int64_t entry_id, struct entry *out,
 	memset(out, 0, sizeof *out);
 	if (s == NULL)
 		return err->code;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	rc = sd_step(s);
+	if (rc == SD_ROW) {
 		st_read_entry(s, out);
-		sqlite3_finalize(s);
+		sd_finalize(s);
 		return ITUI_OK;
 	}
-	if (rc == SQLITE_DONE) {
-		sqlite3_finalize(s);
+	if (rc == SD_DONE) {
+		sd_finalize(s);
 		return err_set(err, ITUI_NOTFOUND, "no timeline entry %lld",
 		               (long long)entry_id);
 	}
@@ -1274,7 +1302,7 @@ store_entry_edit_rev(struct store *st, int64_t entry_id, enum entry_kind kind,
 	    " replaced_at, replaced_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
 	    "idissis", entry_id, e.revision, e.at, kind_name(e.kind), e.text,
 	    st_now(st), st->actor);
-	rev = sqlite3_last_insert_rowid(st->h.db);
+	rev = sd_last_id(st->db);
 	if (rc == ITUI_OK)
 		rc = st_run(st, err, "editing the entry",
 		            "UPDATE entries SET text = ?, kind = ?, at = ?,"
@@ -1364,7 +1392,7 @@ store_timeline(struct store *st, int64_t incident_id, int64_t before_at,
                int64_t before_id, int limit, struct entry_list *out,
                struct itui_err *err)
 {
-	sqlite3_stmt *s;
+	struct sd_stmt *s;
 	size_t cap = 0, i;
 	int64_t lim = limit > 0 ? (int64_t)limit + 1 : -1;
 	int rc;
@@ -1387,7 +1415,7 @@ store_timeline(struct store *st, int64_t incident_id, int64_t before_at,
 		             "ii", incident_id, lim);
 	if (s == NULL)
 		return err->code;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sd_step(s)) == SD_ROW) {
 		if (limit > 0 && out->n == (size_t)limit) {
 			out->more = 1;
 			break;
@@ -1457,7 +1485,7 @@ store_action_add(struct store *st, int64_t incident_id, const char *text,
 	    st_now(st), st->actor, st_now(st));
 	if (rc != ITUI_OK)
 		return st_end(st, rc, err);
-	*action_id = sqlite3_last_insert_rowid(st->h.db);
+	*action_id = sd_last_id(st->db);
 	line = xasprintf("Action item ACT-%lld added: %s%s%s",
 	                 (long long)*action_id, text, owner ? " (owner " : "",
 	                 owner ? owner : "");
@@ -1486,7 +1514,7 @@ enum itui_code
 store_action_set_state(struct store *st, int64_t action_id,
                        enum action_state state, struct itui_err *err)
 {
-	sqlite3_stmt *s;
+	struct sd_stmt *s;
 	int64_t incident_id = 0;
 	char *old = NULL, *line;
 	enum itui_code rc;
@@ -1499,9 +1527,9 @@ store_action_set_state(struct store *st, int64_t action_id,
 	             "i", action_id);
 	if (s == NULL)
 		return st_end(st, err->code, err);
-	src = sqlite3_step(s);
-	if (src == SQLITE_ROW) {
-		incident_id = sqlite3_column_int64(s, 0);
+	src = sd_step(s);
+	if (src == SD_ROW) {
+		incident_id = sd_int64(s, 0);
 		old = st_col_text(s, 1);
 	}
 	rc = st_finish(st, s, src, "reading the action item", err);
@@ -1535,7 +1563,7 @@ enum itui_code
 store_actions(struct store *st, int64_t incident_id, int open_only,
               struct action_list *out, struct itui_err *err)
 {
-	sqlite3_stmt *s;
+	struct sd_stmt *s;
 	size_t cap = 0;
 	int rc;
 
@@ -1550,7 +1578,7 @@ store_actions(struct store *st, int64_t incident_id, int open_only,
 	    "id", incident_id, open_only ? 1 : 0);
 	if (s == NULL)
 		return err->code;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sd_step(s)) == SD_ROW) {
 		struct action_item *a;
 		int h, stt;
 
@@ -1559,18 +1587,17 @@ store_actions(struct store *st, int64_t incident_id, int open_only,
 			out->v = xreallocarray(out->v, cap, sizeof *out->v);
 		}
 		a = &out->v[out->n++];
-		a->id = sqlite3_column_int64(s, 0);
-		a->incident_id = sqlite3_column_int64(s, 1);
+		a->id = sd_int64(s, 0);
+		a->incident_id = sd_int64(s, 1);
 		a->text = st_col_text(s, 2);
 		a->owner = st_col_text(s, 3);
 		a->due_at = st_col_time(s, 4);
-		h = horizon_parse((const char *)sqlite3_column_text(s, 5));
+		h = horizon_parse(sd_text(s, 5));
 		a->horizon =
 		    h < 0 ? HORIZON_SHORT_TERM : (enum action_horizon)h;
-		stt =
-		    action_state_parse((const char *)sqlite3_column_text(s, 6));
+		stt = action_state_parse(sd_text(s, 6));
 		a->state = stt < 0 ? ACTION_OPEN : (enum action_state)stt;
-		a->created_at = sqlite3_column_int64(s, 7);
+		a->created_at = sd_int64(s, 7);
 		a->created_by = st_col_text(s, 8);
 	}
 	if (st_finish(st, s, rc, "reading the action items", err)) {
@@ -1582,13 +1609,28 @@ store_actions(struct store *st, int64_t incident_id, int open_only,
 
 /* ---- audit and meta ----------------------------------------------------- */
 
+static void
+read_audit(struct sd_stmt *s, void *p)
+{
+	struct audit_row *a = p;
+
+	a->id = sd_int64(s, 0);
+	a->at = sd_int64(s, 1);
+	a->actor = st_col_text(s, 2);
+	a->origin = st_col_text(s, 3);
+	a->incident_id = sd_int64(s, 4);
+	a->object = st_col_text(s, 5);
+	a->object_id = sd_int64(s, 6);
+	a->field = st_col_text(s, 7);
+	a->old_value = st_col_text(s, 8);
+	a->new_value = st_col_text(s, 9);
+}
+
 enum itui_code
 store_audit(struct store *st, int64_t incident_id, struct audit_list *out,
             struct itui_err *err)
 {
-	sqlite3_stmt *s;
-	size_t cap = 0;
-	int rc;
+	struct sd_stmt *s;
 
 	out->v = NULL;
 	out->n = 0;
@@ -1598,39 +1640,18 @@ store_audit(struct store *st, int64_t incident_id, struct audit_list *out,
 	    " field, old_value, new_value FROM audit"
 	    " WHERE ?1 = 0 OR incident_id = ?1 ORDER BY id",
 	    "i", incident_id);
-	if (s == NULL)
-		return err->code;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct audit_row *a;
-
-		if (out->n == cap) {
-			cap = cap ? cap * 2 : 16;
-			out->v = xreallocarray(out->v, cap, sizeof *out->v);
-		}
-		a = &out->v[out->n++];
-		a->id = sqlite3_column_int64(s, 0);
-		a->at = sqlite3_column_int64(s, 1);
-		a->actor = st_col_text(s, 2);
-		a->origin = st_col_text(s, 3);
-		a->incident_id = sqlite3_column_int64(s, 4);
-		a->object = st_col_text(s, 5);
-		a->object_id = sqlite3_column_int64(s, 6);
-		a->field = st_col_text(s, 7);
-		a->old_value = st_col_text(s, 8);
-		a->new_value = st_col_text(s, 9);
-	}
-	if (st_finish(st, s, rc, "reading the audit trail", err)) {
+	if (st_fetch(st, s, "reading the audit trail", &out->v, &out->n,
+	             sizeof *out->v, read_audit, err)) {
 		audit_list_free(out);
 		return err->code;
 	}
 	return ITUI_OK;
 }
-
 enum itui_code
 store_meta_get(struct store *st, const char *key, char **value,
                struct itui_err *err)
 {
-	sqlite3_stmt *s =
+	struct sd_stmt *s =
 	    st_query(st, err, "reading settings",
 	             "SELECT value FROM meta WHERE key = ?", "s", key);
 	int rc;
@@ -1638,8 +1659,8 @@ store_meta_get(struct store *st, const char *key, char **value,
 	*value = NULL;
 	if (s == NULL)
 		return err->code;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
+	rc = sd_step(s);
+	if (rc == SD_ROW)
 		*value = st_col_text(s, 0);
 	return st_finish(st, s, rc, "reading settings", err);
 }
@@ -1692,7 +1713,7 @@ enum itui_code
 store_draft_load(struct store *st, const char *user, int64_t *incident_id,
                  enum entry_kind *kind, char **text, struct itui_err *err)
 {
-	sqlite3_stmt *s =
+	struct sd_stmt *s =
 	    st_query(st, err, "reading the draft",
 	             "SELECT incident_id, kind, text FROM drafts WHERE user = ?"
 	             " ORDER BY updated_at DESC LIMIT 1",
@@ -1702,11 +1723,11 @@ store_draft_load(struct store *st, const char *user, int64_t *incident_id,
 	*text = NULL;
 	if (s == NULL)
 		return err->code;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		int k = kind_parse((const char *)sqlite3_column_text(s, 1));
+	rc = sd_step(s);
+	if (rc == SD_ROW) {
+		int k = kind_parse(sd_text(s, 1));
 
-		*incident_id = sqlite3_column_int64(s, 0);
+		*incident_id = sd_int64(s, 0);
 		*kind = k < 0 ? KIND_NOTE : (enum entry_kind)k;
 		*text = st_col_text(s, 2);
 	}
@@ -1716,27 +1737,17 @@ store_draft_load(struct store *st, const char *user, int64_t *incident_id,
 enum itui_code
 store_people(struct store *st, char ***names, size_t *n, struct itui_err *err)
 {
-	sqlite3_stmt *s =
+	struct sd_stmt *s =
 	    st_query(st, err, "reading names",
 	             "SELECT person FROM role_assignments UNION"
 	             " SELECT owner FROM action_items WHERE owner IS NOT NULL"
 	             " ORDER BY 1 LIMIT 500",
 	             "");
-	size_t cap = 0;
-	int rc;
 
 	*names = NULL;
 	*n = 0;
-	if (s == NULL)
-		return err->code;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			*names = xreallocarray(*names, cap, sizeof **names);
-		}
-		(*names)[(*n)++] = st_col_text(s, 0);
-	}
-	return st_finish(st, s, rc, "reading names", err);
+	return st_fetch(st, s, "reading names", names, n, sizeof **names,
+	                st_read_text_row, err);
 }
 
 /* The alert and source functions are in store-alerts.c. */
@@ -1761,7 +1772,7 @@ store_snapshot_due(struct store *st, int64_t every, int64_t max_age,
 {
 	int64_t now = st_now(st);
 	enum itui_code rc;
-	sqlite3_stmt *s;
+	struct sd_stmt *s;
 	int src;
 
 	*ids = NULL;
@@ -1778,9 +1789,9 @@ store_snapshot_due(struct store *st, int64_t every, int64_t max_age,
 	    " AND coalesce((SELECT max(recorded_at) FROM entries e"
 	    "  WHERE e.incident_id = i.id AND e.kind = 'metric'), 0) < ?3",
 	    "iii", now - max_age, every, now - every);
-	while (s != NULL && (src = sqlite3_step(s)) == SQLITE_ROW) {
+	while (s != NULL && (src = sd_step(s)) == SD_ROW) {
 		*ids = xreallocarray(*ids, *n + 1, sizeof **ids);
-		(*ids)[(*n)++] = sqlite3_column_int64(s, 0);
+		(*ids)[(*n)++] = sd_int64(s, 0);
 	}
 	if (s == NULL)
 		return st_end(st, err->code, err);
@@ -1803,7 +1814,7 @@ store_annotations_pending(struct store *st, int64_t since,
                           struct annotation_job **v, size_t *n,
                           struct itui_err *err)
 {
-	sqlite3_stmt *s = st_query(
+	struct sd_stmt *s = st_query(
 	    st, err, "finding annotations to post",
 	    "SELECT e.id, e.incident_id, e.at, e.text, i.severity,"
 	    " (e.kind = 'status' AND json_extract(e.data, '$.to') = 'resolved'),"
@@ -1824,19 +1835,19 @@ store_annotations_pending(struct store *st, int64_t since,
 	*n = 0;
 	if (s == NULL)
 		return err->code;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sd_step(s)) == SD_ROW) {
 		struct annotation_job *j;
 
 		*v = xreallocarray(*v, *n + 1, sizeof **v);
 		j = &(*v)[(*n)++];
-		j->entry_id = sqlite3_column_int64(s, 0);
-		j->incident_id = sqlite3_column_int64(s, 1);
-		j->at = sqlite3_column_int64(s, 2);
+		j->entry_id = sd_int64(s, 0);
+		j->incident_id = sd_int64(s, 1);
+		j->at = sd_int64(s, 2);
 		j->text = st_col_text(s, 3);
 		j->severity = st_col_text(s, 4);
-		j->closes_region = sqlite3_column_int(s, 5);
-		j->declared_at = sqlite3_column_int64(s, 6);
-		j->region_grafana_id = sqlite3_column_int64(s, 7);
+		j->closes_region = sd_int(s, 5);
+		j->declared_at = sd_int64(s, 6);
+		j->region_grafana_id = sd_int64(s, 7);
 	}
 	return st_finish(st, s, rc, "finding annotations to post", err);
 }
@@ -1879,7 +1890,7 @@ enum itui_code
 store_last_look(struct store *st, const char *user, int64_t *at,
                 struct itui_err *err)
 {
-	sqlite3_stmt *s =
+	struct sd_stmt *s =
 	    st_query(st, err, "reading your last look",
 	             "SELECT at FROM last_looks WHERE user = ?", "s", user);
 	int rc;
@@ -1887,9 +1898,9 @@ store_last_look(struct store *st, const char *user, int64_t *at,
 	*at = TIME_NONE;
 	if (s == NULL)
 		return err->code;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*at = sqlite3_column_int64(s, 0);
+	rc = sd_step(s);
+	if (rc == SD_ROW)
+		*at = sd_int64(s, 0);
 	return st_finish(st, s, rc, "reading your last look", err);
 }
 
@@ -1913,29 +1924,21 @@ enum itui_code
 store_changes_since(struct store *st, int64_t since, int limit,
                     struct entry_list *out, struct itui_err *err)
 {
-	sqlite3_stmt *s = st_query(
+	struct sd_stmt *s = st_query(
 	    st, err, "reading recent changes",
 	    "SELECT " ENTRY_COLUMNS " FROM entries WHERE recorded_at >= ?"
 	    " AND deleted_at IS NULL AND kind != 'metric'"
 	    " ORDER BY recorded_at, id LIMIT ?",
 	    "ii", since, (int64_t)limit);
-	size_t cap = 0;
-	int rc;
+	enum itui_code rc;
 
 	out->v = NULL;
 	out->n = 0;
 	out->more = 0;
-	if (s == NULL)
-		return err->code;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (out->n == cap) {
-			cap = cap ? cap * 2 : 32;
-			out->v = xreallocarray(out->v, cap, sizeof *out->v);
-		}
-		st_read_entry(s, &out->v[out->n++]);
-	}
+	rc = st_fetch(st, s, "reading recent changes", &out->v, &out->n,
+	              sizeof *out->v, st_read_entry_row, err);
 	out->more = out->n == (size_t)limit;
-	if (st_finish(st, s, rc, "reading recent changes", err)) {
+	if (rc != ITUI_OK) {
 		entry_list_free(out);
 		return err->code;
 	}
@@ -1949,8 +1952,8 @@ store_handoff_record(struct store *st, const char *to, const char *note,
 	int64_t now = st_now(st), hid;
 	char *text;
 	enum itui_code rc;
-	sqlite3_stmt *s;
-	int src = SQLITE_DONE;
+	struct sd_stmt *s;
+	int src = SD_DONE;
 
 	*incidents = 0;
 	if (st_check_name("the person taking over", to, err) ||
@@ -1963,7 +1966,7 @@ store_handoff_record(struct store *st, const char *to, const char *note,
 	    st, err, "recording the handoff",
 	    "INSERT INTO handoffs(at, from_user, to_user, note) VALUES (?, ?, ?, ?)",
 	    "isss", now, st->actor, to, note);
-	hid = sqlite3_last_insert_rowid(st->h.db);
+	hid = sd_last_id(st->db);
 	text = note
 	           ? xasprintf("Handoff from %s to %s: %s", st->actor, to, note)
 	           : xasprintf("Handoff from %s to %s", st->actor, to);
@@ -1973,9 +1976,8 @@ store_handoff_record(struct store *st, const char *to, const char *note,
 	                   " ('resolved', 'closed') ORDER BY id",
 	                   "")
 	        : NULL;
-	while (s != NULL && rc == ITUI_OK &&
-	       (src = sqlite3_step(s)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(s, 0);
+	while (s != NULL && rc == ITUI_OK && (src = sd_step(s)) == SD_ROW) {
+		int64_t id = sd_int64(s, 0);
 		char data[64];
 
 		snprintf(data, sizeof data, "{\"handoff\":%lld}",
@@ -1995,7 +1997,7 @@ store_handoff_record(struct store *st, const char *to, const char *note,
 	else if (s != NULL && rc == ITUI_OK)
 		rc = st_finish(st, s, src, "listing active incidents", err);
 	else if (s != NULL)
-		sqlite3_finalize(s);
+		sd_finalize(s);
 	free(text);
 	return st_end(st, rc, err);
 }
@@ -2004,7 +2006,7 @@ enum itui_code
 store_action_edit(struct store *st, int64_t action_id, const char *text,
                   const char *owner, int64_t due_at, struct itui_err *err)
 {
-	sqlite3_stmt *s;
+	struct sd_stmt *s;
 	char *old_text = NULL, *old_owner = NULL, ob[TIME_BUF], nb[TIME_BUF];
 	int64_t incident = 0, old_due = TIME_NONE;
 	enum itui_code rc;
@@ -2022,9 +2024,9 @@ store_action_edit(struct store *st, int64_t action_id, const char *text,
 	             "i", action_id);
 	if (s == NULL)
 		return st_end(st, err->code, err);
-	src = sqlite3_step(s);
-	if (src == SQLITE_ROW) {
-		incident = sqlite3_column_int64(s, 0);
+	src = sd_step(s);
+	if (src == SD_ROW) {
+		incident = sd_int64(s, 0);
 		old_text = st_col_text(s, 1);
 		old_owner = st_col_text(s, 2);
 		old_due = st_col_time(s, 3);

@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 
 #include "harness.h"
+#include "itui/db.h"
 #include "itui/sha256.h"
 #include "itui/store-chain.h"
 #include "itui/store.h"
@@ -395,7 +396,7 @@ Test(chain, a_signed_head_verifies_with_the_signers_key_only)
 
 		cr_assert_eq(sqlite3_open(db, &h), SQLITE_OK);
 		sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-		cr_assert_eq(chain_fill(h, &err), ITUI_OK, "%s", err.msg);
+		cr_assert_eq(db_chain_fill(h, &err), ITUI_OK, "%s", err.msg);
 		sqlite3_exec(h, "COMMIT", NULL, NULL, NULL);
 		sqlite3_close(h);
 	}

@@ -1,7 +1,8 @@
 /*
  * db.h - opening the shared SQLite file: permissions, pragmas, migrations.
  *
- * Contract: used only by the store (the one layer that speaks SQL).  One
+ * Contract: used only by the SQLite driver (store-sqlite.c), beneath the
+ * store's narrow driver (store-drv.h).  One
  * connection per thread; never carried across fork().  db_open() creates a
  * missing file with group permissions matching its directory, refuses network
  * filesystems, files that are not incident-tui databases, and files written
@@ -49,5 +50,8 @@ enum itui_code db_error(sqlite3 *db, int rc, const char *doing,
  * commands that fix them into buf (empty when all is well).
  */
 void db_permission_advice(const char *path, char *buf, size_t size);
+
+/* chain_fill() on the raw handle, for the migration (store-sqlite.c). */
+enum itui_code db_chain_fill(sqlite3 *db, struct itui_err *err);
 
 #endif

@@ -30,7 +30,7 @@
 
 enum chain_class { CHAIN_ENTRY, CHAIN_REVISION, CHAIN_AUDIT };
 
-struct sqlite3;
+struct sd_db;
 
 /*
  * For the store's own files: how an audit row (alias a) names its object
@@ -48,8 +48,8 @@ struct sqlite3;
 	" ELSE a.object || ':' || a.object_id END"
 
 /* Gives the row (by rowid) its seq and hash and moves its chain's head. */
-enum itui_code chain_link(struct sqlite3 *db, enum chain_class cls,
-                          int64_t rowid, struct itui_err *err);
+enum itui_code chain_link(struct sd_db *db, enum chain_class cls, int64_t rowid,
+                          struct itui_err *err);
 /*
  * The same for a row a writer has just added, on a store's connection with
  * its statements kept prepared: an entry without revisions yet, a revision,
@@ -66,7 +66,7 @@ void chain_cache_free(struct chain_cache *cache);
  * recorded, then entry before revision before audit, then id): the one-time
  * fill of a database written before the chains existed.
  */
-enum itui_code chain_fill(struct sqlite3 *db, struct itui_err *err);
+enum itui_code chain_fill(struct sd_db *db, struct itui_err *err);
 
 /*
  * The canonical text of a JSON value (compact, keys sorted) that entries'

@@ -12,11 +12,10 @@
 #ifndef ITUI_STORE_INT_H
 #define ITUI_STORE_INT_H
 
-#include <sqlite3.h>
 #include <stdint.h>
 
 #include "itui/config.h"
-#include "itui/db.h"
+#include "itui/store-drv.h"
 #include "itui/policy.h"
 #include "itui/playbook.h"
 #include "itui/store.h"
@@ -26,12 +25,13 @@
 #define MAX_NAME_BYTES  64
 
 struct store {
-	struct db_handle h;
+	struct sd_db *db; /* the driver's connection (store-drv.h) */
 	char *path;
 	char *actor;
 	char *origin;
 	int64_t (*now)(void);
-	int batch; /* inside store_batch_begin() */
+	int batch;           /* inside store_batch_begin() */
+	int64_t tx_incident; /* the incident the open change is on, or 0 */
 	/* Routing for outbox rows (store-outbox.c); NULL: nothing is sent. */
 	const struct policy *policy;
 	const struct config *cfg;
@@ -62,16 +62,33 @@ int64_t st_at_or_now(const struct store *st, int64_t at);
 enum itui_code st_run(struct store *st, struct itui_err *err, const char *doing,
                       const char *sql, const char *fmt, ...);
 /* Prepares a query for the caller to step; st_finish() it when done. */
-sqlite3_stmt *st_query(struct store *st, struct itui_err *err,
-                       const char *doing, const char *sql, const char *fmt,
-                       ...);
-/* Finalizes a query loop; anything but SQLITE_DONE/ROW is an error. */
-enum itui_code st_finish(struct store *st, sqlite3_stmt *s, int rc,
+struct sd_stmt *st_query(struct store *st, struct itui_err *err,
+                         const char *doing, const char *sql, const char *fmt,
+                         ...);
+/* Finalizes a query loop; anything but SD_DONE/ROW is an error. */
+enum itui_code st_finish(struct store *st, struct sd_stmt *s, int rc,
                          const char *doing, struct itui_err *err);
-char *st_col_text(sqlite3_stmt *s, int col);
-int64_t st_col_time(sqlite3_stmt *s, int col);
+/*
+ * Appends every row of s to the array *vp of *n elements of `size` bytes
+ * (grown as needed), each zeroed and filled by read(); finishes s.  On an
+ * error the rows read so far stay for the caller to free.  s may be NULL
+ * (st_query failed): err is already set.
+ */
+enum itui_code st_fetch(struct store *st, struct sd_stmt *s, const char *doing,
+                        void *vp, size_t *n, size_t size,
+                        void (*read)(struct sd_stmt *, void *),
+                        struct itui_err *err);
+char *st_col_text(struct sd_stmt *s, int col);
+int64_t st_col_time(struct sd_stmt *s, int col);
 
-/* BEGIN IMMEDIATE (or nothing inside a batch); refuses read-only stores. */
+/*
+ * A write transaction (nothing inside a batch); refuses read-only stores.
+ * st_begin_on() waits only for other writes on that incident (PostgreSQL
+ * takes its advisory lock; SQLite has one write lock anyway); st_begin()
+ * waits for every write.  Either way the commit tells the others.
+ */
+enum itui_code st_begin_on(struct store *st, int64_t incident,
+                           struct itui_err *err);
 enum itui_code st_begin(struct store *st, struct itui_err *err);
 /* Commits when rc is ITUI_OK, rolls back otherwise; returns the outcome. */
 enum itui_code st_end(struct store *st, enum itui_code rc,
@@ -127,7 +144,10 @@ enum itui_code st_request_snapshot(struct store *st, int64_t id,
 #define ENTRY_COLUMNS                                                         \
 	"id, incident_id, at, recorded_at, author, kind, text, data, pinned," \
 	" revision, deleted_at"
-void st_read_entry(sqlite3_stmt *s, struct entry *e);
+void st_read_entry(struct sd_stmt *s, struct entry *e);
+/* The same, as a reader for st_fetch(); and column 0 as a string. */
+void st_read_entry_row(struct sd_stmt *s, void *e);
+void st_read_text_row(struct sd_stmt *s, void *out);
 
 /*
  * Outbox rows for a change, inside the caller's transaction

@@ -2,7 +2,7 @@
  * store.h - the incident store: every read and write of incidents, timeline
  * entries, roles, action items, alerts and the audit trail.
  *
- * Contract: the only module that speaks SQL (with db.c beneath it); this
+ * Contract: the only module that speaks SQL (over store-drv.h); this
  * header carries no SQLite types, so another backend could stand behind it.
  * A struct store is one connection and belongs to one thread (the interface
  * and the poller each open their own).  Every write is one committed

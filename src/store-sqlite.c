@@ -1,0 +1,317 @@
+/*
+ * store-sqlite.c - the SQLite driver (store-drv.h): the shared file on one
+ * host, opened by db.c.
+ *
+ * DESIGN: a thin pass-through.  Result and type codes are SQLite's own
+ * numbers, every write begins IMMEDIATE (a deferred one that upgrades gets
+ * SQLITE_BUSY_SNAPSHOT without waiting), there is one write lock so the
+ * scope of a change is ignored, and the revision is PRAGMA data_version,
+ * which moves when another connection commits.
+ */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "itui/db.h"
+#include "itui/store-chain.h"
+#include "itui/store-drv.h"
+#include "itui/store.h"
+#include "itui/xalloc.h"
+
+struct lite_db {
+	struct sd_db base;
+	sqlite3 *db;
+	struct sd_stmt *version; /* PRAGMA data_version, kept */
+};
+
+struct lite_stmt {
+	struct sd_stmt base;
+	sqlite3_stmt *s;
+};
+
+#define LDB(d) (((struct lite_db *)(void *)(d))->db)
+#define LST(x) (((struct lite_stmt *)(void *)(x))->s)
+
+static void
+l_close(struct sd_db *d)
+{
+	struct lite_db *l = (struct lite_db *)(void *)d;
+
+	sd_finalize(l->version);
+	sqlite3_close(l->db);
+	free(l);
+}
+
+static int
+l_exec(struct sd_db *d, const char *sql)
+{
+	return sqlite3_exec(LDB(d), sql, NULL, NULL, NULL);
+}
+
+static const struct sd_ops lite_ops;
+
+static int
+l_prepare(struct sd_db *d, const char *sql, int keep, struct sd_stmt **out)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v3(
+	    LDB(d), sql, -1, keep ? SQLITE_PREPARE_PERSISTENT : 0, &s, NULL);
+	struct lite_stmt *ls;
+
+	*out = NULL;
+	if (rc != SQLITE_OK) {
+		sqlite3_finalize(s);
+		return rc;
+	}
+	ls = xcalloc(1, sizeof *ls);
+	ls->base.ops = &lite_ops;
+	ls->base.db = d;
+	ls->s = s;
+	*out = &ls->base;
+	return SQLITE_OK;
+}
+
+static int
+l_bind_int64(struct sd_stmt *s, int col, int64_t v)
+{
+	return sqlite3_bind_int64(LST(s), col, v);
+}
+
+static int
+l_bind_text(struct sd_stmt *s, int col, const char *v)
+{
+	return sqlite3_bind_text(LST(s), col, v, -1, SQLITE_TRANSIENT);
+}
+
+static int
+l_bind_null(struct sd_stmt *s, int col)
+{
+	return sqlite3_bind_null(LST(s), col);
+}
+
+static int
+l_step(struct sd_stmt *s)
+{
+	return sqlite3_step(LST(s));
+}
+
+static void
+l_reset(struct sd_stmt *s)
+{
+	sqlite3_reset(LST(s));
+	sqlite3_clear_bindings(LST(s));
+}
+
+static void
+l_finalize(struct sd_stmt *s)
+{
+	sqlite3_finalize(LST(s));
+	free(s);
+}
+
+static int
+l_column_count(struct sd_stmt *s)
+{
+	return sqlite3_column_count(LST(s));
+}
+
+static const char *
+l_column_name(struct sd_stmt *s, int col)
+{
+	return sqlite3_column_name(LST(s), col);
+}
+
+static int
+l_column_type(struct sd_stmt *s, int col)
+{
+	return sqlite3_column_type(LST(s), col);
+}
+
+static int64_t
+l_column_int64(struct sd_stmt *s, int col)
+{
+	return sqlite3_column_int64(LST(s), col);
+}
+
+static const char *
+l_column_text(struct sd_stmt *s, int col)
+{
+	return (const char *)sqlite3_column_text(LST(s), col);
+}
+
+static int64_t
+l_last_id(struct sd_db *d)
+{
+	return sqlite3_last_insert_rowid(LDB(d));
+}
+
+static int
+l_changes(struct sd_db *d)
+{
+	return sqlite3_changes(LDB(d));
+}
+
+static int
+l_errcode(struct sd_db *d)
+{
+	return sqlite3_errcode(LDB(d));
+}
+
+static enum itui_code
+l_error(struct sd_db *d, int rc, const char *doing, struct itui_err *err)
+{
+	return db_error(d != NULL ? LDB(d) : NULL, rc, doing, err);
+}
+
+static int
+l_begin(struct sd_db *d, int64_t scope)
+{
+	(void)scope; /* one write lock for the whole file */
+	return sqlite3_exec(LDB(d), "BEGIN IMMEDIATE", NULL, NULL, NULL);
+}
+
+static int
+l_commit(struct sd_db *d, int64_t incident)
+{
+	(void)incident; /* the others see the -wal move (store_watch_open) */
+	return sqlite3_exec(LDB(d), "COMMIT", NULL, NULL, NULL);
+}
+
+static void
+l_rollback(struct sd_db *d)
+{
+	sqlite3_exec(LDB(d), "ROLLBACK", NULL, NULL, NULL);
+}
+
+static int
+l_revision(struct sd_db *d, int64_t *out)
+{
+	struct lite_db *l = (struct lite_db *)(void *)d;
+	int rc = SQLITE_OK;
+
+	if (l->version == NULL)
+		rc = l_prepare(d, "PRAGMA data_version", 1, &l->version);
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(LST(l->version));
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(LST(l->version), 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_reset(LST(l->version));
+	return rc;
+}
+
+static const struct sd_ops lite_ops = {
+    .name = "sqlite",
+    .close = l_close,
+    .exec = l_exec,
+    .prepare = l_prepare,
+    .bind_int64 = l_bind_int64,
+    .bind_text = l_bind_text,
+    .bind_null = l_bind_null,
+    .step = l_step,
+    .reset = l_reset,
+    .finalize = l_finalize,
+    .column_count = l_column_count,
+    .column_name = l_column_name,
+    .column_type = l_column_type,
+    .column_int64 = l_column_int64,
+    .column_text = l_column_text,
+    .last_id = l_last_id,
+    .changes = l_changes,
+    .errcode = l_errcode,
+    .error = l_error,
+    .begin = l_begin,
+    .commit = l_commit,
+    .rollback = l_rollback,
+    .revision = l_revision,
+};
+
+static struct lite_db *
+wrap(sqlite3 *db)
+{
+	struct lite_db *l = xcalloc(1, sizeof *l);
+
+	l->base.ops = &lite_ops;
+	l->base.dialect = SD_SQLITE;
+	l->db = db;
+	return l;
+}
+
+/* The migration's chain fill runs on the raw handle db.c holds. */
+enum itui_code
+db_chain_fill(sqlite3 *db, struct itui_err *err)
+{
+	struct lite_db *l = wrap(db);
+	enum itui_code rc = chain_fill(&l->base, err);
+
+	free(l);
+	return rc;
+}
+
+/* sqlite:PATH and file:PATH (file:///abs too) name a plain path. */
+static const char *
+strip_scheme(const char *loc)
+{
+	if (strncmp(loc, "sqlite:", 7) == 0)
+		loc += 7;
+	else if (strncmp(loc, "file:", 5) == 0)
+		loc += 5;
+	else
+		return loc;
+	if (strncmp(loc, "///", 3) == 0)
+		loc += 2;
+	return loc;
+}
+
+enum itui_code
+sd_sqlite_open(const char *path, unsigned flags, struct sd_db **out,
+               struct itui_err *err)
+{
+	struct db_handle h;
+	unsigned dflags = 0;
+	struct lite_db *l;
+	enum itui_code rc;
+
+	*out = NULL;
+	if (flags & STORE_READONLY)
+		dflags |= DB_READONLY;
+	if (flags & STORE_NOCREATE)
+		dflags |= DB_NOCREATE;
+	rc = db_open(strip_scheme(path), dflags, &h, err);
+	if (rc != ITUI_OK)
+		return rc;
+	l = wrap(h.db);
+	l->base.readonly = h.readonly;
+	l->base.snapshot = h.snapshot;
+	*out = &l->base;
+	return ITUI_OK;
+}
+
+int
+sd_is_pg_location(const char *loc)
+{
+	return loc != NULL && (strncmp(loc, "postgresql://", 13) == 0 ||
+	                       strncmp(loc, "postgres://", 11) == 0 ||
+	                       strncmp(loc, "service=", 8) == 0);
+}
+
+enum itui_code
+sd_open(const char *loc, unsigned flags, struct sd_db **out,
+        struct itui_err *err)
+{
+	if (sd_is_pg_location(loc))
+		return sd_pg_open(loc, flags, out, err);
+	return sd_sqlite_open(loc, flags, out, err);
+}
+
+void
+store_permission_advice(const char *path, char *buf, size_t size)
+{
+	if (sd_is_pg_location(path)) {
+		buf[0] = '\0';
+		return;
+	}
+	db_permission_advice(strip_scheme(path), buf, size);
+}
