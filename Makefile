@@ -4,6 +4,7 @@
 #   make check    install what the tests need, build, run every test
 #   make bench    print the speed figures (bench/)
 #   make asan     run the tests under AddressSanitizer and UBSan
+#   make fuzz     run every fuzz target (fuzz/) for FUZZ_SECS seconds each
 #   make tsan     run the tests under ThreadSanitizer
 #   make install  PREFIX=/usr/local DESTDIR= (binary, share/, man page)
 
@@ -43,10 +44,15 @@ TSRCS := $(sort $(wildcard tests/*.c))
 TOBJS := $(TSRCS:tests/%.c=$(BUILD)/tests/%.o)
 BIN   := $(BUILD)/incident-tui
 TBIN  := $(BUILD)/unit-tests
+# fuzz/NAME.c is a target; fuzz_util.c and replay.c are shared by them.
+FUZZ_TARGETS := $(sort $(basename $(notdir $(filter-out fuzz/replay.c \
+                    fuzz/fuzz_util.c,$(wildcard fuzz/*.c)))))
+FUZZ_SECS ?= 30
 DEMO_DB ?= $(BUILD)/demo.db
 
 .PHONY: all run check test deps deps-test bench asan tsan install uninstall \
-        clean format format-check lint-man lint-layers
+        clean format format-check lint-man lint-layers fuzz fuzz-run \
+        fuzz-replay
 
 all: $(BIN)
 
@@ -81,6 +87,7 @@ check: deps-test
 	@$(MAKE) --no-print-directory all $(TBIN)
 	@$(MAKE) --no-print-directory lint-man lint-layers format-check
 	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory fuzz-replay
 
 # One Criterion binary, so the run ends with one summary line.
 test: $(BIN) $(TBIN)
@@ -104,16 +111,17 @@ lint-layers:
 	if [ -n "$$bad" ]; then echo "the interface calls the store (use dash.h and the verbs): $$bad" >&2; exit 1; fi
 
 format:
-	clang-format -i src/*.c include/itui/*.h tests/*.c tests/*.h
+	clang-format -i src/*.c include/itui/*.h tests/*.c tests/*.h fuzz/*.c fuzz/*.h
 
 format-check:
-	@clang-format --dry-run -Werror src/*.c include/itui/*.h tests/*.c tests/*.h
+	@clang-format --dry-run -Werror src/*.c include/itui/*.h tests/*.c tests/*.h \
+	    fuzz/*.c fuzz/*.h
 
 asan: deps-test
 	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	    $(MAKE) --no-print-directory BUILD=build-asan \
 	    CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined' \
-	    LDFLAGS='-fsanitize=address,undefined' test
+	    LDFLAGS='-fsanitize=address,undefined' test fuzz-replay
 
 # ThreadSanitizer on the program (the poller is its other thread), driven
 # by the ordinary test binary: Criterion's runner cannot start under TSan.
@@ -135,6 +143,48 @@ tsan: deps-test
 # regression it brought shows as a ratio.  BENCH_REF= measures this build only.
 BENCH_REF ?= 054cba8
 REF_DIR    = $(BUILD)/ref
+
+# The checked-in corpus (fuzz/corpus/TARGET/, with every crash once found)
+# replayed through each target by a plain main(): no clang needed.
+fuzz-replay: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%-replay)
+	@for t in $(FUZZ_TARGETS); do \
+	    $(BUILD)/fuzz/$$t-replay fuzz/corpus/$$t || exit 1; done
+
+$(BUILD)/fuzz/%-replay: fuzz/%.c fuzz/replay.c fuzz/fuzz_util.c $(LIBOBJS) \
+    | $(BUILD)/fuzz
+	$(CC) $(ALL_CPPFLAGS) -Ifuzz -std=c11 -Wall -Wextra $(CFLAGS) \
+	    $(PKG_CFLAGS) $(LDFLAGS) -o $@ fuzz/$*.c fuzz/replay.c \
+	    fuzz/fuzz_util.c $(LIBOBJS) $(PKG_LIBS)
+
+# libFuzzer (Debian's clang) with ASan and UBSan, FUZZ_SECS per target.
+# New inputs go to build-fuzz/corpus-TARGET; a crash is written into
+# fuzz/corpus/TARGET/, where make check replays it once it is fixed.
+fuzz:
+	@scripts/deps.sh fuzz
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang \
+	    CFLAGS='-O1 -g -fsanitize=address,undefined,fuzzer-no-link -fno-omit-frame-pointer' \
+	    fuzz-run
+
+fuzz-run: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%-fuzz)
+	@for t in $(FUZZ_TARGETS); do \
+	    mkdir -p $(BUILD)/fuzz/corpus-$$t; \
+	    echo "fuzzing $$t for $(FUZZ_SECS) s"; \
+	    $(BUILD)/fuzz/$$t-fuzz -max_total_time=$(FUZZ_SECS) \
+	        -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	        -artifact_prefix=fuzz/corpus/$$t/crash- \
+	        $(BUILD)/fuzz/corpus-$$t fuzz/corpus/$$t 2>$(BUILD)/fuzz/$$t.log \
+	        || { tail -40 $(BUILD)/fuzz/$$t.log; exit 1; }; \
+	    grep -E '^stat::number_of_executed_units|^#[0-9]+.*DONE' \
+	        $(BUILD)/fuzz/$$t.log | tail -2; \
+	done
+
+$(BUILD)/fuzz/%-fuzz: fuzz/%.c fuzz/fuzz_util.c $(LIBOBJS) | $(BUILD)/fuzz
+	$(CC) $(ALL_CPPFLAGS) -Ifuzz -std=c11 -Wall -Wextra $(CFLAGS) \
+	    $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ \
+	    fuzz/$*.c fuzz/fuzz_util.c $(LIBOBJS) $(PKG_LIBS)
+
+$(BUILD)/fuzz:
+	mkdir -p $@
 
 bench:
 	@scripts/deps.sh bench
@@ -166,6 +216,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-asan build-tsan
+	rm -rf build build-asan build-tsan build-fuzz
 
 -include $(OBJS:.o=.d) $(TOBJS:.o=.d)

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs the Debian packages a make target needs, if any are missing.
-# Usage: scripts/deps.sh build|test|bench
+# Usage: scripts/deps.sh build|test|bench|fuzz
 # As root it runs apt-get; otherwise sudo when available; otherwise it prints
 # one line naming the packages and the command, and fails.
 set -eu
@@ -8,12 +8,14 @@ set -eu
 build="gcc make pkg-config libncurses-dev libsqlite3-dev libcurl4-openssl-dev libjansson-dev nettle-dev libmicrohttpd-dev"
 test="$build libcriterion-dev mandoc sqlite3 tmux util-linux procps clang-format prometheus prometheus-alertmanager python3-aiosmtpd chromium openssl openssh-client"
 bench="$build sqlite3 time tmux htop gawk prometheus python3"
+fuzz="$build clang"
 
 case "${1:-build}" in
 build) want=$build ;;
 test) want=$test ;;
 bench) want=$bench ;;
-*) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+fuzz) want=$fuzz ;;
+*) echo "usage: $0 build|test|bench|fuzz" >&2; exit 2 ;;
 esac
 
 missing=""

@@ -31,10 +31,13 @@ prom_error_message(long status, const char *body, size_t len, char *buf,
 	} else if (len == 0) {
 		snprintf(buf, size, "HTTP %ld: (empty body)", status);
 	} else {
-		size_t n = strcspn(body, "\r\n");
+		size_t n = 0;
 
-		snprintf(buf, size, "HTTP %ld: %.*s", status,
-		         (int)(n > 200 ? 200 : n), body);
+		/* Within len: a body need not be NUL-terminated. */
+		while (n < len && n < 200 && body[n] != '\r' &&
+		       body[n] != '\n' && body[n] != '\0')
+			n++;
+		snprintf(buf, size, "HTTP %ld: %.*s", status, (int)n, body);
 	}
 	json_decref(j);
 }
@@ -177,9 +180,11 @@ prom_parse_query(long status, const char *body, size_t len,
 
 		s->v = xcalloc(1, sizeof *s->v);
 		if (read_sample(result, &s->v[0]) != 0) {
+			/* type lives in j: the message first. */
+			err_set(err, ITUI_IO, "bad %s value", type);
 			json_decref(j);
 			prom_result_free(out);
-			return err_set(err, ITUI_IO, "bad %s value", type);
+			return ITUI_IO;
 		}
 		s->n = 1;
 		json_decref(j);
@@ -187,9 +192,9 @@ prom_parse_query(long status, const char *body, size_t len,
 	}
 	if (!json_is_array(result) ||
 	    (strcmp(type, "vector") != 0 && strcmp(type, "matrix") != 0)) {
+		err_set(err, ITUI_IO, "unexpected result type '%.40s'", type);
 		json_decref(j);
-		return err_set(err, ITUI_IO, "unexpected result type '%s'",
-		               type);
+		return ITUI_IO;
 	}
 	json_array_foreach(result, i, item)
 	{
