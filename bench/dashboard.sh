@@ -53,6 +53,10 @@ wait_file_lines() { # file count
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 switches() { awk '/^voluntary_ctxt_switches/ { print $2 }' "/proc/$1/status"; }
+# Each database in a directory of its own, as a war room's is: the
+# dashboard watches its database's directory, and a neighbour's writes
+# would wake it.
+mkdb() { mkdir -p "$T/$1" && echo "$T/$1/incidents.db"; }
 want() { [ -z "${BENCH_ONLY:-}" ] || [[ " $BENCH_ONLY " == *" $1 "* ]]; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }'; }
 
@@ -64,7 +68,7 @@ echo
 # `others` more dashboards open on the same database.
 propagation() { # bin helper others label
 	local bin=$1 prop=$2 others=$3 tag=$4 db i pid
-	db=$T/prop-$tag-$others.db
+	db=$(mkdb prop-$tag-$others)
 	"$bin" --db "$db" declare --severity P1 --title propagation >/dev/null
 	for ((i = 0; i < others; i++)); do
 		run_in_tmux "o$tag$i" 80 24 "$bin" --db "$db" >/dev/null
@@ -73,9 +77,9 @@ propagation() { # bin helper others label
 	pid=$(run_in_tmux "p$tag" 120 40 env INCIDENT_TUI_TRACE="$T/p$tag$others.trace" "$bin" --db "$db")
 	wait_file_lines "$T/p$tag$others.trace" 2
 	"$prop" "$db" "$T/p$tag$others.trace" "$COMMITS"
-	tmux -S "$SOCK" kill-session -t "p$tag"
+	tmux -S "$SOCK" kill-session 2>/dev/null -t "p$tag"
 	for ((i = 0; i < others; i++)); do
-		tmux -S "$SOCK" kill-session -t "o$tag$i"
+		tmux -S "$SOCK" kill-session 2>/dev/null -t "o$tag$i"
 	done
 	: "$pid"
 }
@@ -101,37 +105,60 @@ fi
 
 # 2. Idle: dashboards with 3 active incidents beside htop, in the same minute.
 if want idle; then
-db=$T/idle.db
+db=$(mkdb idle)
 for s in P0 P1 P2; do "$BIN" --db "$db" declare --severity $s --title "idle $s" >/dev/null; done
 ipid=$(run_in_tmux idle 120 40 "$BIN" --db "$db")
 hpid=$(run_in_tmux htop 120 40 htop)
 rpid=""
 if [ -n "$REF" ]; then
-	rdb=$T/idle-ref.db
+	rdb=$(mkdb idle-ref)
 	for s in P0 P1 P2; do "$REF" --db "$rdb" declare --severity $s --title "idle $s" >/dev/null; done
 	rpid=$(run_in_tmux idleref 120 40 "$REF" --db "$rdb")
 fi
+# The same, with 20 simulated others present (bench/presence-sim.sh).
+pdb=$(mkdb idle-presence)
+for s in P0 P1 P2; do "$BIN" --db "$pdb" declare --severity $s --title "idle $s" >/dev/null; done
+ppid=$(run_in_tmux idlepres 120 40 "$BIN" --db "$pdb")
+"$(dirname "$0")/presence-sim.sh" "$pdb" 20 $((IDLE + 4)) 0 2>/dev/null &
+simpid=$!
+# And with 20 others who start or stop typing every 20 s or so.
+tdb=$(mkdb idle-typing)
+for s in P0 P1 P2; do "$BIN" --db "$tdb" declare --severity $s --title "idle $s" >/dev/null; done
+tpid=$(run_in_tmux idletyping 120 40 "$BIN" --db "$tdb")
+"$(dirname "$0")/presence-sim.sh" "$tdb" 20 $((IDLE + 4)) 20 2>/dev/null &
+simtpid=$!
 sleep 2
 c0=$(cpu_ticks "$ipid"); w0=$(switches "$ipid")
+pc0=$(cpu_ticks "$ppid"); pw0=$(switches "$ppid")
+tc0=$(cpu_ticks "$tpid"); tw0=$(switches "$tpid")
 h0=$(cpu_ticks "$hpid"); hw0=$(switches "$hpid")
 [ -n "$rpid" ] && { rc0=$(cpu_ticks "$rpid"); rw0=$(switches "$rpid"); }
 sleep "$IDLE"
 c1=$(cpu_ticks "$ipid"); w1=$(switches "$ipid")
+pc1=$(cpu_ticks "$ppid"); pw1=$(switches "$ppid")
+tc1=$(cpu_ticks "$tpid"); tw1=$(switches "$tpid")
 h1=$(cpu_ticks "$hpid"); hw1=$(switches "$hpid")
 [ -n "$rpid" ] && { rc1=$(cpu_ticks "$rpid"); rw1=$(switches "$rpid"); }
 awk -v c=$((c1 - c0)) -v w=$((w1 - w0)) -v hc=$((h1 - h0)) -v hw=$((hw1 - hw0)) \
 	-v rc=$((${rc1:-0} - ${rc0:-0})) -v rw=$((${rw1:-0} - ${rw0:-0})) -v ref="$REF" \
+	-v pc=$((pc1 - pc0)) -v pw=$((pw1 - pw0)) -v tc=$((tc1 - tc0)) -v tw=$((tw1 - tw0)) \
 	-v s="$IDLE" -v tck="$CLK_TCK" 'BEGIN {
 	printf "idle: %d s, 3 active incidents\n", s
 	printf "idle: incident-tui  %.2f CPU-s  %.2f wake-ups/s   [goal: under 0.2 CPU-s, at most 1 wake-up/s]\n", c / tck, w / s
+	printf "idle: with 20 simulated others watching  %.2f CPU-s  %.2f wake-ups/s: wake-ups %s of alone   [goal: within 1.2x]\n", pc / tck, pw / s, (w > 0 ? sprintf("%.2fx", pw / w) : "n/a")
+	printf "idle: with 20 others typing on and off   %.2f CPU-s  %.2f wake-ups/s: wake-ups %s of alone (each change is shown: at least one wake-up)\n", tc / tck, tw / s, (w > 0 ? sprintf("%.2fx", tw / w) : "n/a")
 	if (ref != "") {
 		printf "idle: reference     %.2f CPU-s  %.2f wake-ups/s\n", rc / tck, rw / s
 		printf "idle: wake-ups this/ref %s   [goal: at most 1.1x]\n", (rw > 0 ? sprintf("%.2fx", w / rw) : "n/a")
 	}
 	printf "idle: htop (ref)    %.2f CPU-s  %.2f wake-ups/s\n", hc / tck, hw / s }'
-tmux -S "$SOCK" kill-session -t idle
-tmux -S "$SOCK" kill-session -t htop
-[ -n "$rpid" ] && tmux -S "$SOCK" kill-session -t idleref
+tmux -S "$SOCK" kill-session 2>/dev/null -t idle
+tmux -S "$SOCK" kill-session 2>/dev/null -t idlepres
+tmux -S "$SOCK" kill-session 2>/dev/null -t idletyping
+kill "$simpid" "$simtpid" 2>/dev/null || true
+wait "$simpid" "$simtpid" 2>/dev/null || true
+tmux -S "$SOCK" kill-session 2>/dev/null -t htop
+[ -n "$rpid" ] && tmux -S "$SOCK" kill-session 2>/dev/null -t idleref
 echo
 
 fi
@@ -140,7 +167,7 @@ fi
 # entry a second.
 if want room; then
 nw=${OTHERS##* }
-db=$T/room.db
+db=$(mkdb room)
 "$BIN" --db "$db" declare --severity P1 --title "the war room" >/dev/null
 pids=()
 for ((i = 0; i < nw; i++)); do
@@ -160,7 +187,7 @@ for p in "${pids[@]}"; do echo $(($(cpu_ticks "$p") - ${t0[$p]})); done |
 	{ sum += $1; if ($1 > max) max = $1 }
 	END { printf "room: %d dashboards, one entry a second for %.0f s: mean %.2f %%, max %.2f %% of a core each   [goal: under 0.5 %%]\n",
 		n, s, 100 * sum / n / tck / s, 100 * max / tck / s }'
-for ((i = 0; i < nw; i++)); do tmux -S "$SOCK" kill-session -t "w$i"; done
+for ((i = 0; i < nw; i++)); do tmux -S "$SOCK" kill-session 2>/dev/null -t "w$i"; done
 echo
 
 fi
@@ -168,7 +195,7 @@ fi
 # 4. Bytes to the terminal for one new timeline row (what an SSH link pays),
 # against the length of the row as it is shown.
 if want bytes; then
-db=$T/bytes.db
+db=$(mkdb bytes)
 "$BIN" --db "$db" declare --severity P1 --title "bytes per row" >/dev/null
 run_in_tmux bytes 120 40 env INCIDENT_TUI_TRACE="$T/bytes.trace" "$BIN" --db "$db" >/dev/null
 wait_file_lines "$T/bytes.trace" 2
@@ -187,14 +214,15 @@ for ((i = 0; i < ROWS; i++)); do
 done | sort -n | awk '{ b[NR] = $1; l[NR] = $2 }
 	END { m = int((NR + 1) / 2)
 		printf "bytes: one new timeline row: median %d bytes for a %d-character row: %.2fx   [goal: at most 3x]\n", b[m], l[m], (l[m] > 0 ? b[m] / l[m] : 0) }'
-tmux -S "$SOCK" kill-session -t bytes
+tmux -S "$SOCK" kill-session 2>/dev/null -t bytes
 echo
 
 fi
 
 # 5. Scale: many incidents, a million entries.
 scale() { # bin tag
-	local bin=$1 tag=$2 db=$T/scale-$2.db active=$((NINC / 200)) spid i
+	local bin=$1 tag=$2 db active=$((NINC / 200)) spid i
+	db=$(mkdb "scale-$tag")
 	"$bin" --db "$db" declare --severity P0 --title "the big one" --at -30d >/dev/null
 	sqlite3 "$db" "
 WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i <= $NINC)
@@ -227,7 +255,7 @@ FROM n;"
 		$3 > 0 { keys[n++] = $3 }
 		END { asort(keys); printf "%.1f %.1f %.2f %.2f %d\n", first / 1e6, rss / 1024,
 			keys[int((n + 1) / 2)] / 1e6, keys[n] / 1e6, n }' "$T/s$tag.trace"
-	tmux -S "$SOCK" kill-session -t "s$tag"
+	tmux -S "$SOCK" kill-session 2>/dev/null -t "s$tag"
 	rm -f "$db"
 }
 

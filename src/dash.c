@@ -12,6 +12,7 @@
 #include "itui/entryparse.h"
 #include "itui/keymap.h"
 #include "itui/store-playbook.h"
+#include "itui/store-presence.h"
 #include "itui/timeutil.h"
 #include "itui/xalloc.h"
 
@@ -43,12 +44,70 @@ dash_open(struct dash *d, struct context *ctx, struct itui_err *err)
 void
 dash_close(struct dash *d)
 {
+	if (d->presence.written && d->st != NULL)
+		(void)store_presence_clear(d->st, d->session, NULL);
+	presence_list_free(&d->people);
 	source_rows_free(d->sources, d->nsources);
 	d->sources = NULL;
 	d->nsources = 0;
 	free_detail(d);
 	incident_list_free(&d->incidents);
 	metric_summary_free(&d->metric);
+}
+
+int
+dash_presence_update(struct dash *d, int64_t incident, int typing, int cols,
+                     int rows, int64_t now)
+{
+	struct presence me;
+	struct presence_list fresh;
+	size_t i;
+	int same;
+
+	if (d->session[0] == '\0') {
+		presence_session_id(d->session, sizeof d->session);
+		presence_tracker_init(&d->presence);
+	}
+	memset(&me, 0, sizeof me);
+	me.session = d->session;
+	me.user = d->ctx->user;
+	me.incident_id = incident;
+	me.typing = typing;
+	me.cols = cols;
+	me.rows = rows;
+	me.via_ssh = getenv("SSH_CONNECTION") != NULL;
+	/* A SQLite store is one host's: no heartbeat (presence.h). */
+	if (!dash_readonly(d) && presence_tracker_changed(&d->presence, &me)) {
+		/* Written or not, wait for the next change or heartbeat. */
+		(void)store_presence_set(d->st, &me, NULL);
+		presence_tracker_wrote(&d->presence, &me, now);
+	}
+	if (!d->private_moved && d->people_at != 0 &&
+	    now - d->people_at < PRESENCE_REFRESH)
+		return 0;
+	d->private_moved = 0;
+	d->people_at = now;
+	if (store_presence_list(d->st, PRESENCE_STALE, &fresh, NULL) != ITUI_OK)
+		return 0;
+	same = fresh.n == d->people.n;
+	for (i = 0; same && i < fresh.n; i++) {
+		const struct presence_row *a = &fresh.v[i],
+		                          *b = &d->people.v[i];
+
+		same = strcmp(a->session, b->session) == 0 &&
+		       a->incident_id == b->incident_id &&
+		       a->typing == b->typing && a->cols == b->cols &&
+		       a->rows == b->rows;
+	}
+	presence_list_free(&d->people);
+	d->people = fresh;
+	return !same;
+}
+
+char *
+dash_presence_line(const struct dash *d, int64_t incident, size_t width)
+{
+	return presence_line(&d->people, d->session, incident, NULL, width);
 }
 
 /* The newest metric entry's summary: parsed here, not on every frame. */

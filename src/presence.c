@@ -31,8 +31,8 @@ presence_list_free(struct presence_list *l)
 	l->n = 0;
 }
 
-static void
-host_name(char *buf, size_t size)
+void
+presence_host(char *buf, size_t size)
 {
 	if (gethostname(buf, size) != 0)
 		snprintf(buf, size, "localhost");
@@ -44,7 +44,7 @@ presence_session_id(char *buf, size_t size)
 {
 	char host[256];
 
-	host_name(host, sizeof host);
+	presence_host(host, sizeof host);
 	snprintf(buf, size, "%s:%ld", host, (long)getpid());
 }
 
@@ -53,7 +53,7 @@ presence_alive(const struct presence_row *row)
 {
 	char host[256];
 
-	host_name(host, sizeof host);
+	presence_host(host, sizeof host);
 	if (row->host == NULL || strcmp(row->host, host) != 0 || row->pid <= 0)
 		return 1;
 	/* EPERM: alive, someone else's. */
@@ -67,15 +67,20 @@ presence_tracker_init(struct presence_tracker *t)
 }
 
 int
+presence_tracker_changed(const struct presence_tracker *t,
+                         const struct presence *p)
+{
+	return !t->written || t->incident_id != p->incident_id ||
+	       !t->typing != !p->typing || t->cols != p->cols ||
+	       t->rows != p->rows;
+}
+
+int
 presence_tracker_due(const struct presence_tracker *t, const struct presence *p,
                      int64_t now)
 {
-	if (!t->written)
-		return 1;
-	if (t->incident_id != p->incident_id || !t->typing != !p->typing ||
-	    t->cols != p->cols || t->rows != p->rows)
-		return 1;
-	return now - t->at >= PRESENCE_HEARTBEAT;
+	return presence_tracker_changed(t, p) ||
+	       now - t->at >= PRESENCE_HEARTBEAT;
 }
 
 void

@@ -47,11 +47,18 @@ store_presence_set(struct store *st, const struct presence *p,
 	            p->incident_id > 0 ? p->incident_id : 0, p->typing ? 1 : 0,
 	            p->cols, p->rows, p->via_ssh ? 1 : 0, (int64_t)getpid(),
 	            host, now, now);
+	/* This host's rows are as old as their last change, not dead: they
+	 * go when their process does (store_presence_list()). */
 	free(host);
-	if (rc == ITUI_OK)
-		rc = st_run(st, err, "recording presence",
-		            "DELETE FROM presence WHERE seen_at < ?", "i",
-		            now - PRESENCE_KEEP);
+	if (rc == ITUI_OK) {
+		char here[256];
+
+		presence_host(here, sizeof here);
+		rc = st_run(
+		    st, err, "recording presence",
+		    "DELETE FROM presence WHERE seen_at < ? AND host <> ?",
+		    "is", now - PRESENCE_KEEP, here);
+	}
 	return rc;
 }
 
@@ -59,16 +66,22 @@ enum itui_code
 store_presence_list(struct store *st, int64_t stale_after,
                     struct presence_list *out, struct itui_err *err)
 {
-	struct sd_stmt *s = st_query(
-	    st, err, "reading presence",
-	    "SELECT session, user, host, pid, incident_id, typing, cols, rows,"
-	    " via_ssh, seen_at FROM presence WHERE seen_at >= ?"
-	    " ORDER BY user, session",
-	    "i", st_now(st) - stale_after);
+	/* A row of this host lives as long as its process (presence_alive()
+	 * asks the kernel), heartbeat or not; another host's goes stale. */
+	char host[256];
+	struct sd_stmt *s;
 	size_t cap = 0;
 	int rc;
 
 	memset(out, 0, sizeof *out);
+	presence_host(host, sizeof host);
+	s = st_query(
+	    st, err, "reading presence",
+	    "SELECT session, user, host, pid, incident_id, typing, cols,"
+	    " rows, via_ssh, seen_at FROM presence"
+	    " WHERE seen_at >= ? OR (host = ? AND pid > 0)"
+	    " ORDER BY user, session",
+	    "is", st_now(st) - stale_after, host);
 	if (s == NULL)
 		return err->code;
 	while ((rc = sd_step(s)) == SD_ROW) {

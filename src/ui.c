@@ -791,10 +791,27 @@ check_version(struct ui *u)
 		u->offline = changed < 0;
 		u->dirty = 1;
 	}
+	/* Someone's presence or draft: the commit the event announced is
+	 * seen, so no more re-checks for it. */
+	if (changed == 0 && u->d.private_moved)
+		u->rechecks = 0;
 	if (changed <= 0)
 		return;
 	react(u, REACT_RELOAD);
 	u->rechecks = 0;
+}
+
+/* What the others see of this dashboard, and what it sees of them. */
+static void
+update_presence(struct ui *u, int64_t now)
+{
+	int64_t shown = u->input_on        ? u->input_incident
+	                : u->d.have_detail ? u->d.detail.id
+	                                   : 0;
+	int typing = u->input_on && editline_text(&u->el)[0] != '\0';
+
+	if (dash_presence_update(&u->d, shown, typing, COLS, LINES, now))
+		u->dirty = 1;
 }
 
 static int
@@ -1038,6 +1055,7 @@ ui_run(struct context *ctx, struct itui_err *err)
 			u->rechecks--;
 			check_version(u);
 		}
+		update_presence(u, ts.tv_sec);
 	}
 	if (u->input_on)
 		save_draft(u);

@@ -276,15 +276,22 @@ draw_top(const struct ui *u, int64_t now)
 	time_t tt = (time_t)now;
 	struct tm tm;
 
+	/* The others get what a third of the bar holds; names come sanitised.
+	 */
+	char *others = dash_presence_line(&u->d, 0, (size_t)(r.w / 3));
+
 	ui_fill(r.y, 0, r.w, bar);
 	dash_my_roles(&u->d, roles, sizeof roles);
 	metrics_health(u, health, sizeof health);
 	localtime_r(&tt, &tm);
 	strftime(t, sizeof t, "%H:%M:%S", &tm);
 	snprintf(buf, sizeof buf,
-	         " incident-tui  %s  %s  %s%s%s%s  metrics: %s",
+	         " incident-tui  %s  %s  %s%s%s%s%s%s  metrics: %s",
 	         slash ? slash + 1 : u->ctx->db_path, state, u->ctx->user,
-	         roles[0] ? " (" : "", roles, roles[0] ? ")" : "", health);
+	         roles[0] ? " (" : "", roles, roles[0] ? ")" : "",
+	         others != NULL && others[0] != '\0' ? "  with " : "",
+	         others != NULL ? others : "", health);
+	free(others);
 	ui_put(r.y, 0, r.w - 14, buf, bar);
 	snprintf(buf, sizeof buf, "%s %s ", t, time_zone_name());
 	ui_put(r.y, r.w - (int)strlen(buf), (int)strlen(buf), buf,

@@ -764,6 +764,34 @@ Test(chain, presence_stays_out_of_the_record_and_goes_stale)
 	free(after);
 }
 
+/* One host (SQLite): a live process's row needs no heartbeat. */
+Test(chain, a_live_dashboard_on_this_host_never_goes_stale)
+{
+	struct store *st;
+	struct itui_err err;
+	char sess[300];
+	struct presence p = {sess, "erin", 0, 0, 80, 24, 0};
+	struct presence_list l;
+
+	ok_(db, ARGS("declare", "--severity", "P1", "--title", "x"));
+	presence_session_id(sess, sizeof sess);
+	cr_assert_eq(store_open(db, 0, &st, &err), ITUI_OK);
+	fake_now = time(NULL);
+	store_set_clock(st, fake_clock);
+	cr_assert_eq(store_presence_set(st, &p, &err), ITUI_OK, "%s", err.msg);
+	fake_now += 2 * 3600; /* past stale, past the hour rows are kept */
+	{
+		struct presence q = {"elsewhere:9", "fred", 0, 0, 80, 24, 0};
+
+		cr_assert_eq(store_presence_set(st, &q, &err), ITUI_OK);
+	}
+	cr_assert_eq(store_presence_list(st, PRESENCE_STALE, &l, &err),
+	             ITUI_OK);
+	cr_assert_eq(l.n, 2, "erin's live row went: %zu", l.n);
+	presence_list_free(&l);
+	store_close(st);
+}
+
 Test(chain, a_killed_dashboard_on_this_host_drops_out_at_once)
 {
 	struct presence_list l;

@@ -373,6 +373,32 @@ Test(tui, two_dashboards_see_each_other_without_a_key)
 	free(wait_for("b", "mitigating", 3000));
 }
 
+/* Issue 15: who else has the database open, in the top bar, without a
+ * key: typing while text is in the input line, gone after a SIGKILL. */
+Test(tui, presence_shows_the_others_typing_and_gone)
+{
+	char cmdline[900];
+
+	start("a", 160, 32, NULL);
+	start("b", 160, 32, "INCIDENT_TUI_USER=bob");
+	free(wait_for("a", "with bob INC-1", 3000));
+	free(wait_for("b", "with tess INC-1", 3000));
+	tmux("send-keys -t b i");
+	free(wait_for("b", "INC-1>", 2000));
+	tmux("send-keys -t b -l 'half a thought'");
+	free(wait_for("a", "bob INC-1 typing", 3000));
+	/* The pane's shell runs the dashboard as its child. */
+	snprintf(cmdline, sizeof cmdline,
+	         "pkill -KILL -P $(tmux -S '%s' display -p -t b "
+	         "'#{pane_pid}') incident-tui",
+	         sock);
+	cr_assert_eq(system(cmdline), 0, "%s", cmdline);
+	free(wait_for("b", "EXIT=137", 3000));
+	/* Same host: the next re-read (every PRESENCE_REFRESH s) sees the
+	 * process is gone, long before its row goes stale. */
+	wait_gone("a", "with bob", 20000);
+}
+
 Test(tui, untrusted_text_stays_inert)
 {
 	char *s;

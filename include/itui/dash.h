@@ -23,6 +23,7 @@
 #include "itui/cmd.h"
 #include "itui/context.h"
 #include "itui/model.h"
+#include "itui/presence.h"
 #include "itui/spark.h"
 
 #define DASH_LIST_LIMIT      1000 /* resolved incidents shown at most */
@@ -53,6 +54,11 @@ struct dash {
 	int64_t data_version;
 	int64_t revision;  /* store_revision() at the last load */
 	int private_moved; /* only private rows changed since (presence) */
+	/* Who else has the database open (presence.h). */
+	char session[96];
+	struct presence_tracker presence;
+	struct presence_list people;
+	int64_t people_at; /* when people was read, 0: never */
 	int64_t loads;     /* how many times a snapshot was loaded */
 };
 
@@ -113,6 +119,21 @@ void dash_result_free(struct dash_result *res);
 enum itui_code dash_log(struct dash *d, int64_t incident, const char *line,
                         enum entry_kind kind, int64_t edit_id, int edit_rev,
                         struct dash_result *res);
+
+/* ---- presence --------------------------------------------------------- */
+
+/*
+ * Once a loop turn: writes this dashboard's row when what it shows changed
+ * (the incident, typing or not, the terminal's size) or a heartbeat is due,
+ * and re-reads the others when someone's row moved (d->private_moved) or
+ * every PRESENCE_REFRESH seconds.  Never a reload.  Returns 1 when the list
+ * of others changed (redraw).  A read-only database or a failed write is
+ * skipped quietly: presence is no part of the record.
+ */
+int dash_presence_update(struct dash *d, int64_t incident, int typing, int cols,
+                         int rows, int64_t now);
+/* The others as one line of at most width columns (presence_line()). */
+char *dash_presence_line(const struct dash *d, int64_t incident, size_t width);
 
 /* ---- what the overlays read ----------------------------------------- */
 

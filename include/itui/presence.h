@@ -13,7 +13,8 @@
  *   - at start: presence_session_id(), presence_tracker_init();
  *   - on open, on selecting another incident, on the input line going from
  *     empty to non-empty or back, on a resize, and on every clock tick:
- *     presence_tracker_due(&t, &mine, now) and, when it says so,
+ *     presence_tracker_changed(&t, &mine) (SQLite: one host) or
+ *     presence_tracker_due(&t, &mine, now) (several hosts) and, when so,
  *     store_presence_set(st, &mine) then presence_tracker_wrote(&t, &mine,
  *     now).  That is a write on a change and a heartbeat every
  *     PRESENCE_HEARTBEAT seconds, no more;
@@ -64,6 +65,8 @@ struct presence_list {
 
 void presence_list_free(struct presence_list *l);
 
+/* This host's name, as presence rows record it. */
+void presence_host(char *buf, size_t size);
 /* "host:pid" of this process into buf. */
 void presence_session_id(char *buf, size_t size);
 /* 0 when row is a process of this host that no longer runs. */
@@ -80,6 +83,14 @@ void presence_tracker_init(struct presence_tracker *t);
 /* 1 when `now` differs from what was written, or a heartbeat is due. */
 int presence_tracker_due(const struct presence_tracker *t,
                          const struct presence *p, int64_t now);
+/*
+ * 1 when `p` differs from what was written: all a dashboard of a SQLite
+ * store needs, since every process on it runs on this one host and its row
+ * lives as long as the process does (presence_alive()), so a heartbeat
+ * would only wake every other dashboard for nothing.
+ */
+int presence_tracker_changed(const struct presence_tracker *t,
+                             const struct presence *p);
 void presence_tracker_wrote(struct presence_tracker *t,
                             const struct presence *p, int64_t now);
 /* When the next heartbeat falls due (for the loop's poll timeout). */
