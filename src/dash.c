@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "itui/bounds.h"
 #include "itui/dash.h"
 #include "itui/entryparse.h"
 #include "itui/keymap.h"
@@ -510,9 +511,18 @@ dash_log(struct dash *d, int64_t incident, const char *line,
          enum entry_kind kind, int64_t edit_id, int edit_rev,
          struct dash_result *res)
 {
+	return dash_log_at(d, incident, line, kind, edit_id, edit_rev,
+	                   TIME_NONE, res);
+}
+
+enum itui_code
+dash_log_at(struct dash *d, int64_t incident, const char *line,
+            enum entry_kind kind, int64_t edit_id, int edit_rev, int64_t at,
+            struct dash_result *res)
+{
 	struct parsed_entry pe;
 	struct cmd_seen seen = {incident, edit_id, 0};
-	char inc[32], ent[32], rev[32];
+	char inc[32], ent[32], rev[32], iso[TIME_BUF];
 	const char *w[16];
 	int n = 0;
 
@@ -547,9 +557,12 @@ dash_log(struct dash *d, int64_t incident, const char *line,
 		w[n++] = "--kind";
 		w[n++] = kind_name(pe.kind);
 	}
-	if (pe.has_time) {
+	if (at != TIME_NONE) {
 		w[n++] = "--at";
-		w[n++] = pe.hhmm;
+		w[n++] = time_format_iso(at, iso);
+	} else if (pe.has_time) {
+		w[n++] = "--at";
+		w[n++] = pe.at;
 	}
 	w[n++] = "--";
 	w[n++] = pe.text;
@@ -610,6 +623,11 @@ enum itui_code
 dash_draft_save(struct dash *d, int64_t incident, enum entry_kind kind,
                 const char *text, struct itui_err *err)
 {
+	/* A draft is what would become an entry: never longer than one. */
+	if (text != NULL && strlen(text) > BOUND_TEXT)
+		return err_set(err, ITUI_INPUT,
+		               "a draft is at most %d bytes (an entry's limit)",
+		               BOUND_TEXT);
 	return store_draft_save(d->st, d->ctx->user, incident, kind, text, err);
 }
 

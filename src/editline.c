@@ -42,26 +42,34 @@ editline_text(const struct editline *el)
 	return el->buf != NULL ? el->buf : "";
 }
 
-void
-editline_insert_str(struct editline *el, const char *s)
+int
+editline_insert_n(struct editline *el, const char *s, size_t n)
 {
-	size_t n = strlen(s);
-
+	if (el->buf == NULL)
+		editline_set(el, "");
+	if (el->max > 0 && (n > el->max || el->len > el->max - n))
+		return -1;
 	reserve(el, n);
 	memmove(el->buf + el->cursor + n, el->buf + el->cursor,
 	        el->len - el->cursor + 1);
 	memcpy(el->buf + el->cursor, s, n);
 	el->len += n;
 	el->cursor += n;
+	return 0;
 }
 
-void
+int
+editline_insert_str(struct editline *el, const char *s)
+{
+	return editline_insert_n(el, s, strlen(s));
+}
+
+int
 editline_insert(struct editline *el, uint32_t cp)
 {
 	char u[5] = {0};
 
-	utf8_encode(cp, u);
-	editline_insert_str(el, u);
+	return editline_insert_n(el, u, utf8_encode(cp, u));
 }
 
 /* Byte offset of the character before / after `at`. */
@@ -154,10 +162,8 @@ editline_key(struct editline *el, uint32_t key)
 		return 1;
 	}
 	if (key >= 0x20 && key != 0x7f && key < 0x110000 &&
-	    !(key >= 0x80 && key < 0xa0)) {
-		editline_insert(el, key);
-		return 1;
-	}
+	    !(key >= 0x80 && key < 0xa0))
+		return editline_insert(el, key) == 0 ? 1 : -1;
 	return 0;
 }
 
@@ -182,15 +188,35 @@ editline_cursor_col(const struct editline *el)
 }
 
 size_t
+editline_cols_from(const struct editline *el, size_t start)
+{
+	return el->buf != NULL && start <= el->cursor
+	           ? width_between(el, start, el->cursor)
+	           : 0;
+}
+
+size_t
 editline_view_start(const struct editline *el, size_t width)
 {
-	size_t start = 0;
+	size_t start, w = 0;
 
 	if (el->buf == NULL || width < 2)
 		return 0;
-	/* Keep the cursor inside the field, with room for one more column. */
-	while (start < el->cursor &&
-	       width_between(el, start, el->cursor) >= width)
-		start = next_char(el, start);
+	/*
+	 * Keep the cursor inside the field, with room for one more column:
+	 * walk back from the cursor over at most a field's width of text, so
+	 * the cost is the field's, not the line's.
+	 */
+	start = el->cursor;
+	while (start > 0) {
+		size_t p = prev_char(el, start);
+		uint32_t cp;
+
+		utf8_decode(el->buf + p, el->len - p, &cp);
+		if (w + (size_t)codepoint_width(cp) >= width)
+			break;
+		w += (size_t)codepoint_width(cp);
+		start = p;
+	}
 	return start;
 }

@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "itui/entryparse.h"
+#include "itui/timeutil.h"
 
 static const char *
 skip_space(const char *s)
@@ -14,39 +15,42 @@ skip_space(const char *s)
 	return s;
 }
 
+/* The prefixes a line may start with, and what each makes. */
+static const struct {
+	const char *word;
+	enum entry_kind kind;
+	int todo;
+} prefixes[] = {
+    {"TODO:", KIND_ACTION, 1},           {"DECISION:", KIND_DECISION, 0},
+    {"ACTION:", KIND_ACTION, 0},         {"COMMS:", KIND_COMMS, 0},
+    {"ESCALATION:", KIND_ESCALATION, 0}, {"NOTE:", KIND_NOTE, 0},
+};
+
 int
 entryparse(const char *line, enum entry_kind kind, struct parsed_entry *out)
 {
 	const char *s = skip_space(line);
-	int h, m;
+	size_t n = strcspn(s, " \t"), i;
 
 	memset(out, 0, sizeof *out);
 	out->kind = kind;
-	/* "9:05 " or "09:05 " followed by text. */
-	if (isdigit((unsigned char)s[0])) {
-		int n = isdigit((unsigned char)s[1]) ? 2 : 1;
-
-		if (s[n] == ':' && isdigit((unsigned char)s[n + 1]) &&
-		    isdigit((unsigned char)s[n + 2]) &&
-		    (s[n + 3] == ' ' || s[n + 3] == '\t') &&
-		    sscanf(s, "%d:%d", &h, &m) == 2 && h >= 0 && h < 24 &&
-		    m >= 0 && m < 60) {
-			out->has_time = 1;
-			out->hhmm[0] = (char)('0' + h / 10);
-			out->hhmm[1] = (char)('0' + h % 10);
-			out->hhmm[2] = ':';
-			out->hhmm[3] = (char)('0' + m / 10);
-			out->hhmm[4] = (char)('0' + m % 10);
-			out->hhmm[5] = '\0';
-			s = skip_space(s + n + 3);
-		}
+	/* "9:05 ", "09:05:30 " or "-5m " followed by text. */
+	if (s[n] != '\0' && n < sizeof out->at && time_is_at_word(s, n)) {
+		out->has_time = 1;
+		memcpy(out->at, s, n);
+		out->at[n] = '\0';
+		s = skip_space(s + n);
 	}
-	if (strncasecmp(s, "TODO:", 5) == 0) {
-		out->is_todo = 1;
-		s = skip_space(s + 5);
-	} else if (strncasecmp(s, "DECISION:", 9) == 0) {
-		out->kind = KIND_DECISION;
-		s = skip_space(s + 9);
+	for (i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+		size_t len = strlen(prefixes[i].word);
+
+		if (strncasecmp(s, prefixes[i].word, len) != 0)
+			continue;
+		out->is_todo = prefixes[i].todo;
+		if (!out->is_todo)
+			out->kind = prefixes[i].kind;
+		s = skip_space(s + len);
+		break;
 	}
 	out->text = s;
 	while (*s == ' ' || *s == '\t' || *s == '\n')

@@ -241,6 +241,87 @@ local_time_on_day(int64_t t, int hour, int min, int sec)
 }
 
 int
+time_parse_clock(const char *s, int *h, int *m, int *sec)
+{
+	const char *p = s;
+	int v[3] = {0, 0, 0}, n = 0;
+
+	/* H:MM or HH:MM, then optionally :SS; nothing after. */
+	while (n < 3) {
+		int digits = 0;
+
+		while (isdigit((unsigned char)*p) && digits < 2) {
+			v[n] = v[n] * 10 + (*p++ - '0');
+			digits++;
+		}
+		if (digits == 0 || (n > 0 && digits != 2))
+			return -1;
+		n++;
+		if (*p != ':')
+			break;
+		p++;
+	}
+	if (*p != '\0' || n < 2 || v[0] > 23 || v[1] > 59 || v[2] > 59)
+		return -1;
+	*h = v[0];
+	*m = v[1];
+	*sec = v[2];
+	return 0;
+}
+
+int
+time_is_at_word(const char *s, size_t len)
+{
+	char w[24];
+	int h, m, sec;
+	int64_t d;
+
+	if (len == 0 || len >= sizeof w)
+		return 0;
+	memcpy(w, s, len);
+	w[len] = '\0';
+	if (w[0] == '-')
+		return time_parse_duration(w + 1, &d) == 0;
+	return time_parse_clock(w, &h, &m, &sec) == 0;
+}
+
+enum local_form { FORM_DATE, FORM_LOCAL, FORM_HHMM };
+
+/* t in the display timezone, in one of the forms below. */
+static char *
+format_local(int64_t t, enum local_form form, char *buf)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	localtime_r(&tt, &tm);
+	if (form == FORM_DATE)
+		strftime(buf, TIME_BUF, "%Y-%m-%d", &tm);
+	else if (form == FORM_LOCAL)
+		strftime(buf, TIME_BUF, "%Y-%m-%d %H:%M", &tm);
+	else
+		strftime(buf, TIME_BUF, "%H:%M", &tm);
+	return buf;
+}
+
+int
+time_same_local_day(int64_t a, int64_t b)
+{
+	time_t ta = (time_t)a, tb = (time_t)b;
+	struct tm x, y;
+
+	localtime_r(&ta, &x);
+	localtime_r(&tb, &y);
+	return x.tm_year == y.tm_year && x.tm_yday == y.tm_yday;
+}
+
+char *
+time_format_date(int64_t t, char *buf)
+{
+	return format_local(t, FORM_DATE, buf);
+}
+
+int
 time_in_window(int64_t t)
 {
 	return t >= TIME_WINDOW_MIN && t < TIME_WINDOW_MAX;
@@ -305,22 +386,20 @@ parse_at(const char *s, int64_t now, int64_t *out, struct itui_err *err)
 		*out = now - d;
 		return ITUI_OK;
 	}
-	if (isdigit((unsigned char)s[0]) && strlen(s) <= 5 &&
+	if (isdigit((unsigned char)s[0]) && strlen(s) <= 8 &&
 	    strchr(s, ':') != NULL) {
-		int h, m;
-		char tail;
+		int h, m, sec = 0;
 
-		if (sscanf(s, "%2d:%2d%c", &h, &m, &tail) != 2 || h > 23 ||
-		    m > 59 || h < 0 || m < 0 || strlen(strchr(s, ':')) != 3)
+		if (time_parse_clock(s, &h, &m, &sec) != 0)
 			return err_set(
 			    err, ITUI_INPUT,
-			    "bad time '%s' (expected HH:MM, -15m or ISO 8601 "
-			    "with a zone)",
+			    "bad time '%s' (expected HH:MM, HH:MM:SS, -15m or "
+			    "ISO 8601 with a zone)",
 			    s);
-		t = local_time_on_day(now, h, m, 0);
+		t = local_time_on_day(now, h, m, sec);
 		/* A scribe catching up after midnight means yesterday. */
 		if (t > now + 60)
-			t = local_time_on_day(now - 86400, h, m, 0);
+			t = local_time_on_day(now - 86400, h, m, sec);
 		*out = t;
 		return ITUI_OK;
 	}
@@ -427,23 +506,13 @@ time_format_iso(int64_t t, char *buf)
 char *
 time_format_local(int64_t t, char *buf)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	localtime_r(&tt, &tm);
-	strftime(buf, TIME_BUF, "%Y-%m-%d %H:%M", &tm);
-	return buf;
+	return format_local(t, FORM_LOCAL, buf);
 }
 
 char *
 time_format_hhmm(int64_t t, char *buf)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	localtime_r(&tt, &tm);
-	strftime(buf, TIME_BUF, "%H:%M", &tm);
-	return buf;
+	return format_local(t, FORM_HHMM, buf);
 }
 
 char *

@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "itui/entryparse.h"
 #include "itui/http.h"
 #include "itui/sanitize.h"
 #include "itui/timeutil.h"
@@ -77,11 +78,20 @@ on_signal(int sig)
 	errno = saved;
 }
 
+/* Codes curses gives the bracketed-paste markers (define_key below). */
+#define KEY_PASTE_BEGIN (KEY_MAX + 1)
+#define KEY_PASTE_END   (KEY_MAX + 2)
+#define PASTE_ON        "\033[?2004h"
+#define PASTE_OFF       "\033[?2004l"
+
 static void
 restore_terminal(void)
 {
-	if (!isendwin())
+	if (!isendwin()) {
+		fputs(PASTE_OFF, stdout);
+		fflush(stdout);
 		endwin();
+	}
 }
 
 /* ---- the view stack and messages ---------------------------------- */
@@ -230,6 +240,8 @@ ui_verb(struct ui *u, const struct cmd_seen *seen, int show, int64_t *made,
 
 /* ---- prompts --------------------------------------------------------- */
 
+static void too_long(struct ui *u, size_t bytes);
+
 static void
 prompt_clear(struct ui *u)
 {
@@ -240,6 +252,7 @@ prompt_clear(struct ui *u)
 		u->prompt.stash[i] = NULL;
 	}
 	u->prompt.on = 0;
+	u->prompt.yesno = 0;
 	u->prompt.step = 0;
 }
 
@@ -252,7 +265,8 @@ ui_ask(struct ui *u, const char *label, const char *initial, prompt_fn fn,
 	if (!u->prompt.on && !u->prompt.chained)
 		u->prompt.seen = ui_seen(u);
 	snprintf(u->prompt.label, sizeof u->prompt.label, "%s", label);
-	editline_set(&u->el, initial);
+	editline_set(&u->prompt.el, initial);
+	u->prompt.el.max = UI_INPUT_MAX;
 	u->prompt.on_answer = fn;
 	u->prompt.choices = choices;
 	u->prompt.nchoices = nchoices;
@@ -283,7 +297,8 @@ ui_load_people(struct ui *u)
 static void
 complete(struct ui *u)
 {
-	const char *text = editline_text(&u->el), *const *v = u->prompt.choices;
+	const char *text = editline_text(&u->prompt.el), *const *v =
+	                                                     u->prompt.choices;
 	size_t n = u->prompt.nchoices, i, len = strlen(text);
 
 	if (v == NULL) {
@@ -292,7 +307,7 @@ complete(struct ui *u)
 	}
 	for (i = 0; i < n; i++)
 		if (strncasecmp(v[i], text, len) == 0 && strlen(v[i]) > len) {
-			editline_set(&u->el, v[i]);
+			editline_set(&u->prompt.el, v[i]);
 			u->dirty = 1;
 			return;
 		}
@@ -332,7 +347,7 @@ prompt_key(struct ui *u, uint32_t key)
 	}
 	switch (key) {
 	case KEYC_ENTER: {
-		char *text = xstrdup(editline_text(&u->el));
+		char *text = xstrdup(editline_text(&u->prompt.el));
 		unsigned r = prompt_answer(u, text);
 
 		free(text);
@@ -346,10 +361,51 @@ prompt_key(struct ui *u, uint32_t key)
 		complete(u);
 		return REACT_REDRAW;
 	}
-	return editline_key(&u->el, key) ? REACT_REDRAW : REACT_NONE;
+	switch (editline_key(&u->prompt.el, key)) {
+	case 0:
+		return REACT_NONE;
+	case -1:
+		too_long(u, 0);
+		break;
+	}
+	return REACT_REDRAW;
 }
 
 /* ---- the input line and drafts ------------------------------------- */
+
+static void
+too_long(struct ui *u, size_t bytes)
+{
+	if (bytes > 0)
+		ui_message(u, 1,
+		           "paste refused: %zu bytes would pass the limit of "
+		           "an entry (%d bytes); nothing was inserted",
+		           bytes, UI_INPUT_MAX);
+	else
+		ui_message(u, 1, "the text is at its limit (%d bytes)",
+		           UI_INPUT_MAX);
+}
+
+/* Text put into a line by the program: cut on a character boundary. */
+static void
+set_capped(struct ui *u, struct editline *el, const char *text)
+{
+	size_t n = text != NULL ? strlen(text) : 0;
+
+	editline_set(el, text);
+	el->max = UI_INPUT_MAX;
+	if (n <= UI_INPUT_MAX)
+		return;
+	n = UI_INPUT_MAX;
+	while (n > 0 && ((unsigned char)el->buf[n] & 0xC0) == 0x80)
+		n--;
+	el->buf[n] = '\0';
+	el->len = el->cursor = n;
+	ui_message(u, 1,
+	           "the text was longer than an entry may be; cut at %d "
+	           "bytes",
+	           UI_INPUT_MAX);
+}
 
 static void
 save_draft(struct ui *u)
@@ -377,6 +433,15 @@ drop_draft(struct ui *u)
 	u->draft_due_ms = 0;
 }
 
+static void
+draft_touched(struct ui *u)
+{
+	if (u->edit_id != 0)
+		return;
+	u->draft_dirty = 1;
+	u->draft_due_ms = time_mono_ms() + DRAFT_SAVE_MS;
+}
+
 void
 ui_start_input(struct ui *u, const struct entry *edit)
 {
@@ -393,42 +458,43 @@ ui_start_input(struct ui *u, const struct entry *edit)
 	u->msg[0] = '\0';
 	if (edit != NULL) {
 		u->kind = edit->kind;
-		editline_set(&u->el, edit->text);
+		set_capped(u, &u->el, edit->text);
 	} else if (dash_draft_load(&u->d, &inc, &kind, &text, &err) ==
 	               ITUI_OK &&
 	           text != NULL && inc == u->input_incident) {
 		u->kind = kind;
-		editline_set(&u->el, text);
 		ui_message(u, 0, "your unsent draft");
+		set_capped(u, &u->el, text);
 	} else {
-		editline_set(&u->el, "");
+		set_capped(u, &u->el, "");
 	}
 	free(text);
 	u->dirty = 1;
 }
 
+/* Tab / Shift-Tab: the next or previous kind a person may log. */
 static void
-cycle_kind(struct ui *u)
+cycle_kind(struct ui *u, int step)
 {
 	int k = (int)u->kind;
 
 	do
-		k = (k + 1) % KIND_COUNT;
+		k = (k + step + KIND_COUNT) % KIND_COUNT;
 	while (!kind_loggable((enum entry_kind)k));
 	u->kind = (enum entry_kind)k;
-	u->draft_dirty = 1;
+	draft_touched(u);
 	u->dirty = 1;
 }
 
 static unsigned
-submit_input(struct ui *u)
+log_input(struct ui *u, int64_t at)
 {
 	struct dash_result res;
 	enum itui_code rc;
 	char *mine = xstrdup(editline_text(&u->el));
 
-	rc = dash_log(&u->d, u->input_incident, mine, u->kind, u->edit_id,
-	              u->edit_rev, &res);
+	rc = dash_log_at(&u->d, u->input_incident, mine, u->kind, u->edit_id,
+	                 u->edit_rev, at, &res);
 	if (rc == ITUI_CONFLICT) {
 		/* Someone else changed the entry: both texts, and a choice. */
 		view_conflict_start(u, u->edit_id, mine, res.msg);
@@ -444,43 +510,180 @@ submit_input(struct ui *u)
 		dash_result_free(&res);
 		return REACT_REDRAW;
 	}
-	if (u->edit_id == 0)
-		drop_draft(u);
 	if (u->deliver_on)
 		deliver_kick(&u->deliver);
-	u->input_on = 0;
-	ui_message(u, 0, "%s",
-	           u->edit_id ? "entry edited (the old text is kept)"
-	                      : res.msg);
-	u->edit_id = 0;
+	if (u->edit_id != 0) {
+		ui_message(u, 0, "entry edited (the old text is kept)");
+		u->input_on = 0;
+		u->edit_id = 0;
+	} else {
+		/* Continuous logging: the line stays open for the next one;
+		 * the verb dropped the draft in the same transaction. */
+		ui_message(u, 0, "%s (Esc closes the line)", res.msg);
+		set_capped(u, &u->el, "");
+		u->draft_dirty = 0;
+		u->draft_due_ms = 0;
+	}
 	dash_result_free(&res);
 	return REACT_FOLLOW;
 }
 
 static unsigned
+answer_backdate(struct ui *u, const char *a)
+{
+	(void)a;
+	return log_input(u, u->pending_at);
+}
+
+/*
+ * Enter: a leading time is read here with --at's parser, and a time on
+ * another day or before the declaration is asked about once.
+ */
+static unsigned
+submit_input(struct ui *u)
+{
+	struct parsed_entry pe;
+	struct itui_err err;
+	int64_t now = context_now(), at;
+	const struct incident *inc = &u->d.detail;
+	char label[300], t[TIME_BUF], day[TIME_BUF], decl[TIME_BUF];
+
+	if (entryparse(editline_text(&u->el), u->kind, &pe) != 0 ||
+	    !pe.has_time)
+		return log_input(u, TIME_NONE);
+	if (time_parse_at(pe.at, now, &at, &err) != ITUI_OK) {
+		ui_message(u, 1, "%s", err.msg);
+		return REACT_REDRAW;
+	}
+	u->pending_at = at;
+	time_format_hhmm(at, t);
+	time_format_date(at, day);
+	if (!time_same_local_day(at, now)) {
+		snprintf(label, sizeof label, "%s is %s, %s: log it there?", t,
+		         time_same_local_day(at + 86400, now) ? "yesterday"
+		                                              : "another day",
+		         day);
+		ui_confirm(u, label, answer_backdate);
+		return REACT_REDRAW;
+	}
+	if (u->d.have_detail && inc->id == u->input_incident &&
+	    at < inc->declared_at) {
+		snprintf(label, sizeof label,
+		         "%s is before INC-%lld was declared (%s): log it "
+		         "there?",
+		         t, (long long)inc->id,
+		         time_format_hhmm(inc->declared_at, decl));
+		ui_confirm(u, label, answer_backdate);
+		return REACT_REDRAW;
+	}
+	return log_input(u, at);
+}
+
+/* Esc: the line closes; unsent text stays as the draft. */
+static unsigned
+close_input(struct ui *u)
+{
+	const char *text = editline_text(&u->el);
+
+	if (u->edit_id != 0) {
+		ui_message(u, 0, "edit cancelled (the entry is unchanged)");
+	} else if (text[strspn(text, " \t")] == '\0') {
+		drop_draft(u);
+		ui_message(u, 0, "closed");
+	} else {
+		u->draft_dirty = 1;
+		save_draft(u);
+		ui_message(u, 0, "kept as your draft (%s opens it again)", "i");
+	}
+	u->input_on = 0;
+	u->edit_id = 0;
+	return REACT_REDRAW;
+}
+
+static unsigned
 input_key(struct ui *u, uint32_t key)
 {
+	int used;
+
 	switch (key) {
 	case KEYC_ENTER:
 		return submit_input(u);
 	case KEYC_ESC:
-		if (u->edit_id == 0)
-			drop_draft(u);
-		ui_message(u, 0, "cancelled");
-		u->input_on = 0;
-		u->edit_id = 0;
-		return REACT_REDRAW;
+		return close_input(u);
 	case KEYC_TAB:
-		cycle_kind(u);
+		cycle_kind(u, 1);
+		return REACT_REDRAW;
+	case KEYC_BTAB:
+		cycle_kind(u, -1);
 		return REACT_REDRAW;
 	}
-	if (!editline_key(&u->el, key))
+	used = editline_key(&u->el, key);
+	if (used == 0)
 		return REACT_NONE;
-	if (u->edit_id == 0) {
-		u->draft_dirty = 1;
-		u->draft_due_ms = time_mono_ms() + DRAFT_SAVE_MS;
-	}
+	if (used < 0)
+		too_long(u, 0);
+	draft_touched(u);
 	return REACT_REDRAW;
+}
+
+/* ---- bracketed paste: text, never keys ------------------------------ */
+
+static void
+paste_add(struct ui *u, uint32_t key)
+{
+	char c[5] = {0};
+	size_t n;
+
+	/*
+	 * A tab or line break in a paste is a space (runs of them one, none
+	 * at the ends): it never changes the kind or submits, and a
+	 * multi-line paste becomes one line.
+	 */
+	if (key == '\t' || key == '\n' || key == '\r' || key == KEYC_ENTER) {
+		u->paste_gap = u->paste_bytes > 0;
+		return;
+	}
+	if (key < 0x20 || key == 0x7f || key >= KEYC_BASE)
+		return;
+	if (u->paste_gap) {
+		u->paste_gap = 0;
+		paste_add(u, ' ');
+	}
+	n = utf8_encode(key, c);
+	u->paste_bytes += n;
+	/* Past the limit only the size is counted: memory stays bounded. */
+	if (u->paste.len + n <= UI_INPUT_MAX)
+		strbuf_add(&u->paste, c, n);
+}
+
+static void
+paste_done(struct ui *u)
+{
+	struct editline *el = NULL;
+
+	if (u->prompt.on && !u->prompt.yesno)
+		el = &u->prompt.el;
+	else if (u->input_on && !u->prompt.on)
+		el = &u->el;
+	else if (!u->prompt.on && ui_top(u) == VIEW_MAIN && u->d.have_detail &&
+	         !dash_readonly(&u->d)) {
+		/* Pasting into the dashboard starts an entry with it. */
+		ui_start_input(u, NULL);
+		el = &u->el;
+	}
+	if (el == NULL) {
+		ui_message(u, 1, "paste ignored: nothing is being typed");
+	} else if (u->paste_bytes > u->paste.len ||
+	           editline_insert_n(el, strbuf_str(&u->paste), u->paste.len) !=
+	               0) {
+		too_long(u, u->paste_bytes);
+	} else if (el == &u->el) {
+		draft_touched(u);
+	}
+	strbuf_free(&u->paste);
+	u->paste_bytes = 0;
+	u->paste_gap = 0;
+	u->dirty = 1;
 }
 
 /* ---- the generic actions -------------------------------------------- */
@@ -702,6 +905,10 @@ translate(int rc, wint_t ch)
 			return KEYC_RESIZE;
 		case KEY_MOUSE:
 			return KEYC_MOUSE;
+		case KEY_PASTE_BEGIN:
+			return KEYC_PASTE_START;
+		case KEY_PASTE_END:
+			return KEYC_PASTE_END;
 		}
 		return 0;
 	}
@@ -732,6 +939,19 @@ handle_key(struct ui *u, uint32_t key)
 {
 	enum ui_action a;
 
+	if (key == KEYC_PASTE_START) {
+		u->pasting = 1;
+		return;
+	}
+	if (u->pasting) {
+		if (key == KEYC_PASTE_END) {
+			u->pasting = 0;
+			paste_done(u);
+		} else {
+			paste_add(u, key);
+		}
+		return;
+	}
 	if (key == KEYC_RESIZE) {
 		u->dirty = 1;
 		return;
@@ -956,6 +1176,8 @@ ui_free(struct ui *u)
 	for (i = 0; i < UI_STASH; i++)
 		free(u->prompt.stash[i]);
 	editline_free(&u->el);
+	editline_free(&u->prompt.el);
+	strbuf_free(&u->paste);
 	dash_close(&u->d);
 	free(u);
 }
@@ -1010,6 +1232,11 @@ ui_run(struct context *ctx, struct itui_err *err)
 	              BUTTON5_PRESSED,
 	          NULL);
 	mouseinterval(0);
+	/* Bracketed paste: a paste arrives between these, as text. */
+	define_key("\033[200~", KEY_PASTE_BEGIN);
+	define_key("\033[201~", KEY_PASTE_END);
+	fputs(PASTE_ON, stdout);
+	fflush(stdout);
 	ui_colors_init(u);
 	u->follow = 1;
 	ui_refind_entry(u);

@@ -302,9 +302,15 @@ static void
 draw_status(const struct ui *u)
 {
 	struct rect r = u->lay.status;
-	char label[440], foot[400];
+	char label[440], foot[400], zone[80] = "";
+	const struct editline *el = u->prompt.on ? &u->prompt.el : &u->el;
+	int yesno = u->prompt.on && u->prompt.yesno;
 	size_t start, col;
 	int x;
+
+	/* A leading time is read in the display zone: name it unless UTC. */
+	if (strcmp(time_zone_name(), "UTC") != 0)
+		snprintf(zone, sizeof zone, "(%s)", time_zone_name());
 
 	move(r.y, 0);
 	clrtoeol();
@@ -320,22 +326,18 @@ draw_status(const struct ui *u)
 		if (u->prompt.on)
 			snprintf(label, sizeof label, "%s ", u->prompt.label);
 		else
-			snprintf(label, sizeof label, "%s[%s] INC-%lld> ",
+			snprintf(label, sizeof label, "%s[%s] INC-%lld%s%s> ",
 			         u->edit_id ? "edit " : "", kind_name(u->kind),
-			         (long long)u->input_incident);
-		x = ui_put(r.y, 0, r.w * 2 / 3, label, A_BOLD);
-		if (u->prompt.yesno)
+			         (long long)u->input_incident,
+			         zone[0] ? " " : "", zone);
+		/* A question answered by one key may use the whole row. */
+		x = ui_put(r.y, 0, yesno ? r.w : r.w * 2 / 3, label, A_BOLD);
+		if (yesno)
 			return;
-		start = editline_view_start(&u->el, (size_t)(r.w - x - 1));
-		ui_put(r.y, x, r.w - x - 1, editline_text(&u->el) + start,
+		start = editline_view_start(el, (size_t)(r.w - x - 1));
+		ui_put(r.y, x, r.w - x - 1, editline_text(el) + start,
 		       A_NORMAL);
-		col = editline_cursor_col(&u->el);
-		{
-			struct editline head = u->el;
-
-			head.cursor = start;
-			col -= editline_cursor_col(&head);
-		}
+		col = editline_cols_from(el, start);
 		move(r.y, x + (int)col);
 		return;
 	}
@@ -378,7 +380,10 @@ ui_render(struct ui *u)
 	if (u->depth > 0)
 		draw_views[ui_top(u)]->draw(u);
 	draw_status(u);
-	curs_set(u->input_on || (u->prompt.on && !u->prompt.yesno) ? 1 : 0);
+	curs_set((u->input_on && !u->prompt.on) ||
+	                 (u->prompt.on && !u->prompt.yesno)
+	             ? 1
+	             : 0);
 	refresh();
 	if (u->trace != NULL) {
 		/* "time data-version key-to-frame", all in nanoseconds. */

@@ -384,9 +384,10 @@ draw_detail(const struct ui *u, int64_t now)
 	y = u->timeline_y;
 	if (lv->height < 1)
 		return;
+	/* Entries on more than one calendar day: each row has its date. */
 	if (u->d.timeline.n > 1 &&
-	    u->d.timeline.v[u->d.timeline.n - 1].at - u->d.timeline.v[0].at >=
-	        86400)
+	    !time_same_local_day(u->d.timeline.v[0].at,
+	                         u->d.timeline.v[u->d.timeline.n - 1].at))
 		multiday = 1;
 	for (i = lv->top; i < lv->count && y < r.y + r.h; i++, y++) {
 		const struct entry *e = &u->d.timeline.v[i];

@@ -30,6 +30,11 @@ ParameterizedTestParameters(time, at)
 	    {"00:00", NOW - (10 * 3600 + 30 * 60)},
 	    /* Later than now today: the scribe means yesterday. */
 	    {"23:50", NOW - (10 * 3600 + 40 * 60)},
+	    {"10:00:15", NOW - 30 * 60 + 15},
+	    {"9:05:00", NOW - (85 * 60)},
+	    {"10:29:60", -1},
+	    {"10:29:5", -1},
+	    {"10:29:05x", -1},
 	    {"-15m", NOW - 900},
 	    {"-1h30m", NOW - 5400},
 	    {"-2d", NOW - 2 * 86400},

@@ -227,6 +227,8 @@ Test(tui, type_backdate_and_edit_entries)
 	free(wait_for("a", "[note] INC-1>", 2000));
 	tmux("send-keys -t a -l 'first look: 5xx on /orders'");
 	tmux("send-keys -t a Enter");
+	free(wait_for("a", "(Esc closes the line)", 2000));
+	tmux("send-keys -t a Escape");
 	wait_gone("a", "[note] INC-1>", 2000);
 	gmtime_r(&t, &tm);
 	strftime(hhmm, sizeof hhmm, "%H:%M", &tm);
@@ -235,6 +237,11 @@ Test(tui, type_backdate_and_edit_entries)
 	free(wait_for("a", "[note] INC-1>", 2000));
 	tmux("send-keys -t a -l %s", keys);
 	tmux("send-keys -t a Enter");
+	/* Seven minutes ago is before the declaration: asked once. */
+	free(wait_for("a", "was declared", 2000));
+	tmux("send-keys -t a y");
+	free(wait_for("a", "(Esc closes the line)", 2000));
+	tmux("send-keys -t a Escape");
 	wait_gone("a", "[note] INC-1>", 2000);
 	out = sql1(db, "SELECT strftime('%H:%M', at, 'unixepoch') || ' ' ||"
 	               " (recorded_at - at >= 360) FROM entries"
@@ -462,16 +469,24 @@ Test(tui, no_color_means_no_colour)
 
 /* ---- the metrics poller inside the dashboard ---- */
 
-static void
-write_config(const char *text)
+/* Writes text to a file in the test's home; the path is static. */
+static const char *
+write_home_file(const char *name, const char *text)
 {
-	char path[700];
+	static char path[700];
 	FILE *f;
 
-	snprintf(path, sizeof path, "%s/config", home);
+	snprintf(path, sizeof path, "%s/%s", home, name);
 	f = fopen(path, "w");
 	fputs(text, f);
 	fclose(f);
+	return path;
+}
+
+static void
+write_config(const char *text)
+{
+	(void)write_home_file("config", text);
 }
 
 Test(tui, snapshot_key_and_alerts_pane_with_a_real_prometheus, .timeout = 90)
@@ -540,6 +555,8 @@ Test(tui, a_black_holed_source_does_not_delay_the_keys)
 	/* The source's 8 s timeout has not run out: nothing waited for it. */
 	cr_assert_lt(ms_now() - t0, 3000, "keys waited for the poller");
 	free(wait_for("a", "prometheus DOWN", 20000));
+	tmux("send-keys -t a Escape");
+	wait_gone("a", "[note] INC-1>", 2000);
 	tmux("send-keys -t a q");
 	free(wait_for("a", ":TTY", 3000));
 }
@@ -827,4 +844,200 @@ Test(tui, a_stale_edit_is_refused_with_both_texts)
 	cr_assert_eq(sql_int(db, "SELECT revision FROM entries WHERE text ="
 	                         " 'Rollback started at ten percent'"),
 	             3);
+}
+
+/* ---- the scribe's typing (issue 12) ---- */
+
+static void
+type_line(const char *session, const char *text)
+{
+	char *q = xstrdup(text);
+
+	tmux("send-keys -t %s -l -- '%s'", session, q);
+	free(q);
+	tmux("send-keys -t %s Enter", session);
+}
+
+/* Opens the input line on an incident. */
+static void
+open_line(const char *session, const char *prompt)
+{
+	tmux("send-keys -t %s i", session);
+	free(wait_for(session, prompt, 2000));
+}
+
+/* Waits until a query's integer answer is `want`. */
+static long long
+wait_sql(const char *sql, long long want, long ms)
+{
+	long end = ms_now() + ms;
+	long long v;
+
+	while ((v = sql_int(db, sql)) != want && ms_now() < end)
+		usleep(30000);
+	return v;
+}
+
+Test(tui, continuous_logging_and_esc_keeps_the_draft)
+{
+	char *s, *d;
+
+	start("a", 80, 24, NULL);
+	open_line("a", "[note] INC-1>");
+	type_line("a", "first entry");
+	free(wait_for("a", "(Esc closes the line)", 2000));
+	/* The line stays open: the next entry needs no key. */
+	type_line("a", "second entry");
+	cr_assert_eq(wait_sql("SELECT count(*) FROM entries WHERE text IN"
+	                      " ('first entry', 'second entry')",
+	                      2, 3000),
+	             2);
+	s = wait_for("a", "[note] INC-1>", 2000);
+	free(s);
+	tmux("send-keys -t a -l 'not yet sent'");
+	tmux("send-keys -t a Escape");
+	free(wait_for("a", "kept as your draft", 2000));
+	wait_gone("a", "[note] INC-1>", 2000);
+	d = sql1(db, "SELECT text FROM drafts WHERE user = 'tess'");
+	cr_assert_str_eq(d, "not yet sent");
+	free(d);
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM entries WHERE text ="
+	                         " 'not yet sent'"),
+	             0);
+	tmux("send-keys -t a i");
+	s = wait_for("a", "[note] INC-1> not yet sent", 2000);
+	free(s);
+	tmux("send-keys -t a Enter");
+	cr_assert_eq(wait_sql("SELECT count(*) FROM entries WHERE text ="
+	                      " 'not yet sent'",
+	                      1, 3000),
+	             1);
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM drafts"), 0);
+	/* Esc on an empty line closes it and leaves no draft. */
+	tmux("send-keys -t a Escape");
+	free(wait_for("a", "closed", 2000));
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM drafts"), 0);
+}
+
+static void
+paste(const char *session, const char *text)
+{
+	tmux("load-buffer -b p '%s'", write_home_file("paste.txt", text));
+	tmux("paste-buffer -p -d -b p -t %s", session);
+}
+
+Test(tui, a_bracketed_paste_is_text)
+{
+	char *s, *d;
+
+	start("a", 80, 24, NULL);
+	open_line("a", "[note] INC-1>");
+	/* A tab would change the kind and a newline submit, if typed. */
+	paste("a", "pasted\tcolumns\nand a second line\n");
+	s = wait_for("a", "pasted columns and a second line", 2000);
+	cr_assert_not_null(strstr(s, "[note] INC-1>"), "%s", s);
+	free(s);
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM entries WHERE text LIKE"
+	                         " 'pasted%'"),
+	             0, "a newline in a paste submitted");
+	tmux("send-keys -t a Enter");
+	cr_assert_eq(wait_sql("SELECT count(*) FROM entries WHERE kind = 'note'"
+	                      " AND text = 'pasted columns and a second line'",
+	                      1, 3000),
+	             1);
+	/* More than an entry may hold is refused at once, whole. */
+	{
+		size_t n = 1024 * 1024, i;
+		char *big = xcalloc(1, n + 1);
+
+		for (i = 0; i < n; i++)
+			big[i] = (char)('a' + i % 26);
+		paste("a", big);
+		free(big);
+	}
+	s = wait_for("a", "paste refused", 10000);
+	cr_assert_not_null(strstr(s, "65536"), "%s", s);
+	free(s);
+	tmux("send-keys -t a -l 'short'");
+	tmux("send-keys -t a Escape");
+	free(wait_for("a", "kept as your draft", 3000));
+	d = sql1(db, "SELECT length(text) FROM drafts");
+	cr_assert_str_eq(d, "5");
+	free(d);
+	/* The next start is as usual: the draft is short. */
+	tmux("send-keys -t a i");
+	free(wait_for("a", "INC-1> short", 2000));
+}
+
+Test(tui, leading_times_and_the_yesterday_question)
+{
+	char hms[16], line[64], *s;
+	time_t t = time(NULL) - 30;
+	struct tm tm;
+
+	cli(ARGS("declare", "--severity", "P2", "--title", "Older one", "--at",
+	         "-2h"));
+	start("a", 80, 24, NULL);
+	tmux("send-keys -t a :");
+	type_line("a", "select 2");
+	free(wait_for("a", "Older one", 2000));
+	open_line("a", "[note] INC-2>");
+	/* Before the declaration: asked, and y logs it there. */
+	type_line("a", "-3h before it was declared");
+	free(wait_for("a", "is before INC-2 was declared", 2000));
+	tmux("send-keys -t a y");
+	cr_assert_eq(wait_sql("SELECT count(*) FROM entries WHERE text ="
+	                      " 'before it was declared' AND incident_id = 2",
+	                      1, 3000),
+	             1);
+	type_line("a", "-5m five minutes ago");
+	cr_assert_eq(wait_sql("SELECT count(*) FROM entries WHERE text ="
+	                      " 'five minutes ago'",
+	                      1, 3000),
+	             1);
+	cr_assert_eq(sql_int(db, "SELECT abs(recorded_at - 300 - at) < 20 FROM"
+	                         " entries WHERE text = 'five minutes ago'"),
+	             1);
+	gmtime_r(&t, &tm);
+	strftime(hms, sizeof hms, "%H:%M:%S", &tm);
+	snprintf(line, sizeof line, "%s to the second", hms);
+	type_line("a", line);
+	cr_assert_eq(wait_sql("SELECT count(*) FROM entries WHERE text ="
+	                      " 'to the second'",
+	                      1, 3000),
+	             1);
+	cr_assert_eq(sql_int(db, "SELECT at FROM entries WHERE text ="
+	                         " 'to the second'"),
+	             (long long)t);
+	/* A day back: asked once, and n keeps the text in the line. */
+	type_line("a", "-24h before the incident");
+	s = wait_for("a", "is yesterday, ", 2000);
+	cr_assert_not_null(strstr(s, "log it there? (y/n)"), "%s", s);
+	free(s);
+	tmux("send-keys -t a n");
+	free(wait_for("a", "INC-2> -24h before the incident", 2000));
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM entries WHERE text ="
+	                         " 'before the incident'"),
+	             0);
+	tmux("send-keys -t a Enter");
+	free(wait_for("a", "is yesterday, ", 2000));
+	tmux("send-keys -t a y");
+	cr_assert_eq(wait_sql("SELECT count(*) FROM entries WHERE text ="
+	                      " 'before the incident'",
+	                      1, 3000),
+	             1);
+	cr_assert_eq(sql_int(db, "SELECT abs(recorded_at - 86400 - at) < 20"
+	                         " FROM entries WHERE text ="
+	                         " 'before the incident'"),
+	             1);
+	/* The timeline now spans two days: every row carries its date. */
+	{
+		char day[16];
+		time_t y = time(NULL) - 86400;
+
+		gmtime_r(&y, &tm);
+		strftime(day, sizeof day, "%m-%d ", &tm);
+		s = wait_for("a", day, 2000);
+		free(s);
+	}
 }

@@ -197,7 +197,7 @@ Test(editline, view_keeps_the_cursor_visible, .init = utf8)
 struct grammar_case {
 	char in[64];
 	int ok, has_time;
-	char hhmm[6];
+	char at[12];
 	int kind, todo;
 	char text[48];
 };
@@ -208,8 +208,22 @@ ParameterizedTestParameters(grammar, table)
 	    {"plain note", 1, 0, "", KIND_NOTE, 0, "plain note"},
 	    {"09:05 rollback started", 1, 1, "09:05", KIND_NOTE, 0,
 	     "rollback started"},
-	    {"9:05 one digit hour", 1, 1, "09:05", KIND_NOTE, 0,
+	    {"9:05 one digit hour", 1, 1, "9:05", KIND_NOTE, 0,
 	     "one digit hour"},
+	    {"09:05:30 with seconds", 1, 1, "09:05:30", KIND_NOTE, 0,
+	     "with seconds"},
+	    {"-5m five minutes ago", 1, 1, "-5m", KIND_NOTE, 0,
+	     "five minutes ago"},
+	    {"-1h30m ACTION: paged db", 1, 1, "-1h30m", KIND_ACTION, 0,
+	     "paged db"},
+	    {"-5 degrees outside", 1, 0, "", KIND_NOTE, 0,
+	     "-5 degrees outside"},
+	    {"comms: posted to status", 1, 0, "", KIND_COMMS, 0,
+	     "posted to status"},
+	    {"ESCALATION: paged VP", 1, 0, "", KIND_ESCALATION, 0, "paged VP"},
+	    {"NOTE: back to notes", 1, 0, "", KIND_NOTE, 0, "back to notes"},
+	    {"09:05:61 bad seconds", 1, 0, "", KIND_NOTE, 0,
+	     "09:05:61 bad seconds"},
 	    {"TODO: add an alert", 1, 0, "", KIND_NOTE, 1, "add an alert"},
 	    {"todo:lower case", 1, 0, "", KIND_NOTE, 1, "lower case"},
 	    {"10:30 DECISION: roll back", 1, 1, "10:30", KIND_DECISION, 0,
@@ -234,7 +248,7 @@ ParameterizedTest(struct grammar_case *c, grammar, table)
 	cr_assert_eq(rc == 0, c->ok, "'%s'", c->in);
 	cr_assert_eq(pe.has_time, c->has_time, "'%s'", c->in);
 	if (c->has_time)
-		cr_assert_str_eq(pe.hhmm, c->hhmm);
+		cr_assert_str_eq(pe.at, c->at);
 	cr_assert_eq(pe.kind, (enum entry_kind)c->kind, "'%s'", c->in);
 	cr_assert_eq(pe.is_todo, c->todo, "'%s'", c->in);
 	if (c->ok)

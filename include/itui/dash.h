@@ -119,6 +119,13 @@ void dash_result_free(struct dash_result *res);
 enum itui_code dash_log(struct dash *d, int64_t incident, const char *line,
                         enum entry_kind kind, int64_t edit_id, int edit_rev,
                         struct dash_result *res);
+/*
+ * The same with the leading time already resolved (and confirmed) as `at`,
+ * or TIME_NONE to let the verb read the line's own leading time.
+ */
+enum itui_code dash_log_at(struct dash *d, int64_t incident, const char *line,
+                           enum entry_kind kind, int64_t edit_id, int edit_rev,
+                           int64_t at, struct dash_result *res);
 
 /* ---- presence --------------------------------------------------------- */
 

@@ -37,6 +37,8 @@ enum keycode {
 	KEYC_F1,
 	KEYC_RESIZE,
 	KEYC_MOUSE,
+	KEYC_PASTE_START, /* bracketed paste: what comes between is text */
+	KEYC_PASTE_END,
 };
 
 /* Control keys are their C0 codes. */

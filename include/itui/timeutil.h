@@ -10,6 +10,7 @@
 #ifndef ITUI_TIMEUTIL_H
 #define ITUI_TIMEUTIL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "itui/err.h"
@@ -43,13 +44,30 @@ enum itui_code time_parse_now(const char *s, int64_t *out,
                               struct itui_err *err);
 
 /*
- * When something happened, for --at: "now", "HH:MM" (the most recent such
- * minute in the display timezone, today or else yesterday), a relative time
+ * When something happened, for --at: "now", "HH:MM" or "HH:MM:SS" (the most
+ * recent such time in the display timezone, today or else yesterday), a
+ * relative time
  * "-15m" / "-1h30m", or ISO 8601 / RFC 3339 with a zone ("Z" or +hh:mm).
  * Times more than five minutes after `now` are refused.
  */
 enum itui_code time_parse_at(const char *s, int64_t now, int64_t *out,
                              struct itui_err *err);
+
+/*
+ * "H:MM", "HH:MM" or "HH:MM:SS" (as --at reads them): 0 and the parts, or
+ * -1 when s is not such a clock time.
+ */
+int time_parse_clock(const char *s, int *h, int *m, int *sec);
+/*
+ * Whether s[0..len) is a time the timeline input line takes as its leading
+ * word: a clock time as above or a relative "-5m" / "-1h30m".  The word is
+ * then given to time_parse_at(), so both grammars are one.
+ */
+int time_is_at_word(const char *s, size_t len);
+/* Whether two times fall on the same calendar day in the display zone. */
+int time_same_local_day(int64_t a, int64_t b);
+/* "2026-12-01" in the display timezone. */
+char *time_format_date(int64_t t, char *buf);
 
 /*
  * A due date: "YYYY-MM-DD" (the end of that day in the display timezone),

@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "itui/bounds.h"
 #include "itui/cmd.h"
 #include "itui/context.h"
 #include "itui/dash.h"
@@ -29,6 +30,7 @@
 #include "itui/layout.h"
 #include "itui/poller.h"
 #include "itui/spark.h"
+#include "itui/strbuf.h"
 #include "itui/watch.h"
 
 /* What an action asks the loop to do, as htop's Htop_Reaction. */
@@ -62,12 +64,16 @@ enum ui_focus { FOCUS_LIST, FOCUS_TIMELINE };
 typedef unsigned (*prompt_fn)(struct ui *u, const char *answer);
 
 #define UI_STASH 4
+/* What a line may hold: an entry's limit (bounds.h), also for a paste. */
+#define UI_INPUT_MAX BOUND_TEXT
 
 struct ui_prompt {
 	int on;
 	int chained; /* an answer is asking the flow's next question */
 	int yesno;   /* one key, y or n */
 	char label[400];
+	struct editline
+	    el; /* the answer being typed (the input line keeps its own) */
 	prompt_fn on_answer;
 	const char *const *choices;
 	size_t nchoices;
@@ -109,7 +115,7 @@ struct ui {
 	enum ui_view stack[8];
 	int depth;
 
-	/* the timeline input line */
+	/* the timeline input line: open until Esc (continuous logging) */
 	int input_on;
 	struct editline el;
 	enum entry_kind kind;
@@ -119,6 +125,14 @@ struct ui {
 	struct ui_prompt prompt;
 	char **people;
 	size_t npeople;
+
+	/* a bracketed paste being received (text, never keys) */
+	int pasting;
+	struct strbuf paste;
+	size_t paste_bytes; /* all of it, also past the limit */
+	int paste_gap;      /* a break seen: a space before the next text */
+	/* the time of an entry waiting for its backdate to be confirmed */
+	int64_t pending_at;
 
 	/* status bar */
 	char msg[512];
