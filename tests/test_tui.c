@@ -299,6 +299,8 @@ Test(tui, resizes_to_80x24_and_back)
 	start("a", 120, 40, NULL);
 	free(wait_for("a", "Checkout errors", 2000));
 	tmux("resize-window -t a -x 80 -y 24");
+	/* Stacked once redrawn: no divider before the detail's title. */
+	wait_gone("a", "\xe2\x94\x82INC-1 P1", 3000);
 	s = wait_for("a", "?:help", 3000);
 	cr_assert_not_null(strstr(s, "INC-1"));
 	cr_assert_not_null(strstr(s, "Timeline"));
