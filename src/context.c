@@ -238,6 +238,42 @@ clock_fixed(void)
 	return fixed_now;
 }
 
+/*
+ * The database keeps the levels of the policy it was first written with:
+ * a person whose policy has other levels would silently lose every SLA
+ * clock and statistic of the others' incidents, so they are refused.
+ */
+static enum itui_code
+check_policy(struct context *ctx, unsigned flags, struct itui_err *err)
+{
+	const struct policy *p = NULL;
+	char *kept = NULL, *mine;
+	const char *levels;
+	enum itui_code rc;
+
+	if (context_policy(ctx, &p, err) != ITUI_OK)
+		return err->code;
+	/* One row, "NAME: LEVELS", written in one transaction. */
+	mine = xasprintf("%s: %s", p->name, policy_level_list(p));
+	rc = store_meta_get(ctx->store, "policy", &kept, err);
+	if (rc == ITUI_OK && kept == NULL &&
+	    !(flags & (STORE_READONLY | STORE_NOCREATE)))
+		rc = store_meta_set(ctx->store, "policy", mine, err);
+	levels =
+	    kept != NULL && strstr(kept, ": ") ? strstr(kept, ": ") + 2 : kept;
+	if (rc == ITUI_OK && levels != NULL &&
+	    strcmp(levels, strstr(mine, ": ") + 2) != 0)
+		rc = err_set(err, ITUI_CONFIG,
+		             "%s uses the policy %.*s (%s), not %s (%s): run "
+		             "with --policy %.*s or a policy with those levels",
+		             ctx->db_path, (int)(levels - 2 - kept), kept,
+		             levels, p->name, policy_level_list(p),
+		             (int)(levels - 2 - kept), kept);
+	free(kept);
+	free(mine);
+	return rc;
+}
+
 enum itui_code
 context_store(struct context *ctx, unsigned flags, struct store **out,
               struct itui_err *err)
@@ -249,6 +285,11 @@ context_store(struct context *ctx, unsigned flags, struct store **out,
 		if (store_open(ctx->db_path, flags, &ctx->store, err) !=
 		    ITUI_OK)
 			return err->code;
+		if (check_policy(ctx, flags, err) != ITUI_OK) {
+			store_close(ctx->store);
+			ctx->store = NULL;
+			return err->code;
+		}
 		store_set_actor(ctx->store, ctx->user, ctx->origin);
 		store_set_playbooks(ctx->store, context_playbook, ctx);
 		if (getenv("INCIDENT_TUI_NOW") != NULL) {

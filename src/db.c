@@ -278,6 +278,39 @@ check_filesystem(const char *dir, struct itui_err *err)
 	return ITUI_OK;
 }
 
+/*
+ * In a world-writable directory (/tmp) anyone may have put the database,
+ * its -wal/-shm/-journal or a symlink there first, to read or forge what
+ * we write: each that exists must be ours (or root's).
+ */
+static enum itui_code
+check_planted(const char *path, const char *dir, struct itui_err *err)
+{
+	static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
+	struct stat ds, st;
+
+	if (stat(dir, &ds) != 0 || !(ds.st_mode & S_IWOTH))
+		return ITUI_OK;
+	for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
+		char *p = xasprintf("%s%s", path, sfx[i]);
+		int theirs = lstat(p, &st) == 0 && st.st_uid != geteuid() &&
+		             st.st_uid != 0;
+
+		if (theirs) {
+			err_set(err, ITUI_INPUT,
+			        "%s in the world-writable %s belongs to uid "
+			        "%u, not to you: refusing to use it (keep the "
+			        "database in a directory of yours or your "
+			        "group's)",
+			        p, dir, (unsigned)st.st_uid);
+			free(p);
+			return ITUI_INPUT;
+		}
+		free(p);
+	}
+	return ITUI_OK;
+}
+
 /* Creates an empty database file whose mode follows its directory. */
 static enum itui_code
 create_file(const char *path, const char *dir, struct itui_err *err)
@@ -616,7 +649,8 @@ db_open(const char *path, unsigned flags, struct db_handle *out,
 	int version = 0, src;
 
 	memset(out, 0, sizeof *out);
-	if ((rc = check_filesystem(dir, err)) != ITUI_OK)
+	if ((rc = check_filesystem(dir, err)) != ITUI_OK ||
+	    (rc = check_planted(path, dir, err)) != ITUI_OK)
 		goto out;
 	if (stat(path, &st) != 0) {
 		if (errno != ENOENT || (flags & (DB_NOCREATE | DB_READONLY))) {
@@ -630,6 +664,12 @@ db_open(const char *path, unsigned flags, struct db_handle *out,
 	} else if (S_ISDIR(st.st_mode)) {
 		rc = err_set(err, ITUI_INPUT,
 		             "%s is a directory, not a database", path);
+		goto out;
+	} else if (!S_ISREG(st.st_mode)) {
+		/* SQLite would open a device and leave a -journal beside it. */
+		rc = err_set(err, ITUI_INPUT,
+		             "%s is not a regular file, so not a database",
+		             path);
 		goto out;
 	} else if (access(path, R_OK) != 0) {
 		rc = err_set(err, ITUI_IO, "cannot read %s: %s", path,

@@ -84,6 +84,35 @@ backing_off(const struct poller *p, int src)
 	return p->backoff[src].next_at > p->now();
 }
 
+/* How bad an outcome is: ok 0, denied 1, down 2. */
+static int
+rank(const struct source_result *r)
+{
+	return r->ok ? 0 : r->denied ? 1 : 2;
+}
+
+/* Stores each source's worst outcome of the round (see record()). */
+static void
+flush_seen(struct poller *p, int *changed)
+{
+	for (int i = 0; i < 3; i++) {
+		const struct source_result *r = &p->seen[i];
+		struct itui_err err;
+		int c = 0;
+
+		if (!p->nseen[i])
+			continue;
+		p->nseen[i] = 0;
+		if (store_source_set(p->st, r->name,
+		                     r->ok       ? SOURCE_OK
+		                     : r->denied ? SOURCE_DENIED
+		                                 : SOURCE_DOWN,
+		                     r->detail, &c, &err) == ITUI_OK &&
+		    c)
+			*changed = 1;
+	}
+}
+
 /*
  * Records a source's outcome and schedules its own backoff: a failing
  * source waits longer each round (doubling to five minutes, or what
@@ -91,22 +120,22 @@ backing_off(const struct poller *p, int src)
  * other sources keep their interval.
  */
 static void
-record(struct poller *p, const struct source_result *r, int *changed)
+record(struct poller *p, const struct source_result *r)
 {
-	struct itui_err err;
-	int c = 0, i = source_index(r->name);
+	int i = source_index(r->name);
 	struct source_backoff *b = &p->backoff[i];
 
 	/* Backing off: not asked, nothing learnt. */
 	if (!r->asked)
 		return;
-	if (store_source_set(p->st, r->name,
-	                     r->ok       ? SOURCE_OK
-	                     : r->denied ? SOURCE_DENIED
-	                                 : SOURCE_DOWN,
-	                     r->detail, &c, &err) == ITUI_OK &&
-	    c)
-		*changed = 1;
+	/*
+	 * One state per source per round, the worst (down, then denied):
+	 * Grafana's alerts may answer a viewer's token while its annotations
+	 * refuse it, and storing both would flip ok/denied every round.
+	 */
+	if (!p->nseen[i] || rank(r) > rank(&p->seen[i]))
+		p->seen[i] = *r;
+	p->nseen[i] = 1;
 	if (!r->ok && p->last_error[0] == '\0')
 		snprintf(p->last_error, sizeof p->last_error, "%s: %s", r->name,
 		         r->detail);
@@ -193,11 +222,11 @@ round_alerts(struct poller *p, int *changed)
 			p->m.skip |= 1u << i;
 	if (metrics_alerts(&p->m, &l, res, &nres, &err) != ITUI_OK) {
 		for (i = 0; i < nres; i++)
-			record(p, &res[i], changed);
+			record(p, &res[i]);
 		return nres > 0 ? -1 : 0;
 	}
 	for (i = 0; i < nres; i++) {
-		record(p, &res[i], changed);
+		record(p, &res[i]);
 		if (!res[i].ok || !res[i].asked) {
 			complete = 0;
 			failed = 1;
@@ -244,7 +273,7 @@ round_snapshots(struct poller *p, int *changed)
 		p->m.snapshot_name = NULL;
 		free(name);
 		if (rc != ITUI_CONFIG)
-			record(p, &src, changed);
+			record(p, &src);
 		if (rc == ITUI_OK &&
 		    store_entry_add(p->st, ids[i], KIND_METRIC, TIME_NONE, text,
 		                    data, NULL, &err) == ITUI_OK)
@@ -272,7 +301,7 @@ round_grafana(struct poller *p, int *changed)
 		return 0;
 	(void)metrics_grafana_health(&p->m, &res, &err);
 	res.asked = 1;
-	record(p, &res, changed);
+	record(p, &res);
 	if (!res.ok)
 		return -1;
 	/* Events of the last day: a new Grafana set-up is not flooded. */
@@ -302,7 +331,7 @@ round_grafana(struct poller *p, int *changed)
 			    rc == ITUI_OK ? NULL : res.detail, &err);
 			*changed = 1;
 		} else {
-			record(p, &res, changed);
+			record(p, &res);
 			failed = 1;
 			break;
 		}
@@ -325,6 +354,7 @@ poller_round(struct poller *p, int *changed, struct itui_err *err)
 		failed = 1;
 	if (!p->stop && round_grafana(p, changed) != 0)
 		failed = 1;
+	flush_seen(p, changed);
 	p->failures = failed ? p->failures + 1 : 0;
 	if (failed)
 		return err_set(err, ITUI_IO, "%s",

@@ -639,7 +639,8 @@ store_source_set(struct store *st, const char *name, int ok, const char *detail,
 		    " checked_at = ?4, denied = ?5, down_since = CASE WHEN ?2 OR ?5"
 		    " THEN NULL ELSE coalesce(down_since, ?4) END",
 		    "sdsid", name, ok ? 1 : 0, detail, now, denied);
-	if (rc != ITUI_OK || was_ok < 0) {
+	/* A first answer is news only when it is a refusal (below). */
+	if (rc != ITUI_OK || (was_ok < 0 && !denied)) {
 		if (rc == ITUI_OK)
 			*changed = 1;
 		return st_end(st, rc, err);
@@ -648,10 +649,18 @@ store_source_set(struct store *st, const char *name, int ok, const char *detail,
 		*changed = 1;
 	/*
 	 * Only outages reach the timelines, once each way.  A permission
-	 * problem is not a gap in monitoring: shown in the sources, not
-	 * written on every incident.
+	 * problem is not a gap in monitoring: one entry when it starts (the
+	 * room should know nothing from that source is being checked), none
+	 * while it persists, and none when the token is fixed.
 	 */
-	if (!ok && !denied && (was_ok || was_denied))
+	if (denied && !was_denied)
+		text = xasprintf(
+		    "Monitoring: %s %srefuses our credentials (%s); not an "
+		    "outage, but nothing from it is checked until that is "
+		    "fixed",
+		    name, was_ok == 0 ? "answers again but " : "",
+		    detail ? detail : "no detail");
+	else if (!ok && !denied && (was_ok || was_denied))
 		text = xasprintf("Monitoring gap: %s is not answering (%s)",
 		                 name, detail ? detail : "no detail");
 	else if ((ok || denied) && !was_ok && !was_denied) {

@@ -12,7 +12,13 @@
 void
 watch_open(struct watch *w, const char *db_path)
 {
-	char *d = xstrdup(db_path), *b = xstrdup(db_path);
+	/*
+	 * SQLite follows a symlinked path and keeps its -wal beside the
+	 * target: watch there, or the events never come.
+	 */
+	char *real = realpath(db_path, NULL);
+	char *d = xstrdup(real ? real : db_path),
+	     *b = xstrdup(real ? real : db_path);
 
 	w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	w->wd = -1;
@@ -29,6 +35,7 @@ watch_open(struct watch *w, const char *db_path)
 	}
 	free(d);
 	free(b);
+	free(real);
 }
 
 void

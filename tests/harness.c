@@ -70,6 +70,17 @@ tmpdir_remove(char *dir)
 	free(dir);
 }
 
+const char *
+path_in(const char *dir, const char *name)
+{
+	static char p[8][4096];
+	static int k;
+
+	k = (k + 1) % 8;
+	snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
+	return p[k];
+}
+
 static const char *tf_needle;
 static const char *const *tf_skip;
 static char tf_found[4096];

@@ -43,6 +43,9 @@ long long sql_int(const char *db, const char *sql);
 const char *tree_find(const char *dir, const char *needle,
                       const char *const *skip);
 
+/* dir/name in one of eight rotating static buffers (for short-lived use). */
+const char *path_in(const char *dir, const char *name);
+
 /* CLOCK_MONOTONIC in milliseconds, for deadlines. */
 long ms_now(void);
 

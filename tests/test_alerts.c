@@ -534,6 +534,10 @@ Test(prodalerts, a_403_source_is_permission_denied_and_slows_nothing)
 	cr_assert_eq(sql_int(db, "SELECT count(*) FROM entries WHERE text LIKE"
 	                         " 'Monitoring gap%'"),
 	             0, "a 403 is not an outage");
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM entries WHERE text LIKE"
+	                         " 'Monitoring: alertmanager refuses our"
+	                         " credentials%'"),
+	             1, "one entry when it starts, none while it persists");
 	/* Not retried every round: asked once in 3+ rounds. */
 	{
 		char path[700], line[512];
@@ -715,8 +719,13 @@ Test(prodalerts, grafana_viewer_token_is_permission_denied_not_a_gap)
 	cr_assert_not_null(strstr(d, "403"), "%s", d);
 	free(d);
 	cr_assert_eq(sql_int(db, "SELECT count(*) FROM entries WHERE text LIKE"
-	                         " 'Monitoring%'"),
+	                         " 'Monitoring gap%' OR text LIKE"
+	                         " 'Monitoring restored%'"),
 	             0, "a 403 is not a monitoring gap");
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM entries WHERE text LIKE"
+	                         " 'Monitoring: grafana refuses%'"),
+	             1, "one entry in three rounds of refusals: %s",
+	             sql1(db, "SELECT group_concat(text, ' | ') FROM entries"));
 	cr_assert_eq(sql_int(db, "SELECT count(*) FROM annotations"), 0,
 	             "kept for when the token is fixed");
 	servers_grafana_mode(&srv, "");
@@ -725,6 +734,9 @@ Test(prodalerts, grafana_viewer_token_is_permission_denied_not_a_gap)
 	cr_assert_eq(sql_int(db, "SELECT count(*) FROM annotations WHERE"
 	                         " grafana_id > 0"),
 	             1);
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM entries WHERE text LIKE"
+	                         " 'Monitoring%'"),
+	             1, "none when the token works again");
 }
 
 Test(prodalerts, grafana_unknown_dashboard_is_not_annotated_org_wide)

@@ -57,15 +57,10 @@ ok(const char *const *args)
 	run_free(&r);
 }
 
-static char *
+static const char *
 path_of(const char *name)
 {
-	static char p[4][700];
-	static int k;
-
-	k = (k + 1) % 4;
-	snprintf(p[k], sizeof p[k], "%s/%s", home, name);
-	return p[k];
+	return path_in(home, name);
 }
 
 static void

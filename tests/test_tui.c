@@ -428,8 +428,9 @@ Test(tui, help_lists_the_keys)
 
 	start("a", 120, 40, NULL);
 	tmux("send-keys -t a ?");
-	s = wait_for("a", "Help: main (rebind in", 2000);
-	cr_assert_not_null(strstr(s, "type timeline entries"));
+	free(wait_for("a", "Help: main (rebind in", 2000));
+	/* The title may show before the rows (slow under ASan). */
+	s = wait_for("a", "type timeline entries", 2000);
 	cr_assert_not_null(strstr(s, "declare a new incident"));
 	free(s);
 	tmux("send-keys -t a q");

@@ -42,6 +42,9 @@ struct poller {
 	int64_t snapshot_every;
 	int failures;                     /* consecutive failed rounds */
 	struct source_backoff backoff[3]; /* by enum metrics_source */
+	/* This round's worst outcome of each source, stored at its end. */
+	struct source_result seen[3];
+	int nseen[3];
 	int64_t retry_after;
 	char last_error[600]; /* the first failure of the last round */
 	int64_t (*now)(void);
