@@ -23,8 +23,9 @@ BUILD     ?= build
 # HTTP, and linking it (with OpenSSL, Kerberos, LDAP...) costs every process
 # ~4 ms at start-up, more than a whole timeline write.  It is dlopen()ed on
 # first use instead.  So is GNU libmicrohttpd, which only the webhook
-# receiver needs.
-PKGS      = ncursesw sqlite3 libcurl libmicrohttpd jansson nettle
+# receiver needs, and libpq (~4.5 ms), which only a PostgreSQL location
+# needs.
+PKGS      = ncursesw sqlite3 libcurl libmicrohttpd jansson nettle libpq
 LINK_PKGS = ncursesw sqlite3 jansson nettle
 CFLAGS   ?= -O2 -g
 WARN      = -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
@@ -90,10 +91,11 @@ check: deps-test
 	@$(MAKE) --no-print-directory fuzz-replay
 
 # One Criterion binary, so the run ends with one summary line.
+# The PostgreSQL suites use a throwaway cluster that lives for the run.
 test: $(BIN) $(TBIN)
 	ITUI_BIN=$(abspath $(BIN)) ITUI_SRCDIR=$(CURDIR) \
 	    INCIDENT_TUI_SHARE=$(CURDIR)/share/incident-tui \
-	    ./$(TBIN) --jobs 2 $(TESTFLAGS)
+	    scripts/pg-cluster.sh run ./$(TBIN) --jobs 2 $(TESTFLAGS)
 
 lint-man:
 	mandoc -Tlint -W warning incident-tui.1

@@ -99,9 +99,9 @@ static enum itui_code
 look_up(struct store *st, const struct alert_in *a, struct before *b,
         struct itui_err *err)
 {
-#define LOOK_UP_SQL                                                        \
-	"SELECT a.id, coalesce(a.incident_id, 0), a.state = 'firing',"     \
-	" a.am_state, coalesce(i.status NOT IN ('resolved', 'closed'), 0)" \
+#define LOOK_UP_SQL                                                                       \
+	"SELECT a.id, coalesce(a.incident_id, 0), a.state = 'firing',"                    \
+	" a.am_state, CASE WHEN i.status NOT IN ('resolved', 'closed') THEN 1 ELSE 0 END" \
 	" FROM alerts a LEFT JOIN incidents i ON i.id = a.incident_id"
 	static const char *const sql[2] = {LOOK_UP_SQL
 	                                   " WHERE a.fingerprint = ?",
@@ -308,7 +308,7 @@ store_alerts_sync(struct store *st, const struct alert_in *v, size_t n,
 		s = st_query(
 		    st, err, "resolving alerts",
 		    "SELECT a.id, a.name, coalesce(a.incident_id, 0),"
-		    " coalesce(i.status NOT IN ('resolved', 'closed'), 0)"
+		    " CASE WHEN i.status NOT IN ('resolved', 'closed') THEN 1 ELSE 0 END"
 		    " FROM alerts a LEFT JOIN incidents i ON i.id = a.incident_id"
 		    " WHERE a.state = 'firing' AND a.id NOT IN"
 		    " (SELECT id FROM temp.seen)",
@@ -511,7 +511,7 @@ store_alert_attach(struct store *st, int64_t alert_id, int64_t incident_id,
 {
 	enum itui_code rc;
 
-	if ((rc = st_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin_on(st, incident_id, err)) != ITUI_OK)
 		return rc;
 	st_note_change(st, 0);
 	rc = st_incident_exists(st, incident_id, err);
@@ -633,11 +633,13 @@ store_source_set(struct store *st, const char *name, int ok, const char *detail,
 		    st, err, "recording source health",
 		    "INSERT INTO sources(name, ok, detail, checked_at, down_since,"
 		    " denied)"
-		    " VALUES (?1, ?2, ?3, ?4, CASE WHEN ?2 OR ?5 THEN NULL ELSE ?4"
+		    " VALUES (?1, ?2, ?3, ?4, CASE WHEN ?2 <> 0 OR ?5 <> 0 THEN NULL"
+		    " ELSE ?4"
 		    " END, ?5)"
 		    " ON CONFLICT(name) DO UPDATE SET ok = ?2, detail = ?3,"
-		    " checked_at = ?4, denied = ?5, down_since = CASE WHEN ?2 OR ?5"
-		    " THEN NULL ELSE coalesce(down_since, ?4) END",
+		    " checked_at = ?4, denied = ?5, down_since = CASE WHEN ?2 <> 0 OR"
+		    " ?5 <> 0"
+		    " THEN NULL ELSE coalesce(sources.down_since, ?4) END",
 		    "sdsid", name, ok ? 1 : 0, detail, now, denied);
 	/* A first answer is news only when it is a refusal (below). */
 	if (rc != ITUI_OK || (was_ok < 0 && !denied)) {

@@ -54,8 +54,8 @@ static const char zero_hash[CHAIN_HASH_LEN + 1] =
 	"SELECT a.id AS rid, coalesce(a.incident_id, 0) AS chain,"                                          \
 	" a.chain_seq AS seq, a.chain_hash AS hash, json_array('audit', a.at, a.actor, a.origin, a.object," \
 	" CASE WHEN a.object_id IS NULL THEN NULL"                                                          \
-	" WHEN a.object = 'entry' THEN 'entry:' || coalesce((SELECT"                                        \
-	" x.chain_seq FROM entries x WHERE x.id = a.object_id), '?')"                                       \
+	" WHEN a.object = 'entry' THEN 'entry:' || coalesce(CAST((SELECT"                                   \
+	" x.chain_seq FROM entries x WHERE x.id = a.object_id) AS TEXT), '?')"                              \
 	" WHEN a.object = 'action' THEN 'action:' || (SELECT count(*) FROM"                                 \
 	" action_items x WHERE x.incident_id = a.incident_id"                                               \
 	" AND x.id <= a.object_id)"                                                                         \
@@ -69,6 +69,8 @@ static const char *const class_sql[] = {ENTRY_SQL, REVISION_SQL, AUDIT_SQL};
 static const char *const class_table[] = {"entries", "entry_revisions",
                                           "audit"};
 static const char *const class_rowid[] = {"e.id", "r.rowid", "a.id"};
+/* The key column (PostgreSQL gives entry_revisions a real rowid column). */
+static const char *const class_key[] = {"id", "rowid", "id"};
 static const char *const class_chain[] = {"e.incident_id", "e.incident_id",
                                           "coalesce(a.incident_id, 0)"};
 
@@ -202,8 +204,8 @@ static const char *const writer_sql[] = {
     " e.at, e.kind, e.text, e.data)," HEAD_OF(
         "e.incident_id") " FROM entries e WHERE e.id = ?",
     AUDIT_HEAD "CASE WHEN a.object_id IS NULL THEN NULL ELSE 'entry:' ||"
-               " coalesce((SELECT x.chain_seq FROM entries x WHERE x.id ="
-               " a.object_id), '?') END" AUDIT_TAIL,
+               " coalesce(CAST((SELECT x.chain_seq FROM entries x WHERE"
+               " x.id = a.object_id) AS TEXT), '?') END" AUDIT_TAIL,
     AUDIT_HEAD "CASE WHEN a.object_id IS NULL THEN NULL ELSE 'action:' ||"
                " (SELECT count(*) FROM action_items x WHERE x.incident_id ="
                " a.incident_id AND x.id <= a.object_id) END" AUDIT_TAIL,
@@ -304,8 +306,8 @@ link_row(struct sd_db *db, struct chain_cache *cache, enum chain_class cls,
 		                     (long long)rowid, class_table[cls])
 		           : sd_error(db, rc, "chaining the record", err);
 	sql = xasprintf("UPDATE %s SET chain_seq = ?, chain_hash = ? WHERE "
-	                "rowid = ?",
-	                class_table[cls]);
+	                "%s = ?",
+	                class_table[cls], class_key[cls]);
 	rc = stmt(db, cache, ST_UPDATE + (int)cls, sql, &s, err);
 	free(sql);
 	if (rc != ITUI_OK)
@@ -369,8 +371,8 @@ static int
 is_linked(struct sd_db *db, enum chain_class cls, int64_t rowid)
 {
 	char *sql = xasprintf("SELECT chain_hash IS NOT NULL FROM %s WHERE "
-	                      "rowid = ?",
-	                      class_table[cls]);
+	                      "%s = ?",
+	                      class_table[cls], class_key[cls]);
 	struct sd_stmt *s;
 	int yes = 0;
 
@@ -621,7 +623,8 @@ verify_entry_state(struct store *st, int64_t chain, struct chain_check *c,
 	    " a.object = 'entry' AND a.object_id = e.id AND a.field = 'pinned'"
 	    " ORDER BY a.chain_seq DESC LIMIT 1), '0'),"
 	    " e.deleted_at IS NOT NULL,"
-	    " coalesce((SELECT a.field = 'deleted' FROM audit a WHERE"
+	    " coalesce((SELECT CASE WHEN a.field = 'deleted' THEN 1 ELSE 0"
+	    " END FROM audit a WHERE"
 	    " a.object = 'entry' AND a.object_id = e.id AND a.field IN"
 	    " ('deleted', 'restored') ORDER BY a.chain_seq DESC LIMIT 1), 0),"
 	    " e.revision, (SELECT count(*) FROM entry_revisions r"
@@ -791,7 +794,7 @@ store_signature_add(struct store *st, int64_t incident_id, int64_t seq,
 {
 	enum itui_code rc;
 
-	if ((rc = st_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin_on(st, incident_id, err)) != ITUI_OK)
 		return rc;
 	rc = st_incident_exists(st, incident_id, err);
 	if (rc == ITUI_OK)

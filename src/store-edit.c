@@ -52,7 +52,7 @@ store_entry_restore(struct store *st, int64_t entry_id, struct itui_err *err)
 	struct entry e;
 	enum itui_code rc;
 
-	if ((rc = st_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin_row(st, "entries", entry_id, err)) != ITUI_OK)
 		return rc;
 	if ((rc = store_entry_get(st, entry_id, &e, err)) != ITUI_OK)
 		return st_end(st, rc, err);
@@ -131,7 +131,7 @@ store_entry_add_draft(struct store *st, int64_t incident_id,
 	if (draft_user == NULL)
 		return store_entry_add(st, incident_id, kind, at, text, data,
 		                       entry_id, err);
-	if ((rc = st_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin_on(st, incident_id, err)) != ITUI_OK)
 		return rc;
 	st->batch++;
 	rc = store_entry_add(st, incident_id, kind, at, text, data, entry_id,
@@ -222,7 +222,7 @@ store_incident_set_field(struct store *st, int64_t id, enum inc_field field,
 		               name);
 	if (value != NULL && st_check_text(name, value, max, err) != ITUI_OK)
 		return err->code;
-	if ((rc = st_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin_on(st, id, err)) != ITUI_OK)
 		return rc;
 	if ((rc = st_incident_exists(st, id, err)) != ITUI_OK)
 		return st_end(st, rc, err);

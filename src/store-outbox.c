@@ -13,6 +13,7 @@
  * idempotency key).  Things that fall due are recorded in outbox_due under a
  * primary key, so a tier is paged once however many rounds see it due.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -398,11 +399,11 @@ enum itui_code
 store_outbox_list(struct store *st, int64_t incident_id, int limit,
                   struct outbox_rows *out, struct itui_err *err)
 {
-	struct sd_stmt *s =
-	    st_query(st, err, "reading the outbox",
-	             "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE (? = 0 OR"
-	             " incident_id = ?) ORDER BY id DESC LIMIT ?",
-	             "iid", incident_id, incident_id, limit > 0 ? limit : -1);
+	struct sd_stmt *s = st_query(
+	    st, err, "reading the outbox",
+	    "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE (? = 0 OR"
+	    " incident_id = ?) ORDER BY id DESC LIMIT ?",
+	    "iid", incident_id, incident_id, limit > 0 ? limit : INT_MAX);
 
 	memset(out, 0, sizeof *out);
 	if (s == NULL)
@@ -658,7 +659,7 @@ store_outbox_due(struct store *st, int64_t incident_id, const char *cause,
 		if (seen)
 			return ITUI_OK;
 	}
-	if ((rc = st_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin_on(st, incident_id, err)) != ITUI_OK)
 		return rc;
 	rc = st_run(st, err, "recording what fell due",
 	            "INSERT OR IGNORE INTO outbox_due(incident_id, cause, at)"

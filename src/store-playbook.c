@@ -324,11 +324,12 @@ attach(struct store *st, int64_t id, const struct playbook *pb, int runbook,
 			    "  ?10, ?11,"
 			    "  coalesce(d.state, 'open'), d.by_user, d.at,"
 			    "  coalesce(d.by_event, 0)"
-			    " FROM (SELECT 1) LEFT JOIN (SELECT 'done' AS state,"
+			    " FROM (SELECT 1) AS one LEFT JOIN (SELECT 'done' AS"
+			    "  state,"
 			    "  by_user, at, 1 AS by_event FROM checklist_steps"
 			    "  WHERE incident_id = ?1 AND event = ?7 AND"
 			    "  state = 'done' AND by_event = 1 ORDER BY at"
-			    "  LIMIT 1) d",
+			    "  LIMIT 1) d ON true",
 			    "iiiisssissi", id, num, pos, ppos, sp->text,
 			    sp->role, sp->event,
 			    sp->no_progress > 0 ? sp->no_progress : (int64_t)0,
@@ -477,7 +478,7 @@ store_checklist_set(struct store *st, int64_t id, const char *ref,
 	                                           reason, MAX_TEXT_BYTES, err))
 		return err->code;
 	at = st_at_or_now(st, at);
-	if ((rc = st_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin_on(st, id, err)) != ITUI_OK)
 		return rc;
 	if ((rc = store_checklist(st, id, &cl, err)) != ITUI_OK)
 		return st_end(st, rc, err);
@@ -557,7 +558,7 @@ store_checklist_attach(struct store *st, int64_t id, const struct playbook *rb,
 	char *line;
 
 	*added = 0;
-	if ((rc = st_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin_on(st, id, err)) != ITUI_OK)
 		return rc;
 	rc = st_incident_exists(st, id, err);
 	if (rc == ITUI_OK)

@@ -8,9 +8,12 @@
  * scope of a change is ignored, and the revision is PRAGMA data_version,
  * which moves when another connection commits.
  */
+#include <libgen.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
+#include <unistd.h>
 
 #include "itui/db.h"
 #include "itui/store-chain.h"
@@ -314,4 +317,111 @@ store_permission_advice(const char *path, char *buf, size_t size)
 		return;
 	}
 	db_permission_advice(strip_scheme(path), buf, size);
+}
+
+char *
+sd_display(const char *loc)
+{
+	return sd_is_pg_location(loc) ? sd_pg_display(loc) : xstrdup(loc);
+}
+
+/* ---- the change hint --------------------------------------------------------
+ */
+
+/*
+ * SQLite: inotify on the directory, filtered to the database and its -wal
+ * (the -wal is deleted when the last connection closes, so the directory is
+ * watched; -shm never, a read rewrites it).  The event fires on the WAL
+ * write, before the commit is published: the caller re-checks briefly.
+ */
+struct store_watch {
+	int fd;
+	void *pg; /* the listening connection on PostgreSQL */
+	char *db_name;
+	char *wal_name;
+};
+
+struct store_watch *
+store_watch_open(const char *location)
+{
+	struct store_watch *w = xcalloc(1, sizeof *w);
+	const char *path = strip_scheme(location);
+	char *d, *b, *real;
+
+	w->fd = -1;
+	if (sd_is_pg_location(location)) {
+		w->pg = sd_pg_listen(location, &w->fd);
+		return w;
+	}
+	/*
+	 * SQLite follows a symlinked path and keeps its -wal beside the
+	 * target: watch there, or the events never come.
+	 */
+	real = realpath(path, NULL);
+	d = xstrdup(real != NULL ? real : path);
+	b = xstrdup(real != NULL ? real : path);
+	free(real);
+	w->db_name = xstrdup(basename(b));
+	w->wal_name = xasprintf("%s-wal", w->db_name);
+	w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (w->fd >= 0 &&
+	    inotify_add_watch(w->fd, dirname(d),
+	                      IN_MODIFY | IN_CREATE | IN_MOVED_TO |
+	                          IN_CLOSE_WRITE) < 0) {
+		close(w->fd);
+		w->fd = -1;
+	}
+	free(d);
+	free(b);
+	return w;
+}
+
+int
+store_watch_fd(const struct store_watch *w)
+{
+	return w != NULL ? w->fd : -1;
+}
+
+int
+store_watch_drain(struct store_watch *w)
+{
+	char buf[4096]
+	    __attribute__((aligned(__alignof__(struct inotify_event))));
+	int hit = 0;
+
+	if (w == NULL || w->fd < 0)
+		return 0;
+	if (w->pg != NULL)
+		return sd_pg_listen_drain(w->pg);
+	for (;;) {
+		ssize_t n = read(w->fd, buf, sizeof buf), off = 0;
+
+		if (n <= 0)
+			break;
+		while (off < n) {
+			const struct inotify_event *ev =
+			    (const struct inotify_event *)(buf + off);
+
+			if (ev->len > 0 &&
+			    (strcmp(ev->name, w->wal_name) == 0 ||
+			     strcmp(ev->name, w->db_name) == 0))
+				hit = 1;
+			off += (ssize_t)sizeof *ev + ev->len;
+		}
+	}
+	return hit;
+}
+
+void
+store_watch_close(struct store_watch *w)
+{
+	if (w == NULL)
+		return;
+	if (w->pg != NULL)
+		sd_pg_listen_close(w->pg);
+	else if (w->fd >= 0)
+		close(w->fd);
+	free(w->db_name);
+	free(w->wal_name);
+	free(w);
 }

@@ -46,7 +46,7 @@ store_open(const char *path, unsigned flags, struct store **out,
 		*out = NULL;
 		return rc;
 	}
-	st->path = xstrdup(path);
+	st->path = sd_display(path);
 	st->actor = xstrdup("unknown");
 	st->origin = xstrdup("local");
 	st->now = real_now;
@@ -262,11 +262,35 @@ st_begin_on(struct store *st, int64_t incident, struct itui_err *err)
 		return ITUI_OK;
 	st->ntouched = 0;
 	st->touched_other = st->private_tx = 0;
-	rc = st->db->ops->begin(st->db, incident > 0 ? incident : SD_SCOPE_ALL);
+	rc = st->db->ops->begin(st->db, incident > 0 || incident == SD_SCOPE_NEW
+	                                    ? incident
+	                                    : SD_SCOPE_ALL);
 	if (rc != SD_OK)
 		return sd_error(st->db, rc, "starting a change", err);
 	st->tx_incident = incident > 0 ? incident : 0;
 	return ITUI_OK;
+}
+
+enum itui_code
+st_begin_row(struct store *st, const char *table, int64_t row_id,
+             struct itui_err *err)
+{
+	/* A row never moves to another incident: no lock needed to ask. */
+	char sql[96];
+	struct sd_stmt *s;
+	int64_t incident = 0;
+
+	snprintf(sql, sizeof sql, "SELECT incident_id FROM %s WHERE id = ?",
+	         table);
+	if (check_writable(st, err) != ITUI_OK)
+		return err->code;
+	s = st_query(st, err, "starting a change", sql, "i", row_id);
+	if (s == NULL)
+		return err->code;
+	if (sd_step(s) == SD_ROW)
+		incident = sd_int64(s, 0);
+	sd_finalize(s);
+	return st_begin_on(st, incident, err);
 }
 
 enum itui_code
@@ -584,7 +608,8 @@ st_typed_entry(struct store *st, int64_t incident_id, enum entry_kind kind,
 	char *data;
 	struct sd_stmt *s =
 	    st_query(st, err, "building the entry",
-	             "SELECT json_object('field', ?, 'from', ?, 'to', ?)",
+	             "SELECT json_object('field', CAST(? AS TEXT), 'from',"
+	             " CAST(? AS TEXT), 'to', CAST(? AS TEXT))",
 	             "sss", field, from, to);
 	enum itui_code rc;
 
@@ -639,7 +664,7 @@ store_incident_declare(struct store *st, const struct incident_new *in,
 	if (in->commander != NULL &&
 	    st_check_name("the commander's name", in->commander, err))
 		return err->code;
-	if ((rc = st_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin_on(st, SD_SCOPE_NEW, err)) != ITUI_OK)
 		return rc;
 	rc = st_run(
 	    st, err, "declaring the incident",
@@ -826,10 +851,10 @@ store_incident_list(struct store *st, int all, int limit,
 	s = st_query(
 	    st, err, "listing incidents",
 	    "SELECT " INCIDENT_COLUMNS " FROM incidents"
-	    " WHERE ?1 OR status NOT IN ('resolved', 'closed')"
+	    " WHERE ?1 <> 0 OR status NOT IN ('resolved', 'closed')"
 	    " ORDER BY status IN ('resolved', 'closed'), declared_at DESC,"
 	    " id DESC LIMIT ?2",
-	    "di", all ? 1 : 0, limit > 0 ? (int64_t)limit : (int64_t)-1);
+	    "di", all ? 1 : 0, limit > 0 ? (int64_t)limit : ST_NO_LIMIT);
 	if (st_fetch(st, s, "listing incidents", &out->v, &out->n,
 	             sizeof *out->v, read_incident, err))
 		goto fail;
@@ -878,7 +903,7 @@ store_incident_ack(struct store *st, int64_t id, int64_t at, int *already,
 
 	*already = 0;
 	at = st_at_or_now(st, at);
-	if ((rc = st_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin_on(st, id, err)) != ITUI_OK)
 		return rc;
 	rc = incident_field(st, id, "acknowledged_at", &old, err);
 	if (rc == ITUI_OK && old != NULL) {
@@ -941,7 +966,7 @@ store_incident_set_status(struct store *st, int64_t id, enum inc_status status,
 	int from;
 
 	at = st_at_or_now(st, at);
-	if ((rc = st_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin_on(st, id, err)) != ITUI_OK)
 		return rc;
 	if ((rc = incident_field(st, id, "status", &old, err)) != ITUI_OK)
 		return st_end(st, rc, err);
@@ -1005,7 +1030,7 @@ store_incident_set_severity(struct store *st, int64_t id, const char *level,
 	if (st_check_name("the severity", level, err))
 		return err->code;
 	at = st_at_or_now(st, at);
-	if ((rc = st_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin_on(st, id, err)) != ITUI_OK)
 		return rc;
 	if ((rc = incident_field(st, id, "severity", &old, err)) != ITUI_OK)
 		return st_end(st, rc, err);
@@ -1113,7 +1138,7 @@ store_role_assign(struct store *st, int64_t id, enum role role,
 	if (st_check_name("the person's name", person, err))
 		return err->code;
 	at = st_at_or_now(st, at);
-	if ((rc = st_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin_on(st, id, err)) != ITUI_OK)
 		return rc;
 	rc = st_incident_exists(st, id, err);
 	if (rc == ITUI_OK)
@@ -1129,7 +1154,7 @@ store_role_unassign(struct store *st, int64_t id, enum role role, int64_t at,
 	enum itui_code rc;
 
 	at = st_at_or_now(st, at);
-	if ((rc = st_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin_on(st, id, err)) != ITUI_OK)
 		return rc;
 	rc = st_incident_exists(st, id, err);
 	if (rc == ITUI_OK)
@@ -1168,7 +1193,7 @@ store_entry_add(struct store *st, int64_t incident_id, enum entry_kind kind,
 	if ((unsigned)kind >= KIND_COUNT)
 		return err_set(err, ITUI_INPUT, "unknown entry kind");
 	at = st_at_or_now(st, at);
-	if ((rc = st_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin_on(st, incident_id, err)) != ITUI_OK)
 		return rc;
 	rc = st_incident_exists(st, incident_id, err);
 	if (rc == ITUI_OK)
@@ -1277,7 +1302,7 @@ store_entry_edit_rev(struct store *st, int64_t entry_id, enum entry_kind kind,
 		return err_set(err, ITUI_INPUT,
 		               "entries of kind %s are written by the system",
 		               kind_name(kind));
-	if ((rc = st_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin_row(st, "entries", entry_id, err)) != ITUI_OK)
 		return rc;
 	if ((rc = st_editable_entry(st, entry_id, &e, err)) != ITUI_OK)
 		return st_end(st, rc, err);
@@ -1337,7 +1362,7 @@ store_entry_set_pinned(struct store *st, int64_t entry_id, int pinned,
 	struct entry e;
 	enum itui_code rc;
 
-	if ((rc = st_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin_row(st, "entries", entry_id, err)) != ITUI_OK)
 		return rc;
 	if ((rc = st_editable_entry(st, entry_id, &e, err)) != ITUI_OK)
 		return st_end(st, rc, err);
@@ -1362,7 +1387,7 @@ store_entry_delete(struct store *st, int64_t entry_id, struct itui_err *err)
 	struct entry e;
 	enum itui_code rc;
 
-	if ((rc = st_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin_row(st, "entries", entry_id, err)) != ITUI_OK)
 		return rc;
 	if ((rc = st_editable_entry(st, entry_id, &e, err)) != ITUI_OK)
 		return st_end(st, rc, err);
@@ -1394,7 +1419,7 @@ store_timeline(struct store *st, int64_t incident_id, int64_t before_at,
 {
 	struct sd_stmt *s;
 	size_t cap = 0, i;
-	int64_t lim = limit > 0 ? (int64_t)limit + 1 : -1;
+	int64_t lim = limit > 0 ? (int64_t)limit + 1 : ST_NO_LIMIT;
 	int rc;
 
 	out->v = NULL;
@@ -1473,7 +1498,7 @@ store_action_add(struct store *st, int64_t incident_id, const char *text,
 		return err->code;
 	if (owner != NULL && st_check_name("the owner's name", owner, err))
 		return err->code;
-	if ((rc = st_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin_on(st, incident_id, err)) != ITUI_OK)
 		return rc;
 	if ((rc = st_incident_exists(st, incident_id, err)) != ITUI_OK)
 		return st_end(st, rc, err);
@@ -1520,7 +1545,7 @@ store_action_set_state(struct store *st, int64_t action_id,
 	enum itui_code rc;
 	int src;
 
-	if ((rc = st_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin_row(st, "action_items", action_id, err)) != ITUI_OK)
 		return rc;
 	s = st_query(st, err, "reading the action item",
 	             "SELECT incident_id, state FROM action_items WHERE id = ?",
@@ -1689,7 +1714,7 @@ store_draft_save(struct store *st, const char *user, int64_t incident_id,
 {
 	enum itui_code rc;
 
-	if ((rc = st_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin_on(st, incident_id, err)) != ITUI_OK)
 		return rc;
 	st_private(st);
 	if (text == NULL || *text == '\0')
@@ -1758,7 +1783,7 @@ store_snapshot_request(struct store *st, int64_t incident_id,
 {
 	enum itui_code rc;
 
-	if ((rc = st_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin_on(st, incident_id, err)) != ITUI_OK)
 		return rc;
 	rc = st_incident_exists(st, incident_id, err);
 	if (rc == ITUI_OK)
@@ -1871,7 +1896,7 @@ store_annotation_done(struct store *st, int64_t entry_id, int64_t incident_id,
 {
 	enum itui_code rc;
 
-	if ((rc = st_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin_on(st, incident_id, err)) != ITUI_OK)
 		return rc;
 	rc = st_run(
 	    st, err, "recording the annotation",
@@ -2016,7 +2041,7 @@ store_action_edit(struct store *st, int64_t action_id, const char *text,
 	                                   MAX_TITLE_BYTES * 4, err)) ||
 	    (owner != NULL && st_check_name("the owner's name", owner, err)))
 		return err->code;
-	if ((rc = st_begin(st, err)) != ITUI_OK)
+	if ((rc = st_begin_row(st, "action_items", action_id, err)) != ITUI_OK)
 		return rc;
 	s = st_query(st, err, "reading the action item",
 	             "SELECT incident_id, text, owner, due_at FROM action_items"

@@ -262,16 +262,82 @@ run_free(struct run *r)
 	r->out = r->err = NULL;
 }
 
+int
+is_pg(const char *db)
+{
+	return strncmp(db, "postgresql://", 13) == 0;
+}
+
+/* psql on a database of the test cluster ("postgres" to create others). */
+static struct run
+psql(const char *db, const char *sql)
+{
+	char bin[512];
+	const char *argv[] = {bin,  "-XAtq", "-v", "ON_ERROR_STOP=1", "-d", db,
+	                      "-c", sql,     NULL};
+
+	snprintf(bin, sizeof bin, "%s/psql", getenv("ITUI_PG_BIN"));
+	return spawn(argv, NULL, NULL, NULL);
+}
+
+static char *
+pg_uri(const char *name)
+{
+	char *u = NULL;
+
+	cr_assert(asprintf(&u, "postgresql:///%s?host=%s&user=%s", name,
+	                   getenv("ITUI_PG_HOST"), getenv("ITUI_PG_USER")) > 0);
+	return u;
+}
+
+char *
+pg_db_new(void)
+{
+	static int n;
+	char name[64], sql[128], *admin;
+	struct run r;
+
+	cr_assert_not_null(getenv("ITUI_PG_HOST"),
+	                   "no PostgreSQL test cluster: run the tests with "
+	                   "make test (scripts/pg-cluster.sh starts one)");
+	snprintf(name, sizeof name, "itui_t%d_%d", (int)getpid(), ++n);
+	snprintf(sql, sizeof sql, "CREATE DATABASE %s", name);
+	admin = pg_uri("postgres");
+	r = psql(admin, sql);
+	free(admin);
+	cr_assert_eq(r.status, 0, "%s: %s", sql, r.err);
+	run_free(&r);
+	return pg_uri(name);
+}
+
+void
+pg_db_drop(char *uri)
+{
+	const char *name = uri + strlen("postgresql:///");
+	char sql[128], *admin;
+	struct run r;
+
+	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %.*s WITH (FORCE)",
+	         (int)strcspn(name, "?"), name);
+	admin = pg_uri("postgres");
+	r = psql(admin, sql);
+	free(admin);
+	run_free(&r);
+	free(uri);
+}
+
 char *
 sql1(const char *db, const char *sql)
 {
 	/* A busy timeout, as a killed or finishing writer may hold a lock. */
 	const char *argv[] = {
 	    "/usr/bin/sqlite3", "-cmd", ".timeout 10000", db, sql, NULL};
-	struct run r = spawn(argv, NULL, NULL, NULL);
+	struct run r =
+	    is_pg(db) ? psql(db, sql) : spawn(argv, NULL, NULL, NULL);
 	size_t n;
 
-	cr_assert_eq(r.status, 0, "sqlite3 failed on '%s': %s", sql, r.err);
+	cr_assert_eq(r.status, 0, "%s failed on '%s': %s",
+	             is_pg(db) ? "psql" : "sqlite3", sql, r.err);
 	free(r.err);
 	n = strlen(r.out);
 	while (n > 0 && (r.out[n - 1] == '\n' || r.out[n - 1] == ' '))

@@ -31,7 +31,34 @@ struct run run_bin_as(const char *home, uid_t uid, gid_t gid, gid_t group,
                       unsigned umask_bits, const char *const *args);
 void run_free(struct run *r);
 
-/* Runs sqlite3 on db with one SQL statement and returns its trimmed output. */
+/*
+ * The PostgreSQL test cluster (scripts/pg-cluster.sh, run by make test): a
+ * fresh database's postgresql:// location, and dropping it (frees uri).
+ */
+char *pg_db_new(void);
+void pg_db_drop(char *uri);
+int is_pg(const char *db);
+
+/*
+ * A test run on both backends with one body: in SUITE (SQLite) and in
+ * SUITE_pg (PostgreSQL), whose .init chooses the database.
+ */
+#define BOTH(suite, name, ...)                   \
+	static void suite##_##name##_body(void); \
+	Test(suite, name, ##__VA_ARGS__)         \
+	{                                        \
+		suite##_##name##_body();         \
+	}                                        \
+	Test(suite##_pg, name, ##__VA_ARGS__)    \
+	{                                        \
+		suite##_##name##_body();         \
+	}                                        \
+	static void suite##_##name##_body(void)
+
+/*
+ * Runs sqlite3 (psql for a postgresql:// location) on db with one SQL
+ * statement and returns its trimmed output.
+ */
 char *sql1(const char *db, const char *sql);
 long long sql_int(const char *db, const char *sql);
 

@@ -28,6 +28,20 @@ teardown(void)
 	free(db);
 }
 
+static void
+setup_pg(void)
+{
+	home = tmpdir_make();
+	db = pg_db_new();
+}
+
+static void
+teardown_pg(void)
+{
+	tmpdir_remove(home);
+	pg_db_drop(db);
+}
+
 /* Runs a command on the test database and insists it succeeds. */
 static char *
 ok(const char *const *args)
@@ -103,8 +117,9 @@ audit_has(const char *field, const char *new_value)
 }
 
 TestSuite(cli, .init = setup, .fini = teardown, .timeout = 60);
+TestSuite(cli_pg, .init = setup_pg, .fini = teardown_pg, .timeout = 60);
 
-Test(cli, declare_then_every_change_shows_up_in_show_and_audit)
+BOTH(cli, declare_then_every_change_shows_up_in_show_and_audit)
 {
 	char *out =
 	    ok(ARGS("declare", "--severity", "P1", "--title", "Checkout down"));
@@ -186,14 +201,14 @@ Test(cli, declare_then_every_change_shows_up_in_show_and_audit)
 	cr_assert(audit_has("state", "done"));
 }
 
-Test(cli, ack_is_audited_with_its_time)
+BOTH(cli, ack_is_audited_with_its_time)
 {
 	free(ok(ARGS("declare", "--severity", "P2", "--title", "t")));
 	free(ok(ARGS("ack", "1", "--at", "2026-01-01T00:00:00Z")));
 	cr_assert(audit_has("acknowledged_at", "2026-01-01T00:00:00Z"));
 }
 
-Test(cli, backdated_log_is_sorted_by_event_time_and_late)
+BOTH(cli, backdated_log_is_sorted_by_event_time_and_late)
 {
 	json_t *j, *tl;
 
@@ -213,7 +228,7 @@ Test(cli, backdated_log_is_sorted_by_event_time_and_late)
 	json_decref(j);
 }
 
-Test(cli, log_reads_stdin_and_keeps_newlines)
+BOTH(cli, log_reads_stdin_and_keeps_newlines)
 {
 	const char *argv[] = {"--db", db, "log", "1", "-", NULL};
 	struct run r;
@@ -228,7 +243,7 @@ Test(cli, log_reads_stdin_and_keeps_newlines)
 	json_decref(j);
 }
 
-Test(cli, list_orders_by_severity_and_hides_resolved)
+BOTH(cli, list_orders_by_severity_and_hides_resolved)
 {
 	char *out, *p0, *p2;
 
@@ -248,7 +263,7 @@ Test(cli, list_orders_by_severity_and_hides_resolved)
 	free(out);
 }
 
-Test(cli, plain_output_is_sanitised_json_is_escaped)
+BOTH(cli, plain_output_is_sanitised_json_is_escaped)
 {
 	char *out;
 
@@ -268,13 +283,17 @@ Test(cli, plain_output_is_sanitised_json_is_escaped)
 	cr_assert_not_null(strstr(out, "\\u202E"));
 	free(out);
 	/* The raw text is kept as typed. */
-	out = sql1(db, "SELECT hex(text) FROM entries WHERE kind = 'note'");
+	out = sql1(db, is_pg(db) ? "SELECT upper(encode(convert_to(text,"
+	                           " 'UTF8'), 'hex')) FROM entries WHERE kind"
+	                           " = 'note'"
+	                         : "SELECT hex(text) FROM entries WHERE kind"
+	                           " = 'note'");
 	cr_assert_not_null(strstr(out, "0D"), "stored text lost its CR: %s",
 	                   out);
 	free(out);
 }
 
-Test(cli, relapse_clears_the_resolution)
+BOTH(cli, relapse_clears_the_resolution)
 {
 	json_t *j;
 
@@ -290,7 +309,7 @@ Test(cli, relapse_clears_the_resolution)
 	json_decref(j);
 }
 
-Test(cli, drill_is_marked)
+BOTH(cli, drill_is_marked)
 {
 	json_t *j;
 
@@ -301,7 +320,7 @@ Test(cli, drill_is_marked)
 	json_decref(j);
 }
 
-Test(cli, show_limit_pages_the_newest_entries)
+BOTH(cli, show_limit_pages_the_newest_entries)
 {
 	json_t *j, *tl;
 	char n[8];
@@ -332,7 +351,7 @@ Test(cli, show_limit_pages_the_newest_entries)
 	json_decref(j);
 }
 
-Test(cli, user_and_ssh_origin_are_audited)
+BOTH(cli, user_and_ssh_origin_are_audited)
 {
 	const char *argv[] = {"--db", db,        "declare", "--severity",
 	                      "P1",   "--title", "t",       NULL};
@@ -408,7 +427,7 @@ Test(cli, default_database_lives_under_xdg_data_home)
 	cr_assert_eq(access(path, F_OK), 0);
 }
 
-Test(cli, sev_policy_is_selectable)
+BOTH(cli, sev_policy_is_selectable)
 {
 	char *out;
 
@@ -883,7 +902,7 @@ Test(cli, a_fixed_clock_that_is_not_a_time_is_refused)
 	             1772359200);
 }
 
-Test(cli, fields_over_their_documented_limits_are_refused)
+BOTH(cli, fields_over_their_documented_limits_are_refused)
 {
 	char big[5000];
 	struct run r;
@@ -936,7 +955,7 @@ Test(cli, the_shared_directory_advice_never_makes_a_failure_two_lines)
 	run_free(&r);
 }
 
-Test(cli, a_declaration_from_an_alert_with_a_long_summary_is_cut_at_a_word)
+BOTH(cli, a_declaration_from_an_alert_with_a_long_summary_is_cut_at_a_word)
 {
 	char summary[700], payload[2000], *title;
 	struct run r;
@@ -998,4 +1017,37 @@ Test(cli, a_users_own_template_is_made_inert_like_its_placeholders)
 	cr_assert_null(strchr(out, '\r'), "no carriage return: %s", out);
 	cr_assert_null(strchr(out, '\x07'), "no bell: %s", out);
 	free(out);
+}
+
+/*
+ * libpq is loaded only for a PostgreSQL location: linking it would cost
+ * every SQLite command ~4.5 ms.  The dynamic loader names each library it
+ * loads (LD_DEBUG=libs), dlopen()ed ones too.
+ */
+Test(cli, sqlite_commands_never_load_libpq)
+{
+	const char *env[] = {"LD_DEBUG=libs", NULL};
+	const char *argv[] = {"--db", db,        "declare", "--severity",
+	                      "P1",   "--title", "t",       NULL};
+	const char *logv[] = {"--db", db, "log", "1", "a note", NULL};
+	char *pgdb = pg_db_new();
+	const char *pgv[] = {"--db", pgdb, "list", NULL};
+	struct run r;
+
+	r = run_bin(home, NULL, env, argv);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_null(strstr(r.err, "libpq"), "declare loaded libpq");
+	run_free(&r);
+	r = run_bin(home, NULL, env, logv);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_not_null(strstr(r.err, "libsqlite3"),
+	                   "LD_DEBUG said nothing");
+	cr_assert_null(strstr(r.err, "libpq"), "log loaded libpq");
+	run_free(&r);
+	/* The same check sees it when it is loaded. */
+	r = run_bin(home, NULL, env, pgv);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_not_null(strstr(r.err, "libpq"), "%s", r.err);
+	run_free(&r);
+	pg_db_drop(pgdb);
 }

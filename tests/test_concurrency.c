@@ -45,16 +45,17 @@ slurp(const char *path)
 	return buf;
 }
 
-Test(concurrency, eight_writers_lose_nothing, .timeout = 300)
+/* WORKERS processes log PER_WORKER entries each on one incident of db. */
+static void
+writers_lose_nothing(const char *db, char *dir)
 {
-	char *dir = tmpdir_make(), db[512], script[2048], errf[WORKERS][600];
+	char script[2048], errf[WORKERS][600];
 	pid_t pids[WORKERS];
 	const char *argv[] = {"--db", db,        "declare", "--severity",
 	                      "P1",   "--title", "load",    NULL};
 	struct run r;
 	int w;
 
-	snprintf(db, sizeof db, "%s/shared.db", dir);
 	r = run_bin(dir, NULL, NULL, argv);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	run_free(&r);
@@ -90,22 +91,41 @@ Test(concurrency, eight_writers_lose_nothing, .timeout = 300)
 	                     "SELECT count(*) FROM audit"
 	                     " WHERE field = 'created' AND object = 'entry'"),
 	             WORKERS * PER_WORKER + 1);
-	{
+	if (!is_pg(db)) {
 		char *ic = sql1(db, "PRAGMA integrity_check");
 
 		cr_assert_str_eq(ic, "ok");
 		free(ic);
 	}
+}
+
+Test(concurrency, eight_writers_lose_nothing, .timeout = 300)
+{
+	char *dir = tmpdir_make(), db[512];
+
+	snprintf(db, sizeof db, "%s/shared.db", dir);
+	writers_lose_nothing(db, dir);
 	tmpdir_remove(dir);
 }
 
-Test(concurrency, first_open_by_many_migrates_once, .timeout = 60)
+/* On PostgreSQL the writers of one incident queue on its advisory lock. */
+Test(concurrency_pg, eight_writers_lose_nothing, .timeout = 300)
 {
-	char *dir = tmpdir_make(), db[512], script[1024], errf[5][600];
+	char *dir = tmpdir_make(), *db = pg_db_new();
+
+	writers_lose_nothing(db, dir);
+	pg_db_drop(db);
+	tmpdir_remove(dir);
+}
+
+/* Five processes open a new database at once; 0 when all succeeded. */
+static void
+five_first_opens(const char *db, const char *dir)
+{
+	char script[1024], errf[5][600];
 	pid_t pids[5];
 	int i;
 
-	snprintf(db, sizeof db, "%s/fresh.db", dir);
 	for (i = 0; i < 5; i++) {
 		snprintf(script, sizeof script,
 		         "'%s' --db '%s' declare --severity P2 --title t%d",
@@ -124,11 +144,35 @@ Test(concurrency, first_open_by_many_migrates_once, .timeout = 60)
 		free(err);
 	}
 	cr_assert_eq(sql_int(db, "SELECT count(*) FROM incidents"), 5);
+}
+
+Test(concurrency, first_open_by_many_migrates_once, .timeout = 60)
+{
+	char *dir = tmpdir_make(), db[512];
+
+	snprintf(db, sizeof db, "%s/fresh.db", dir);
+	five_first_opens(db, dir);
 	cr_assert_eq(sql_int(db, "PRAGMA user_version"), db_schema_version());
 	cr_assert_eq(sql_int(db, "PRAGMA application_id"), 0x49545549);
 	cr_assert_eq(sql_int(db, "SELECT count(*) FROM sqlite_schema"
 	                         " WHERE name = 'incidents'"),
 	             1);
+	tmpdir_remove(dir);
+}
+
+/* The schema is made under an advisory lock: once, whoever comes first. */
+Test(concurrency_pg, first_open_by_many_migrates_once, .timeout = 60)
+{
+	char *dir = tmpdir_make(), *db = pg_db_new();
+
+	five_first_opens(db, dir);
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM itui_version"), 1);
+	cr_assert_eq(sql_int(db, "SELECT max(version) FROM itui_version"),
+	             db_schema_version());
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM pg_tables WHERE"
+	                         " tablename = 'incidents'"),
+	             1);
+	pg_db_drop(db);
 	tmpdir_remove(dir);
 }
 

@@ -14,14 +14,20 @@ static char *dir, path[512];
 static struct store *st;
 
 static void
-setup(void)
+open_store(void)
 {
 	struct itui_err err;
 
-	dir = tmpdir_make();
-	snprintf(path, sizeof path, "%s/s.db", dir);
 	cr_assert_eq(store_open(path, 0, &st, &err), ITUI_OK, "%s", err.msg);
 	store_set_actor(st, "tess", "local");
+}
+
+static void
+setup(void)
+{
+	dir = tmpdir_make();
+	snprintf(path, sizeof path, "%s/s.db", dir);
+	open_store();
 }
 
 static void
@@ -31,7 +37,25 @@ teardown(void)
 	tmpdir_remove(dir);
 }
 
+static char *pg;
+
+static void
+setup_pg(void)
+{
+	pg = pg_db_new();
+	snprintf(path, sizeof path, "%s", pg);
+	open_store();
+}
+
+static void
+teardown_pg(void)
+{
+	store_close(st);
+	pg_db_drop(pg);
+}
+
 TestSuite(store, .init = setup, .fini = teardown, .timeout = 30);
+TestSuite(store_pg, .init = setup_pg, .fini = teardown_pg, .timeout = 30);
 
 static int64_t
 declare(const char *sev)
@@ -65,7 +89,7 @@ Test(store, new_file_gets_the_schema_and_mode)
 	}
 }
 
-Test(store, edit_keeps_history_delete_is_soft)
+BOTH(store, edit_keeps_history_delete_is_soft)
 {
 	struct itui_err err;
 	struct entry_list tl;
@@ -107,7 +131,7 @@ Test(store, edit_keeps_history_delete_is_soft)
 	             5, "created, text, kind, pinned, deleted");
 }
 
-Test(store, typed_entries_cannot_be_rewritten)
+BOTH(store, typed_entries_cannot_be_rewritten)
 {
 	struct itui_err err;
 	struct entry_list tl;
@@ -125,7 +149,7 @@ Test(store, typed_entries_cannot_be_rewritten)
 	entry_list_free(&tl);
 }
 
-Test(store, roles_keep_their_history)
+BOTH(store, roles_keep_their_history)
 {
 	struct itui_err err;
 	struct incident inc;
@@ -153,7 +177,7 @@ Test(store, roles_keep_their_history)
 	             1);
 }
 
-Test(store, severity_history_feeds_the_clocks)
+BOTH(store, severity_history_feeds_the_clocks)
 {
 	struct itui_err err;
 	struct incident inc;
@@ -176,7 +200,7 @@ Test(store, severity_history_feeds_the_clocks)
 	incident_free(&inc);
 }
 
-Test(store, keyset_paging_walks_back_through_the_timeline)
+BOTH(store, keyset_paging_walks_back_through_the_timeline)
 {
 	struct itui_err err;
 	struct entry_list a, b;
@@ -209,7 +233,7 @@ Test(store, keyset_paging_walks_back_through_the_timeline)
 	entry_list_free(&b);
 }
 
-Test(store, data_version_sees_other_connections_only)
+BOTH(store, data_version_sees_other_connections_only)
 {
 	struct itui_err err;
 	struct store *other;
@@ -237,7 +261,7 @@ Test(store, data_version_sees_other_connections_only)
 
 /* What a dashboard asks after data_version moved: did the record change,
  * and where. */
-Test(store, revision_moves_with_the_record_not_with_private_rows)
+BOTH(store, revision_moves_with_the_record_not_with_private_rows)
 {
 	struct itui_err err;
 	struct store *other;
@@ -292,7 +316,7 @@ Test(store, revision_moves_with_the_record_not_with_private_rows)
 	(void)a;
 }
 
-Test(store, readonly_store_refuses_writes)
+BOTH(store, readonly_store_refuses_writes)
 {
 	struct itui_err err;
 	struct store *ro;

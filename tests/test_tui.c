@@ -154,15 +154,25 @@ cli(const char *const *args)
 
 static struct servers srv;
 
+/* A home, tmux's socket, and one incident in db (NULL: a file in home). */
 static void
-setup(void)
+setup_on(const char *location)
 {
 	memset(&srv, 0, sizeof srv);
 	home = tmpdir_make();
-	snprintf(db, sizeof db, "%s/war.db", home);
+	if (location != NULL)
+		snprintf(db, sizeof db, "%s", location);
+	else
+		snprintf(db, sizeof db, "%s/war.db", home);
 	snprintf(sock, sizeof sock, "%s/tmux.sock", home);
 	cli(ARGS("declare", "--severity", "P1", "--title", "Checkout errors",
 	         "--service", "checkout"));
+}
+
+static void
+setup(void)
+{
+	setup_on(NULL);
 }
 
 static void
@@ -177,9 +187,27 @@ teardown(void)
 	tmpdir_remove(home);
 }
 
-TestSuite(tui, .init = setup, .fini = teardown, .timeout = 60);
+static char *pg;
 
-Test(tui, shows_the_incident_its_clocks_and_roster)
+/* The same dashboards on PostgreSQL: woken by LISTEN/NOTIFY. */
+static void
+setup_pg(void)
+{
+	pg = pg_db_new();
+	setup_on(pg);
+}
+
+static void
+teardown_pg(void)
+{
+	teardown();
+	pg_db_drop(pg);
+}
+
+TestSuite(tui, .init = setup, .fini = teardown, .timeout = 60);
+TestSuite(tui_pg, .init = setup_pg, .fini = teardown_pg, .timeout = 60);
+
+BOTH(tui, shows_the_incident_its_clocks_and_roster)
 {
 	char *s;
 
@@ -194,7 +222,7 @@ Test(tui, shows_the_incident_its_clocks_and_roster)
 	free(s);
 }
 
-Test(tui, declare_from_the_dashboard)
+BOTH(tui, declare_from_the_dashboard)
 {
 	char *out;
 
@@ -216,7 +244,7 @@ Test(tui, declare_from_the_dashboard)
 	free(out);
 }
 
-Test(tui, type_backdate_and_edit_entries)
+BOTH(tui, type_backdate_and_edit_entries)
 {
 	char hhmm[8], keys[64], *out;
 	time_t t = time(NULL) - 7 * 60;
@@ -243,9 +271,13 @@ Test(tui, type_backdate_and_edit_entries)
 	free(wait_for("a", "(Esc closes the line)", 2000));
 	tmux("send-keys -t a Escape");
 	wait_gone("a", "[note] INC-1>", 2000);
-	out = sql1(db, "SELECT strftime('%H:%M', at, 'unixepoch') || ' ' ||"
-	               " (recorded_at - at >= 360) FROM entries"
-	               " WHERE text = 'rollback started'");
+	out = sql1(db, is_pg(db) ? "SELECT to_char(to_timestamp(at) AT TIME"
+	                           " ZONE 'UTC', 'HH24:MI') || ' ' ||"
+	                           " (recorded_at - at >= 360)::int FROM"
+	                           " entries WHERE text = 'rollback started'"
+	                         : "SELECT strftime('%H:%M', at, 'unixepoch')"
+	                           " || ' ' || (recorded_at - at >= 360) FROM"
+	                           " entries WHERE text = 'rollback started'");
 	snprintf(keys, sizeof keys, "%s 1", hhmm);
 	cr_assert_str_eq(out, keys, "backdated to %s", hhmm);
 	free(out);
@@ -366,7 +398,7 @@ Test(tui, sighup_keeps_the_half_typed_entry)
 	             1);
 }
 
-Test(tui, two_dashboards_see_each_other_without_a_key)
+BOTH(tui, two_dashboards_see_each_other_without_a_key)
 {
 	start("a", 120, 32, NULL);
 	start("b", 120, 32, NULL);
@@ -678,7 +710,7 @@ Test(tui, a_click_selects_the_entry_side_by_side)
  * Issue 13: the scribe ticks a step in one dashboard and the IC's shows it
  * ticked without a key; skipping asks for a reason and refuses none.
  */
-Test(tui, checklist_ticks_reach_the_other_dashboard)
+BOTH(tui, checklist_ticks_reach_the_other_dashboard)
 {
 	char *v;
 
@@ -813,7 +845,7 @@ Test(tui, per_view_keys_and_a_declaration_from_a_large_alert)
  * Issue 9: two dashboards edit the same entry; the second save is refused
  * with both texts shown; after "keep mine" the audit has both, in order.
  */
-Test(tui, a_stale_edit_is_refused_with_both_texts)
+BOTH(tui, a_stale_edit_is_refused_with_both_texts)
 {
 	char *s;
 
@@ -838,9 +870,12 @@ Test(tui, a_stale_edit_is_refused_with_both_texts)
 	free(s);
 	tmux("send-keys -t b m");
 	free(wait_for("b", "kept yours", 3000));
-	s = sql1(db, "SELECT group_concat(new_value, ' | ') FROM (SELECT"
-	             " new_value FROM audit WHERE object = 'entry' AND field ="
-	             " 'text' ORDER BY id)");
+	s = sql1(db, is_pg(db) ? "SELECT string_agg(new_value, ' | ' ORDER BY"
+	                         " id) FROM audit WHERE object = 'entry' AND"
+	                         " field = 'text'"
+	                       : "SELECT group_concat(new_value, ' | ') FROM"
+	                         " (SELECT new_value FROM audit WHERE object"
+	                         " = 'entry' AND field = 'text' ORDER BY id)");
 	cr_assert_str_eq(
 	    s, "Rollback started by alice | Rollback started at ten percent");
 	free(s);

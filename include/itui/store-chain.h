@@ -39,8 +39,9 @@ struct sd_db;
  */
 #define CHAIN_AUDIT_REF_SQL                                                 \
 	"CASE WHEN a.object_id IS NULL THEN NULL"                           \
-	" WHEN a.object = 'entry' THEN 'entry:' || coalesce((SELECT"        \
-	" x.chain_seq FROM entries x WHERE x.id = a.object_id), '?')"       \
+	" WHEN a.object = 'entry' THEN 'entry:' || coalesce(CAST((SELECT"   \
+	" x.chain_seq FROM entries x WHERE x.id = a.object_id) AS TEXT),"   \
+	" '?')"                                                             \
 	" WHEN a.object = 'action' THEN 'action:' || (SELECT count(*) FROM" \
 	" action_items x WHERE x.incident_id = a.incident_id"               \
 	" AND x.id <= a.object_id)"                                         \

@@ -44,6 +44,8 @@ enum sd_dialect { SD_SQLITE, SD_PG };
  * every write and makes every other write wait.
  */
 #define SD_SCOPE_ALL ((int64_t)-1)
+/* A new incident: waits only for SD_SCOPE_ALL (its id is not known yet). */
+#define SD_SCOPE_NEW ((int64_t)-2)
 
 struct sd_db;
 struct sd_stmt;
@@ -104,6 +106,14 @@ enum itui_code sd_pg_open(const char *loc, unsigned flags, struct sd_db **out,
                           struct itui_err *err);
 enum itui_code sd_sqlite_open(const char *path, unsigned flags,
                               struct sd_db **out, struct itui_err *err);
+
+/* The location as shown: a PostgreSQL one without its password. */
+char *sd_display(const char *loc);
+char *sd_pg_display(const char *loc);
+/* A connection that LISTENs for commits; its socket in *fd (store.h). */
+void *sd_pg_listen(const char *loc, int *fd);
+int sd_pg_listen_drain(void *h);
+void sd_pg_listen_close(void *h);
 
 /* The SQL for this connection's dialect: SQLite's form or PostgreSQL's. */
 static inline const char *

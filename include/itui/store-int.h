@@ -23,6 +23,8 @@
 #define MAX_TEXT_BYTES  (64 * 1024)
 #define MAX_TITLE_BYTES 300
 #define MAX_NAME_BYTES  64
+/* LIMIT for "all rows": PostgreSQL refuses SQLite's -1. */
+#define ST_NO_LIMIT INT64_MAX
 
 struct store {
 	struct sd_db *db; /* the driver's connection (store-drv.h) */
@@ -84,12 +86,16 @@ int64_t st_col_time(struct sd_stmt *s, int col);
 /*
  * A write transaction (nothing inside a batch); refuses read-only stores.
  * st_begin_on() waits only for other writes on that incident (PostgreSQL
- * takes its advisory lock; SQLite has one write lock anyway); st_begin()
- * waits for every write.  Either way the commit tells the others.
+ * takes its advisory lock; SQLite has one write lock anyway), or, with
+ * SD_SCOPE_NEW, only for global work; st_begin() waits for every write.  Either
+ * way the commit tells the others.
  */
 enum itui_code st_begin_on(struct store *st, int64_t incident,
                            struct itui_err *err);
 enum itui_code st_begin(struct store *st, struct itui_err *err);
+/* st_begin_on() the incident of a row of `table` (entries, action_items). */
+enum itui_code st_begin_row(struct store *st, const char *table, int64_t row_id,
+                            struct itui_err *err);
 /* Commits when rc is ITUI_OK, rolls back otherwise; returns the outcome. */
 enum itui_code st_end(struct store *st, enum itui_code rc,
                       struct itui_err *err);

@@ -68,6 +68,20 @@ enum itui_code store_changes(struct store *st, int64_t since, int64_t **ids,
                              size_t *n, int *other, int64_t *now,
                              struct itui_err *err);
 
+/*
+ * The change hint for a location, for the interface's poll(): inotify on
+ * an SQLite file's directory (filtered to the database and its -wal), a
+ * connection LISTENing on PostgreSQL.  A hint only: store_data_version()
+ * decides.  store_watch_open() never fails (fd -1: the slow re-check
+ * still works).  Main thread.
+ */
+struct store_watch;
+struct store_watch *store_watch_open(const char *location);
+int store_watch_fd(const struct store_watch *w);
+/* Reads what is pending; 1 when it concerned the database. */
+int store_watch_drain(struct store_watch *w);
+void store_watch_close(struct store_watch *w);
+
 struct incident_new {
 	const char *title;
 	const char *severity;
