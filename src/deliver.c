@@ -52,14 +52,12 @@ deliver_open(struct deliver *d, const struct config *cfg,
 	d->policy = policy;
 	d->wake_fd = wake_fd;
 	d->kick[0] = d->kick[1] = -1;
-	d->lock_fd = -1;
 	d->now = context_now;
 	d->interval = DEFAULT_INTERVAL;
 	d->max_attempts = cfg->outbox.max_attempts > 0
 	                      ? (int)cfg->outbox.max_attempts
 	                      : OUTBOX_MAX_ATTEMPTS;
 	d->db_path = xstrdup(db_path);
-	d->lock_path = xasprintf("%s.deliver.lock", db_path);
 	if (store_open(db_path, STORE_NOCREATE, &d->st, err) != ITUI_OK)
 		return err->code;
 	store_set_actor(d->st, "deliverer", "local");
@@ -79,12 +77,8 @@ deliver_close(struct deliver *d)
 	deliver_stop(d);
 	http_client_free(d->http);
 	store_close(d->st);
-	if (d->lock_fd >= 0)
-		close(d->lock_fd); /* releases the flock */
-	free(d->db_path);
-	free(d->lock_path);
+	free(d->db_path); /* the store's close released the lease */
 	memset(d, 0, sizeof *d);
-	d->lock_fd = -1;
 	d->kick[0] = d->kick[1] = -1;
 }
 
@@ -96,16 +90,8 @@ take_lock(struct deliver *d)
 
 	if (d->holds_lock)
 		return 1;
-	if (d->lock_fd < 0) {
-		d->lock_fd =
-		    open(d->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0660);
-		if (d->lock_fd < 0) {
-			snprintf(d->last_error, sizeof d->last_error, "%s: %s",
-			         d->lock_path, strerror(errno));
-			return 0;
-		}
-	}
-	if (flock(d->lock_fd, LOCK_EX | LOCK_NB) != 0)
+	/* An flock() beside an SQLite file, an advisory lock on PostgreSQL. */
+	if (!store_lease(d->st, "deliver"))
 		return 0;
 	d->holds_lock = 1;
 	/* Whoever held it before us died between a claim and its settling. */

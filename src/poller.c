@@ -384,7 +384,10 @@ poller_main(void *arg)
 		int changed = 0;
 		char buf[16];
 
-		(void)poller_round(p, &changed, &err);
+		/* One poller per database, however many dashboards are open:
+		 * the others read the health the one with the lease records. */
+		if (store_lease(p->st, "poller"))
+			(void)poller_round(p, &changed, &err);
 		if (changed && p->wake_fd >= 0)
 			(void)!write(p->wake_fd, "p", 1);
 		if (p->stop)

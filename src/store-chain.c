@@ -506,9 +506,10 @@ verify_chain(struct store *st, int64_t chain, struct chain_check *c,
 	memcpy(prev, zero_hash, sizeof zero_hash);
 	/* cls, rowid, seq, hash, content, the entry it names */
 	sql = xasprintf("SELECT cls, rid, seq, hash, content, ent FROM ("
-	                "SELECT 0 AS cls, * FROM (%s WHERE %s = ?1)"
-	                " UNION ALL SELECT 1, * FROM (%s WHERE %s = ?1)"
-	                " UNION ALL SELECT 2, * FROM (%s WHERE %s = ?1))"
+	                "SELECT 0 AS cls, * FROM (%s WHERE %s = ?1) AS c0"
+	                " UNION ALL SELECT 1, * FROM (%s WHERE %s = ?1) AS c1"
+	                " UNION ALL SELECT 2, * FROM (%s WHERE %s = ?1) AS c2)"
+	                " AS u"
 	                " ORDER BY seq IS NULL, seq, cls, rid",
 	                ENTRY_SQL, class_chain[0], REVISION_SQL, class_chain[1],
 	                AUDIT_SQL, class_chain[2]);

@@ -5,7 +5,8 @@
  * (linking it costs every process ~4.5 ms at start-up), as http.c does
  * libcurl.  Statements are the store's SQLite text, translated once at
  * prepare: `?`/`?N` become `$N`, INSERT OR IGNORE becomes ON CONFLICT DO
- * NOTHING, json_object/json_array become their json_build_ forms, the
+ * NOTHING, json_object becomes json_build_object and json_array the same
+ * compact text as SQLite's (so the hash chains agree across a copy), the
  * reserved word `user` is quoted, and an INSERT into a table with an id
  * returns it (in place of last_insert_rowid).  What cannot be translated
  * stands side by side in the store (sd_sql()).  Integers are sent typed
@@ -38,6 +39,7 @@
 #define LOCK_CLASS_ALL      1230263625 /* "ITUI" */
 #define LOCK_CLASS_INCIDENT 1230263626
 #define LOCK_MIGRATE        1230263627
+#define LOCK_LEASE          1230263628
 #define CHANNEL             "itui"
 #define INT8OID             20
 
@@ -50,6 +52,7 @@ static struct {
 	ConnStatusType (*status)(const PGconn *);
 	char *(*errorMessage)(const PGconn *);
 	void (*finish)(PGconn *);
+	void (*reset)(PGconn *);
 	PGresult *(*exec)(PGconn *, const char *);
 	PGresult *(*execParams)(PGconn *, const char *, int, const Oid *,
 	                        const char *const *, const int *, const int *,
@@ -101,6 +104,7 @@ pq_load(void)
 	LOAD(status, "PQstatus");
 	LOAD(errorMessage, "PQerrorMessage");
 	LOAD(finish, "PQfinish");
+	LOAD(reset, "PQreset");
 	LOAD(exec, "PQexec");
 	LOAD(execParams, "PQexecParams");
 	LOAD(resultStatus, "PQresultStatus");
@@ -211,7 +215,8 @@ translate(const char *sql, int *nparams, int *returning)
 {
 	struct strbuf sb = STRBUF_INIT;
 	const char *p = sql, *ret_col = NULL;
-	int maxn = 0, ignore = 0, has_returning = 0;
+	int maxn = 0, ignore = 0, has_returning = 0, depth = 0, nclose = 0;
+	int closes[8];
 
 	while (*p != '\0') {
 		if (*p == '\'' || *p == '"') {
@@ -256,7 +261,12 @@ translate(const char *sql, int *nparams, int *returning)
 			} else if (IS("json_object") && *p == '(') {
 				strbuf_addstr(&sb, "json_build_object");
 			} else if (IS("json_array") && *p == '(') {
-				strbuf_addstr(&sb, "json_build_array");
+				/* SQLite's compact text, so hashes agree. */
+				strbuf_addstr(&sb,
+				              "itui_compact(json_build_array");
+				if (nclose <
+				    (int)(sizeof closes / sizeof *closes))
+					closes[nclose++] = depth + 1;
 			} else if (IS("temp") && *p == '.') {
 				strbuf_addstr(&sb, "pg_temp");
 			} else if (IS("ifnull") && *p == '(') {
@@ -290,6 +300,15 @@ translate(const char *sql, int *nparams, int *returning)
 #undef IS
 			continue;
 		}
+		if (*p == '(') {
+			depth++;
+		} else if (*p == ')') {
+			if (nclose > 0 && closes[nclose - 1] == depth) {
+				strbuf_addch(&sb, ')');
+				nclose--;
+			}
+			depth--;
+		}
 		strbuf_addch(&sb, *p++);
 	}
 	while (sb.len > 0 &&
@@ -316,8 +335,11 @@ struct pg_db {
 	char *msg;
 	int64_t last_id;
 	int changes;
-	int64_t own;  /* revisions our own commits added */
-	int64_t seen; /* the last revision read */
+	int64_t own;        /* revisions our own commits added */
+	int64_t seen;       /* the last revision read */
+	uint32_t leases[4]; /* jobs whose advisory lock we hold */
+	size_t nleases;
+	int in_tx; /* between begin and commit/rollback */
 };
 
 struct pg_stmt {
@@ -368,11 +390,35 @@ failed(struct pg_db *d, const PGresult *res)
 	return SD_ERR;
 }
 
+static int session_setup(struct pg_db *d);
+
+/*
+ * A connection that broke outside a transaction (a restarted or promoted
+ * server) is made again once before the statement fails: nothing was
+ * half done.  Session locks (leases) are gone with it.  1 when it is back.
+ */
+static int
+reconnected(struct pg_db *d)
+{
+	if (d->in_tx || pq.status(d->c) == CONNECTION_OK)
+		return 0;
+	pq.reset(d->c);
+	if (pq.status(d->c) != CONNECTION_OK || session_setup(d) != SD_OK)
+		return 0;
+	d->nleases = 0;
+	return 1;
+}
+
 /* Runs SQL with no parameters; SD_OK or an error code. */
 static int
 run(struct pg_db *d, const char *sql)
 {
 	PGresult *res = pq.exec(d->c, sql);
+
+	if (pq.resultStatus(res) == PGRES_FATAL_ERROR && reconnected(d)) {
+		pq.clear(res);
+		res = pq.exec(d->c, sql);
+	}
 	ExecStatusType s = pq.resultStatus(res);
 	int rc = SD_OK;
 
@@ -389,6 +435,10 @@ run_int(struct pg_db *d, const char *sql, int64_t *out)
 	PGresult *res = pq.exec(d->c, sql);
 	int rc = SD_OK;
 
+	if (pq.resultStatus(res) == PGRES_FATAL_ERROR && reconnected(d)) {
+		pq.clear(res);
+		res = pq.exec(d->c, sql);
+	}
 	*out = 0;
 	if (pq.resultStatus(res) != PGRES_TUPLES_OK)
 		rc = failed(d, res);
@@ -484,6 +534,13 @@ p_step(struct sd_stmt *st)
 	s->res = pq.execParams(d->c, s->sql, s->nparams, s->types,
 	                       (const char *const *)s->vals, NULL, NULL, 0);
 	status = pq.resultStatus(s->res);
+	if (status == PGRES_FATAL_ERROR && reconnected(d)) {
+		pq.clear(s->res);
+		s->res =
+		    pq.execParams(d->c, s->sql, s->nparams, s->types,
+		                  (const char *const *)s->vals, NULL, NULL, 0);
+		status = pq.resultStatus(s->res);
+	}
 	if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
 		int rc = failed(d, s->res);
 
@@ -658,6 +715,7 @@ static int
 p_begin(struct sd_db *db, int64_t scope)
 {
 	char sql[256];
+	int rc;
 
 	if (scope == SD_SCOPE_ALL)
 		snprintf(sql, sizeof sql,
@@ -673,7 +731,9 @@ p_begin(struct sd_db *db, int64_t scope)
 		         " pg_advisory_xact_lock(%d, %d)",
 		         LOCK_CLASS_ALL, LOCK_CLASS_INCIDENT,
 		         (int)(scope & 0x7fffffff));
-	return run(PDB(db), sql);
+	rc = run(PDB(db), sql);
+	PDB(db)->in_tx = 1;
+	return rc;
 }
 
 static int
@@ -690,8 +750,10 @@ p_commit(struct sd_db *db, int64_t incident)
 	         " SELECT pg_notify('" CHANNEL "', '%" PRId64 "'); COMMIT",
 	         incident, incident);
 	rc = run(d, sql);
-	if (rc == SD_OK)
+	if (rc == SD_OK) {
 		d->own++;
+		d->in_tx = 0;
+	}
 	return rc;
 }
 
@@ -699,6 +761,7 @@ static void
 p_rollback(struct sd_db *db)
 {
 	run(PDB(db), "ROLLBACK");
+	PDB(db)->in_tx = 0;
 }
 
 static int
@@ -712,6 +775,32 @@ p_revision(struct sd_db *db, int64_t *out)
 	if (rc == SD_OK)
 		*out = sum - d->own;
 	return rc;
+}
+
+/* A session advisory lock per job: released when the connection goes. */
+static int
+p_lease(struct sd_db *db, const char *job)
+{
+	struct pg_db *d = PDB(db);
+	char sql[128];
+	uint32_t h = 5381;
+	int64_t got = 0;
+	size_t i;
+
+	for (h = 5381; *job != '\0'; job++)
+		h = h * 33 + (unsigned char)*job;
+	h &= 0x7fffffff;
+	for (i = 0; i < d->nleases; i++)
+		if (d->leases[i] == h)
+			return 1;
+	if (d->nleases == sizeof d->leases / sizeof d->leases[0])
+		return 0;
+	snprintf(sql, sizeof sql, "SELECT pg_try_advisory_lock(%d, %d)::int",
+	         LOCK_LEASE, (int)h);
+	if (run_int(d, sql, &got) != SD_OK || !got)
+		return 0;
+	d->leases[d->nleases++] = h;
+	return 1;
 }
 
 static const struct sd_ops pg_ops = {
@@ -738,6 +827,7 @@ static const struct sd_ops pg_ops = {
     .commit = p_commit,
     .rollback = p_rollback,
     .revision = p_revision,
+    .lease = p_lease,
 };
 
 /* ---- the schema ------------------------------------------------------------
@@ -881,6 +971,10 @@ static const char pg_schema[] =
     "CREATE FUNCTION json_valid(j text) RETURNS boolean LANGUAGE plpgsql"
     " IMMUTABLE AS $$ BEGIN PERFORM j::jsonb; RETURN j IS NOT NULL;"
     " EXCEPTION WHEN others THEN RETURN false; END $$;"
+    "CREATE FUNCTION itui_compact(j json) RETURNS text LANGUAGE sql"
+    " IMMUTABLE AS $$ SELECT '[' || coalesce(string_agg(e::text, ','"
+    " ORDER BY n), '') || ']' FROM json_array_elements(j)"
+    " WITH ORDINALITY AS t(e, n) $$;"
     "CREATE FUNCTION instr(a text, b text) RETURNS integer LANGUAGE sql"
     " IMMUTABLE AS $$ SELECT strpos(a, b) $$;";
 
@@ -1053,13 +1147,32 @@ pg_connect(const char *loc, const char *name, struct itui_err *err)
 	return c;
 }
 
+static int
+session_setup(struct pg_db *d)
+{
+	char sql[160];
+	PGresult *res;
+	int rc = SD_OK;
+
+	snprintf(sql, sizeof sql,
+	         "SET lock_timeout = %d; SET client_min_messages = warning%s",
+	         DB_BUSY_TIMEOUT_MS,
+	         d->base.readonly ? "; SET default_transaction_read_only = on"
+	                          : "");
+	/* Not run(): it would try to reconnect again. */
+	res = pq.exec(d->c, sql);
+	if (pq.resultStatus(res) != PGRES_COMMAND_OK)
+		rc = failed(d, res);
+	pq.clear(res);
+	return rc;
+}
+
 enum itui_code
 sd_pg_open(const char *loc, unsigned flags, struct sd_db **out,
            struct itui_err *err)
 {
 	struct pg_db *d;
 	char *name;
-	char sql[160];
 	int64_t standby = 0;
 	int rc;
 
@@ -1073,10 +1186,7 @@ sd_pg_open(const char *loc, unsigned flags, struct sd_db **out,
 	d->c = pg_connect(loc, name, err);
 	if (d->c == NULL)
 		goto fail;
-	snprintf(sql, sizeof sql,
-	         "SET lock_timeout = %d; SET client_min_messages = warning",
-	         DB_BUSY_TIMEOUT_MS);
-	rc = run(d, sql);
+	rc = session_setup(d);
 	if (rc == SD_OK)
 		rc = run_int(d, "SELECT pg_is_in_recovery()::int", &standby);
 	if (rc != SD_OK) {
@@ -1141,7 +1251,11 @@ sd_pg_listen(const char *loc, int *fd)
 	*fd = -1;
 	if (c == NULL)
 		return NULL;
-	res = pq.exec(c, "LISTEN " CHANNEL);
+	/*
+	 * The dashboard read before this LISTEN: a notice to ourselves makes
+	 * it look once more now that nothing can slip between.
+	 */
+	res = pq.exec(c, "LISTEN " CHANNEL "; NOTIFY " CHANNEL ", '0'");
 	if (pq.resultStatus(res) != PGRES_COMMAND_OK) {
 		pq.clear(res);
 		pq.finish(c);
@@ -1156,7 +1270,7 @@ sd_pg_listen(const char *loc, int *fd)
 }
 
 int
-sd_pg_listen_drain(void *h)
+sd_pg_listen_drain(void *h, int *fd)
 {
 	struct pg_listener *l = h;
 	PGnotify *n;
@@ -1164,8 +1278,20 @@ sd_pg_listen_drain(void *h)
 
 	if (l == NULL)
 		return 0;
-	if (!pq.consumeInput(l->c))
-		return 1; /* gone: the caller's reload will say so */
+	if (!pq.consumeInput(l->c)) {
+		/* Gone: listen again (a reconnect means a full reload), or
+		 * leave the hint off and the caller's slow re-check on. */
+		PGresult *res;
+
+		pq.reset(l->c);
+		res = pq.exec(l->c, "LISTEN " CHANNEL);
+		if (pq.resultStatus(res) != PGRES_COMMAND_OK)
+			*fd = -1;
+		else
+			*fd = pq.socket(l->c);
+		pq.clear(res);
+		return 1;
+	}
 	while ((n = pq.notifies(l->c)) != NULL) {
 		hit = 1;
 		pq.freemem(n);

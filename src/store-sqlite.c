@@ -8,10 +8,12 @@
  * scope of a change is ignored, and the revision is PRAGMA data_version,
  * which moves when another connection commits.
  */
+#include <fcntl.h>
 #include <libgen.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/inotify.h>
 #include <unistd.h>
 
@@ -21,10 +23,17 @@
 #include "itui/store.h"
 #include "itui/xalloc.h"
 
+#define MAX_LEASES 4
+
 struct lite_db {
 	struct sd_db base;
 	sqlite3 *db;
 	struct sd_stmt *version; /* PRAGMA data_version, kept */
+	char *path;
+	struct {
+		char *job;
+		int fd; /* its DB.JOB.lock, flock()ed */
+	} leases[MAX_LEASES];
 };
 
 struct lite_stmt {
@@ -40,8 +49,16 @@ l_close(struct sd_db *d)
 {
 	struct lite_db *l = (struct lite_db *)(void *)d;
 
+	int i;
+
 	sd_finalize(l->version);
 	sqlite3_close(l->db);
+	for (i = 0; i < MAX_LEASES; i++)
+		if (l->leases[i].job != NULL) {
+			close(l->leases[i].fd); /* releases the flock */
+			free(l->leases[i].job);
+		}
+	free(l->path);
 	free(l);
 }
 
@@ -205,6 +222,37 @@ l_revision(struct sd_db *d, int64_t *out)
 	return rc;
 }
 
+/* The job's lock file beside the database, kept open while held. */
+static int
+l_lease(struct sd_db *d, const char *job)
+{
+	struct lite_db *l = (struct lite_db *)(void *)d;
+	char *path;
+	int i, fd, slot = -1;
+
+	for (i = 0; i < MAX_LEASES; i++) {
+		if (l->leases[i].job != NULL &&
+		    strcmp(l->leases[i].job, job) == 0)
+			return 1;
+		if (l->leases[i].job == NULL && slot < 0)
+			slot = i;
+	}
+	if (slot < 0 || l->path == NULL)
+		return 0;
+	path = xasprintf("%s.%s.lock", l->path, job);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0660);
+	free(path);
+	if (fd < 0)
+		return 0;
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		close(fd);
+		return 0;
+	}
+	l->leases[slot].job = xstrdup(job);
+	l->leases[slot].fd = fd;
+	return 1;
+}
+
 static const struct sd_ops lite_ops = {
     .name = "sqlite",
     .close = l_close,
@@ -229,6 +277,7 @@ static const struct sd_ops lite_ops = {
     .commit = l_commit,
     .rollback = l_rollback,
     .revision = l_revision,
+    .lease = l_lease,
 };
 
 static struct lite_db *
@@ -286,6 +335,7 @@ sd_sqlite_open(const char *path, unsigned flags, struct sd_db **out,
 	if (rc != ITUI_OK)
 		return rc;
 	l = wrap(h.db);
+	l->path = xstrdup(strip_scheme(path));
 	l->base.readonly = h.readonly;
 	l->base.snapshot = h.snapshot;
 	*out = &l->base;
@@ -392,7 +442,7 @@ store_watch_drain(struct store_watch *w)
 	if (w == NULL || w->fd < 0)
 		return 0;
 	if (w->pg != NULL)
-		return sd_pg_listen_drain(w->pg);
+		return sd_pg_listen_drain(w->pg, &w->fd);
 	for (;;) {
 		ssize_t n = read(w->fd, buf, sizeof buf), off = 0;
 
@@ -424,4 +474,10 @@ store_watch_close(struct store_watch *w)
 	free(w->db_name);
 	free(w->wal_name);
 	free(w);
+}
+
+int
+store_schema_version(void)
+{
+	return db_schema_version();
 }

@@ -426,6 +426,12 @@ store_data_version(struct store *st, int64_t *out, struct itui_err *err)
 	return ITUI_OK;
 }
 
+int
+store_lease(struct store *st, const char *job)
+{
+	return st->db->ops->lease(st->db, job);
+}
+
 enum itui_code
 store_revision(struct store *st, int64_t *out, struct itui_err *err)
 {

@@ -22,5 +22,9 @@ watch_close(struct watch *w)
 int
 watch_drain(struct watch *w)
 {
-	return store_watch_drain(w->sw);
+	int hit = store_watch_drain(w->sw);
+
+	/* A listening connection made again has another socket (or none). */
+	w->fd = store_watch_fd(w->sw);
+	return hit;
 }

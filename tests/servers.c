@@ -653,6 +653,7 @@ servers_canned(struct servers *s, const char *dir, int delay_ms, int status,
 	pid = fork();
 	cr_assert(pid >= 0);
 	if (pid == 0) {
+		signal(SIGPIPE, SIG_IGN);
 		/* Bounded, one at a time: at most 500 requests. */
 		for (int i = 0; i < 500; i++) {
 			int c = accept(fd, NULL, NULL);

@@ -1051,3 +1051,63 @@ Test(cli, sqlite_commands_never_load_libpq)
 	run_free(&r);
 	pg_db_drop(pgdb);
 }
+
+/* Output of a command on a given database (which must succeed). */
+static char *
+ok_on(const char *where, const char *const *args)
+{
+	char *saved = db, *out;
+
+	db = (char *)where;
+	out = ok(args);
+	db = saved;
+	return out;
+}
+
+/*
+ * db copy moves the demo's whole history to PostgreSQL and back: every
+ * incident shows the same, the chains verify there, ids go on from the
+ * copied ones, and a destination with incidents is refused.
+ */
+Test(cli, db_copy_to_postgresql_and_back_keeps_every_incident)
+{
+	char *pgdb = pg_db_new(), back[600], *a, *b, id[16];
+	const char *into_pg[] = {"db", "copy", db, pgdb, NULL};
+	const char *argv[] = {"--db", db, "db", "copy", db, pgdb, NULL};
+	struct run r;
+	int i;
+
+	free(ok(ARGS("demo")));
+	a = ok(into_pg);
+	cr_assert_not_null(strstr(a, "count verified"), "%s", a);
+	free(a);
+	snprintf(back, sizeof back, "%s/back.db", home);
+	{
+		const char *into_back[] = {"db", "copy", pgdb, back, NULL};
+
+		free(ok(into_back));
+	}
+	for (i = 1; i <= 4; i++) {
+		snprintf(id, sizeof id, "%d", i);
+		a = ok(ARGS("show", id, "--json"));
+		b = ok_on(pgdb, ARGS("show", id, "--json"));
+		cr_assert_str_eq(a, b, "INC-%d differs on PostgreSQL", i);
+		free(b);
+		b = ok_on(back, ARGS("show", id, "--json"));
+		cr_assert_str_eq(a, b, "INC-%d differs after the way back", i);
+		free(a);
+		free(b);
+	}
+	a = ok_on(pgdb, ARGS("verify", "1"));
+	cr_assert_not_null(strstr(a, "INC-1: whole"), "%s", a);
+	free(a);
+	a = ok_on(pgdb, ARGS("declare", "--severity", "P2", "--title", "next"));
+	cr_assert_not_null(strstr(a, "INC-5"), "%s", a);
+	free(a);
+	r = run_bin(home, NULL, NULL, argv);
+	cr_assert_eq(r.status, 2, "%s", r.err);
+	cr_assert_not_null(strstr(r.err, "already holds 5 incidents"), "%s",
+	                   r.err);
+	run_free(&r);
+	pg_db_drop(pgdb);
+}

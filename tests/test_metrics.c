@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -560,4 +561,92 @@ Test(metrics, grafana_rate_limit_keeps_the_annotation_for_later)
 	cr_assert_eq(sql_int(db, "SELECT count(*) FROM annotations WHERE"
 	                         " grafana_id > 0"),
 	             1);
+}
+
+static char *pg_loc;
+
+static void
+setup_pg(void)
+{
+	setup();
+	pg_loc = pg_db_new();
+	snprintf(db, sizeof db, "%s", pg_loc);
+}
+
+static void
+teardown_pg(void)
+{
+	teardown();
+	pg_db_drop(pg_loc);
+}
+
+TestSuite(metrics_pg, .init = setup_pg, .fini = teardown_pg, .timeout = 90);
+
+static int
+lines_of(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int n = 0, c;
+
+	if (f == NULL)
+		return 0;
+	while ((c = fgetc(f)) != EOF)
+		n += c == '\n';
+	fclose(f);
+	return n;
+}
+
+/*
+ * Four pollers started at once on one database (as four dashboards would
+ * run them): one takes the database's lease and polls, the others ask the
+ * source nothing.  With an hour's interval each would poll exactly once at
+ * start, so the loopback source counts one round, not four.
+ */
+BOTH(metrics, one_poller_per_database_however_many_are_open)
+{
+	char text[512], log[700], env_home[700];
+	pid_t pids[4];
+	int i, once, end;
+
+	servers_canned(&srv, home, 0, 200,
+	               "{\"status\":\"success\",\"data\":{\"resultType\":"
+	               "\"vector\",\"result\":[]}}");
+	snprintf(text, sizeof text,
+	         "[prometheus]\nurl = http://127.0.0.1:%d\ninterval = 1h\n",
+	         srv.canned_port);
+	write_config(text);
+	snprintf(log, sizeof log, "%s/canned.log", home);
+	ok(ARGS("declare", "--severity", "P1", "--title", "t"));
+	/* What one round asks. */
+	(void)itui(ARGS("poll", "--once"));
+	once = lines_of(log);
+	cr_assert_gt(once, 0, "a round asked the source nothing");
+	snprintf(env_home, sizeof env_home, "HOME=%s", home);
+	for (i = 0; i < 4; i++) {
+		pids[i] = fork();
+		cr_assert(pids[i] >= 0);
+		if (pids[i] == 0) {
+			freopen("/dev/null", "w", stdout);
+			freopen("/dev/null", "w", stderr);
+			putenv(env_home);
+			execl(bin_path(), "incident-tui", "--config", cfg,
+			      "--db", db, "poll", (char *)NULL);
+			_exit(127);
+		}
+	}
+	end = (int)(ms_now() + 10000);
+	while (lines_of(log) < 2 * once && ms_now() < end)
+		usleep(20000);
+	cr_assert_geq(lines_of(log), 2 * once, "no poller polled");
+	/* Three more rounds would land within moments; none may come. */
+	end = (int)(ms_now() + 2000);
+	while (ms_now() < end) {
+		cr_assert_eq(lines_of(log), 2 * once,
+		             "more than one poller asked the source");
+		usleep(50000);
+	}
+	for (i = 0; i < 4; i++) {
+		kill(pids[i], SIGTERM);
+		waitpid(pids[i], NULL, 0);
+	}
 }

@@ -1079,3 +1079,22 @@ Test(tui, leading_times_and_the_yesterday_question)
 		free(s);
 	}
 }
+
+/*
+ * The server drops every connection of the dashboard (a restart, a
+ * failover): it connects again by itself, listens again, and shows the
+ * next change without a key.
+ */
+Test(tui_pg, reconnects_after_its_connections_are_dropped)
+{
+	start("a", 120, 32, NULL);
+	cli(ARGS("log", "1", "before the drop"));
+	free(wait_for("a", "before the drop", 3000));
+	free(sql1(db, "SELECT count(pg_terminate_backend(pid)) FROM"
+	              " pg_stat_activity WHERE datname = current_database()"
+	              " AND pid <> pg_backend_pid()"));
+	cli(ARGS("log", "1", "after the drop"));
+	free(wait_for("a", "after the drop", 5000));
+	cli(ARGS("status", "1", "mitigating"));
+	free(wait_for("a", "mitigating", 3000));
+}

@@ -13,9 +13,10 @@
  * (`incident-tui poll --once`).  http_global_init() must have run on the
  * main thread first.  cfg and policy are borrowed and must outlive it.
  *
- * One deliverer per database: a round first takes an exclusive flock() on
- * DB.deliver.lock beside the database (never on the database file itself)
- * and keeps it until deliver_close(); a deliverer that cannot take it does
+ * One deliverer per database: a round first takes the store's "deliver"
+ * lease (store_lease(): an flock() on DB.deliver.lock beside an SQLite
+ * file, an advisory lock on PostgreSQL) and keeps it until
+ * deliver_close(); a deliverer that cannot take it does
  * nothing that round (d->holds_lock says which).  Messages go out in row
  * order per destination; a failed head waits (per-destination backoff,
  * doubling from 15 s to 5 min, or the destination's Retry-After) and holds
@@ -43,13 +44,11 @@ struct deliver {
 	const struct config *cfg;
 	const struct policy *policy;
 	char *db_path;
-	char *lock_path;
 	struct store *st;
 	struct http_client *http;
 	_Atomic int stop;
 	int wake_fd;
 	int kick[2];
-	int lock_fd;
 	int holds_lock;
 	pthread_t thread;
 	int running;

@@ -4,7 +4,9 @@
  *
  * Contract: a struct poller owns its own store connection and its own HTTP
  * client, so it may run on its own thread: poller_start() runs rounds on a
- * thread every interval (and at once after poller_kick()), and talks to the
+ * thread every interval (and at once after poller_kick()) while it holds
+ * the database's "poller" lease (store_lease(): one poller per database
+ * however many dashboards are open), and talks to the
  * interface only through the database and one byte written to wake_fd.
  * poller_stop() sets the stop flag, wakes the thread (an HTTP transfer in
  * progress aborts within ~100 ms) and joins it; never pthread_cancel.

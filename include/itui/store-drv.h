@@ -80,6 +80,8 @@ struct sd_ops {
 	void (*rollback)(struct sd_db *db);
 	/* A number that moves when another connection commits. */
 	int (*revision)(struct sd_db *db, int64_t *out);
+	/* 1 when this connection holds (or now takes) the job's lease. */
+	int (*lease)(struct sd_db *db, const char *job);
 };
 
 /* The part every driver's connection starts with. */
@@ -112,7 +114,8 @@ char *sd_display(const char *loc);
 char *sd_pg_display(const char *loc);
 /* A connection that LISTENs for commits; its socket in *fd (store.h). */
 void *sd_pg_listen(const char *loc, int *fd);
-int sd_pg_listen_drain(void *h);
+/* 1 when a commit was announced; *fd changes when it had to reconnect. */
+int sd_pg_listen_drain(void *h, int *fd);
 void sd_pg_listen_close(void *h);
 
 /* The SQL for this connection's dialect: SQLite's form or PostgreSQL's. */

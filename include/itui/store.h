@@ -16,6 +16,7 @@
 #define ITUI_STORE_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "itui/err.h"
@@ -75,6 +76,26 @@ enum itui_code store_changes(struct store *st, int64_t since, int64_t **ids,
  * decides.  store_watch_open() never fails (fd -1: the slow re-check
  * still works).  Main thread.
  */
+/*
+ * One holder per database for a job ("poller", "deliver"): 1 when this
+ * connection holds the job's lease, taking it when free; 0 when another
+ * process holds it.  It is kept until the store closes or the process
+ * dies: an flock() on DB.JOB.lock beside an SQLite file (never the
+ * database itself), a session advisory lock on PostgreSQL.
+ */
+int store_lease(struct store *st, const char *job);
+
+/* The schema version this build writes. */
+int store_schema_version(void);
+/*
+ * Copies every table of the database at `from` into the new, empty one at
+ * `to` (created or migrated first): ids, revisions and hashes kept, in one
+ * transaction, then every table's rows counted on both ends; a line per
+ * non-empty table goes to report (may be NULL).
+ */
+enum itui_code store_copy(const char *from, const char *to, FILE *report,
+                          struct itui_err *err);
+
 struct store_watch;
 struct store_watch *store_watch_open(const char *location);
 int store_watch_fd(const struct store_watch *w);
