@@ -77,8 +77,13 @@ dash_presence_update(struct dash *d, int64_t incident, int typing, int cols,
 	me.cols = cols;
 	me.rows = rows;
 	me.via_ssh = getenv("SSH_CONNECTION") != NULL;
-	/* A SQLite store is one host's: no heartbeat (presence.h). */
-	if (!dash_readonly(d) && presence_tracker_changed(&d->presence, &me)) {
+	/*
+	 * A SQLite store is one host's: no heartbeat (presence.h).  A change
+	 * is written at most once a second, so holding `j` down is not a
+	 * commit (and an fsync) per key.
+	 */
+	if (!dash_readonly(d) && presence_tracker_changed(&d->presence, &me) &&
+	    (!d->presence.written || now > d->presence.at)) {
 		/* Written or not, wait for the next change or heartbeat. */
 		(void)store_presence_set(d->st, &me, NULL);
 		presence_tracker_wrote(&d->presence, &me, now);

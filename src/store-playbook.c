@@ -54,13 +54,76 @@ max_int(struct store *st, const char *sql, int64_t id, int64_t *out,
 	return st_finish(st, s, rc, "reading the checklist", err);
 }
 
+/* A checklist_phases row from column `c` on (pos, name, timebox, relative). */
+static void
+read_phase(struct sd_stmt *s, int c, struct checklist *cl, int64_t **pos,
+           size_t *cap)
+{
+	struct cl_phase *ph;
+
+	if (cl->nphases == *cap) {
+		*cap = *cap ? *cap * 2 : 8;
+		cl->phases = xreallocarray(cl->phases, *cap, sizeof *ph);
+		*pos = xreallocarray(*pos, *cap, sizeof **pos);
+	}
+	(*pos)[cl->nphases] = sd_int64(s, c);
+	ph = &cl->phases[cl->nphases++];
+	memset(ph, 0, sizeof *ph);
+	ph->name = st_col_text(s, c + 1);
+	ph->timebox = sd_int64(s, c + 2);
+	ph->relative = sd_int(s, c + 3);
+}
+
+#define STEP_COLUMNS                                                  \
+	"num, phase_pos, text, role, event, no_progress, progress,"   \
+	" progress_at, source, added_at, state, by_user, at, reason," \
+	" by_event"
+
+/* A checklist_steps row from column `c` on (STEP_COLUMNS). */
+static void
+read_step(struct sd_stmt *s, int c, struct checklist *cl, const int64_t *pos,
+          size_t *cap)
+{
+	struct cl_step *st;
+	int64_t pp = sd_int64(s, c + 1);
+	const char *state = sd_text(s, c + 10);
+	size_t i;
+
+	if (cl->nsteps == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		cl->steps = xreallocarray(cl->steps, *cap, sizeof *st);
+	}
+	st = &cl->steps[cl->nsteps++];
+	memset(st, 0, sizeof *st);
+	st->num = sd_int(s, c);
+	for (i = 0; i < cl->nphases; i++)
+		if (pos[i] == pp)
+			st->phase = (int)i;
+	st->text = st_col_text(s, c + 2);
+	st->role = st_col_text(s, c + 3);
+	st->event = st_col_text(s, c + 4);
+	st->no_progress = sd_int64(s, c + 5);
+	st->progress = st_col_text(s, c + 6);
+	st->progress_at = st_col_time(s, c + 7);
+	st->source = st_col_text(s, c + 8);
+	st->added_at = sd_int64(s, c + 9);
+	st->state = state != NULL && strcmp(state, "done") == 0 ? STEP_DONE
+	            : state != NULL && strcmp(state, "skipped") == 0
+	                ? STEP_SKIPPED
+	                : STEP_OPEN;
+	st->by = st_col_text(s, c + 11);
+	st->at = st_col_time(s, c + 12);
+	st->reason = st_col_text(s, c + 13);
+	st->by_event = sd_int(s, c + 14);
+}
+
 enum itui_code
 store_checklist(struct store *st, int64_t id, struct checklist *cl,
                 struct itui_err *err)
 {
 	struct sd_stmt *s;
 	int64_t *pos = NULL;
-	size_t cap = 0, i;
+	size_t cap = 0;
 	int rc;
 
 	memset(cl, 0, sizeof *cl);
@@ -89,64 +152,20 @@ store_checklist(struct store *st, int64_t id, struct checklist *cl,
 	             "i", id);
 	if (s == NULL)
 		return err->code;
-	while ((rc = sd_step(s)) == SD_ROW) {
-		struct cl_phase *ph;
-
-		if (cl->nphases == cap) {
-			cap = cap ? cap * 2 : 8;
-			cl->phases = xreallocarray(cl->phases, cap, sizeof *ph);
-			pos = xreallocarray(pos, cap, sizeof *pos);
-		}
-		pos[cl->nphases] = sd_int64(s, 0);
-		ph = &cl->phases[cl->nphases++];
-		memset(ph, 0, sizeof *ph);
-		ph->name = st_col_text(s, 1);
-		ph->timebox = sd_int64(s, 2);
-		ph->relative = sd_int(s, 3);
-	}
+	while ((rc = sd_step(s)) == SD_ROW)
+		read_phase(s, 0, cl, &pos, &cap);
 	if (st_finish(st, s, rc, "reading the checklist", err))
 		goto fail;
 
 	cap = 0;
 	s = st_query(st, err, "reading the checklist",
-	             "SELECT num, phase_pos, text, role, event, no_progress,"
-	             " progress, progress_at, source, added_at, state, by_user,"
-	             " at, reason, by_event FROM checklist_steps"
+	             "SELECT " STEP_COLUMNS " FROM checklist_steps"
 	             " WHERE incident_id = ? ORDER BY phase_pos, pos",
 	             "i", id);
 	if (s == NULL)
 		goto fail;
-	while ((rc = sd_step(s)) == SD_ROW) {
-		struct cl_step *c;
-		int64_t pp = sd_int64(s, 1);
-		const char *state = sd_text(s, 10);
-
-		if (cl->nsteps == cap) {
-			cap = cap ? cap * 2 : 16;
-			cl->steps = xreallocarray(cl->steps, cap, sizeof *c);
-		}
-		c = &cl->steps[cl->nsteps++];
-		memset(c, 0, sizeof *c);
-		c->num = sd_int(s, 0);
-		for (i = 0; i < cl->nphases; i++)
-			if (pos[i] == pp)
-				c->phase = (int)i;
-		c->text = st_col_text(s, 2);
-		c->role = st_col_text(s, 3);
-		c->event = st_col_text(s, 4);
-		c->no_progress = sd_int64(s, 5);
-		c->progress = st_col_text(s, 6);
-		c->progress_at = st_col_time(s, 7);
-		c->source = st_col_text(s, 8);
-		c->added_at = sd_int64(s, 9);
-		c->state = strcmp(state, "done") == 0      ? STEP_DONE
-		           : strcmp(state, "skipped") == 0 ? STEP_SKIPPED
-		                                           : STEP_OPEN;
-		c->by = st_col_text(s, 11);
-		c->at = st_col_time(s, 12);
-		c->reason = st_col_text(s, 13);
-		c->by_event = sd_int(s, 14);
-	}
+	while ((rc = sd_step(s)) == SD_ROW)
+		read_step(s, 0, cl, pos, &cap);
 	if (st_finish(st, s, rc, "reading the checklist", err))
 		goto fail;
 	free(pos);
@@ -442,25 +461,77 @@ st_checklist_entry(struct store *st, int64_t id, enum entry_kind kind,
 	return rc;
 }
 
-enum itui_code
-st_checklist_phase(struct store *st, struct incident *inc, struct itui_err *err)
+/* The incident's current phase from its computed checklist. */
+static void
+take_phase(struct incident *inc, struct checklist *cl, int64_t now)
 {
-	struct checklist cl;
-
 	inc->phase_start = inc->phase_due = TIME_NONE;
-	if (store_checklist(st, inc->id, &cl, err))
-		return err->code;
-	checklist_compute(&cl, st_now(st));
-	if (cl.current >= 0) {
-		const struct cl_phase *ph = &cl.phases[cl.current];
+	cl->declared_at = inc->declared_at;
+	cl->resolved_at = inc->resolved_at;
+	checklist_compute(cl, now);
+	if (cl->current >= 0) {
+		const struct cl_phase *ph = &cl->phases[cl->current];
 
 		free(inc->phase);
 		inc->phase = xstrdup(ph->name);
 		inc->phase_start = ph->start;
 		inc->phase_due = ph->due;
 	}
-	checklist_free(&cl);
-	return ITUI_OK;
+}
+
+enum itui_code
+st_checklist_phases(struct store *st, struct incident *v, size_t n,
+                    const char *ids, int (*find)(const void *, int64_t),
+                    const void *index, struct itui_err *err)
+{
+	struct checklist *cl = xcalloc(n ? n : 1, sizeof *cl);
+	int64_t **pos = xcalloc(n ? n : 1, sizeof *pos);
+	size_t *pcap = xcalloc(n ? n : 1, sizeof *pcap);
+	size_t *scap = xcalloc(n ? n : 1, sizeof *scap);
+	struct sd_stmt *s;
+	char *sql;
+	size_t i;
+	int rc, k;
+
+	sql = xasprintf("SELECT incident_id, pos, name, timebox, relative"
+	                " FROM checklist_phases WHERE incident_id IN %s"
+	                " ORDER BY incident_id, pos",
+	                ids);
+	s = st_query(st, err, "reading the checklists", sql, "");
+	free(sql);
+	if (s == NULL)
+		goto out;
+	while ((rc = sd_step(s)) == SD_ROW)
+		if ((k = find(index, sd_int64(s, 0))) >= 0)
+			read_phase(s, 1, &cl[k], &pos[k], &pcap[k]);
+	if (st_finish(st, s, rc, "reading the checklists", err))
+		goto out;
+	sql = xasprintf("SELECT incident_id, " STEP_COLUMNS
+	                " FROM checklist_steps WHERE incident_id IN %s"
+	                " ORDER BY incident_id, phase_pos, pos",
+	                ids);
+	s = st_query(st, err, "reading the checklists", sql, "");
+	free(sql);
+	if (s == NULL)
+		goto out;
+	while ((rc = sd_step(s)) == SD_ROW)
+		if ((k = find(index, sd_int64(s, 0))) >= 0)
+			read_step(s, 1, &cl[k], pos[k], &scap[k]);
+	if (st_finish(st, s, rc, "reading the checklists", err))
+		goto out;
+	for (i = 0; i < n; i++)
+		take_phase(&v[i], &cl[i], st_now(st));
+	err->code = ITUI_OK;
+out:
+	for (i = 0; i < n; i++) {
+		checklist_free(&cl[i]);
+		free(pos[i]);
+	}
+	free(cl);
+	free(pos);
+	free(pcap);
+	free(scap);
+	return err->code;
 }
 
 enum itui_code

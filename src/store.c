@@ -18,6 +18,7 @@
 #include "itui/store-chain.h"
 #include "itui/store-int.h"
 #include "itui/store.h"
+#include "itui/strbuf.h"
 #include "itui/timeutil.h"
 #include "itui/xalloc.h"
 
@@ -141,6 +142,7 @@ prepare(struct store *st, const char *sql, const char *fmt, va_list ap,
 	struct sd_stmt *s = NULL;
 	int rc = sd_prepare(st->db, sql, &s);
 
+	st->statements++;
 	if (rc == SD_OK)
 		rc = bindv(s, fmt, ap);
 	if (rc != SD_OK) {
@@ -414,6 +416,12 @@ store_batch_end(struct store *st, int commit, struct itui_err *err)
 {
 	st->batch = 0;
 	return st_end(st, commit ? ITUI_OK : ITUI_INTERNAL, err);
+}
+
+int64_t
+store_statements(const struct store *st)
+{
+	return st->statements;
 }
 
 enum itui_code
@@ -749,71 +757,146 @@ read_incident(struct sd_stmt *s, void *p)
 	inc->phase_start = inc->phase_due = TIME_NONE;
 }
 
-/* Roles, severity history, last comms and escalations: what clocks need. */
-static enum itui_code
-load_extras(struct store *st, struct incident *inc, struct itui_err *err)
+/* Where each incident of a loaded list sits, by id, for batched reads. */
+struct inc_index {
+	int64_t id;
+	size_t at;
+};
+
+static int
+cmp_index(const void *a, const void *b)
 {
+	const struct inc_index *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+struct inc_lookup {
+	const struct inc_index *v;
+	size_t n;
+};
+
+static int
+find_incident(const void *lookup, int64_t id)
+{
+	const struct inc_lookup *l = lookup;
+	struct inc_index key = {id, 0};
+	const struct inc_index *hit =
+	    bsearch(&key, l->v, l->n, sizeof *l->v, cmp_index);
+
+	return hit != NULL ? (int)hit->at : -1;
+}
+
+/*
+ * Roles, severity history, last comms, escalations and the current phase
+ * of every incident of v[0..n): what the clocks need, in a fixed number of
+ * statements whatever n is (the list of a war room of fifty reloads on
+ * every commit).
+ */
+static enum itui_code
+load_extras(struct store *st, struct incident *v, size_t n,
+            struct itui_err *err)
+{
+	struct inc_index *idx;
+	struct inc_lookup look;
+	struct strbuf ids = STRBUF_INIT;
 	struct sd_stmt *s;
-	size_t cap = 0;
-	int rc;
+	size_t *cap, i;
+	char *sql;
+	int rc, k;
 
-	s = st_query(st, err, "reading the roles",
-	             "SELECT role, person FROM role_assignments"
-	             " WHERE incident_id = ? AND ended_at IS NULL",
-	             "i", inc->id);
+	struct itui_err scratch;
+
+	if (n == 0)
+		return ITUI_OK;
+	if (err == NULL) /* the dashboard's selection asks without one */
+		err = &scratch;
+	err->code = ITUI_OK;
+	idx = xcalloc(n, sizeof *idx);
+	cap = xcalloc(n, sizeof *cap);
+	for (i = 0; i < n; i++) {
+		idx[i].id = v[i].id;
+		idx[i].at = i;
+		v[i].last_comms_at = TIME_NONE;
+		strbuf_addf(&ids, "%s%lld", i ? "," : "(", (long long)v[i].id);
+	}
+	strbuf_addstr(&ids, ")");
+	qsort(idx, n, sizeof *idx, cmp_index);
+	look.v = idx;
+	look.n = n;
+
+	sql = xasprintf("SELECT incident_id, role, person FROM role_assignments"
+	                " WHERE ended_at IS NULL AND incident_id IN %s",
+	                strbuf_str(&ids));
+	s = st_query(st, err, "reading the roles", sql, "");
+	free(sql);
 	if (s == NULL)
-		return err->code;
+		goto out;
 	while ((rc = sd_step(s)) == SD_ROW) {
-		int r = role_parse(sd_text(s, 0));
+		int r = role_parse(sd_text(s, 1));
 
-		if (r >= 0) {
-			free(inc->roles[r]);
-			inc->roles[r] = st_col_text(s, 1);
+		if ((k = find_incident(&look, sd_int64(s, 0))) >= 0 && r >= 0) {
+			free(v[k].roles[r]);
+			v[k].roles[r] = st_col_text(s, 2);
 		}
 	}
 	if (st_finish(st, s, rc, "reading the roles", err))
-		return err->code;
+		goto out;
 
-	s = st_query(
-	    st, err, "reading the timeline",
-	    "SELECT (SELECT max(at) FROM entries WHERE incident_id = ?1"
-	    "   AND kind = 'comms' AND deleted_at IS NULL),"
-	    " (SELECT count(*) FROM entries WHERE incident_id = ?1"
-	    "   AND kind = 'escalation' AND deleted_at IS NULL)",
-	    "i", inc->id);
+	sql = xasprintf(
+	    "SELECT incident_id, max(CASE WHEN kind = 'comms' THEN at END),"
+	    " sum(CASE WHEN kind = 'escalation' THEN 1 ELSE 0 END)"
+	    " FROM entries WHERE kind IN ('comms', 'escalation')"
+	    " AND deleted_at IS NULL AND incident_id IN %s"
+	    " GROUP BY incident_id",
+	    strbuf_str(&ids));
+	s = st_query(st, err, "reading the timeline", sql, "");
+	free(sql);
 	if (s == NULL)
-		return err->code;
-	if ((rc = sd_step(s)) == SD_ROW) {
-		inc->last_comms_at = st_col_time(s, 0);
-		inc->escalations = sd_int(s, 1);
-	}
+		goto out;
+	while ((rc = sd_step(s)) == SD_ROW)
+		if ((k = find_incident(&look, sd_int64(s, 0))) >= 0) {
+			v[k].last_comms_at = st_col_time(s, 1);
+			v[k].escalations = sd_int(s, 2);
+		}
 	if (st_finish(st, s, rc, "reading the timeline", err))
-		return err->code;
+		goto out;
 
-	s = st_query(
-	    st, err, "reading the severity history",
-	    "SELECT at, json_extract(data, '$.from'), json_extract(data, '$.to')"
-	    " FROM entries WHERE incident_id = ? AND kind = 'severity'"
-	    " AND deleted_at IS NULL ORDER BY at, id",
-	    "i", inc->id);
+	sql = xasprintf("SELECT incident_id, at, json_extract(data, '$.from'),"
+	                " json_extract(data, '$.to') FROM entries"
+	                " WHERE kind = 'severity' AND deleted_at IS NULL"
+	                " AND incident_id IN %s ORDER BY incident_id, at, id",
+	                strbuf_str(&ids));
+	s = st_query(st, err, "reading the severity history", sql, "");
+	free(sql);
 	if (s == NULL)
-		return err->code;
+		goto out;
 	while ((rc = sd_step(s)) == SD_ROW) {
 		struct sev_change *c;
+		struct incident *inc;
 
-		if (inc->nchanges == cap) {
-			cap = cap ? cap * 2 : 4;
+		if ((k = find_incident(&look, sd_int64(s, 0))) < 0)
+			continue;
+		inc = &v[k];
+		if (inc->nchanges == cap[k]) {
+			cap[k] = cap[k] ? cap[k] * 2 : 4;
 			inc->changes =
-			    xreallocarray(inc->changes, cap, sizeof *c);
+			    xreallocarray(inc->changes, cap[k], sizeof *c);
 		}
 		c = &inc->changes[inc->nchanges++];
-		c->at = sd_int64(s, 0);
-		c->from = st_col_text(s, 1);
-		c->to = st_col_text(s, 2);
+		c->at = sd_int64(s, 1);
+		c->from = st_col_text(s, 2);
+		c->to = st_col_text(s, 3);
 	}
 	if (st_finish(st, s, rc, "reading the severity history", err))
-		return err->code;
-	return st_checklist_phase(st, inc, err);
+		goto out;
+	st_checklist_phases(st, v, n, strbuf_str(&ids), find_incident, &look,
+	                    err);
+out:
+	free(idx);
+	free(cap);
+	strbuf_free(&ids);
+	return err->code;
 }
 
 enum itui_code
@@ -838,7 +921,7 @@ store_incident_get(struct store *st, int64_t id, struct incident *out,
 		return st_finish(st, s, rc, "reading the incident", err);
 	read_incident(s, out);
 	sd_finalize(s);
-	if (load_extras(st, out, err) != ITUI_OK) {
+	if (load_extras(st, out, 1, err) != ITUI_OK) {
 		incident_free(out);
 		return err->code;
 	}
@@ -850,7 +933,6 @@ store_incident_list(struct store *st, int all, int limit,
                     struct incident_list *out, struct itui_err *err)
 {
 	struct sd_stmt *s;
-	size_t i;
 
 	out->v = NULL;
 	out->n = 0;
@@ -864,9 +946,8 @@ store_incident_list(struct store *st, int all, int limit,
 	if (st_fetch(st, s, "listing incidents", &out->v, &out->n,
 	             sizeof *out->v, read_incident, err))
 		goto fail;
-	for (i = 0; i < out->n; i++)
-		if (load_extras(st, &out->v[i], err) != ITUI_OK)
-			goto fail;
+	if (load_extras(st, out->v, out->n, err) != ITUI_OK)
+		goto fail;
 	return ITUI_OK;
 fail:
 	incident_list_free(out);

@@ -1252,6 +1252,10 @@ ui_run(struct context *ctx, struct itui_err *err)
 
 		if (u->dirty)
 			ui_render(u);
+		/* After the frame: the others' view of us never delays it. */
+		update_presence(u, (int64_t)time(NULL));
+		if (u->dirty)
+			ui_render(u);
 		n = poll(fds, 3, poll_timeout(u));
 		if (n < 0 && errno != EINTR)
 			break;
@@ -1282,7 +1286,6 @@ ui_run(struct context *ctx, struct itui_err *err)
 			u->rechecks--;
 			check_version(u);
 		}
-		update_presence(u, ts.tv_sec);
 	}
 	if (u->input_on)
 		save_draft(u);

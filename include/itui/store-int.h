@@ -50,6 +50,7 @@ struct store {
 	size_t ntouched, touched_cap;
 	int touched_other;
 	int private_tx;
+	int64_t statements; /* prepared so far (store_statements()) */
 };
 
 int64_t st_now(const struct store *st);
@@ -179,8 +180,14 @@ enum itui_code st_checklist_entry(struct store *st, int64_t id,
 enum itui_code st_checklist_event(struct store *st, int64_t id,
                                   const char *event, int64_t at,
                                   struct itui_err *err);
-/* The current phase for the list's clock (struct incident's phase_*). */
-enum itui_code st_checklist_phase(struct store *st, struct incident *inc,
-                                  struct itui_err *err);
+/*
+ * The current phase of each of v[0..n): two statements whatever n is.
+ * `ids` is the SQL set "(1,2,3)" of their ids; find(index, id) gives an
+ * id's place in v, -1 for one not there.
+ */
+enum itui_code st_checklist_phases(struct store *st, struct incident *v,
+                                   size_t n, const char *ids,
+                                   int (*find)(const void *, int64_t),
+                                   const void *index, struct itui_err *err);
 
 #endif

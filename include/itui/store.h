@@ -58,6 +58,8 @@ enum itui_code store_data_version(struct store *st, int64_t *out,
  * or a presence row.  So a data_version that moved with the same revision
  * means only such private rows changed.
  */
+/* Statements this connection has prepared: what a test holds a reload to. */
+int64_t store_statements(const struct store *st);
 enum itui_code store_revision(struct store *st, int64_t *out,
                               struct itui_err *err);
 /*
