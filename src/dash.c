@@ -237,14 +237,29 @@ enum itui_code
 dash_reload(struct dash *d, struct itui_err *err)
 {
 	struct incident_list fresh;
-	int64_t v = 0, rev = 0;
+	int64_t v = 0, rev = 0, was = d->sel_id;
 	size_t i;
-	int found = 0;
+	int found = 0, detail = 1;
 
 	/* Read the versions first: a commit after them is seen next time. */
-	if (store_data_version(d->st, &v, err) != ITUI_OK ||
-	    store_revision(d->st, &rev, err) != ITUI_OK)
+	if (store_data_version(d->st, &v, err) != ITUI_OK)
 		return err->code;
+	if (d->loads > 0 && d->have_detail) {
+		/* The shown incident is read again only when it changed. */
+		int64_t *ids;
+		size_t n;
+		int other;
+
+		if (store_changes(d->st, d->revision, &ids, &n, &other, &rev,
+		                  err) != ITUI_OK)
+			return err->code;
+		detail = other;
+		for (i = 0; i < n && !detail; i++)
+			detail = ids[i] == d->sel_id;
+		free(ids);
+	} else if (store_revision(d->st, &rev, err) != ITUI_OK) {
+		return err->code;
+	}
 	if (store_incident_list(d->st, d->show_resolved, DASH_LIST_LIMIT,
 	                        &fresh, err) != ITUI_OK)
 		return err->code;
@@ -268,7 +283,8 @@ dash_reload(struct dash *d, struct itui_err *err)
 	d->loads++;
 	if (d->sel_id == 0 && d->incidents.n > 0)
 		d->sel_id = d->incidents.v[0].id;
-	if (load_detail(d, err) != ITUI_OK)
+	if ((detail || d->sel_id != was || !d->have_detail) &&
+	    load_detail(d, err) != ITUI_OK)
 		return err->code;
 	if (d->gone_id != 0)
 		explain_gone(d);

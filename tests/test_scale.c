@@ -102,3 +102,51 @@ Test(scale, a_reload_costs_the_same_for_5_and_60_incidents)
 	context_free(&ctx);
 	store_close(writer);
 }
+
+/* Another person's entry on another incident: the list moves, the shown
+ * incident is not read again; one on the shown incident is. */
+Test(scale, only_a_changed_incident_is_read_again)
+{
+	struct globals g = {0};
+	struct context ctx;
+	struct itui_err err;
+	struct store *writer;
+	struct dash d;
+	int have = 0;
+	int64_t elsewhere, here, eid, shown, other;
+	size_t shown_n;
+
+	g.db = dbpath;
+	g.user = "ida";
+	cr_assert_eq(store_open(dbpath, 0, &writer, &err), ITUI_OK);
+	store_set_actor(writer, "olga", "local");
+	grow_to(writer, &have, 3);
+	cr_assert_eq(context_init(&ctx, &g, &err), ITUI_OK, "%s", err.msg);
+	cr_assert_eq(dash_open(&d, &ctx, &err), ITUI_OK, "%s", err.msg);
+	shown = d.sel_id;
+	other = d.incidents.v[0].id == shown ? d.incidents.v[1].id
+	                                     : d.incidents.v[0].id;
+	shown_n = d.timeline.n;
+
+	cr_assert_eq(store_entry_add(writer, other, KIND_COMMS, TIME_NONE,
+	                             "elsewhere", NULL, &eid, &err),
+	             ITUI_OK);
+	cr_assert_eq(dash_changed(&d), 1);
+	elsewhere = statements_per_reload(&d);
+	cr_assert_eq(d.sel_id, shown);
+	cr_assert_eq(d.timeline.n, shown_n);
+
+	cr_assert_eq(store_entry_add(writer, shown, KIND_NOTE, TIME_NONE,
+	                             "here", NULL, &eid, &err),
+	             ITUI_OK);
+	cr_assert_eq(dash_changed(&d), 1);
+	here = statements_per_reload(&d);
+	cr_assert_eq(d.timeline.n, shown_n + 1, "the new entry is shown");
+	cr_assert_str_eq(d.timeline.v[d.timeline.n - 1].text, "here");
+	cr_assert_lt(elsewhere, here,
+	             "a change elsewhere cost %lld statements, here %lld",
+	             (long long)elsewhere, (long long)here);
+	dash_close(&d);
+	context_free(&ctx);
+	store_close(writer);
+}
