@@ -51,7 +51,8 @@ FUZZ_TARGETS := $(sort $(basename $(notdir $(filter-out fuzz/replay.c \
 FUZZ_SECS ?= 30
 DEMO_DB ?= $(BUILD)/demo.db
 
-.PHONY: all run check test deps deps-test bench asan tsan install uninstall \
+.PHONY: all run check test deps deps-test bench bench-pg asan tsan install \
+        uninstall \
         clean format format-check lint-man lint-layers fuzz fuzz-run \
         fuzz-replay
 
@@ -200,6 +201,17 @@ bench:
 	bench/metrics.sh $(abspath $(BIN))
 	@echo
 	bench/deliver.sh $(abspath $(BIN))
+
+# The PostgreSQL figures (issue 10) on a throwaway cluster, beside SQLite
+# and the reference build measured in the same run.
+bench-pg:
+	@scripts/deps.sh bench
+	@scripts/deps.sh test
+	@$(MAKE) --no-print-directory all $(BUILD)/propagate
+	@if [ -n "$(BENCH_REF)" ]; then bench/ref.sh $(BENCH_REF) $(REF_DIR); fi
+	scripts/pg-cluster.sh run bench/pg.sh $(abspath $(BIN)) \
+	    $(abspath $(BUILD)/propagate) \
+	    $(if $(BENCH_REF),$(abspath $(REF_DIR)/build/incident-tui))
 
 $(BUILD)/propagate: bench/propagate.c $(LIBOBJS)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ bench/propagate.c \

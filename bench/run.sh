@@ -11,19 +11,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 export INCIDENT_TUI_SHARE=${INCIDENT_TUI_SHARE:-$(cd "$(dirname "$0")/.." && pwd)/share/incident-tui}
 
-# Times N runs of a command; prints "median_us p95_us".
-time_runs() {
-	local i s e
-	: >"$T/samples"
-	for ((i = 0; i < N; i++)); do
-		s=${EPOCHREALTIME/./}
-		"$@" >/dev/null
-		e=${EPOCHREALTIME/./}
-		echo $((e - s)) >>"$T/samples"
-	done
-	sort -n "$T/samples" | awk '{a[NR] = $1} END {
-		printf "%d %d\n", a[int((NR + 1) / 2)], a[int(NR * 0.95)] }'
-}
+. "$(dirname "$0")/lib.sh"
 
 ms() { awk -v us="$1" 'BEGIN { printf "%.2f ms", us / 1000 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
