@@ -6,6 +6,7 @@
 #   make asan     run the tests under AddressSanitizer and UBSan
 #   make fuzz     run every fuzz target (fuzz/) for FUZZ_SECS seconds each
 #   make tsan     run the tests under ThreadSanitizer
+#   make memcheck valgrind on the command line and a dashboard session
 #   make install  PREFIX=/usr/local DESTDIR= (binary, share/, man page)
 
 VERSION    = 0.1.0
@@ -54,7 +55,7 @@ DEMO_DB ?= $(BUILD)/demo.db
 .PHONY: all run check test deps deps-test bench bench-pg asan tsan install \
         uninstall \
         clean format format-check lint-man lint-layers fuzz fuzz-run \
-        fuzz-replay
+        fuzz-replay memcheck
 
 all: $(BIN)
 
@@ -146,6 +147,12 @@ tsan: deps-test
 # regression it brought shows as a ratio.  BENCH_REF= measures this build only.
 BENCH_REF ?= 054cba8
 REF_DIR    = $(BUILD)/ref
+
+# No invalid access and no definite or indirect leak (scripts/memcheck.sh).
+memcheck: deps-test
+	@$(MAKE) --no-print-directory all
+	INCIDENT_TUI_SHARE=$(CURDIR)/share/incident-tui \
+	    scripts/memcheck.sh $(abspath $(BIN))
 
 # The checked-in corpus (fuzz/corpus/TARGET/, with every crash once found)
 # replayed through each target by a plain main(): no clang needed.

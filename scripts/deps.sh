@@ -6,7 +6,7 @@
 set -eu
 
 build="gcc make pkg-config libncurses-dev libsqlite3-dev libcurl4-openssl-dev libjansson-dev nettle-dev libmicrohttpd-dev libpq-dev"
-test="$build postgresql libcriterion-dev mandoc sqlite3 tmux util-linux procps clang-format prometheus prometheus-alertmanager python3-aiosmtpd chromium openssl openssh-client"
+test="$build postgresql libcriterion-dev mandoc sqlite3 tmux util-linux procps clang-format prometheus prometheus-alertmanager python3-aiosmtpd chromium openssl openssh-client valgrind"
 bench="$build sqlite3 time tmux htop gawk prometheus python3"
 fuzz="$build clang"
 
