@@ -219,6 +219,7 @@ bench-pg:
 	scripts/pg-cluster.sh run bench/pg.sh $(abspath $(BIN)) \
 	    $(abspath $(BUILD)/propagate) \
 	    $(if $(BENCH_REF),$(abspath $(REF_DIR)/build/incident-tui))
+	bench/pg-failover.sh $(abspath $(BIN))
 
 $(BUILD)/propagate: bench/propagate.c $(LIBOBJS)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ bench/propagate.c \
