@@ -63,15 +63,30 @@ echo "writers: postgresql/sqlite $(ratio "$pg_rate" "$sq_rate")"
 [ -s "$T/err-pg" ] && { echo "writers: first postgresql error:"; head -1 "$T/err-pg"; }
 echo
 
-# 2. log on SQLite, this build vs the reference build (libpq never loaded).
-. "$(dirname "$0")/lib.sh"
+# 2. log on SQLite, this build vs the reference build (libpq never
+# loaded), interleaved run by run so both see the same machine.
 "$BIN" --db "$T/log.db" declare --severity P1 --title bench >/dev/null
-read -r cur _ < <(time_runs "$BIN" --db "$T/log.db" log 1 "bench entry")
 if [ -n "$REF" ]; then
 	"$REF" --db "$T/logref.db" declare --severity P1 --title bench >/dev/null
-	read -r ref _ < <(time_runs "$REF" --db "$T/logref.db" log 1 "bench entry")
+	: >"$T/cur"
+	: >"$T/ref"
+	for ((i = 0; i < N; i++)); do
+		s=${EPOCHREALTIME/./}
+		"$BIN" --db "$T/log.db" log 1 "bench entry" >/dev/null
+		e=${EPOCHREALTIME/./}
+		echo $((e - s)) >>"$T/cur"
+		s=${EPOCHREALTIME/./}
+		"$REF" --db "$T/logref.db" log 1 "bench entry" >/dev/null
+		e=${EPOCHREALTIME/./}
+		echo $((e - s)) >>"$T/ref"
+	done
+	med() { sort -n "$1" | awk '{a[NR] = $1} END { print a[int((NR + 1) / 2)] }'; }
+	cur=$(med "$T/cur")
+	ref=$(med "$T/ref")
 	echo "log on sqlite: median $cur us, reference build $ref us, ratio $(ratio "$cur" "$ref")   [goal: at most 1.05]"
 else
+	. "$(dirname "$0")/lib.sh"
+	read -r cur _ < <(time_runs "$BIN" --db "$T/log.db" log 1 "bench entry")
 	echo "log on sqlite: median $cur us (no reference build given)"
 fi
 echo "log on sqlite: libpq loaded: $(LD_DEBUG=libs "$BIN" --db "$T/log.db" log 1 x 2>&1 >/dev/null | grep -c 'libpq' || true) times   [goal: 0]"

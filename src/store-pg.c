@@ -714,25 +714,36 @@ p_error(struct sd_db *db, int rc, const char *doing, struct itui_err *err)
 static int
 p_begin(struct sd_db *db, int64_t scope)
 {
-	char sql[256];
+	struct pg_db *d = PDB(db);
+	char locks[160], sql[320];
+	int64_t now = 0;
 	int rc;
 
 	if (scope == SD_SCOPE_ALL)
-		snprintf(sql, sizeof sql,
-		         "BEGIN; SELECT pg_advisory_xact_lock(%d, 0)",
+		snprintf(locks, sizeof locks, "pg_advisory_xact_lock(%d, 0)",
 		         LOCK_CLASS_ALL);
 	else if (scope == SD_SCOPE_NEW)
-		snprintf(sql, sizeof sql,
-		         "BEGIN; SELECT pg_advisory_xact_lock_shared(%d, 0)",
-		         LOCK_CLASS_ALL);
+		snprintf(locks, sizeof locks,
+		         "pg_advisory_xact_lock_shared(%d, 0)", LOCK_CLASS_ALL);
 	else
-		snprintf(sql, sizeof sql,
-		         "BEGIN; SELECT pg_advisory_xact_lock_shared(%d, 0),"
+		snprintf(locks, sizeof locks,
+		         "pg_advisory_xact_lock_shared(%d, 0),"
 		         " pg_advisory_xact_lock(%d, %d)",
 		         LOCK_CLASS_ALL, LOCK_CLASS_INCIDENT,
 		         (int)(scope & 0x7fffffff));
-	rc = run(PDB(db), sql);
-	PDB(db)->in_tx = 1;
+	/* The server's clock once the locks are ours: recorded times. */
+	snprintf(sql, sizeof sql,
+	         "BEGIN; SELECT extract(epoch FROM clock_timestamp())::bigint"
+	         " FROM (SELECT %s) AS l",
+	         locks);
+	rc = run_int(d, sql, &now);
+	if (rc != SD_OK) {
+		/* A lock that timed out leaves the transaction aborted. */
+		run(d, "ROLLBACK");
+		return rc;
+	}
+	d->in_tx = 1;
+	d->base.server_now = now;
 	return rc;
 }
 
@@ -753,6 +764,7 @@ p_commit(struct sd_db *db, int64_t incident)
 	if (rc == SD_OK) {
 		d->own++;
 		d->in_tx = 0;
+		d->base.server_now = 0;
 	}
 	return rc;
 }
@@ -762,6 +774,7 @@ p_rollback(struct sd_db *db)
 {
 	run(PDB(db), "ROLLBACK");
 	PDB(db)->in_tx = 0;
+	PDB(db)->base.server_now = 0;
 }
 
 static int

@@ -31,6 +31,9 @@ real_now(void)
 int64_t
 st_now(const struct store *st)
 {
+	/* On PostgreSQL a change records the server's time, not ours. */
+	if (st->now == real_now && st->db->server_now > 0)
+		return st->db->server_now;
 	return st->now();
 }
 

@@ -90,6 +90,9 @@ struct sd_db {
 	enum sd_dialect dialect;
 	int readonly; /* opened read-only (by request or by permission) */
 	int snapshot; /* SQLite read through immutable=1: no live updates */
+	/* PostgreSQL: the server's clock when the open transaction got its
+	 * locks (0 outside one), so recorded times share one clock. */
+	int64_t server_now;
 };
 
 /* The part every driver's statement starts with. */
