@@ -380,28 +380,46 @@ dash_my_roles(const struct dash *d, char *buf, size_t size)
 }
 
 int
-dash_search(const struct dash *d, int in_timeline, int from, const char *needle)
+dash_matches(const struct dash *d, int in_timeline, int i, const char *needle)
+{
+	const char *a, *b;
+
+	if (needle == NULL || *needle == '\0')
+		return 0;
+	if (in_timeline) {
+		a = d->timeline.v[i].text;
+		b = d->timeline.v[i].author;
+	} else {
+		a = d->incidents.v[i].title;
+		b = d->incidents.v[i].service;
+	}
+	return (a != NULL && strcasestr(a, needle) != NULL) ||
+	       (b != NULL && strcasestr(b, needle) != NULL);
+}
+
+int
+dash_search_step(const struct dash *d, int in_timeline, int from, int step,
+                 const char *needle)
 {
 	int n = in_timeline ? (int)d->timeline.n : (int)d->incidents.n, k;
 
 	if (needle == NULL || *needle == '\0' || n == 0)
 		return -1;
+	if (from < 0)
+		from = step > 0 ? -1 : n;
 	for (k = 1; k <= n; k++) {
-		int i = ((from < 0 ? -1 : from) + k) % n;
-		const char *a, *b = NULL;
+		int i = ((from + step * k) % n + n) % n;
 
-		if (in_timeline) {
-			a = d->timeline.v[i].text;
-			b = d->timeline.v[i].author;
-		} else {
-			a = d->incidents.v[i].title;
-			b = d->incidents.v[i].service;
-		}
-		if ((a != NULL && strcasestr(a, needle) != NULL) ||
-		    (b != NULL && strcasestr(b, needle) != NULL))
+		if (dash_matches(d, in_timeline, i, needle))
 			return i;
 	}
 	return -1;
+}
+
+int
+dash_search(const struct dash *d, int in_timeline, int from, const char *needle)
+{
+	return dash_search_step(d, in_timeline, from, 1, needle);
 }
 
 int

@@ -271,6 +271,8 @@ ui_ask(struct ui *u, const char *label, const char *initial, prompt_fn fn,
 	u->prompt.choices = choices;
 	u->prompt.nchoices = nchoices;
 	u->prompt.yesno = 0;
+	u->prompt.history = 0;
+	u->prompt.comp_on = 0;
 	u->prompt.on = 1;
 	u->msg[0] = '\0';
 	u->dirty = 1;
@@ -293,24 +295,109 @@ ui_load_people(struct ui *u)
 	dash_people(&u->d, &u->people, &u->npeople);
 }
 
-/* Tab in a prompt: the next choice that starts with what was typed. */
+static const char *const status_words[] = {
+    "investigating", "identified", "mitigating", "monitoring", "resolved",
+    "closed",        "commander",  "tech-lead",  "comms-lead", "scribe"};
+
+/*
+ * What Tab offers for the word being typed: on the command line a verb's
+ * name first and then statuses, roles, levels and names; in a prompt its
+ * choices, else the names seen in the store.  *v is the caller's to free.
+ */
+static size_t
+candidates(const struct ui *u, int first_word, const char ***v)
+{
+	size_t n = 0, cap = 64 + u->npeople + POLICY_MAX_LEVELS, i;
+	const char **out = xcalloc(cap, sizeof *out);
+
+	if (u->prompt.history && first_word) {
+		for (i = 0; cmd_table[i] != NULL && n < cap; i++)
+			if (strchr(cmd_table[i]->name, ' ') == NULL &&
+			    !(cmd_table[i]->flags & CMD_CLI_ONLY))
+				out[n++] = cmd_table[i]->name;
+	} else if (u->prompt.history) {
+		for (i = 0; i < sizeof status_words / sizeof *status_words; i++)
+			out[n++] = status_words[i];
+		for (i = 0; i < (size_t)u->d.policy->nlevels; i++)
+			out[n++] = u->d.policy->levels[i].name;
+	} else if (u->prompt.choices != NULL) {
+		for (i = 0; i < u->prompt.nchoices && n < cap; i++)
+			out[n++] = u->prompt.choices[i];
+	}
+	if (u->prompt.history ? !first_word : u->prompt.choices == NULL)
+		for (i = 0; i < u->npeople && n < cap; i++)
+			out[n++] = u->people[i];
+	*v = out;
+	return n;
+}
+
+/*
+ * Tab in a prompt completes the last word; Tab again cycles through every
+ * match of what was typed before the first Tab.
+ */
 static void
 complete(struct ui *u)
 {
-	const char *text = editline_text(&u->prompt.el), *const *v =
-	                                                     u->prompt.choices;
-	size_t n = u->prompt.nchoices, i, len = strlen(text);
+	struct ui_prompt *p = &u->prompt;
+	const char **v, *word;
+	size_t n, k, wlen, head;
 
-	if (v == NULL) {
-		v = (const char *const *)u->people;
-		n = u->npeople;
+	if (!p->comp_on) {
+		free(p->comp_base);
+		p->comp_base = xstrdup(editline_text(&p->el));
+		p->comp_next = 0;
+		p->comp_on = 1;
 	}
-	for (i = 0; i < n; i++)
-		if (strncasecmp(v[i], text, len) == 0 && strlen(v[i]) > len) {
-			editline_set(&u->prompt.el, v[i]);
-			u->dirty = 1;
-			return;
-		}
+	word = strrchr(p->comp_base, ' ');
+	word = word != NULL ? word + 1 : p->comp_base;
+	head = (size_t)(word - p->comp_base);
+	wlen = strlen(word);
+	/* The first word when only blanks stand before it. */
+	n = candidates(u, strspn(p->comp_base, " ") >= head, &v);
+	for (k = 0; k < n; k++) {
+		size_t i = (p->comp_next + k) % n;
+
+		if (strncasecmp(v[i], word, wlen) != 0)
+			continue;
+		p->comp_next = i + 1;
+		editline_set(&p->el, "");
+		p->el.max = UI_INPUT_MAX;
+		(void)editline_insert_n(&p->el, p->comp_base, head);
+		(void)editline_insert_str(&p->el, v[i]);
+		free(v);
+		u->dirty = 1;
+		return;
+	}
+	free(v);
+	ui_message(u, 1, "nothing to complete for '%s'", word);
+}
+
+/* Up / Down on the command line: earlier lines, newest first. */
+static void
+history_move(struct ui *u, int step)
+{
+	int pos = u->hist_pos + step;
+
+	if (pos < 0 || pos > u->nhist)
+		return;
+	u->hist_pos = pos;
+	editline_set(&u->prompt.el, pos < u->nhist ? u->hist[pos] : "");
+	u->prompt.el.max = UI_INPUT_MAX;
+	u->dirty = 1;
+}
+
+static void
+history_add(struct ui *u, const char *line)
+{
+	if (line[strspn(line, " ")] == '\0' ||
+	    (u->nhist > 0 && strcmp(u->hist[u->nhist - 1], line) == 0))
+		return;
+	if (u->nhist == UI_HIST) {
+		free(u->hist[0]);
+		memmove(u->hist, u->hist + 1, (UI_HIST - 1) * sizeof *u->hist);
+		u->nhist--;
+	}
+	u->hist[u->nhist++] = xstrdup(line);
 }
 
 static unsigned
@@ -345,11 +432,16 @@ prompt_key(struct ui *u, uint32_t key)
 		}
 		return REACT_NONE;
 	}
+	if (key != KEYC_TAB)
+		u->prompt.comp_on = 0;
 	switch (key) {
 	case KEYC_ENTER: {
 		char *text = xstrdup(editline_text(&u->prompt.el));
-		unsigned r = prompt_answer(u, text);
+		unsigned r;
 
+		if (u->prompt.history)
+			history_add(u, text);
+		r = prompt_answer(u, text);
 		free(text);
 		return r;
 	}
@@ -360,6 +452,13 @@ prompt_key(struct ui *u, uint32_t key)
 	case KEYC_TAB:
 		complete(u);
 		return REACT_REDRAW;
+	case KEYC_UP:
+	case KEYC_DOWN:
+		if (u->prompt.history) {
+			history_move(u, key == KEYC_UP ? -1 : 1);
+			return REACT_REDRAW;
+		}
+		return REACT_NONE;
 	}
 	switch (editline_key(&u->prompt.el, key)) {
 	case 0:
@@ -794,6 +893,9 @@ generic_request(struct ui *u, enum ui_action a)
 		return REACT_REDRAW;
 	case UA_COMMAND:
 		ui_ask(u, ":", "", answer_command, NULL, 0);
+		u->prompt.history = 1;
+		u->hist_pos = u->nhist;
+		ui_load_people(u);
 		return REACT_REDRAW;
 	case UA_REDRAW:
 		return REACT_CLEAR | REACT_REDRAW;
@@ -1177,6 +1279,9 @@ ui_free(struct ui *u)
 		free(u->prompt.stash[i]);
 	editline_free(&u->el);
 	editline_free(&u->prompt.el);
+	free(u->prompt.comp_base);
+	for (i = 0; i < u->nhist; i++)
+		free(u->hist[i]);
 	strbuf_free(&u->paste);
 	dash_close(&u->d);
 	free(u);

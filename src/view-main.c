@@ -179,11 +179,15 @@ draw_list(const struct ui *u, int64_t now)
 	         u->d.show_resolved ? "TITLE (all)" : "TITLE (active)");
 	ui_put(r.y, r.x, r.w, head, A_BOLD | (focus ? A_UNDERLINE : 0));
 	if (lv->count == 0) {
-		ui_put(r.y + 1, r.x, r.w,
-		       u->d.show_resolved ? "No incidents. n declares one."
-		                          : "No active incidents. n declares "
-		                            "one, R shows resolved ones.",
-		       ui_color(u, PAIR_DIM));
+		char keys[64], text[160];
+
+		/* The keys as bound, not as shipped. */
+		keymap_describe(&u->km, VIEW_MAIN, UA_DECLARE, keys,
+		                sizeof keys);
+		snprintf(text, sizeof text, "No %sincidents. %s declares one%s",
+		         u->d.show_resolved ? "" : "active ", keys,
+		         u->d.show_resolved ? "." : "; R shows resolved ones.");
+		ui_put(r.y + 1, r.x, r.w, text, ui_color(u, PAIR_DIM));
 		return;
 	}
 	for (i = lv->top, y = r.y + 1; i < lv->count && y < r.y + r.h;
@@ -230,7 +234,11 @@ draw_list(const struct ui *u, int64_t now)
 			snprintf(why, sizeof why, "[%s] ", u->d.gone_why);
 			x += ui_put(y, x, r.x + r.w - x, why, sel | A_BOLD);
 		}
-		ui_put(y, x, r.x + r.w - x, inc->title, sel | dim);
+		ui_put(y, x, r.x + r.w - x, inc->title,
+		       sel | dim |
+		           (dash_matches(&u->d, 0, i, u->last_search)
+		                ? A_UNDERLINE
+		                : 0));
 	}
 }
 
@@ -368,9 +376,14 @@ draw_detail(const struct ui *u, int64_t now)
 	else
 		ui_hline(r.y, r.x, r.w);
 	if (!u->d.have_detail) {
-		ui_put(y + 1, r.x, r.w,
-		       "Select an incident, or press n to declare one.",
-		       ui_color(u, PAIR_DIM));
+		char keys[64];
+
+		keymap_describe(&u->km, VIEW_MAIN, UA_DECLARE, keys,
+		                sizeof keys);
+		snprintf(buf, sizeof buf,
+		         "Select an incident, or press %s to declare one.",
+		         keys);
+		ui_put(y + 1, r.x, r.w, buf, ui_color(u, PAIR_DIM));
 		return;
 	}
 	if (!u->lay.side_by_side)
@@ -408,7 +421,10 @@ draw_detail(const struct ui *u, int64_t now)
 		x += 10;
 		ui_put(y, x, 10, e->author, sel);
 		x += 11;
-		ui_put(y, x, r.x + r.w - x, e->text, sel);
+		ui_put(y, x, r.x + r.w - x, e->text,
+		       sel | (dash_matches(&u->d, 1, i, u->last_search)
+		                  ? A_UNDERLINE
+		                  : 0));
 	}
 }
 
@@ -745,27 +761,44 @@ view_main_declare(struct ui *u, const char *title, const char *level,
 	ask_level(u, "Severity", "", answer_declare_level);
 }
 
+/* n / N: the next or previous match, and where it is among them all. */
 static unsigned
-answer_search(struct ui *u, const char *a)
+search_step(struct ui *u, int step)
 {
-	int in_tl = u->focus == FOCUS_TIMELINE, from, i;
+	int in_tl = u->focus == FOCUS_TIMELINE, from, i, k, n, nth = 0, all = 0;
 
-	if (*a != '\0')
-		snprintf(u->last_search, sizeof u->last_search, "%s", a);
-	if (u->last_search[0] == '\0')
-		return REACT_NONE;
+	if (u->last_search[0] == '\0') {
+		ui_message(u, 1, "no search yet (/ searches)");
+		return REACT_REDRAW;
+	}
 	from = in_tl ? u->tl_lv.sel : dash_sel_index(&u->d);
-	i = dash_search(&u->d, in_tl, from, u->last_search);
+	i = dash_search_step(&u->d, in_tl, from, step, u->last_search);
 	if (i < 0) {
 		ui_message(u, 1, "not found: %s", u->last_search);
-		return REACT_NONE;
+		return REACT_REDRAW;
 	}
 	if (in_tl)
 		select_entry_index(u, i);
 	else
 		select_incident(u, i);
-	ui_message(u, 0, "/%s", u->last_search);
+	n = in_tl ? (int)u->d.timeline.n : (int)u->d.incidents.n;
+	for (k = 0; k < n; k++)
+		if (dash_matches(&u->d, in_tl, k, u->last_search)) {
+			all++;
+			if (k == i)
+				nth = all;
+		}
+	ui_message(u, 0, "/%s  match %d of %d (n next, N previous)",
+	           u->last_search, nth, all);
 	return REACT_REDRAW;
+}
+
+static unsigned
+answer_search(struct ui *u, const char *a)
+{
+	if (*a != '\0')
+		snprintf(u->last_search, sizeof u->last_search, "%s", a);
+	return search_step(u, 1);
 }
 
 static unsigned
@@ -995,6 +1028,10 @@ main_request(struct ui *u, enum ui_action a)
 	case UA_SELECT:
 		ui_message(u, 1, "usage: :select INC-N");
 		return REACT_REDRAW;
+	case UA_SEARCH_NEXT:
+		return search_step(u, 1);
+	case UA_SEARCH_PREV:
+		return search_step(u, -1);
 	default:
 		return REACT_UNHANDLED;
 	}

@@ -227,7 +227,7 @@ BOTH(tui, declare_from_the_dashboard)
 	char *out;
 
 	start("a", 120, 32, NULL);
-	tmux("send-keys -t a n");
+	tmux("send-keys -t a D");
 	free(wait_for("a", "Title:", 2000));
 	tmux("send-keys -t a -l 'Search is down'");
 	tmux("send-keys -t a Enter");
@@ -1097,4 +1097,133 @@ Test(tui_pg, reconnects_after_its_connections_are_dropped)
 	free(wait_for("a", "after the drop", 5000));
 	cli(ARGS("status", "1", "mitigating"));
 	free(wait_for("a", "mitigating", 3000));
+}
+
+Test(tui, search_next_and_previous_match)
+{
+	char *s, *d;
+
+	cli(ARGS("log", "1", "alpha one"));
+	cli(ARGS("log", "1", "beta"));
+	cli(ARGS("log", "1", "alpha two"));
+	cli(ARGS("log", "1", "alpha three"));
+	start("a", 80, 24, NULL);
+	free(wait_for("a", "alpha three", 2000));
+	tmux("send-keys -t a Tab /");
+	type_line("a", "alpha");
+	free(wait_for("a", "match 1 of 3", 2000));
+	tmux("send-keys -t a n");
+	free(wait_for("a", "match 2 of 3", 2000));
+	tmux("send-keys -t a N");
+	s = wait_for("a", "match 1 of 3", 2000);
+	cr_assert_null(strstr(s, "Title:"), "n declared an incident:\n%s", s);
+	free(s);
+	tmux("send-keys -t a p");
+	cr_assert_eq(
+	    wait_sql("SELECT count(*) FROM entries WHERE pinned", 1, 3000), 1);
+	d = sql1(db, "SELECT text FROM entries WHERE pinned");
+	cr_assert_str_eq(d, "alpha one");
+	free(d);
+	/* Declaring keeps a key of its own. */
+	tmux("send-keys -t a D");
+	free(wait_for("a", "Title:", 2000));
+}
+
+Test(tui, half_pages_in_the_timeline_and_an_overlay)
+{
+	char text[32];
+	int i;
+
+	for (i = 1; i <= 30; i++) {
+		snprintf(text, sizeof text, "entry %02d", i);
+		cli(ARGS("log", "1", text));
+		snprintf(text, sizeof text, "item %02d", i);
+		cli(ARGS("action", "add", "1", text));
+	}
+	start("a", 80, 24, NULL);
+	free(wait_for("a", "entry 30", 2000));
+	/* The timeline: half a page up, pinned there, and back down. */
+	tmux("send-keys -t a Tab C-u p");
+	cr_assert_eq(
+	    wait_sql("SELECT count(*) FROM entries WHERE pinned", 1, 3000), 1);
+	/* Adding the items logged entries too: count rows below the pin. */
+	cr_assert_geq(sql_int(db, "SELECT count(*) FROM entries e, entries p"
+	                          " WHERE p.pinned AND e.id > p.id"),
+	              2, "C-u moved one line or none");
+	tmux("send-keys -t a C-d p");
+	cr_assert_eq(
+	    wait_sql("SELECT count(*) FROM entries WHERE pinned", 2, 3000), 2);
+	cr_assert_eq(sql_int(db, "SELECT pinned FROM entries ORDER BY id DESC"
+	                         " LIMIT 1"),
+	             1, "C-d did not come back to the newest entry");
+	/* The action items overlay: 18 rows, so half a page is 9. */
+	tmux("send-keys -t a T");
+	free(wait_for("a", "item 01", 2000));
+	tmux("send-keys -t a C-d x");
+	cr_assert_eq(wait_sql("SELECT count(*) FROM action_items WHERE"
+	                      " state = 'done'",
+	                      1, 3000),
+	             1);
+	{
+		char *d = sql1(db, "SELECT text FROM action_items WHERE"
+		                   " state = 'done'");
+
+		cr_assert_str_eq(d, "item 10");
+		free(d);
+	}
+	tmux("send-keys -t a C-u x");
+	cr_assert_eq(wait_sql("SELECT count(*) FROM action_items WHERE"
+	                      " state = 'done' AND text = 'item 01'",
+	                      1, 3000),
+	             1);
+	/* The overlay stayed open through it all. */
+	free(wait_for("a", "item 01", 2000));
+}
+
+Test(tui, command_line_history_completion_and_quit)
+{
+	char *s, *d;
+
+	start("a", 80, 24, NULL);
+	free(wait_for("a", "INC-1", 2000));
+	tmux("send-keys -t a :");
+	type_line("a", "status identified");
+	free(wait_for("a", "identified", 2000));
+	tmux("send-keys -t a :");
+	type_line("a", "status monitoring");
+	cr_assert_eq(wait_sql("SELECT count(*) FROM incidents WHERE status ="
+	                      " 'monitoring'",
+	                      1, 3000),
+	             1);
+	/* Up twice: the line before the last one. */
+	tmux("send-keys -t a : Up Up");
+	free(wait_for("a", ": status identified", 2000));
+	tmux("send-keys -t a Enter");
+	cr_assert_eq(wait_sql("SELECT count(*) FROM incidents WHERE status ="
+	                      " 'identified'",
+	                      1, 3000),
+	             1);
+	/* Tab completes the verb, then cycles through the levels. */
+	tmux("send-keys -t a :");
+	tmux("send-keys -t a -l sever");
+	tmux("send-keys -t a Tab");
+	free(wait_for("a", ": severity", 2000));
+	tmux("send-keys -t a -l ' P'");
+	tmux("send-keys -t a Tab");
+	free(wait_for("a", ": severity P0", 2000));
+	tmux("send-keys -t a Tab Tab");
+	free(wait_for("a", ": severity P2", 2000));
+	tmux("send-keys -t a Enter");
+	cr_assert_eq(wait_sql("SELECT count(*) FROM incidents WHERE severity ="
+	                      " 'P2'",
+	                      1, 3000),
+	             1);
+	d = sql1(db, "SELECT status FROM incidents");
+	cr_assert_str_eq(d, "identified");
+	free(d);
+	tmux("send-keys -t a :");
+	type_line("a", "q");
+	s = wait_for("a", ":TTY", 3000);
+	cr_assert_not_null(strstr(s, "EXIT=0"), "%s", s);
+	free(s);
 }

@@ -477,6 +477,12 @@ Test(dash, search_wraps_around)
 	cr_assert_eq(dash_search(&d, 1, 3, "alpha"), 1);
 	cr_assert_eq(dash_search(&d, 1, 0, "gamma"), -1);
 	cr_assert_eq(dash_search(&d, 0, -1, "SEARCH"), 0);
+	/* Backwards, for N: wrapping the other way. */
+	cr_assert_eq(dash_search_step(&d, 1, 3, -1, "alpha"), 1);
+	cr_assert_eq(dash_search_step(&d, 1, 1, -1, "alpha"), 3);
+	cr_assert_eq(dash_search_step(&d, 1, -1, -1, "alpha"), 3);
+	cr_assert(dash_matches(&d, 1, 3, "alpha"));
+	cr_assert(!dash_matches(&d, 1, 2, "alpha"));
 }
 
 Test(dash, other_connections_are_noticed)

@@ -182,5 +182,11 @@ void dash_my_roles(const struct dash *d, char *buf, size_t size);
  */
 int dash_search(const struct dash *d, int in_timeline, int from,
                 const char *needle);
+/* The same backwards (step -1) or forwards (step 1). */
+int dash_search_step(const struct dash *d, int in_timeline, int from, int step,
+                     const char *needle);
+/* Whether item i (of the timeline or the list) contains needle. */
+int dash_matches(const struct dash *d, int in_timeline, int i,
+                 const char *needle);
 
 #endif

@@ -81,7 +81,7 @@ enum {
 #define UI_ACTIONS(X)                                                          \
 	X(DOWN, ANY, "down", "j Down", ACT_ANY, "move the selection down")     \
 	X(UP, ANY, "up", "k Up", ACT_ANY, "move the selection up")             \
-	X(PAGE_DOWN, ANY, "page-down", "C-f PageDown", ACT_ANY,                \
+	X(PAGE_DOWN, ANY, "page-down", "C-f PageDown Space", ACT_ANY,          \
 	  "one page down")                                                     \
 	X(PAGE_UP, ANY, "page-up", "C-b PageUp", ACT_ANY, "one page up")       \
 	X(HALF_DOWN, ANY, "half-down", "C-d", ACT_ANY, "half a page down")     \
@@ -106,7 +106,7 @@ enum {
 	  "pin or unpin the entry")                                            \
 	X(DELETE, MAIN, "delete", "d", ACT_ENTRY | ACT_WRITES,                 \
 	  "delete the entry (kept in history)")                                \
-	X(DECLARE, MAIN, "declare", "n", ACT_WRITES | ACT_FOOTER,              \
+	X(DECLARE, MAIN, "declare", "D", ACT_WRITES | ACT_FOOTER,              \
 	  "declare a new incident")                                            \
 	X(ACK, MAIN, "ack", "a", ACT_INCIDENT | ACT_WRITES | ACT_FOOTER,       \
 	  "acknowledge")                                                       \
@@ -138,7 +138,11 @@ enum {
 	X(RESOLVED, MAIN, "resolved", "R", ACT_ANY,                            \
 	  "show or hide resolved incidents")                                   \
 	X(SEARCH, MAIN, "search", "/", ACT_FOOTER,                             \
-	  "search the timeline or the list (Enter alone: next match)")         \
+	  "search the timeline or the list (matches are underlined)")          \
+	X(SEARCH_NEXT, MAIN, "next-match", "n", ACT_ANY,                       \
+	  "the next match of the last search")                                 \
+	X(SEARCH_PREV, MAIN, "previous-match", "N", ACT_ANY,                   \
+	  "the previous match of the last search")                             \
 	X(SELECT, MAIN, "select", "", ACT_ANY, "select an incident by id")     \
 	X(ENTRY_EDIT, ENTRY, "edit", "e", ACT_ENTRY | ACT_WRITES | ACT_FOOTER, \
 	  "edit this entry")                                                   \

@@ -64,6 +64,7 @@ enum ui_focus { FOCUS_LIST, FOCUS_TIMELINE };
 typedef unsigned (*prompt_fn)(struct ui *u, const char *answer);
 
 #define UI_STASH 4
+#define UI_HIST  50 /* `:` lines remembered */
 /* What a line may hold: an entry's limit (bounds.h), also for a paste. */
 #define UI_INPUT_MAX BOUND_TEXT
 
@@ -71,6 +72,11 @@ struct ui_prompt {
 	int on;
 	int chained; /* an answer is asking the flow's next question */
 	int yesno;   /* one key, y or n */
+	int history; /* the `:` line: Up/Down recall, Tab completes verbs */
+	/* Tab cycling: the text before the first Tab, the next match. */
+	int comp_on;
+	char *comp_base;
+	size_t comp_next;
 	char label[400];
 	struct editline
 	    el; /* the answer being typed (the input line keeps its own) */
@@ -123,6 +129,8 @@ struct ui {
 	int edit_rev;
 	int64_t input_incident;
 	struct ui_prompt prompt;
+	char *hist[UI_HIST]; /* the `:` line's history, oldest first */
+	int nhist, hist_pos;
 	char **people;
 	size_t npeople;
 
