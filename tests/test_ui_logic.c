@@ -45,7 +45,10 @@ Test(keymap, defaults_bind_each_key_once_and_match_the_spec)
 	cr_assert_eq(keymap_lookup(&km, VIEW_MAIN, KEYC_ESC), UA_BACK);
 	cr_assert_eq(keymap_lookup(&km, VIEW_MAIN, 'i'), UA_LOG);
 	cr_assert_eq(keymap_lookup(&km, VIEW_MAIN, 'e'), UA_EDIT);
-	cr_assert_eq(keymap_lookup(&km, VIEW_MAIN, 'n'), UA_DECLARE);
+	cr_assert_eq(keymap_lookup(&km, VIEW_MAIN, 'D'), UA_DECLARE);
+	/* Issue 12: n / N are the search's next / previous match. */
+	cr_assert_eq(keymap_lookup(&km, VIEW_MAIN, 'n'), UA_SEARCH_NEXT);
+	cr_assert_eq(keymap_lookup(&km, VIEW_MAIN, 'N'), UA_SEARCH_PREV);
 	cr_assert_eq(keymap_lookup(&km, VIEW_MAIN, 'p'), UA_PIN);
 	cr_assert_eq(keymap_lookup(&km, VIEW_MAIN, 'a'), UA_ACK);
 	cr_assert_eq(keymap_lookup(&km, VIEW_MAIN, 'd'), UA_DELETE);
