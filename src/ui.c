@@ -33,6 +33,7 @@
 #include "itui/sanitize.h"
 #include "itui/timeutil.h"
 #include "itui/ui.h"
+#include "itui/unsent.h"
 #include "itui/view-actions.h"
 #include "itui/view-alerts.h"
 #include "itui/view-checklist.h"
@@ -271,6 +272,7 @@ ui_ask(struct ui *u, const char *label, const char *initial, prompt_fn fn,
 	u->prompt.choices = choices;
 	u->prompt.nchoices = nchoices;
 	u->prompt.yesno = 0;
+	u->prompt.menu = 0;
 	u->prompt.history = 0;
 	u->prompt.comp_on = 0;
 	u->prompt.on = 1;
@@ -286,6 +288,43 @@ ui_confirm(struct ui *u, const char *label, prompt_fn fn)
 	snprintf(full, sizeof full, "%s (y/n)", label);
 	ui_ask(u, full, "", fn, NULL, 0);
 	u->prompt.yesno = 1;
+}
+
+void
+ui_menu(struct ui *u, const char *label, prompt_fn fn,
+        const char *const *choices, size_t nchoices, size_t sel)
+{
+	ui_ask(u, label, "", fn, choices, nchoices);
+	u->prompt.menu = 1;
+	u->prompt.menu_sel = sel < nchoices ? sel : 0;
+}
+
+/* The menu's highlight follows what is typed: the first choice it starts. */
+static void
+menu_follow(struct ui *u)
+{
+	const char *text = editline_text(&u->prompt.el);
+	size_t i, len = strlen(text);
+
+	for (i = 0; len > 0 && i < u->prompt.nchoices; i++)
+		if (strncasecmp(u->prompt.choices[i], text, len) == 0) {
+			u->prompt.menu_sel = i;
+			return;
+		}
+}
+
+/*
+ * Enter in a menu: nothing typed, or the start of the highlighted choice,
+ * takes that choice; other text is answered as typed (the free form).
+ */
+static const char *
+menu_answer(const struct ui *u, const char *text)
+{
+	const char *c = u->prompt.choices[u->prompt.menu_sel];
+
+	if (*text == '\0' || strncasecmp(c, text, strlen(text)) == 0)
+		return c;
+	return text;
 }
 
 void
@@ -434,6 +473,18 @@ prompt_key(struct ui *u, uint32_t key)
 	}
 	if (key != KEYC_TAB)
 		u->prompt.comp_on = 0;
+	if (u->prompt.menu && u->prompt.nchoices > 0 &&
+	    (key == KEYC_LEFT || key == KEYC_RIGHT || key == KEYC_UP ||
+	     key == KEYC_DOWN)) {
+		size_t n = u->prompt.nchoices;
+
+		u->prompt.menu_sel =
+		    (u->prompt.menu_sel +
+		     (key == KEYC_LEFT || key == KEYC_UP ? n - 1 : 1)) %
+		    n;
+		editline_set(&u->prompt.el, "");
+		return REACT_REDRAW;
+	}
 	switch (key) {
 	case KEYC_ENTER: {
 		char *text = xstrdup(editline_text(&u->prompt.el));
@@ -441,7 +492,9 @@ prompt_key(struct ui *u, uint32_t key)
 
 		if (u->prompt.history)
 			history_add(u, text);
-		r = prompt_answer(u, text);
+		r = prompt_answer(u, u->prompt.menu && u->prompt.nchoices > 0
+		                         ? menu_answer(u, text)
+		                         : text);
 		free(text);
 		return r;
 	}
@@ -467,6 +520,8 @@ prompt_key(struct ui *u, uint32_t key)
 		too_long(u, 0);
 		break;
 	}
+	if (u->prompt.menu)
+		menu_follow(u);
 	return REACT_REDRAW;
 }
 
@@ -1152,6 +1207,75 @@ poll_timeout(const struct ui *u)
 	return next < 0 ? 0 : (int)next;
 }
 
+/*
+ * Everything being typed, in a file of this process: an edit, a prompt's
+ * answer and the flow's earlier ones (a new incident's title), and the
+ * input line too, whose draft row another terminal may overwrite.
+ */
+static void
+save_unsent(struct ui *u)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char what[500];
+	int i;
+
+	if (u->input_on) {
+		if (u->edit_id != 0)
+			snprintf(what, sizeof what,
+			         "Your edit of E-%lld:", (long long)u->edit_id);
+		else
+			snprintf(what, sizeof what, "Your entry for INC-%lld:",
+			         (long long)u->input_incident);
+		unsent_add(&sb, what, editline_text(&u->el));
+	}
+	if (u->prompt.on) {
+		for (i = 0; i < UI_STASH; i++)
+			unsent_add(&sb,
+			           "An earlier answer of the same question:",
+			           u->prompt.stash[i]);
+		if (!u->prompt.yesno)
+			unsent_add(&sb, u->prompt.label,
+			           editline_text(&u->prompt.el));
+	}
+	if (unsent_save(u->ctx->db_path, &sb) != 0)
+		ui_message(u, 1, "unsent text not saved: %s", strerror(errno));
+	strbuf_free(&sb);
+}
+
+/* What dashboards cut off on this database left: shown once, then gone. */
+static int
+show_unsent(struct ui *u)
+{
+	char *text = unsent_take(u->ctx->db_path), *draft = NULL, *item, *at;
+	struct itui_err err;
+	enum entry_kind kind;
+	int64_t inc = 0;
+
+	if (text == NULL)
+		return 0;
+	/* The draft row restores itself: its own copy need not be shown. */
+	if (dash_draft_load(&u->d, &inc, &kind, &draft, &err) == ITUI_OK &&
+	    draft != NULL) {
+		item = xasprintf("Your entry for INC-%lld:\n%s\n\n",
+		                 (long long)inc, draft);
+		while ((at = strstr(text, item)) != NULL)
+			memmove(at, at + strlen(item),
+			        strlen(at + strlen(item)) + 1);
+		free(item);
+	}
+	free(draft);
+	if (text[0] == '\0') {
+		free(text);
+		return 0;
+	}
+	ui_pager_open(u, "Text typed into a dashboard that was cut off", text,
+	              0);
+	ui_message(u, 0,
+	           "what was being typed when a dashboard was cut off; "
+	           "an input line's draft is kept too (i opens it)");
+	return 1;
+}
+
 static void
 handle_signals(struct ui *u)
 {
@@ -1166,6 +1290,7 @@ handle_signals(struct ui *u)
 		if (u->input_on)
 			u->draft_dirty = 1;
 		save_draft(u);
+		save_unsent(u);
 		u->quit = 1;
 	}
 }
@@ -1345,7 +1470,8 @@ ui_run(struct context *ctx, struct itui_err *err)
 	ui_colors_init(u);
 	u->follow = 1;
 	ui_refind_entry(u);
-	restore_draft(u);
+	if (!show_unsent(u))
+		restore_draft(u);
 	u->dirty = 1;
 
 	while (!u->quit) {

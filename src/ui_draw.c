@@ -298,6 +298,25 @@ draw_top(const struct ui *u, int64_t now)
 	       bar | A_BOLD);
 }
 
+/* A menu prompt: what was typed, then the choices, the highlighted one
+ * in reverse. */
+static void
+draw_menu(const struct ui *u, int y, int x, int w)
+{
+	const char *typed = editline_text(&u->prompt.el);
+	int cx;
+	size_t i;
+
+	x += ui_put(y, x, w - x - 1, typed, A_NORMAL);
+	cx = x;
+	x += typed[0] != '\0' ? 2 : 0;
+	for (i = 0; i < u->prompt.nchoices && x < w; i++)
+		x += ui_put(y, x, w - x, u->prompt.choices[i],
+		            i == u->prompt.menu_sel ? A_REVERSE : A_NORMAL) +
+		     1;
+	move(y, cx);
+}
+
 static void
 draw_status(const struct ui *u)
 {
@@ -334,6 +353,10 @@ draw_status(const struct ui *u)
 		x = ui_put(r.y, 0, yesno ? r.w : r.w * 2 / 3, label, A_BOLD);
 		if (yesno)
 			return;
+		if (u->prompt.on && u->prompt.menu) {
+			draw_menu(u, r.y, x, r.w);
+			return;
+		}
 		start = editline_view_start(el, (size_t)(r.w - x - 1));
 		ui_put(r.y, x, r.w - x - 1, editline_text(el) + start,
 		       A_NORMAL);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "itui/comms.h"
 #include "itui/strbuf.h"
@@ -30,8 +31,9 @@ static const char *const short_status[STATUS_COUNT] = {
 static const char *const status_choices[] = {"investigating", "identified",
                                              "mitigating",    "monitoring",
                                              "resolved",      "closed"};
-static const char *const role_choices[] = {
-    "commander", "tech-lead", "comms-lead", "scribe", "ic", "tl", "comms"};
+/* The menu shows the full names; "ic", "tl", "comms" are still typed. */
+static const char *const role_choices[] = {"commander", "tech-lead",
+                                           "comms-lead", "scribe"};
 static const char *const field_choices[] = {"title", "service", "impact",
                                             "summary", "root-cause"};
 
@@ -416,7 +418,9 @@ draw_detail(const struct ui *u, int64_t now)
 		x = r.x + ui_put(y, r.x, 12, t1, sel);
 		x += ui_put(y, x, 1, e->pinned ? "*" : " ", sel | A_BOLD);
 		x += ui_put(y, x, 1, entry_is_late(e) ? "~" : " ", sel);
-		x += 1;
+		/* Edited: the old text is in the entry view's history. */
+		x += ui_put(y, x, 1, e->revision > 1 ? "\xe2\x9c\x8e" : " ",
+		            sel | A_BOLD);
 		ui_put(y, x, 9, kind_name(e->kind), sel | kattr);
 		x += 10;
 		ui_put(y, x, 10, e->author, sel);
@@ -612,8 +616,16 @@ answer_field(struct ui *u, const char *a)
 static unsigned
 answer_delete(struct ui *u, const char *a)
 {
+	char id[32];
+
 	(void)a;
-	return run_on_seen(u, UI_WORDS("entry", "delete"));
+	snprintf(id, sizeof id, "E-%lld", (long long)u->prompt.seen.entry);
+	if (ui_verb(u, &u->prompt.seen, 0, NULL,
+	            UI_WORDS("entry", "delete", id)) == ITUI_OK)
+		ui_message(u, 0,
+		           "deleted %s (:entry restore %s brings it back)", id,
+		           id);
+	return REACT_FOLLOW;
 }
 
 /* Declaring: title, the policy's triage questions, severity, service. */
@@ -667,19 +679,34 @@ answer_declare_level(struct ui *u, const char *a)
 
 static const char *level_names[POLICY_MAX_LEVELS];
 
+/* Index of name among n choices, or dflt. */
+static size_t
+choice_index(const char *const *v, size_t n, const char *name, size_t dflt)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < n; i++)
+		if (strcasecmp(v[i], name) == 0)
+			return i;
+	return dflt;
+}
+
+/*
+ * The levels as a menu, the suggestion (or else the least severe level)
+ * highlighted, so Enter alone never declares the top severity by accident.
+ */
 static void
 ask_level(struct ui *u, const char *label_head, const char *suggest,
           prompt_fn fn)
 {
+	size_t n = (size_t)u->d.policy->nlevels, i;
 	char label[200];
-	int i;
 
-	for (i = 0; i < u->d.policy->nlevels; i++)
+	for (i = 0; i < n; i++)
 		level_names[i] = u->d.policy->levels[i].name;
-	snprintf(label, sizeof label, "%s (%s):", label_head,
-	         policy_level_list(u->d.policy));
-	ui_ask(u, label, suggest, fn, level_names,
-	       (size_t)u->d.policy->nlevels);
+	snprintf(label, sizeof label, "%s:", label_head);
+	ui_menu(u, label, fn, level_names, n,
+	        choice_index(level_names, n, suggest, n - 1));
 }
 
 static void ask_triage(struct ui *u);
@@ -949,20 +976,19 @@ main_request(struct ui *u, enum ui_action a)
 		ui_confirm(u, label, answer_yes_ack);
 		return REACT_REDRAW;
 	case UA_STATUS:
-		snprintf(label, sizeof label,
-		         "Status of INC-%lld (Tab completes):", id);
-		ui_ask(u, label, "", answer_status, status_choices, 6);
+		/* The next status is the usual answer: highlighted first. */
+		snprintf(label, sizeof label, "Status of INC-%lld:", id);
+		ui_menu(u, label, answer_status, status_choices, 6,
+		        u->d.detail.status + 1 < 6 ? u->d.detail.status + 1
+		                                   : 5);
 		return REACT_REDRAW;
 	case UA_SEVERITY:
 		snprintf(label, sizeof label, "Severity of INC-%lld", id);
-		ask_level(u, label, "", answer_severity);
+		ask_level(u, label, u->d.detail.severity, answer_severity);
 		return REACT_REDRAW;
 	case UA_ASSIGN:
-		snprintf(label, sizeof label,
-		         "Role on INC-%lld (commander/ic, tech-lead/tl, "
-		         "comms-lead/comms, scribe):",
-		         id);
-		ui_ask(u, label, "", answer_assign_role, role_choices, 7);
+		snprintf(label, sizeof label, "Role on INC-%lld:", id);
+		ui_menu(u, label, answer_assign_role, role_choices, 4, 0);
 		return REACT_REDRAW;
 	case UA_UNASSIGN:
 		ui_message(u, 1, "usage: :unassign ROLE");
@@ -1004,11 +1030,10 @@ main_request(struct ui *u, enum ui_action a)
 		char inc[32];
 
 		snprintf(inc, sizeof inc, "INC-%lld", id);
-		snprintf(label, sizeof label,
-		         "Template for INC-%lld (Tab completes; Enter for the "
-		         "usual one):",
-		         id);
-		ui_ask(u, label, "", answer_template, comms_templates, 6);
+		snprintf(label, sizeof label, "Template for INC-%lld:", id);
+		ui_menu(u, label, answer_template, comms_templates, 6,
+		        choice_index(comms_templates, 6,
+		                     comms_default_template(&u->d.detail), 0));
 		u->prompt.stash[0] = xstrdup(inc);
 		return REACT_REDRAW;
 	}

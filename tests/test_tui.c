@@ -3,6 +3,7 @@
  * binary; keys go in with send-keys and the screen comes back as text with
  * capture-pane.  Waits poll the screen with a deadline, never a fixed sleep.
  */
+#include <dirent.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,6 +34,27 @@ text_width_of(const char *s)
 	return w;
 }
 
+/*
+ * "-t b" names a pane as a window first: with three sessions it found the
+ * window "bash" of the newest one.  "-t b:" is the session's, always.
+ */
+static void
+pane_target(char *args, size_t size)
+{
+	char *t = strstr(args, " -t ");
+	size_t len;
+
+	if (t == NULL || (strncmp(args, "send-keys", 9) != 0 &&
+	                  strncmp(args, "paste-buffer", 12) != 0))
+		return;
+	t += 4;
+	len = strcspn(t, " ");
+	if (memchr(t, ':', len) != NULL || strlen(args) + 2 > size)
+		return;
+	memmove(t + len + 1, t + len, strlen(t + len) + 1);
+	t[len] = ':';
+}
+
 static void tmux(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Runs "tmux -S sock ..." (the arguments already shell-quoted). */
@@ -46,6 +68,7 @@ tmux(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(args, sizeof args, fmt, ap);
 	va_end(ap);
+	pane_target(args, sizeof args);
 	snprintf(cmd, sizeof cmd, "tmux -S '%s' %s >/dev/null 2>&1", sock,
 	         args);
 	rc = system(cmd);
@@ -60,7 +83,7 @@ screen(const char *session)
 	char *buf = calloc(1, 65536);
 
 	snprintf(cmd, sizeof cmd,
-	         "tmux -S '%s' capture-pane -p -t %s 2>/dev/null", sock,
+	         "tmux -S '%s' capture-pane -p -t %s: 2>/dev/null", sock,
 	         session);
 	p = popen(cmd, "r");
 	if (p != NULL) {
@@ -127,13 +150,13 @@ start(const char *session, int w, int h, const char *extra_env)
 	      "sleep 60\n",
 	      f);
 	fclose(f);
-	tmux(
-	    "new-session -d -s %s -x %d -y %d \"env HOME='%s' "
-	    "XDG_CONFIG_HOME='%s/cfg' INCIDENT_TUI_USER=tess %s '%s' --db '%s' "
-	    "$(test -f '%s/config' && echo --config '%s/config'); "
-	    "sh '%s' \\$?\"",
-	    session, w, h, home, home, extra_env ? extra_env : "", bin_path(),
-	    db, home, home, after);
+	tmux("new-session -d -s %s -x %d -y %d \"env HOME='%s' "
+	     "XDG_CONFIG_HOME='%s/cfg' XDG_STATE_HOME='%s/state' "
+	     "INCIDENT_TUI_USER=tess %s '%s' --db '%s' "
+	     "$(test -f '%s/config' && echo --config '%s/config'); "
+	     "sh '%s' \\$?\"",
+	     session, w, h, home, home, home, extra_env ? extra_env : "",
+	     bin_path(), db, home, home, after);
 	free(wait_for(session, "incident-tui", 5000));
 }
 
@@ -231,7 +254,7 @@ BOTH(tui, declare_from_the_dashboard)
 	free(wait_for("a", "Title:", 2000));
 	tmux("send-keys -t a -l 'Search is down'");
 	tmux("send-keys -t a Enter");
-	free(wait_for("a", "Severity (P0, P1, P2, P3):", 2000));
+	free(wait_for("a", "Severity:", 2000));
 	tmux("send-keys -t a -l P0");
 	tmux("send-keys -t a Enter");
 	free(wait_for("a", "Service (optional):", 2000));
@@ -295,6 +318,20 @@ BOTH(tui, type_backdate_and_edit_entries)
 	cr_assert_eq(sql_int(db, "SELECT count(*) FROM entry_revisions WHERE"
 	                         " text = 'first look: 5xx on /orders'"),
 	             1);
+	/* The timeline marks the edited entry. */
+	{
+		char *sc =
+		         wait_for("a", "first look: 5xx on POST /orders", 2000),
+		     *row = strstr(sc, "first look: 5xx on POST /orders");
+
+		while (row > sc && row[-1] != '\n')
+			row--;
+		cr_assert(strstr(row, "\xe2\x9c\x8e") != NULL &&
+		              strstr(row, "\xe2\x9c\x8e") <
+		                  strstr(row, "first look"),
+		          "no edited mark:\n%s", sc);
+		free(sc);
+	}
 	/* Tab cycles the kind; a TODO: prefix makes an action item. */
 	tmux("send-keys -t a i Tab");
 	free(wait_for("a", "[decision] INC-1>", 2000));
@@ -310,7 +347,7 @@ Test(tui, assign_a_role_with_completion)
 	cli(ARGS("assign", "1", "tl", "alexandra"));
 	start("a", 120, 32, NULL);
 	tmux("send-keys -t a r");
-	free(wait_for("a", "Role on INC-1 (", 2000));
+	free(wait_for("a", "Role on INC-1:", 2000));
 	tmux("send-keys -t a -l ic");
 	tmux("send-keys -t a Enter");
 	free(wait_for("a", "commander of INC-1 (Tab completes):", 2000));
@@ -600,7 +637,7 @@ Test(tui, status_update_handoff_and_reports_views)
 {
 	start("a", 120, 40, NULL);
 	tmux("send-keys -t a u");
-	free(wait_for("a", "Template for INC-1 (Tab completes", 3000));
+	free(wait_for("a", "Template for INC-1:", 3000));
 	tmux("send-keys -t a Enter");
 	free(wait_for("a", "Status update (initial) for INC-1", 3000));
 	free(wait_for(
@@ -827,7 +864,7 @@ Test(tui, per_view_keys_and_a_declaration_from_a_large_alert)
 	cr_assert_not_null(strstr(s, "o:open"), "the footer shows the key");
 	free(s);
 	tmux("send-keys -t a o");
-	free(wait_for("a", "Severity (", 3000));
+	free(wait_for("a", "Severity:", 3000));
 	tmux("send-keys -t a -l P2");
 	tmux("send-keys -t a Enter");
 	free(wait_for("a", "Service (optional):", 3000));
@@ -1226,4 +1263,166 @@ Test(tui, command_line_history_completion_and_quit)
 	s = wait_for("a", ":TTY", 3000);
 	cr_assert_not_null(strstr(s, "EXIT=0"), "%s", s);
 	free(s);
+}
+
+Test(tui, status_role_and_severity_from_menus)
+{
+	char *s, *d;
+
+	start("a", 80, 24, NULL);
+	free(wait_for("a", "INC-1", 2000));
+	/* The next status is highlighted; Right moves one on. */
+	tmux("send-keys -t a s");
+	s = wait_for("a", "Status of INC-1:", 2000);
+	cr_assert_not_null(strstr(s, "investigating identified mitigating"
+	                             " monitoring resolved closed"),
+	                   "%s", s);
+	free(s);
+	tmux("send-keys -t a Right Enter");
+	cr_assert_eq(wait_sql("SELECT count(*) FROM incidents WHERE status ="
+	                      " 'mitigating'",
+	                      1, 3000),
+	             1);
+	/* A first letter (or more) picks; the free form still works. */
+	tmux("send-keys -t a s");
+	free(wait_for("a", "Status of INC-1:", 2000));
+	tmux("send-keys -t a -l mo");
+	tmux("send-keys -t a Enter");
+	cr_assert_eq(wait_sql("SELECT count(*) FROM incidents WHERE status ="
+	                      " 'monitoring'",
+	                      1, 3000),
+	             1);
+	/* Every role fits the 80-column prompt. */
+	tmux("send-keys -t a r");
+	s = wait_for("a", "Role on INC-1:", 2000);
+	cr_assert_not_null(strstr(s, "commander tech-lead comms-lead scribe"),
+	                   "%s", s);
+	free(s);
+	tmux("send-keys -t a Down Enter");
+	free(wait_for("a", "tech-lead of INC-1", 2000));
+	type_line("a", "bob");
+	cr_assert_eq(wait_sql("SELECT count(*) FROM role_assignments WHERE"
+	                      " role = 'tech-lead' AND person = 'bob' AND"
+	                      " ended_at IS NULL",
+	                      1, 3000),
+	             1);
+	/* Severity: the current level is highlighted; Left is one up. */
+	tmux("send-keys -t a v");
+	free(wait_for("a", "Severity of INC-1:", 2000));
+	tmux("send-keys -t a Left Enter");
+	cr_assert_eq(wait_sql("SELECT count(*) FROM incidents WHERE severity ="
+	                      " 'P0'",
+	                      1, 3000),
+	             1);
+	d = sql1(db, "SELECT status FROM incidents");
+	cr_assert_str_eq(d, "monitoring");
+	free(d);
+}
+
+/*
+ * Waits until `n` cut-off dashboards have left their unsent files and
+ * exited (a file of a live process is not taken).
+ */
+static void
+wait_cut_off(int n)
+{
+	long end = ms_now() + 5000;
+	char dir[700];
+
+	snprintf(dir, sizeof dir, "%s/state/incident-tui", home);
+	for (;;) {
+		DIR *d = opendir(dir);
+		struct dirent *de;
+		int done = 0;
+
+		while (d != NULL && (de = readdir(d)) != NULL) {
+			const char *p = strrchr(de->d_name, '-');
+
+			if (strncmp(de->d_name, "unsent-", 7) == 0 &&
+			    p != NULL && kill((pid_t)atol(p + 1), 0) != 0)
+				done++;
+		}
+		if (d != NULL)
+			closedir(d);
+		if (done >= n)
+			return;
+		cr_assert_lt(ms_now(), end, "%d of %d dashboards left text",
+		             done, n);
+		usleep(30000);
+	}
+}
+
+Test(tui, a_hang_up_keeps_edits_prompts_and_both_terminals_drafts)
+{
+	char *s;
+
+	cli(ARGS("log", "1", "the original text"));
+	start("a", 80, 24, NULL);
+	start("b", 80, 24, NULL);
+	start("c", 80, 24, NULL);
+	/* a and b: the same person's input line on the same incident. */
+	open_line("a", "[note] INC-1>");
+	tmux("send-keys -t a -l 'draft typed in A'");
+	open_line("b", "[note] INC-1>");
+	tmux("send-keys -t b -l 'draft typed in B'");
+	free(wait_for("b", "draft typed in B", 2000));
+	/* c: a new incident's title is answered, its severity asked. */
+	tmux("send-keys -t c D");
+	free(wait_for("c", "Title:", 2000));
+	type_line("c", "Search is down");
+	free(wait_for("c", "Severity:", 2000));
+	tmux("kill-session -t a");
+	tmux("kill-session -t b");
+	tmux("kill-session -t c");
+	cr_assert_eq(wait_sql("SELECT count(*) FROM drafts", 1, 5000), 1);
+	wait_cut_off(3);
+	start("d", 80, 24, NULL);
+	s = wait_for("d", "cut off", 3000);
+	/* The draft row holds one; the other and the title are shown. */
+	cr_assert(strstr(s, "draft typed in A") != NULL ||
+	              strstr(s, "draft typed in B") != NULL,
+	          "%s", s);
+	cr_assert_not_null(strstr(s, "Search is down"), "%s", s);
+	free(s);
+	{
+		char *row = sql1(db, "SELECT text FROM drafts");
+		const char *other = strcmp(row, "draft typed in A") == 0
+		                        ? "draft typed in B"
+		                        : "draft typed in A";
+
+		s = screen("d");
+		cr_assert_not_null(strstr(s, other),
+		                   "the other terminal's text is lost:\n%s", s);
+		free(s);
+		free(row);
+	}
+	/* Shown once: the next start has nothing more to show. */
+	tmux("send-keys -t d q");
+	tmux("send-keys -t d q");
+	free(wait_for("d", ":TTY", 3000));
+	start("e", 80, 24, NULL);
+	free(wait_for("e", "restored your unsent draft", 3000));
+}
+
+Test(tui, a_hang_up_keeps_an_entry_being_edited)
+{
+	char *s;
+
+	cli(ARGS("log", "1", "the original text"));
+	start("a", 80, 24, NULL);
+	free(wait_for("a", "the original text", 2000));
+	tmux("send-keys -t a Tab G e");
+	free(wait_for("a", "edit [note] INC-1>", 2000));
+	tmux("send-keys -t a -l ' and what I added'");
+	free(wait_for("a", "and what I added", 2000));
+	tmux("kill-session -t a");
+	wait_cut_off(1);
+	start("b", 80, 24, NULL);
+	s = wait_for("b", "Your edit of E-", 5000);
+	cr_assert_not_null(strstr(s, "the original text and what I added"),
+	                   "%s", s);
+	free(s);
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM entries WHERE text LIKE"
+	                         " '%what I added'"),
+	             0, "nothing was changed");
 }

@@ -73,6 +73,8 @@ struct ui_prompt {
 	int chained; /* an answer is asking the flow's next question */
 	int yesno;   /* one key, y or n */
 	int history; /* the `:` line: Up/Down recall, Tab completes verbs */
+	int menu;    /* choices drawn in a row: arrows, first letters, Enter */
+	size_t menu_sel;
 	/* Tab cycling: the text before the first Tab, the next match. */
 	int comp_on;
 	char *comp_base;
@@ -210,6 +212,13 @@ enum itui_code ui_verb(struct ui *u, const struct cmd_seen *seen, int show,
 /* Asks a question in the status bar; the answer goes to fn. */
 void ui_ask(struct ui *u, const char *label, const char *initial, prompt_fn fn,
             const char *const *choices, size_t nchoices);
+/*
+ * A question answered from a menu of choices (sel highlighted first):
+ * arrows move, typing picks the first choice it starts, Enter takes the
+ * highlighted one; text that starts no choice is answered as typed.
+ */
+void ui_menu(struct ui *u, const char *label, prompt_fn fn,
+             const char *const *choices, size_t nchoices, size_t sel);
 /* A y/n question answered by one key. */
 void ui_confirm(struct ui *u, const char *label, prompt_fn fn);
 /* Opens the pager on text (taken). */
