@@ -15,7 +15,11 @@ layout_compute(int rows, int cols, int nlist, struct layout *out)
 		return;
 	}
 	if (cols >= 120) {
-		int lw = cols / 3 < 50 ? 50 : cols / 3;
+		/* A wide terminal's list gets room for its titles: the
+		 * columns before the title take 37 of it. */
+		int lw = cols >= 160     ? cols * 2 / 5
+		         : cols / 3 < 50 ? 50
+		                         : cols / 3;
 
 		out->side_by_side = 1;
 		out->list = (struct rect){1, 0, body, lw};

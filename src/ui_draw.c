@@ -263,6 +263,32 @@ metrics_health(const struct ui *u, char *buf, size_t size)
 		snprintf(buf, size, "starting");
 }
 
+/*
+ * "2 BREACHED" at the start of the bar when promises of the listed
+ * incidents are broken; returns the column after it.
+ */
+static int
+breached_clocks(const struct ui *u, int64_t now, int w)
+{
+	struct sla_clock c[CLOCK_KIND_COUNT];
+	char buf[48];
+	size_t i;
+	int k, n = 0;
+
+	for (i = 0; i < u->d.incidents.n; i++) {
+		if (u->d.incidents.v[i].id == u->d.gone_id)
+			continue;
+		ui_compute_clocks(u, &u->d.incidents.v[i], now, c);
+		for (k = 0; k < CLOCK_KIND_COUNT; k++)
+			n += c[k].state == CLOCK_BREACHED;
+	}
+	if (n == 0)
+		return 0;
+	snprintf(buf, sizeof buf, " %d BREACHED ", n);
+	return ui_put(0, 0, w, buf,
+	              ui_color(u, PAIR_BREACH) | A_BOLD | A_REVERSE);
+}
+
 static void
 draw_top(const struct ui *u, int64_t now)
 {
@@ -275,6 +301,7 @@ draw_top(const struct ui *u, int64_t now)
 	                                           : "live";
 	time_t tt = (time_t)now;
 	struct tm tm;
+	int x;
 
 	/* The others get what a third of the bar holds; names come sanitised.
 	 */
@@ -292,7 +319,8 @@ draw_top(const struct ui *u, int64_t now)
 	         others != NULL && others[0] != '\0' ? "  with " : "",
 	         others != NULL ? others : "", health);
 	free(others);
-	ui_put(r.y, 0, r.w - 14, buf, bar);
+	x = breached_clocks(u, now, r.w - 14);
+	ui_put(r.y, x, r.w - 14 - x, buf, bar);
 	snprintf(buf, sizeof buf, "%s %s ", t, time_zone_name());
 	ui_put(r.y, r.w - (int)strlen(buf), (int)strlen(buf), buf,
 	       bar | A_BOLD);
@@ -384,10 +412,13 @@ ui_render(struct ui *u)
 	layout_compute(u->rows, u->cols, (int)u->d.incidents.n, &u->lay);
 	erase();
 	if (u->lay.too_small) {
-		ui_put(0, 0, u->cols,
-		       "incident-tui: the terminal is too small: it needs 40 "
-		       "columns and 10 rows at least",
-		       A_BOLD);
+		/* Said in full, however narrow: wrapped over the rows. */
+		struct rect all = {0, 0, u->rows, u->cols};
+
+		ui_wrap(&all,
+		        "incident-tui: the terminal is too small: it needs 40 "
+		        "columns and 10 rows at least",
+		        0);
 		curs_set(0);
 		refresh();
 		u->dirty = 0;

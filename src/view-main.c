@@ -141,6 +141,8 @@ detail_head_rows(const struct ui *u)
 	if (u->d.have_checklist)
 		n++;
 	n += u->d.actions.n < 3 ? (int)u->d.actions.n : 3;
+	if (u->d.actions.n > 3)
+		n++;  /* "+N more" */
 	return n + 1; /* the timeline's rule */
 }
 
@@ -360,6 +362,16 @@ draw_head(const struct ui *u, int64_t now, int y)
 			ui_put(y, x + 1, r.x + r.w - x - 1, "OVERDUE",
 			       ui_color(u, PAIR_BREACH) | A_BOLD);
 		y++;
+	}
+	if (u->d.actions.n > 3) {
+		char keys[64];
+
+		keymap_describe(&u->km, VIEW_MAIN, UA_ACTIONS, keys,
+		                sizeof keys);
+		snprintf(buf, sizeof buf,
+		         "+%zu more action items (%s lists them)",
+		         u->d.actions.n - 3, keys);
+		ui_put(y++, r.x, r.w, buf, ui_color(u, PAIR_DIM));
 	}
 	return y;
 }

@@ -1193,6 +1193,7 @@ Test(tui, half_pages_in_the_timeline_and_an_overlay)
 	cr_assert_eq(sql_int(db, "SELECT pinned FROM entries ORDER BY id DESC"
 	                         " LIMIT 1"),
 	             1, "C-d did not come back to the newest entry");
+	free(wait_for("a", "+27 more action items (T lists them)", 2000));
 	/* The action items overlay: 18 rows, so half a page is 9. */
 	tmux("send-keys -t a T");
 	free(wait_for("a", "item 01", 2000));
@@ -1425,4 +1426,95 @@ Test(tui, a_hang_up_keeps_an_entry_being_edited)
 	cr_assert_eq(sql_int(db, "SELECT count(*) FROM entries WHERE text LIKE"
 	                         " '%what I added'"),
 	             0, "nothing was changed");
+}
+
+/*
+ * Issue 12's scripted scribe: 50 entries at 80x24 take the text and Enter
+ * each, one key per change of kind, and `i` once for the whole session.
+ */
+Test(tui, a_scribe_logs_50_entries_with_one_key_per_kind_change)
+{
+	static const struct {
+		int n;
+		const char *change; /* the key before this run, or NULL */
+		const char *kind;
+	} plan[] = {{15, NULL, "note"},
+	            {5, "Tab", "decision"},
+	            {5, "Tab", "action"},
+	            {5, "BTab", "decision"},
+	            {20, "BTab", "note"}};
+	struct strbuf want = STRBUF_INIT;
+	int extra = 0, entries = 0;
+	size_t p;
+	char *got;
+
+	start("a", 80, 24, NULL);
+	free(wait_for("a", "INC-1", 2000));
+	tmux("send-keys -t a i");
+	extra++;
+	for (p = 0; p < sizeof plan / sizeof plan[0]; p++) {
+		int i;
+
+		if (plan[p].change != NULL) {
+			tmux("send-keys -t a %s", plan[p].change);
+			extra++;
+		}
+		for (i = 0; i < plan[p].n; i++) {
+			char text[48];
+
+			snprintf(text, sizeof text, "scribe entry %02d",
+			         ++entries);
+			type_line("a", text);
+			strbuf_addf(&want, "%s%s", want.len ? "," : "",
+			            plan[p].kind);
+		}
+	}
+	cr_assert_eq(wait_sql("SELECT count(*) FROM entries WHERE text LIKE"
+	                      " 'scribe entry %'",
+	                      50, 10000),
+	             50);
+	got =
+	    sql1(db, "SELECT group_concat(kind) FROM (SELECT kind FROM"
+	             " entries WHERE text LIKE 'scribe entry %' ORDER BY id)");
+	cr_assert_str_eq(got, strbuf_str(&want));
+	free(got);
+	/* `i` once, then one key per change of kind (4). */
+	cr_assert_eq(extra, 1 + 4);
+	/* The line is still open for the 51st. */
+	free(wait_for("a", "[note] INC-1>", 2000));
+	strbuf_free(&want);
+}
+
+Test(tui, a_terminal_too_small_says_so_in_full)
+{
+	char *s;
+
+	start("a", 80, 24, NULL);
+	free(wait_for("a", "INC-1", 2000));
+	tmux("resize-window -t a -x 30 -y 8");
+	s = wait_for("a", "too small", 3000);
+	/* Wrapped at 30 columns, every word of it is there. */
+	cr_assert_not_null(strstr(s, "40"), "%s", s);
+	cr_assert_not_null(strstr(s, "10 rows at"), "%s", s);
+	cr_assert_not_null(strstr(s, "least"), "%s", s);
+	free(s);
+	tmux("resize-window -t a -x 80 -y 24");
+	free(wait_for("a", "Checkout errors", 3000));
+}
+
+Test(tui, the_top_bar_counts_breached_clocks)
+{
+	char *s, *nl;
+
+	start("a", 80, 24, NULL);
+	s = wait_for("a", "INC-1", 2000);
+	cr_assert_null(strstr(s, "BREACHED"), "%s", s);
+	free(s);
+	cli(ARGS("declare", "--severity", "P1", "--title", "Long ignored",
+	         "--at", "-3h"));
+	s = wait_for("a", "Long ignored", 3000);
+	nl = strchr(s, '\n');
+	*nl = '\0';
+	cr_assert_not_null(strstr(s, " BREACHED"), "top bar: %s", s);
+	free(s);
 }

@@ -275,6 +275,7 @@ Test(layout, sizes)
 	cr_assert(l.side_by_side);
 	cr_assert_eq(l.list.w + 1 + l.detail.w, 200);
 	cr_assert_eq(l.detail.h, 48);
+	cr_assert_geq(l.list.w - 37, 40, "titles readable at 200 columns");
 	layout_compute(9, 80, 5, &l);
 	cr_assert(l.too_small);
 }
