@@ -237,9 +237,10 @@ textout_incident(FILE *f, const struct incident *inc,
 		        timeline->more
 		            ? " (newest entries; --limit 0 shows all)"
 		            : "");
+		/* More than one calendar day in the display zone: dates. */
 		if (timeline->n > 0 &&
-		    timeline->v[timeline->n - 1].at - timeline->v[0].at >=
-		        86400)
+		    !time_same_local_day(timeline->v[0].at,
+		                         timeline->v[timeline->n - 1].at))
 			multiday = 1;
 		for (i = 0; i < timeline->n; i++) {
 			const struct entry *e = &timeline->v[i];

@@ -196,6 +196,53 @@ Test(editline, view_keeps_the_cursor_visible, .init = utf8)
 	editline_free(&el);
 }
 
+Test(editline, a_limit_refuses_whole_inserts_and_views_stay_right, .init = utf8)
+{
+	struct editline el = {0};
+
+	editline_set(&el, "");
+	el.max = 8;
+	cr_assert_eq(editline_insert_str(&el, "12345"), 0);
+	cr_assert_eq(editline_insert_str(&el, "6789"), -1, "past the limit");
+	cr_assert_str_eq(editline_text(&el), "12345");
+	cr_assert_eq(editline_key(&el, 'x'), 1);
+	cr_assert_eq(editline_insert(&el, 0x4e2d), -1, "3 bytes do not fit");
+	cr_assert_eq(editline_key(&el, 'y'), 1);
+	cr_assert_eq(editline_key(&el, 'z'), 1);
+	cr_assert_eq(editline_key(&el, 'w'), -1);
+	cr_assert_str_eq(editline_text(&el), "12345xyz");
+	/* Wide characters: the view start walks back from the cursor. */
+	el.max = 0;
+	editline_set(&el, "\xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad");
+	cr_assert_eq(editline_view_start(&el, 5), 6, "two wide ones fit");
+	cr_assert_eq(editline_cols_from(&el, 6), 4);
+	editline_free(&el);
+}
+
+Test(textout, show_dates_entries_across_calendar_days)
+{
+	char *dir = tmpdir_make(), path[600];
+	const char *env[] = {"INCIDENT_TUI_NOW=2026-12-02T10:00:00Z", NULL};
+	struct run r;
+
+	snprintf(path, sizeof path, "%s/w.db", dir);
+	r = run_bin(
+	    dir, NULL, env,
+	    ARGS("--db", path, "declare", "--severity", "P1", "--title", "t"));
+	run_free(&r);
+	/* 15 hours before, but the day before: a bare 18:39 misleads. */
+	r = run_bin(dir, NULL, env,
+	            ARGS("--db", path, "log", "1", "--at",
+	                 "2026-12-01T18:39:00Z", "late the day before"));
+	run_free(&r);
+	r = run_bin(dir, NULL, env, ARGS("--db", path, "show", "1"));
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_not_null(strstr(r.out, "12-01 18:39"), "%s", r.out);
+	cr_assert_not_null(strstr(r.out, "12-02 10:00"), "%s", r.out);
+	run_free(&r);
+	tmpdir_remove(dir);
+}
+
 /* Inline arrays: Criterion re-executes the binary, so no pointers. */
 struct grammar_case {
 	char in[64];
