@@ -782,38 +782,51 @@ input_key(struct ui *u, uint32_t key)
 
 /* ---- bracketed paste: text, never keys ------------------------------ */
 
+/* One byte of a paste (UTF-8 passes through; paste_done() repairs it). */
 static void
-paste_add(struct ui *u, uint32_t key)
+paste_byte(struct ui *u, unsigned char c)
 {
-	char c[5] = {0};
-	size_t n;
-
 	/*
 	 * A tab or line break in a paste is a space (runs of them one, none
 	 * at the ends): it never changes the kind or submits, and a
 	 * multi-line paste becomes one line.
 	 */
-	if (key == '\t' || key == '\n' || key == '\r' || key == KEYC_ENTER) {
+	if (c == '\t' || c == '\n' || c == '\r') {
 		u->paste_gap = u->paste_bytes > 0;
 		return;
 	}
-	if (key < 0x20 || key == 0x7f || key >= KEYC_BASE)
+	if (c < 0x20 || c == 0x7f)
 		return;
 	if (u->paste_gap) {
 		u->paste_gap = 0;
-		paste_add(u, ' ');
+		paste_byte(u, ' ');
 	}
-	n = utf8_encode(key, c);
-	u->paste_bytes += n;
+	u->paste_bytes++;
 	/* Past the limit only the size is counted: memory stays bounded. */
-	if (u->paste.len + n <= UI_INPUT_MAX)
-		strbuf_add(&u->paste, c, n);
+	if (u->paste.len < UI_INPUT_MAX)
+		strbuf_add(&u->paste, &c, 1);
+}
+
+static void
+paste_add(struct ui *u, uint32_t key)
+{
+	char c[5] = {0};
+	size_t n, i;
+
+	if (key == KEYC_ENTER)
+		key = '\n';
+	if (key >= KEYC_BASE)
+		return;
+	n = utf8_encode(key, c);
+	for (i = 0; i < n; i++)
+		paste_byte(u, (unsigned char)c[i]);
 }
 
 static void
 paste_done(struct ui *u)
 {
 	struct editline *el = NULL;
+	char *text;
 
 	if (u->prompt.on && !u->prompt.yesno)
 		el = &u->prompt.el;
@@ -825,15 +838,17 @@ paste_done(struct ui *u)
 		ui_start_input(u, NULL);
 		el = &u->el;
 	}
-	if (el == NULL) {
+	/* Raw bytes came in: invalid UTF-8 becomes U+FFFD. */
+	text = utf8_repair(strbuf_str(&u->paste));
+	if (el == NULL)
 		ui_message(u, 1, "paste ignored: nothing is being typed");
-	} else if (u->paste_bytes > u->paste.len ||
-	           editline_insert_n(el, strbuf_str(&u->paste), u->paste.len) !=
-	               0) {
-		too_long(u, u->paste_bytes);
-	} else if (el == &u->el) {
+	else if (u->paste_bytes > u->paste.len ||
+	         editline_insert_str(el, text) != 0)
+		too_long(u, u->paste_bytes > u->paste.len ? u->paste_bytes
+		                                          : strlen(text));
+	else if (el == &u->el)
 		draft_touched(u);
-	}
+	free(text);
 	strbuf_free(&u->paste);
 	u->paste_bytes = 0;
 	u->paste_gap = 0;
@@ -1139,12 +1154,69 @@ handle_key(struct ui *u, uint32_t key)
 	run_action(u, a);
 }
 
+/*
+ * Inside a bracketed paste the bytes are read straight from the terminal
+ * in large reads, up to the end marker: a megabyte through get_wch() one
+ * character at a time cost seconds of CPU.  curses reads a key sequence a
+ * byte at a time and stops at its end, so nothing of the paste is left
+ * in its buffer; what follows the end marker is handed back to it.
+ */
+static void
+paste_read_raw(struct ui *u)
+{
+	static const char end[] = "\033[201~";
+	char buf[65536];
+
+	while (u->pasting) {
+		struct pollfd p = {STDIN_FILENO, POLLIN, 0};
+		ssize_t n, i;
+
+		if (poll(&p, 1, 0) <= 0 || !(p.revents & POLLIN))
+			return;
+		n = read(STDIN_FILENO, buf, sizeof buf);
+		if (n <= 0)
+			return;
+		for (i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)buf[i];
+
+			if (c == (unsigned char)end[u->paste_match]) {
+				if (end[++u->paste_match] != '\0')
+					continue;
+				u->paste_match = 0;
+				u->pasting = 0;
+				paste_done(u);
+				/* The keys after the paste go back to curses,
+				 * last first (ungetch is a stack). */
+				while (n > i + 1)
+					ungetch((unsigned char)buf[--n]);
+				return;
+			}
+			/* A partial marker was text after all. */
+			if (u->paste_match > 0) {
+				int k;
+
+				for (k = 0; k < u->paste_match; k++)
+					paste_byte(u, (unsigned char)end[k]);
+				u->paste_match = 0;
+				if (c == (unsigned char)end[0]) {
+					u->paste_match = 1;
+					continue;
+				}
+			}
+			paste_byte(u, c);
+		}
+	}
+}
+
 static void
 read_keys(struct ui *u)
 {
 	wint_t ch;
 	int rc;
 
+	paste_read_raw(u);
+	if (u->pasting)
+		return; /* the rest of the paste is still on its way */
 	while ((rc = get_wch(&ch)) != ERR) {
 		uint32_t key = translate(rc, ch);
 
@@ -1154,6 +1226,11 @@ read_keys(struct ui *u)
 			handle_key(u, key);
 		if (u->quit)
 			return;
+		if (u->pasting) {
+			paste_read_raw(u);
+			if (u->pasting)
+				return;
+		}
 	}
 }
 

@@ -141,6 +141,7 @@ struct ui {
 	struct strbuf paste;
 	size_t paste_bytes; /* all of it, also past the limit */
 	int paste_gap;      /* a break seen: a space before the next text */
+	int paste_match;    /* bytes of the end marker seen so far */
 	/* the time of an entry waiting for its backdate to be confirmed */
 	int64_t pending_at;
 
