@@ -638,14 +638,34 @@ dash_entry_revisions(struct dash *d, int64_t entry_id, struct entry_list *out,
 	return store_entry_revisions(d->st, entry_id, out, err);
 }
 
+/* Adds a name not yet among names (a few hundred at most). */
+static void
+people_add(char ***names, size_t *n, const char *name)
+{
+	size_t i;
+
+	if (name == NULL || *name == '\0')
+		return;
+	for (i = 0; i < *n; i++)
+		if (strcmp((*names)[i], name) == 0)
+			return;
+	*names = xreallocarray(*names, *n + 1, sizeof **names);
+	(*names)[(*n)++] = xstrdup(name);
+}
+
 void
 dash_people(struct dash *d, char ***names, size_t *n)
 {
 	struct itui_err err;
+	size_t i;
 
 	*names = NULL;
 	*n = 0;
 	(void)store_people(d->st, names, n, &err);
+	/* Also whoever has the database open, and the person typing. */
+	people_add(names, n, d->ctx->user);
+	for (i = 0; i < d->people.n; i++)
+		people_add(names, n, d->people.v[i].user);
 }
 
 void

@@ -1518,3 +1518,27 @@ Test(tui, the_top_bar_counts_breached_clocks)
 	cr_assert_not_null(strstr(s, " BREACHED"), "top bar: %s", s);
 	free(s);
 }
+
+Test(tui, completion_knows_who_has_the_database_open)
+{
+	char *d;
+
+	start("a", 100, 30, NULL);
+	start("b", 100, 30, "INCIDENT_TUI_USER=zora");
+	/* zora never held a role or an item: she only has it open. */
+	free(wait_for("a", "with zora", 5000));
+	tmux("send-keys -t a r Enter");
+	free(wait_for("a", "commander of INC-1", 2000));
+	tmux("send-keys -t a -l zo");
+	tmux("send-keys -t a Tab");
+	free(wait_for("a", "(Tab completes): zora", 2000));
+	tmux("send-keys -t a Enter");
+	cr_assert_eq(wait_sql("SELECT count(*) FROM role_assignments WHERE"
+	                      " role = 'commander' AND person = 'zora'",
+	                      1, 3000),
+	             1);
+	d = sql1(db, "SELECT person FROM role_assignments WHERE ended_at IS"
+	             " NULL");
+	cr_assert_str_eq(d, "zora");
+	free(d);
+}
