@@ -82,13 +82,21 @@ on_signal(int sig)
 /* Codes curses gives the bracketed-paste markers (define_key below). */
 #define KEY_PASTE_BEGIN (KEY_MAX + 1)
 #define KEY_PASTE_END   (KEY_MAX + 2)
-#define PASTE_ON        "\033[?2004h"
-#define PASTE_OFF       "\033[?2004l"
+#define KEY_SGR_MOUSE   (KEY_MAX + 3)
+#define SGR_ON          "\033[?1006h"
+#define SGR_OFF         "\033[?1006l"
+
+/* We decode SGR mouse reports ourselves (terminfo has only X10's). */
+static int own_sgr;
+#define PASTE_ON  "\033[?2004h"
+#define PASTE_OFF "\033[?2004l"
 
 static void
 restore_terminal(void)
 {
 	if (!isendwin()) {
+		if (own_sgr)
+			fputs(SGR_OFF, stdout);
 		fputs(PASTE_OFF, stdout);
 		fflush(stdout);
 		endwin();
@@ -1081,6 +1089,8 @@ translate(int rc, wint_t ch)
 			return KEYC_PASTE_START;
 		case KEY_PASTE_END:
 			return KEYC_PASTE_END;
+		case KEY_SGR_MOUSE:
+			return KEYC_SGR_MOUSE;
 		}
 		return 0;
 	}
@@ -1106,6 +1116,38 @@ mouse(struct ui *u)
 		view_main_click(u, ev.y, ev.x);
 }
 
+/*
+ * An SGR mouse report after its "ESC [ <": "b;x;y" and M (press) or m
+ * (release), read straight from the terminal (curses stopped at the
+ * prefix).  X10 reports stop at column 223; these do not.
+ */
+static void
+sgr_mouse(struct ui *u)
+{
+	char buf[32];
+	size_t n = 0;
+	int b, x, y;
+
+	while (n < sizeof buf - 1) {
+		struct pollfd p = {STDIN_FILENO, POLLIN, 0};
+
+		if (poll(&p, 1, 20) <= 0 || read(STDIN_FILENO, buf + n, 1) != 1)
+			return;
+		if (buf[n] == 'M' || buf[n] == 'm')
+			break;
+		n++;
+	}
+	buf[n + 1] = '\0';
+	if (sscanf(buf, "%d;%d;%d", &b, &x, &y) != 3 || buf[n] != 'M' ||
+	    u->prompt.on || u->input_on || ui_top(u) != VIEW_MAIN)
+		return;
+	if (b & 64)
+		ui_move(u, b & 1 ? 3 : -3);
+	else if ((b & 3) == 0)
+		view_main_click(u, y - 1, x - 1);
+	u->dirty = 1;
+}
+
 static void
 handle_key(struct ui *u, uint32_t key)
 {
@@ -1126,6 +1168,10 @@ handle_key(struct ui *u, uint32_t key)
 	}
 	if (key == KEYC_RESIZE) {
 		u->dirty = 1;
+		return;
+	}
+	if (key == KEYC_SGR_MOUSE) {
+		sgr_mouse(u);
 		return;
 	}
 	if (key == KEYC_MOUSE) {
@@ -1542,6 +1588,17 @@ ui_run(struct context *ctx, struct itui_err *err)
 	/* Bracketed paste: a paste arrives between these, as text. */
 	define_key("\033[200~", KEY_PASTE_BEGIN);
 	define_key("\033[201~", KEY_PASTE_END);
+	/* SGR mouse (1006) where terminfo knows only X10's 223 columns. */
+	{
+		const char *km = tigetstr("kmous");
+
+		if (km == NULL || km == (char *)-1 ||
+		    strcmp(km, "\033[<") != 0) {
+			own_sgr = 1;
+			define_key("\033[<", KEY_SGR_MOUSE);
+			fputs(SGR_ON, stdout);
+		}
+	}
 	fputs(PASTE_ON, stdout);
 	fflush(stdout);
 	ui_colors_init(u);

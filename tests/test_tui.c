@@ -1542,3 +1542,27 @@ Test(tui, completion_knows_who_has_the_database_open)
 	cr_assert_str_eq(d, "zora");
 	free(d);
 }
+
+/* SGR (1006) reports: a click past column 223, where X10's cannot reach. */
+Test(tui, a_click_past_column_223_selects_the_entry)
+{
+	char seq[48];
+	int y;
+
+	cli(ARGS("log", "1", "far right target"));
+	cli(ARGS("log", "1", "the newest entry"));
+	start("a", 240, 30, NULL);
+	free(wait_for("a", "the newest entry", 3000));
+	y = row_of("a", "far right target");
+	cr_assert_geq(y, 0);
+	snprintf(seq, sizeof seq, "\033[<0;231;%dM\033[<0;231;%dm", y + 1,
+	         y + 1);
+	tmux("send-keys -t a -l '%s'", seq);
+	tmux("send-keys -t a p");
+	cr_assert_eq(wait_sql("SELECT count(*) FROM entries WHERE pinned AND"
+	                      " text = 'far right target'",
+	                      1, 3000),
+	             1);
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM entries WHERE pinned"),
+	             1);
+}

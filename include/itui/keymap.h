@@ -39,6 +39,7 @@ enum keycode {
 	KEYC_MOUSE,
 	KEYC_PASTE_START, /* bracketed paste: what comes between is text */
 	KEYC_PASTE_END,
+	KEYC_SGR_MOUSE, /* an SGR mouse report follows (ui.c reads it) */
 };
 
 /* Control keys are their C0 codes. */
