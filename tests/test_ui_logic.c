@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
@@ -602,4 +603,42 @@ Test(dash, drafts_round_trip)
 	cr_assert_eq(store_draft_load(d.st, "dora", &inc, &k, &text, &err),
 	             ITUI_OK);
 	cr_assert_null(text);
+}
+
+/* Issue 12: backdates to one minute keep the order they happened in. */
+Test(dash, backdates_to_one_minute_keep_their_order)
+{
+	char l1[64], l2[64], l3[64], l4[64], hm[TIME_BUF];
+	int64_t t = context_now() - 300;
+	time_t tt;
+	struct tm tm;
+	size_t i, n;
+
+	cmd("declare --severity P1 --at -1h --title \'order\'");
+	/* Seconds given: the earlier second first, whatever was typed
+	 * first. */
+	t -= t % 60;
+	tt = (time_t)(t + 40);
+	localtime_r(&tt, &tm);
+	strftime(l1, sizeof l1, "%H:%M:%S later second", &tm);
+	tt = (time_t)(t + 10);
+	localtime_r(&tt, &tm);
+	strftime(l2, sizeof l2, "%H:%M:%S earlier second", &tm);
+	/* Minutes only: the order typed. */
+	time_format_hhmm(t - 120, hm);
+	snprintf(l3, sizeof l3, "%s typed first", hm);
+	snprintf(l4, sizeof l4, "%s typed second", hm);
+	cr_assert_eq(log_line(l1, KIND_NOTE, 0), ITUI_OK);
+	cr_assert_eq(log_line(l2, KIND_NOTE, 0), ITUI_OK);
+	cr_assert_eq(log_line(l3, KIND_NOTE, 0), ITUI_OK);
+	cr_assert_eq(log_line(l4, KIND_NOTE, 0), ITUI_OK);
+	n = d.timeline.n;
+	cr_assert_geq(n, 5);
+	for (i = 0; i < n; i++)
+		if (strcmp(d.timeline.v[i].text, "typed first") == 0)
+			break;
+	cr_assert_lt(i + 3, n);
+	cr_assert_str_eq(d.timeline.v[i + 1].text, "typed second");
+	cr_assert_str_eq(d.timeline.v[i + 2].text, "earlier second");
+	cr_assert_str_eq(d.timeline.v[i + 3].text, "later second");
 }
