@@ -1566,3 +1566,40 @@ Test(tui, a_click_past_column_223_selects_the_entry)
 	cr_assert_eq(sql_int(db, "SELECT count(*) FROM entries WHERE pinned"),
 	             1);
 }
+
+Test(tui, the_prompt_names_the_zone_a_time_is_read_in)
+{
+	char hm[8], line[64], *s;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	write_config("timezone = Europe/Berlin\n");
+	start("a", 80, 24, NULL);
+	open_line("a", "[note] INC-1 (Europe/Berlin)>");
+	setenv("TZ", ":Europe/Berlin", 1);
+	tzset();
+	localtime_r(&now, &tm);
+	strftime(hm, sizeof hm, "%H:%M", &tm);
+	snprintf(line, sizeof line, "%s read in Berlin", hm);
+	type_line("a", line);
+	/* The minute may start before the declaration: then it asks. */
+	for (long end = ms_now() + 3000;; usleep(30000)) {
+		s = screen("a");
+		if (strstr(s, "log it there?") != NULL)
+			tmux("send-keys -t a y");
+		if (strstr(s, "log it there?") != NULL ||
+		    strstr(s, "(Esc closes the line)") != NULL ||
+		    ms_now() > end) {
+			free(s);
+			break;
+		}
+		free(s);
+	}
+	cr_assert_eq(wait_sql("SELECT count(*) FROM entries WHERE text ="
+	                      " 'read in Berlin'",
+	                      1, 3000),
+	             1);
+	cr_assert_eq(sql_int(db, "SELECT abs(at - recorded_at) < 120 FROM"
+	                         " entries WHERE text = 'read in Berlin'"),
+	             1, "HH:MM was not read in Europe/Berlin");
+}
