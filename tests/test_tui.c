@@ -1603,3 +1603,24 @@ Test(tui, the_prompt_names_the_zone_a_time_is_read_in)
 	                         " entries WHERE text = 'read in Berlin'"),
 	             1, "HH:MM was not read in Europe/Berlin");
 }
+
+/*
+ * Issue 16: a terminal that goes away without a hang-up signal (the
+ * dashboard in a session of its own, so no SIGHUP reaches it) still ends
+ * the dashboard, with what was typed kept.
+ */
+Test(tui, a_lost_terminal_ends_the_dashboard_and_keeps_the_text)
+{
+	char *d;
+
+	start("a", 80, 24, "setsid -w");
+	open_line("a", "[note] INC-1>");
+	tmux("send-keys -t a -l 'typed before the terminal vanished'");
+	free(wait_for("a", "terminal vanished", 2000));
+	tmux("kill-server");
+	/* Its file appears and its process is gone: it exited by itself. */
+	wait_cut_off(1);
+	d = sql1(db, "SELECT text FROM drafts");
+	cr_assert_str_eq(d, "typed before the terminal vanished");
+	free(d);
+}
