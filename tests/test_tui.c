@@ -114,6 +114,27 @@ wait_for(const char *session, const char *needle, long ms)
 	return s;
 }
 
+/*
+ * Waits for `needle`, then until two captures in a row agree: a frame the
+ * terminal was still receiving is not judged half drawn.
+ */
+static char *
+wait_settled(const char *session, const char *needle, long ms)
+{
+	char *s = wait_for(session, needle, ms), *t;
+
+	for (long end = ms_now() + ms; ms_now() < end; s = t) {
+		usleep(30000);
+		t = screen(session);
+		if (strcmp(s, t) == 0) {
+			free(t);
+			return s;
+		}
+		free(s);
+	}
+	return s;
+}
+
 static void
 wait_gone(const char *session, const char *needle, long ms)
 {
@@ -900,7 +921,7 @@ BOTH(tui, a_stale_edit_is_refused_with_both_texts)
 	tmux("send-keys -t b C-u");
 	tmux("send-keys -t b -l 'Rollback started at ten percent'");
 	tmux("send-keys -t b Enter");
-	s = wait_for("b", "Changed by someone else", 3000);
+	s = wait_settled("b", "Changed by someone else", 3000);
 	cr_assert_not_null(strstr(s, "Rollback started by alice"), "%s", s);
 	cr_assert_not_null(strstr(s, "Rollback started at ten percent"), "%s",
 	                   s);
