@@ -16,6 +16,7 @@
 #include "itui/checklist.h"
 #include "itui/clocks.h"
 #include "itui/comms.h"
+#include "itui/metricentry.h"
 #include "itui/store-playbook.h"
 #include "itui/config.h"
 #include "itui/sanitize.h"
@@ -419,29 +420,23 @@ V(v_pm_metrics)
 
 	for (i = 0; i < c->tl->n; i++) {
 		const struct entry *e = &c->tl->v[i];
-		json_t *d, *q;
+		struct metric_summary ms;
 		size_t k;
 
-		if (e->kind != KIND_METRIC || e->data == NULL)
+		if (e->kind != KIND_METRIC ||
+		    metric_summary_parse(e->data, &ms) != 0)
 			continue;
-		d = json_loads(e->data, 0, NULL);
 		strbuf_addf(o, "%s#### Snapshot at ", shown++ ? "\n\n" : "");
 		put_when(c, o, e->at);
 		strbuf_addstr(o, "\n\n| Query | Value |\n|---|---|");
-		json_array_foreach(json_object_get(d, "queries"), k, q)
-		{
-			const char *v = json_string_value(json_object_get(
-			    json_array_get(json_object_get(q, "series"), 0),
-			    "value"));
-
+		for (k = 0; k < ms.n; k++) {
 			strbuf_addstr(o, "\n| ");
-			put(o, json_string_value(json_object_get(q, "name")),
-			    0);
+			put(o, ms.v[k].name, 0);
 			strbuf_addstr(o, " | ");
-			put(o, v ? v : "no data", 0);
+			put(o, ms.v[k].value, 0);
 			strbuf_addstr(o, " |");
 		}
-		json_decref(d);
+		metric_summary_free(&ms);
 	}
 	if (shown == 0)
 		strbuf_addstr(o, "No metric snapshots were taken.");

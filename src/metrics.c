@@ -15,6 +15,7 @@
 
 #include "itui/http.h"
 #include "itui/metrics.h"
+#include "itui/metricentry.h"
 #include "itui/spark.h"
 #include "itui/strbuf.h"
 #include "itui/timeutil.h"
@@ -366,61 +367,11 @@ prom_base(const struct metrics *m, int *grafana)
 	return NULL;
 }
 
-static json_t *
-value_json(double v)
-{
-	char buf[40];
-
-	/* Prometheus's own spelling keeps NaN and the infinities. */
-	if (isnan(v))
-		return json_string("NaN");
-	if (isinf(v))
-		return json_string(v > 0 ? "+Inf" : "-Inf");
-	snprintf(buf, sizeof buf, "%.17g", v);
-	return json_string(buf);
-}
-
 static json_t *grafana_reply(struct metrics *m, struct http_response *resp,
                              struct source_result *res);
 static json_t *grafana_call(struct metrics *m, const char *method,
                             const char *path, const char *body, int auth,
                             struct source_result *res, struct itui_err *err);
-
-static json_t *
-series_json(const struct prom_result *r, int range)
-{
-	json_t *arr = json_array();
-	size_t i, k;
-
-	for (i = 0; i < r->n; i++) {
-		json_t *o = json_object(), *labels;
-
-		labels = json_loads(r->s[i].labels, 0, NULL);
-		json_object_set_new(o, "labels",
-		                    labels ? labels : json_object());
-		if (!range) {
-			json_object_set_new(o, "value",
-			                    r->s[i].n > 0
-			                        ? value_json(r->s[i].v[0].v)
-			                        : json_null());
-		} else {
-			json_t *vals = json_array();
-
-			for (k = 0; k < r->s[i].n; k++) {
-				json_t *pair = json_array();
-
-				json_array_append_new(
-				    pair, json_real(r->s[i].v[k].t));
-				json_array_append_new(
-				    pair, value_json(r->s[i].v[k].v));
-				json_array_append_new(vals, pair);
-			}
-			json_object_set_new(o, "values", vals);
-		}
-		json_array_append_new(arr, o);
-	}
-	return arr;
-}
 
 /* One query, instant or range; returns the parsed result or an error. */
 static int
@@ -710,7 +661,8 @@ metrics_snapshot(struct metrics *m, const char *service, int64_t now,
 			ran++;
 			json_object_set_new(o, "result_type",
 			                    json_string(r.type));
-			json_object_set_new(o, "series", series_json(&r, 0));
+			json_object_set_new(o, "series",
+			                    metricentry_series(&r, 0));
 			summarise(&sum, q->name, q->unit, &r);
 			prom_result_free(&r);
 			if (q->range > 0 &&
@@ -724,7 +676,7 @@ metrics_snapshot(struct metrics *m, const char *service, int64_t now,
 				json_object_set_new(rg, "end",
 				                    json_integer(now));
 				json_object_set_new(rg, "series",
-				                    series_json(&r, 1));
+				                    metricentry_series(&r, 1));
 				json_object_set_new(o, "range", rg);
 				prom_result_free(&r);
 			}

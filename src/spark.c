@@ -4,8 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "itui/spark.h"
 #include "itui/xalloc.h"
 
@@ -102,76 +100,4 @@ spark_format_value(double v, const char *unit, char *buf, size_t size)
 	else
 		snprintf(buf, size, "%.3g%s%s", v, unit && *unit ? " " : "",
 		         unit ? unit : "");
-}
-
-static double
-parse_value(json_t *v)
-{
-	const char *s = json_string_value(v);
-
-	return s != NULL ? strtod(s, NULL) : NAN;
-}
-
-int
-metric_summary_parse(const char *data, struct metric_summary *out)
-{
-	json_t *root = data ? json_loads(data, 0, NULL) : NULL, *q;
-	size_t i;
-
-	memset(out, 0, sizeof *out);
-	if (!json_is_array(json_object_get(root, "queries"))) {
-		json_decref(root);
-		return -1;
-	}
-	json_array_foreach(json_object_get(root, "queries"), i, q)
-	{
-		struct metric_value *m;
-		json_t *series = json_object_get(q, "series"), *range;
-		const char *s;
-
-		out->v = xreallocarray(out->v, out->n + 1, sizeof *out->v);
-		m = &out->v[out->n++];
-		memset(m, 0, sizeof *m);
-		s = json_string_value(json_object_get(q, "name"));
-		snprintf(m->name, sizeof m->name, "%s", s ? s : "?");
-		s = json_string_value(json_object_get(q, "unit"));
-		snprintf(m->unit, sizeof m->unit, "%s", s ? s : "");
-		m->failed = !json_is_null(json_object_get(q, "error")) &&
-		            json_object_get(q, "error") != NULL;
-		m->series = json_array_size(series);
-		s = json_string_value(
-		    json_object_get(json_array_get(series, 0), "value"));
-		snprintf(m->value, sizeof m->value, "%s",
-		         m->failed ? "failed"
-		         : s       ? s
-		                   : "no data");
-		range = json_object_get(
-		    json_array_get(
-		        json_object_get(json_object_get(q, "range"), "series"),
-		        0),
-		    "values");
-		if (json_is_array(range) && json_array_size(range) > 0) {
-			json_t *pair;
-			size_t k;
-
-			m->spark =
-			    xcalloc(json_array_size(range), sizeof *m->spark);
-			json_array_foreach(range, k, pair)
-			    m->spark[m->nspark++] =
-			    parse_value(json_array_get(pair, 1));
-		}
-	}
-	json_decref(root);
-	return 0;
-}
-
-void
-metric_summary_free(struct metric_summary *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->n; i++)
-		free(s->v[i].spark);
-	free(s->v);
-	memset(s, 0, sizeof *s);
 }

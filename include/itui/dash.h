@@ -24,6 +24,7 @@
 #include "itui/context.h"
 #include "itui/model.h"
 #include "itui/presence.h"
+#include "itui/metricentry.h"
 #include "itui/spark.h"
 
 #define DASH_LIST_LIMIT      1000 /* resolved incidents shown at most */

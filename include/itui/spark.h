@@ -1,11 +1,9 @@
 /*
- * spark.h - Unicode sparklines and the metric-entry reader behind them.
+ * spark.h - Unicode sparklines and the values beside them.
  *
  * Contract: pure; any thread.  spark_render() draws up to `width` samples
  * (the newest) with the eight block characters, scaled between their
  * minimum and maximum; NaN and infinite samples are drawn as spaces.
- * metric_summary_parse() reads a `metric` entry's JSON data into plain
- * values for drawing; the caller frees them with metric_summary_free().
  */
 #ifndef ITUI_SPARK_H
 #define ITUI_SPARK_H
@@ -28,23 +26,5 @@ void spark_render_timed(const double *t, const double *v, size_t n,
 
 /* A value to 3 significant digits with its unit ("0.0667 s", "1.23e+06"). */
 void spark_format_value(double v, const char *unit, char *buf, size_t size);
-
-struct metric_value {
-	char name[64];
-	char value[32]; /* as Prometheus spelled it */
-	char unit[32];
-	size_t series; /* how many series answered */
-	double *spark; /* the first series' range samples, or NULL */
-	size_t nspark;
-	int failed;
-};
-
-struct metric_summary {
-	struct metric_value *v;
-	size_t n;
-};
-
-int metric_summary_parse(const char *data, struct metric_summary *out);
-void metric_summary_free(struct metric_summary *s);
 
 #endif

@@ -1,0 +1,45 @@
+/*
+ * metricentry.h - the data of a `metric` timeline entry: the one module
+ * that writes its JSON (the poller, metrics.c) and reads it (the
+ * dashboard's roster and sparklines, the postmortem's snapshot table).
+ *
+ * Contract: pure; any thread.  The data is {"source", "taken_at",
+ * "queries": [{"name", "expr", "unit", "result_type", "series": [{"labels",
+ * "value"}], "range": {"start", "end", "series": [{"labels", "values":
+ * [[t, "v"]...]}]}, "error"}], "grafana"?}; values are strings spelled as
+ * Prometheus spells them (NaN, +Inf).  metricentry_series() returns a new
+ * reference; metric_summary_parse() fills plain values the caller frees
+ * with metric_summary_free().
+ */
+#ifndef ITUI_METRICENTRY_H
+#define ITUI_METRICENTRY_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "itui/prom.h"
+
+/* A query's answer as the entry keeps it: instant (value) or range. */
+json_t *metricentry_series(const struct prom_result *r, int range);
+
+struct metric_value {
+	char name[64];
+	char value[32]; /* as Prometheus spelled it */
+	char unit[32];
+	size_t series; /* how many series answered */
+	double *spark; /* the first series' range samples, or NULL */
+	size_t nspark;
+	int failed;
+};
+
+struct metric_summary {
+	struct metric_value *v;
+	size_t n;
+};
+
+/* 0, or -1 when data is not a metric entry's. */
+int metric_summary_parse(const char *data, struct metric_summary *out);
+void metric_summary_free(struct metric_summary *s);
+
+#endif
