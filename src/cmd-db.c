@@ -12,7 +12,8 @@ cmd_db_ready(struct cmd_q *q, struct itui_err *err)
 {
 	struct store *st;
 
-	if (context_store(q->ctx, 0, &st, err) != ITUI_OK)
+	if (context_store(q->ctx, 0, &st, err) != ITUI_OK ||
+	    store_init_roles(st, err) != ITUI_OK)
 		return err->code;
 	fprintf(q->out, "schema %d ready: %s\n", store_schema_version(),
 	        store_path(st));

@@ -816,6 +816,28 @@ p_lease(struct sd_db *db, const char *job)
 	return 1;
 }
 
+/*
+ * The group roles a database's people are put in: itui_writer may change
+ * the record, itui_reader only read it.  Made by the owner (db init).
+ */
+static const char roles_sql[] =
+    "DO $$ BEGIN"
+    " IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'itui_reader')"
+    " THEN CREATE ROLE itui_reader NOLOGIN; END IF;"
+    " IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'itui_writer')"
+    " THEN CREATE ROLE itui_writer NOLOGIN; END IF; END $$;"
+    "GRANT USAGE ON SCHEMA public TO itui_reader, itui_writer;"
+    "GRANT SELECT ON ALL TABLES IN SCHEMA public TO itui_reader;"
+    "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public"
+    " TO itui_writer;"
+    "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO itui_writer;";
+
+int
+sd_pg_roles(struct sd_db *db)
+{
+	return run(PDB(db), roles_sql);
+}
+
 static const struct sd_ops pg_ops = {
     .name = "postgresql",
     .close = p_close,
@@ -1188,7 +1210,7 @@ sd_pg_open(const char *loc, unsigned flags, struct sd_db **out,
 	struct pg_db *d;
 	char *name;
 	int64_t standby = 0;
-	int rc, current;
+	int rc, current, reader;
 
 	*out = NULL;
 	if (pq_ready(err) != ITUI_OK)
@@ -1208,6 +1230,9 @@ sd_pg_open(const char *loc, unsigned flags, struct sd_db **out,
 	if (rc == SD_OK)
 		rc = run_int(d,
 		             "SELECT pg_is_in_recovery()::int * 1000000 +"
+		             " CASE WHEN to_regclass('entries') IS NULL OR"
+		             " has_table_privilege('entries', 'INSERT') THEN 0"
+		             " ELSE 2000000 END +"
 		             " coalesce(obj_description(to_regclass("
 		             "'itui_version'), 'pg_class'), '0')::int",
 		             &standby);
@@ -1216,8 +1241,10 @@ sd_pg_open(const char *loc, unsigned flags, struct sd_db **out,
 		goto fail;
 	}
 	current = standby % 1000000 == db_schema_version();
-	standby /= 1000000;
-	if ((flags & STORE_READONLY) || standby) {
+	/* A reader (itui_reader) reads; its writes get the read-only line. */
+	reader = standby >= 2000000;
+	standby = (standby / 1000000) & 1;
+	if ((flags & STORE_READONLY) || standby || reader) {
 		int64_t version = 0;
 
 		d->base.readonly = 1;

@@ -437,6 +437,18 @@ store_data_version(struct store *st, int64_t *out, struct itui_err *err)
 	return ITUI_OK;
 }
 
+enum itui_code
+store_init_roles(struct store *st, struct itui_err *err)
+{
+	int rc;
+
+	if (st->db->dialect != SD_PG)
+		return ITUI_OK;
+	if ((rc = sd_pg_roles(st->db)) != SD_OK)
+		return sd_error(st->db, rc, "making the roles", err);
+	return ITUI_OK;
+}
+
 int
 store_lease(struct store *st, const char *job)
 {

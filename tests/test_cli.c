@@ -1128,3 +1128,54 @@ Test(cli, db_copy_to_postgresql_and_back_keeps_every_incident)
 	run_free(&r);
 	pg_db_drop(pgdb);
 }
+
+/* db as another PostgreSQL role (user=NAME in place of the test's). */
+static char *
+as_role(const char *role)
+{
+	const char *u = strstr(db, "user=");
+	char *loc = NULL;
+
+	cr_assert_not_null(u);
+	cr_assert(asprintf(&loc, "%.*suser=%s", (int)(u - db), db, role) > 0);
+	return loc;
+}
+
+/*
+ * db init makes the group roles: a member of itui_reader reads and is told
+ * plainly that it may not write; a member of itui_writer writes.
+ */
+Test(cli_pg, db_init_makes_reader_and_writer_roles)
+{
+	char sql[256], reader[32], writer[32], *loc, *out;
+	const char *argv[] = {"--db", NULL, "log", "1", "by a reader", NULL};
+	struct run r;
+
+	free(ok(ARGS("declare", "--severity", "P1", "--title", "roles")));
+	out = ok(ARGS("db", "init"));
+	cr_assert_not_null(strstr(out, "ready"), "%s", out);
+	free(out);
+	snprintf(reader, sizeof reader, "r%d", (int)getpid());
+	snprintf(writer, sizeof writer, "w%d", (int)getpid());
+	snprintf(sql, sizeof sql,
+	         "CREATE ROLE %s LOGIN IN ROLE itui_reader;"
+	         " CREATE ROLE %s LOGIN IN ROLE itui_writer",
+	         reader, writer);
+	free(sql1(db, sql));
+	loc = as_role(reader);
+	out = ok_on(loc, ARGS("list"));
+	cr_assert_not_null(strstr(out, "roles"), "%s", out);
+	free(out);
+	argv[1] = loc;
+	r = run_bin(home, NULL, NULL, argv);
+	cr_assert_eq(r.status, 1, "%s", r.err);
+	cr_assert_not_null(strstr(r.err, "read-only for you"), "%s", r.err);
+	run_free(&r);
+	free(loc);
+	loc = as_role(writer);
+	free(ok_on(loc, ARGS("log", "1", "by a writer")));
+	free(loc);
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM entries WHERE text ="
+	                         " 'by a writer'"),
+	             1);
+}

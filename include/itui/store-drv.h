@@ -121,6 +121,9 @@ void *sd_pg_listen(const char *loc, int *fd);
 int sd_pg_listen_drain(void *h, int *fd);
 void sd_pg_listen_close(void *h);
 
+/* PostgreSQL: makes the itui_writer and itui_reader roles and grants. */
+int sd_pg_roles(struct sd_db *db);
+
 /* The SQL for this connection's dialect: SQLite's form or PostgreSQL's. */
 static inline const char *
 sd_sql(const struct sd_db *db, const char *lite, const char *pg)

@@ -87,6 +87,13 @@ enum itui_code store_changes(struct store *st, int64_t since, int64_t **ids,
  */
 int store_lease(struct store *st, const char *job);
 
+/*
+ * PostgreSQL: the group roles itui_writer (may change the record) and
+ * itui_reader (may read it), made or brought up to date with their grants
+ * (needs the owner, and CREATEROLE the first time).  SQLite: nothing.
+ */
+enum itui_code store_init_roles(struct store *st, struct itui_err *err);
+
 /* The schema version this build writes. */
 int store_schema_version(void);
 /*
