@@ -958,16 +958,14 @@ store_incident_list(struct store *st, int all, int limit,
 		             "SELECT " INCIDENT_COLUMNS " FROM incidents"
 		             " ORDER BY status IN ('resolved', 'closed'),"
 		             " declared_at DESC, id DESC LIMIT ?",
-		             "i",
-		             limit > 0 ? (int64_t)limit : ST_NO_LIMIT);
+		             "i", limit > 0 ? (int64_t)limit : ST_NO_LIMIT);
 	else
 		s = st_query(st, err, "listing incidents",
 		             "SELECT " INCIDENT_COLUMNS " FROM incidents"
 		             " WHERE status IN ('investigating', 'identified',"
 		             " 'mitigating', 'monitoring')"
 		             " ORDER BY declared_at DESC, id DESC LIMIT ?",
-		             "i",
-		             limit > 0 ? (int64_t)limit : ST_NO_LIMIT);
+		             "i", limit > 0 ? (int64_t)limit : ST_NO_LIMIT);
 	if (st_fetch(st, s, "listing incidents", &out->v, &out->n,
 	             sizeof *out->v, read_incident, err))
 		goto fail;
