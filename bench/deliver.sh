@@ -3,7 +3,8 @@
 # black-holed destination (accepts connections, never answers) beside the
 # same deliverer with an empty outbox, and the latency of a timeline write
 # from another process while it runs beside the same write with no
-# deliverer at all.
+# deliverer at all; then key-to-frame in a dashboard running the stuck
+# deliverer beside one on a copy of the database with no destination.
 # Usage: bench/deliver.sh BIN   (BENCH_DELIVER_SECS, default 60; BENCH_WRITES, 100)
 set -euo pipefail
 
@@ -88,3 +89,31 @@ awk -v ch="$ch" -v cr="$cr" -v s="$SECS" -v tck="$CLK_TCK" -v n="$pending" -v tr
 	if (cr > 0) printf "deliver: CPU ratio %.2fx the idle deliverer   [goal: under 1 %% of one core]\n", ch / cr
 	else printf "deliver: CPU ratio n/a: the idle deliverer used under one clock tick (%.3f s)   [goal: under 1 %% of one core]\n", 1 / tck
 	printf "writes: median log %.2f ms beside the stuck deliverer, %.2f ms with none (ref): ratio %.2fx   [goal: within 10 %%]\n", w, wo, w / wo }'
+
+# Key-to-frame in a dashboard that runs the stuck deliverer itself, beside
+# a dashboard with no destination configured, same keys, same run.
+SOCK=$T/tmux.sock
+keys_ms() { # session -> "p50 max" of key-to-frame over 40 moves
+	local s=$1 i
+	for ((i = 0; i < 20; i++)); do
+		tmux -S "$SOCK" send-keys -t "$s" j
+		sleep 0.05
+		tmux -S "$SOCK" send-keys -t "$s" k
+		sleep 0.05
+	done
+	sleep 0.3
+	awk '$3 > 0 { k[n++] = $3 } END { asort(k); printf "%.2f %.2f\n", k[int((n + 1) / 2)] / 1e6, k[n] / 1e6 }' "$T/$s.trace"
+}
+# The same incidents and queue; without a destination nothing is sent.
+nodest=$T/nodest.db
+sqlite3 "$db" ".backup '$nodest'"
+tmux -S "$SOCK" new-session -d -s hole -x 120 -y 40 "exec env INCIDENT_TUI_TRACE=$T/hole.trace $BIN --config $T/config --db $db"
+tmux -S "$SOCK" new-session -d -s nodest -x 120 -y 40 "exec env INCIDENT_TUI_TRACE=$T/nodest.trace $BIN --db $nodest"
+sleep 3
+read -r h50 hmax < <(keys_ms hole)
+read -r n50 nmax < <(keys_ms nodest)
+tmux -S "$SOCK" kill-server 2>/dev/null || true
+awk -v h="$h50" -v hm="$hmax" -v n="$n50" -v nm="$nmax" 'BEGIN {
+	printf "keys: dashboard delivering to the black hole: key->frame p50 %.2f ms max %.2f ms\n", h, hm
+	printf "keys: dashboard with no destination (ref):    key->frame p50 %.2f ms max %.2f ms\n", n, nm
+	printf "keys: p50 ratio %.2fx   [goal: within 10 %%]\n", (n > 0 ? h / n : 0) }'
