@@ -115,9 +115,10 @@ copy_osc52(struct ui *u)
 	strbuf_addch(&sb, '\a');
 	(void)!write(STDOUT_FILENO, sb.buf, sb.len);
 	strbuf_free(&sb);
+	/* Only sent: whether it reached a clipboard the terminal decides. */
 	ui_message(u, 0,
-	           "sent to the terminal's clipboard (OSC 52; under tmux "
-	           "it needs set-clipboard on)");
+	           "sent to the terminal for its clipboard (OSC 52; it may "
+	           "ignore it; under tmux: set -g set-clipboard on)");
 }
 
 /* Edits the update in $EDITOR, outside curses, and reads it back. */
