@@ -154,11 +154,31 @@ cmd_handoff(struct cmd_q *q, struct itui_err *err)
 	if (cmd_opt(q, "--to") != NULL || cmd_opt(q, "--note") != NULL)
 		return err_set(err, ITUI_USAGE,
 		               "--to and --note go with --record");
+	if (cmd_opt(q, "--look") != NULL) {
+		char t[TIME_BUF];
+
+		/* The dashboard's confirmation that the summary was read. */
+		if (cmd_opt(q, "--peek") != NULL ||
+		    cmd_opt(q, "--json") != NULL ||
+		    cmd_opt(q, "--since") != NULL)
+			return err_set(err, ITUI_USAGE,
+			               "--look goes alone (it records a look "
+			               "and prints nothing else)");
+		if (cmd_store(q, 1, &st, err) ||
+		    store_set_last_look(st, ctx->user, ctx->now, err))
+			return err->code;
+		snprintf(q->note, sizeof q->note,
+		         "look recorded at %s: the next handoff starts there",
+		         time_format_hhmm(ctx->now, t));
+		fprintf(q->out, "%s\n", q->note);
+		return ITUI_OK;
+	}
 	if (context_policy(ctx, &p, err) || cmd_store(q, 0, &st, err) ||
 	    report_since(q, st, 12 * 3600, &since, &why, err))
 		return err->code;
 	return report_handoff(st, p, ctx->user, ctx->now, since, why,
-	                      cmd_opt(q, "--json") != NULL, q->out, err);
+	                      cmd_opt(q, "--json") != NULL,
+	                      cmd_opt(q, "--peek") == NULL, q->out, err);
 }
 
 static enum itui_code
@@ -209,13 +229,15 @@ const struct cmd_entry cmd_postmortem_entry = {
 
 const struct cmd_entry cmd_handoff_entry = {
     .name = "handoff",
-    .synopsis = "[--since DURATION] [--json] | --record --to NAME "
-                "[--note TEXT]",
+    .synopsis = "[--since DURATION] [--json] [--peek] | --look | --record "
+                "--to NAME [--note TEXT]",
     .summary = "the shift-handoff summary, or record a handoff",
     .exec = cmd_handoff,
     .options = {{"--since", "DURATION",
                  "changes since then (default: since your last look)"},
                 {"--json", NULL, "print JSON (see docs/json.md)"},
+                {"--peek", NULL, "show it without counting it as a look"},
+                {"--look", NULL, "only record a look now"},
                 {"--record", NULL, "record a handoff instead"},
                 {"--to", "NAME", "who takes over (with --record)"},
                 {"--note", "TEXT", "a note for them (with --record)"}},

@@ -59,8 +59,8 @@ action_order(const void *x, const void *y)
 
 enum itui_code
 report_handoff(struct store *st, const struct policy *p, const char *user,
-               int64_t now, int64_t since, const char *why, int json, FILE *f,
-               struct itui_err *err)
+               int64_t now, int64_t since, const char *why, int json,
+               int mark_look, FILE *f, struct itui_err *err)
 {
 	struct incident_list l;
 	struct entry_list changes;
@@ -90,7 +90,7 @@ report_handoff(struct store *st, const struct policy *p, const char *user,
 	for (i = 0; i < alerts.n; i++)
 		loose += alerts.v[i].incident_id == 0;
 	/* Reading the handoff is a look: the next one starts from here. */
-	if (!store_is_readonly(st))
+	if (mark_look && !store_is_readonly(st))
 		(void)store_set_last_look(st, user, now, NULL);
 
 	if (json) {

@@ -868,8 +868,9 @@ static unsigned
 show_report(struct ui *u, int handoff)
 {
 	struct itui_err err;
+	/* Opening the handoff is no look: l in the view confirms one. */
 	char *text = dash_report(&u->d,
-	                         handoff ? UI_WORDS("handoff")
+	                         handoff ? UI_WORDS("handoff", "--peek")
 	                                 : UI_WORDS("stats", "--since", "30d"),
 	                         &err);
 
@@ -877,8 +878,11 @@ show_report(struct ui *u, int handoff)
 		ui_message(u, 1, "%s", err.msg);
 		return REACT_NONE;
 	}
-	ui_pager_open(u, handoff ? "Handoff" : "Reports: the last 30 days",
+	ui_pager_open(u,
+	              handoff ? "Handoff (l: count it as read)"
+	                      : "Reports: the last 30 days",
 	              text, 0);
+	u->pager_handoff = handoff;
 	return REACT_REDRAW;
 }
 

@@ -23,6 +23,7 @@ ui_pager_open(struct ui *u, const char *title, char *text, int is_update)
 	snprintf(u->pager_title, sizeof u->pager_title, " %s ", title);
 	u->pager_top = 0;
 	u->pager_update = is_update;
+	u->pager_handoff = 0;
 	ui_push(u, VIEW_PAGER);
 	u->dirty = 1;
 }
@@ -44,6 +45,7 @@ pager_close(struct ui *u)
 	free(u->pager_text);
 	u->pager_text = NULL;
 	u->pager_update = 0;
+	u->pager_handoff = 0;
 }
 
 static void
@@ -177,6 +179,18 @@ pager_request(struct ui *u, enum ui_action a)
 
 	if (pos >= 0) {
 		u->pager_top = pos;
+		return REACT_REDRAW;
+	}
+	if (a == UA_PG_LOOK) {
+		struct cmd_seen s = {0, 0, 0};
+
+		if (!u->pager_handoff) {
+			ui_message(u, 1,
+			           "only the handoff summary counts as a "
+			           "look");
+			return REACT_REDRAW;
+		}
+		(void)ui_verb(u, &s, 0, NULL, UI_WORDS("handoff", "--look"));
 		return REACT_REDRAW;
 	}
 	if (a != UA_PG_COPY && a != UA_PG_WRITE && a != UA_PG_EDIT &&

@@ -675,9 +675,10 @@ Test(tui, status_update_handoff_and_reports_views)
 	wait_gone("a", "ACTIVE INCIDENTS (1)", 3000);
 	tmux("send-keys -t a S");
 	free(wait_for("a", "MTTA", 3000));
+	/* Issue 12: only l in the view records the look (tested below). */
 	cr_assert_eq(sql_int(db, "SELECT count(*) FROM last_looks WHERE user ="
 	                         " 'tess'"),
-	             1, "the handoff view counts as a look");
+	             0, "opening the handoff view counted as a look");
 }
 
 Test(tui, action_items_pane)
@@ -1645,4 +1646,23 @@ Test(tui, a_lost_terminal_ends_the_dashboard_and_keeps_the_text)
 	d = sql1(db, "SELECT text FROM drafts");
 	cr_assert_str_eq(d, "typed before the terminal vanished");
 	free(d);
+}
+
+/* Issue 12: opening the handoff is no look; l in the view records one. */
+Test(tui, the_handoff_look_is_recorded_only_when_confirmed)
+{
+	start("a", 100, 30, NULL);
+	free(wait_for("a", "INC-1", 2000));
+	tmux("send-keys -t a H");
+	free(wait_for("a", "Handoff (l: count it as read)", 3000));
+	usleep(300000);
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM last_looks"), 0,
+	             "opening the view counted as a look");
+	tmux("send-keys -t a l");
+	free(wait_for("a", "look recorded at", 3000));
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM last_looks WHERE"
+	                         " user = 'tess'"),
+	             1);
+	/* The view stays open. */
+	free(wait_for("a", "Handoff (l: count it as read)", 2000));
 }

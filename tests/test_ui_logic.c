@@ -642,3 +642,29 @@ Test(dash, backdates_to_one_minute_keep_their_order)
 	cr_assert_str_eq(d.timeline.v[i + 2].text, "earlier second");
 	cr_assert_str_eq(d.timeline.v[i + 3].text, "later second");
 }
+
+Test(textout, handoff_peek_and_look)
+{
+	char *dir = tmpdir_make(), path[600];
+	struct run r;
+
+	snprintf(path, sizeof path, "%s/w.db", dir);
+	r = run_bin(
+	    dir, NULL, NULL,
+	    ARGS("--db", path, "declare", "--severity", "P1", "--title", "t"));
+	run_free(&r);
+	r = run_bin(dir, NULL, NULL, ARGS("--db", path, "handoff", "--peek"));
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_free(&r);
+	cr_assert_eq(sql_int(path, "SELECT count(*) FROM last_looks"), 0);
+	r = run_bin(dir, NULL, NULL,
+	            ARGS("--db", path, "handoff", "--look", "--json"));
+	cr_assert_eq(r.status, 2, "--look goes alone");
+	run_free(&r);
+	r = run_bin(dir, NULL, NULL, ARGS("--db", path, "handoff", "--look"));
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_not_null(strstr(r.out, "look recorded at"), "%s", r.out);
+	run_free(&r);
+	cr_assert_eq(sql_int(path, "SELECT count(*) FROM last_looks"), 1);
+	tmpdir_remove(dir);
+}

@@ -17,10 +17,12 @@
 #include "itui/store.h"
 
 /* `why` says where `since` came from: "--since", "your last look", "default".
+ * With mark_look the reading counts as the user's look (the next starts
+ * from now); the dashboard's view shows it without, until confirmed.
  */
 enum itui_code report_handoff(struct store *st, const struct policy *p,
                               const char *user, int64_t now, int64_t since,
-                              const char *why, int json, FILE *f,
+                              const char *why, int json, int mark_look, FILE *f,
                               struct itui_err *err);
 enum itui_code report_stats(struct store *st, const struct policy *p,
                             int64_t now, int64_t since, int json, FILE *f,

@@ -170,7 +170,8 @@ struct ui {
 	char *pager_text;
 	char pager_title[160];
 	int pager_top;
-	int pager_update; /* a status update: copy, write, edit, mark sent */
+	int pager_update;  /* a status update: copy, write, edit, mark sent */
+	int pager_handoff; /* the handoff summary: l records the look */
 	char pager_template[32];
 	int64_t pager_incident;
 	struct ui_conflict conflict;
