@@ -40,6 +40,30 @@ bad(char *why, size_t len, const char *fmt, ...)
 	return -1;
 }
 
+/* "new-p0,breach": what the dashboard rings the terminal's bell for. */
+static int
+parse_bell(struct config *c, const char *v, char *why, size_t len)
+{
+	const char *p = v;
+
+	c->bell = 0;
+	while (*p != '\0') {
+		size_t n = strcspn(p, ", ");
+
+		if (n == 6 && strncmp(p, "new-p0", 6) == 0)
+			c->bell |= CONFIG_BELL_NEW_TOP;
+		else if (n == 6 && strncmp(p, "breach", 6) == 0)
+			c->bell |= CONFIG_BELL_BREACH;
+		else if (!(n == 4 && strncmp(p, "none", 4) == 0))
+			return bad(why, len,
+			           "bell: '%.*s' is not new-p0, breach or none",
+			           (int)n, p);
+		p += n;
+		p += strspn(p, ", ");
+	}
+	return 0;
+}
+
 static int
 set_url(char **dst, const char *key, const char *v, char *why, size_t len)
 {
@@ -330,6 +354,8 @@ on_item(void *ctx, const struct ini_item *it, char *why, size_t len)
 			set_str(&c->policy, v);
 		else if (strcmp(k, "timezone") == 0)
 			set_str(&c->timezone, v);
+		else if (strcmp(k, "bell") == 0)
+			return parse_bell(c, v, why, len);
 		else if (strcmp(k, "signing_key") == 0)
 			set_str(&c->signing_key, v);
 		else if (strcmp(k, "allowed_signers") == 0)

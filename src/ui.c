@@ -1314,6 +1314,46 @@ update_presence(struct ui *u, int64_t now)
 		u->dirty = 1;
 }
 
+/*
+ * The optional bell: a new incident of the top severity, or one more
+ * breached clock on the list, rings the terminal once.  The first look
+ * only learns what is there.
+ */
+static void
+ring_bell(struct ui *u, int64_t now)
+{
+	unsigned want = u->ctx->cfg.bell;
+	const char *top =
+	    u->d.policy->nlevels > 0 ? u->d.policy->levels[0].name : "";
+	struct sla_clock c[CLOCK_KIND_COUNT];
+	int64_t max_id = u->bell_max_id;
+	int breached = 0, ring = 0, k;
+	size_t i;
+
+	if (want == 0)
+		return;
+	for (i = 0; i < u->d.incidents.n; i++) {
+		const struct incident *inc = &u->d.incidents.v[i];
+
+		if (inc->id > max_id)
+			max_id = inc->id;
+		if ((want & CONFIG_BELL_NEW_TOP) && u->bell_primed &&
+		    inc->id > u->bell_max_id && strcmp(inc->severity, top) == 0)
+			ring = 1;
+		ui_compute_clocks(u, inc, now, c);
+		for (k = 0; k < CLOCK_KIND_COUNT; k++)
+			breached += c[k].state == CLOCK_BREACHED;
+	}
+	if ((want & CONFIG_BELL_BREACH) && u->bell_primed &&
+	    breached > u->bell_breached)
+		ring = 1;
+	u->bell_max_id = max_id;
+	u->bell_breached = breached;
+	u->bell_primed = 1;
+	if (ring)
+		beep();
+}
+
 static int
 poll_timeout(const struct ui *u)
 {
@@ -1647,6 +1687,7 @@ ui_run(struct context *ctx, struct itui_err *err)
 			u->last_tick = ts.tv_sec;
 			u->dirty = 1;
 			check_version(u);
+			ring_bell(u, context_now());
 		} else if (u->rechecks > 0) {
 			u->rechecks--;
 			check_version(u);

@@ -1666,3 +1666,53 @@ Test(tui, the_handoff_look_is_recorded_only_when_confirmed)
 	/* The view stays open. */
 	free(wait_for("a", "Handoff (l: count it as read)", 2000));
 }
+
+static int
+bell_rang(const char *session)
+{
+	char cmd[800], out[16] = "";
+	FILE *p;
+
+	snprintf(cmd, sizeof cmd,
+	         "tmux -S '%s' display -p -t %s:0 '#{window_bell_flag}'", sock,
+	         session);
+	p = popen(cmd, "r");
+	if (p != NULL) {
+		(void)!fgets(out, sizeof out, p);
+		pclose(p);
+	}
+	return out[0] == '1';
+}
+
+Test(tui, the_bell_rings_for_a_new_top_severity_incident)
+{
+	const char *path;
+	struct run r;
+	long end;
+
+	path = write_home_file("bad.ini", "bell = loud\n");
+	r = run_bin(home, NULL, NULL,
+	            ARGS("--config", path, "--db", db, "list"));
+	cr_assert_eq(r.status, 2);
+	cr_assert_not_null(strstr(r.err, "bell: 'loud' is not new-p0"), "%s",
+	                   r.err);
+	run_free(&r);
+	write_config("bell = new-p0\n");
+	start("a", 80, 24, NULL);
+	free(wait_for("a", "INC-1", 2000));
+	usleep(1500000);
+	cr_assert(!bell_rang("a"), "rang for what was already there");
+	/* The home's config is a file now: name one for the command line. */
+	path = write_home_file("empty.ini", "");
+	cli(ARGS("--config", path, "declare", "--severity", "P2", "--title",
+	         "Minor thing"));
+	free(wait_for("a", "Minor thing", 3000));
+	usleep(1500000);
+	cr_assert(!bell_rang("a"), "rang for a P2");
+	cli(ARGS("--config", path, "declare", "--severity", "P0", "--title",
+	         "Everything down"));
+	free(wait_for("a", "Everything down", 3000));
+	for (end = ms_now() + 3000; !bell_rang("a") && ms_now() < end;)
+		usleep(50000);
+	cr_assert(bell_rang("a"), "no bell for a new P0");
+}

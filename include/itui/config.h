@@ -67,12 +67,19 @@ struct config_auth {
 	size_t nheaders;
 };
 
+/* bell = new-p0,breach */
+enum {
+	CONFIG_BELL_NEW_TOP = 1 << 0, /* a new incident of the top severity */
+	CONFIG_BELL_BREACH = 1 << 1,  /* a clock of a listed incident breaks */
+};
+
 struct config {
 	char *path; /* the file read, or NULL when there was none */
 	char *db;
 	char *user;
 	char *policy;
 	char *timezone;
+	unsigned bell; /* CONFIG_BELL_* the dashboard rings the terminal for */
 	char *signing_key;     /* the SSH key `sign` uses (a path) */
 	char *allowed_signers; /* ssh-keygen's allowed-signers file (a path) */
 	struct {

@@ -145,6 +145,11 @@ struct ui {
 	/* the time of an entry waiting for its backdate to be confirmed */
 	int64_t pending_at;
 
+	/* the bell (config bell = new-p0,breach): what was rung for */
+	int bell_primed;
+	int64_t bell_max_id;
+	int bell_breached;
+
 	/* status bar */
 	char msg[512];
 	int msg_error;
