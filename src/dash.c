@@ -311,6 +311,17 @@ dash_changed(struct dash *d)
 	return 1;
 }
 
+const char *
+dash_location(const struct dash *d)
+{
+	const char *p = store_path(d->st), *slash;
+
+	if (strstr(p, "://") != NULL || strncmp(p, "service=", 8) == 0)
+		return p;
+	slash = strrchr(p, '/');
+	return slash != NULL ? slash + 1 : p;
+}
+
 int
 dash_sel_index(const struct dash *d)
 {

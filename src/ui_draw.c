@@ -294,7 +294,6 @@ draw_top(const struct ui *u, int64_t now)
 {
 	struct rect r = u->lay.top;
 	char buf[512], roles[128], t[TIME_BUF], health[200];
-	const char *slash = strrchr(u->ctx->db_path, '/');
 	attr_t bar = u->colors ? (attr_t)ui_color(u, PAIR_BAR) : A_REVERSE;
 	const char *state = u->offline             ? "OFFLINE"
 	                    : dash_readonly(&u->d) ? "read-only"
@@ -314,7 +313,7 @@ draw_top(const struct ui *u, int64_t now)
 	strftime(t, sizeof t, "%H:%M:%S", &tm);
 	snprintf(buf, sizeof buf,
 	         " incident-tui  %s  %s  %s%s%s%s%s%s  metrics: %s",
-	         slash ? slash + 1 : u->ctx->db_path, state, u->ctx->user,
+	         dash_location(&u->d), state, u->ctx->user,
 	         roles[0] ? " (" : "", roles, roles[0] ? ")" : "",
 	         others != NULL && others[0] != '\0' ? "  with " : "",
 	         others != NULL ? others : "", health);

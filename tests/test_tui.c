@@ -1159,6 +1159,19 @@ Test(tui_pg, reconnects_after_its_connections_are_dropped)
 	free(wait_for("a", "mitigating", 3000));
 }
 
+/* The top bar names a PostgreSQL location without its password. */
+Test(tui_pg, the_top_bar_shows_no_password)
+{
+	char *s;
+
+	strncat(db, "&password=topsecret42", sizeof db - strlen(db) - 1);
+	start("a", 200, 32, NULL);
+	s = wait_for("a", "Checkout errors", 3000);
+	cr_assert_null(strstr(s, "topsecret42"), "%s", s);
+	cr_assert_not_null(strstr(s, "postgresql://"), "%s", s);
+	free(s);
+}
+
 Test(tui, search_next_and_previous_match)
 {
 	char *s, *d;

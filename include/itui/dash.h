@@ -74,6 +74,9 @@ enum itui_code dash_reload(struct dash *d, struct itui_err *err);
  */
 int dash_changed(struct dash *d);
 int dash_readonly(const struct dash *d);
+/* The database as the top bar names it: a file's name, or a PostgreSQL
+ * location without its password (store_path()). */
+const char *dash_location(const struct dash *d);
 
 /* Index of the shown incident in d->incidents, or -1. */
 int dash_sel_index(const struct dash *d);
