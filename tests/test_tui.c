@@ -492,7 +492,8 @@ Test(tui, presence_shows_the_others_typing_and_gone)
 	         "'#{pane_pid}') incident-tui",
 	         sock);
 	cr_assert_eq(system(cmdline), 0, "%s", cmdline);
-	free(wait_for("b", "EXIT=137", 3000));
+	/* "=137" alone: the shell's "Killed" line may wrap "EXIT" away. */
+	free(wait_for("b", "=137", 3000));
 	/* Same host: the next re-read (every PRESENCE_REFRESH s) sees the
 	 * process is gone, long before its row goes stale. */
 	wait_gone("a", "with bob", 20000);
