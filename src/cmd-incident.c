@@ -308,11 +308,11 @@ cmd_status(struct cmd_q *q, struct itui_err *err)
 	id = q->target;
 	if (cmd_parse_at(q, &at, err))
 		return err->code;
-	s = status_parse(a->pos[1]);
+	s = status_parse_word(a->pos[1]);
 	if (s < 0)
 		return err_set(
 		    err, ITUI_USAGE,
-		    "unknown status '%s' (investigating, identified, "
+		    "unknown or ambiguous status '%s' (investigating, identified, "
 		    "mitigating, monitoring, resolved, closed)",
 		    a->pos[1]);
 	if (cmd_store(q, 1, &st, err) ||
@@ -486,6 +486,7 @@ const struct cmd_entry cmd_ack_entry = {
 
 const struct cmd_entry cmd_status_entry = {
     .name = "status",
+    .aliases = {"st"},
     .synopsis = "ID STATUS [--at TIME]",
     .summary = "change the status (investigating, identified, mitigating, "
                "monitoring, resolved, closed)",

@@ -94,9 +94,15 @@ lookup(const char *name, int *ambiguous)
 	int n = 0;
 
 	*ambiguous = 0;
-	for (e = cmd_table; *e != NULL; e++)
+	for (e = cmd_table; *e != NULL; e++) {
+		size_t a;
+
 		if (strcmp((*e)->name, name) == 0)
 			return *e;
+		for (a = 0; a < 3 && (*e)->aliases[a] != NULL; a++)
+			if (strcmp((*e)->aliases[a], name) == 0)
+				return *e;
+	}
 	for (e = cmd_table; *e != NULL; e++) {
 		const char *full = (*e)->name, *sp = strchr(name, ' ');
 

@@ -48,6 +48,23 @@ status_parse(const char *s)
 }
 
 int
+status_parse_word(const char *s)
+{
+	size_t len = s != NULL ? strlen(s) : 0;
+	int i, found = -1;
+
+	if ((i = status_parse(s)) >= 0 || len == 0)
+		return i;
+	for (i = 0; i < STATUS_COUNT; i++)
+		if (strncmp(status_names[i], s, len) == 0) {
+			if (found >= 0)
+				return -1;
+			found = i;
+		}
+	return found;
+}
+
+int
 status_is_active(enum inc_status s)
 {
 	return s < STATUS_RESOLVED;

@@ -550,7 +550,7 @@ ParameterizedTestParameters(cli, bad_input)
 	    {"unknown status",
 	     {"status", "1", "fixed"},
 	     2,
-	     "unknown status 'fixed'",
+	     "unknown or ambiguous status 'fixed'",
 	     ""},
 	    {"unknown role",
 	     {"assign", "1", "boss", "bob"},

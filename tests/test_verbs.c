@@ -108,6 +108,24 @@ Test(verbs, set_stale_revision_exits_1_one_line)
 	run_free(&r);
 }
 
+/* Issue 12: `:st mon` -- an alias before prefixes, a status by prefix. */
+Test(verbs, st_mon_sets_monitoring_and_m_is_ambiguous)
+{
+	struct run r;
+	char *out;
+
+	free(ok(NULL, ARGS("declare", "--severity", "P1", "--title", "t")));
+	free(ok(NULL, ARGS("st", "1", "mon")));
+	out = ok(NULL, ARGS("show", "1", "--json"));
+	cr_assert_not_null(strstr(out, "\"status\": \"monitoring\""), "%s",
+	                   out);
+	free(out);
+	r = cmd(NULL, ARGS("status", "1", "m"));
+	cr_assert_eq(r.status, 2);
+	cr_assert_not_null(strstr(r.err, "ambiguous status 'm'"), "%s", r.err);
+	run_free(&r);
+}
+
 /* ---- the command line and the `:` line run the same verbs ---- */
 
 #include <criterion/parameterized.h>

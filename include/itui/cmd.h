@@ -52,6 +52,9 @@ struct cmd_q;
 
 struct cmd_entry {
 	const char *name; /* "status", or a group's "action add" */
+	/* Short names taken before any prefix match: "st" is status, though
+	 * "stats" starts the same way. */
+	const char *aliases[3];
 	const char *synopsis;
 	const char *summary;
 	enum itui_code (*exec)(struct cmd_q *q, struct itui_err *err);

@@ -83,6 +83,8 @@ enum action_horizon {
 const char *status_name(enum inc_status s);
 /* -1 when unknown. */
 int status_parse(const char *s);
+/* As a person types it: the name or a prefix of one only ("mon"). */
+int status_parse_word(const char *s);
 int status_is_active(enum inc_status s);
 const char *role_name(enum role r);
 /* Accepts the aliases ic, tl and comms; -1 when unknown. */
