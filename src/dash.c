@@ -113,7 +113,10 @@ dash_presence_update(struct dash *d, int64_t incident, int typing, int cols,
 char *
 dash_presence_line(const struct dash *d, int64_t incident, size_t width)
 {
-	return presence_line(&d->people, d->session, incident, NULL, width);
+	const struct incident *inc =
+	    d->have_detail && d->detail.id == incident ? &d->detail : NULL;
+
+	return presence_line(&d->people, d->session, incident, inc, width);
 }
 
 /* The newest metric entry's summary: parsed here, not on every frame. */

@@ -318,6 +318,17 @@ draw_head(const struct ui *u, int64_t now, int y)
 			            ui_color(u, PAIR_DIM) | A_DIM);
 		x += 2;
 	}
+	if (x < r.x + r.w - 8) {
+		/* Who else is on this incident, with the roles they hold. */
+		char *here = dash_presence_line(&u->d, inc->id,
+		                                (size_t)(r.x + r.w - x - 6));
+
+		if (here != NULL && here[0] != '\0') {
+			x += ui_put(y, x, r.x + r.w - x, "here: ", A_BOLD);
+			ui_put(y, x, r.x + r.w - x, here, A_NORMAL);
+		}
+		free(here);
+	}
 	y++;
 	if (u->d.have_checklist) {
 		struct strbuf pl = STRBUF_INIT;

@@ -486,6 +486,9 @@ Test(tui, presence_shows_the_others_typing_and_gone)
 	free(wait_for("b", "INC-1>", 2000));
 	tmux("send-keys -t b -l 'half a thought'");
 	free(wait_for("a", "bob INC-1 typing", 3000));
+	/* The roster names who is on the incident, with the role held. */
+	cli(ARGS("assign", "1", "commander", "bob"));
+	free(wait_for("a", "here: bob (IC)", 3000));
 	/* The pane's shell runs the dashboard as its child. */
 	snprintf(cmdline, sizeof cmdline,
 	         "pkill -KILL -P $(tmux -S '%s' display -p -t b "

@@ -143,7 +143,11 @@ enum itui_code dash_log_at(struct dash *d, int64_t incident, const char *line,
  */
 int dash_presence_update(struct dash *d, int64_t incident, int typing, int cols,
                          int rows, int64_t now);
-/* The others as one line of at most width columns (presence_line()). */
+/*
+ * The others as one line of at most width columns (presence_line()): all
+ * of them for incident 0 (the top bar), else those on that incident, with
+ * the roles they hold on the shown one (the roster).
+ */
 char *dash_presence_line(const struct dash *d, int64_t incident, size_t width);
 
 /* ---- what the overlays read ----------------------------------------- */
