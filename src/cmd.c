@@ -99,7 +99,9 @@ lookup(const char *name, int *ambiguous)
 
 		if (strcmp((*e)->name, name) == 0)
 			return *e;
-		for (a = 0; a < 3 && (*e)->aliases[a] != NULL; a++)
+		for (a = 0; a < sizeof(*e)->aliases / sizeof *(*e)->aliases &&
+		            (*e)->aliases[a] != NULL;
+		     a++)
 			if (strcmp((*e)->aliases[a], name) == 0)
 				return *e;
 	}

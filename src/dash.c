@@ -76,7 +76,8 @@ dash_presence_update(struct dash *d, int64_t incident, int typing, int cols,
 	me.typing = typing;
 	me.cols = cols;
 	me.rows = rows;
-	me.via_ssh = getenv("SSH_CONNECTION") != NULL;
+	/* context_origin() said so once: "ssh ADDR" or "local". */
+	me.via_ssh = strncmp(d->ctx->origin, "ssh ", 4) == 0;
 	/*
 	 * A SQLite store is one host's: no heartbeat (presence.h).  A change
 	 * is written at most once a second, so holding `j` down is not a

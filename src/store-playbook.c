@@ -480,50 +480,46 @@ take_phase(struct incident *inc, struct checklist *cl, int64_t now)
 }
 
 enum itui_code
-st_checklist_phases(struct store *st, struct incident *v, size_t n,
-                    const char *ids, int (*find)(const void *, int64_t),
-                    const void *index, struct itui_err *err)
+st_checklist_phases(struct store *st, struct incident *v,
+                    const struct st_idset *set, struct itui_err *err)
 {
-	struct checklist *cl = xcalloc(n ? n : 1, sizeof *cl);
-	int64_t **pos = xcalloc(n ? n : 1, sizeof *pos);
-	size_t *pcap = xcalloc(n ? n : 1, sizeof *pcap);
-	size_t *scap = xcalloc(n ? n : 1, sizeof *scap);
+	size_t n = set->n ? set->n : 1, i;
+	struct checklist *cl = xcalloc(n, sizeof *cl);
+	int64_t **pos = xcalloc(n, sizeof *pos);
+	size_t *pcap = xcalloc(n, sizeof *pcap),
+	       *scap = xcalloc(n, sizeof *scap);
 	struct sd_stmt *s;
-	char *sql;
-	size_t i;
 	int rc, k;
 
-	sql = xasprintf("SELECT incident_id, pos, name, timebox, relative"
-	                " FROM checklist_phases WHERE incident_id IN %s"
-	                " ORDER BY incident_id, pos",
-	                ids);
-	s = st_query(st, err, "reading the checklists", sql, "");
-	free(sql);
+	s = st_query_set(st, err, "reading the checklists",
+	                 "SELECT incident_id, pos, name, timebox, relative"
+	                 " FROM checklist_phases WHERE incident_id IN %s"
+	                 " ORDER BY incident_id, pos",
+	                 set);
 	if (s == NULL)
 		goto out;
 	while ((rc = sd_step(s)) == SD_ROW)
-		if ((k = find(index, sd_int64(s, 0))) >= 0)
+		if ((k = st_idset_find(set, sd_int64(s, 0))) >= 0)
 			read_phase(s, 1, &cl[k], &pos[k], &pcap[k]);
 	if (st_finish(st, s, rc, "reading the checklists", err))
 		goto out;
-	sql = xasprintf("SELECT incident_id, " STEP_COLUMNS
-	                " FROM checklist_steps WHERE incident_id IN %s"
-	                " ORDER BY incident_id, phase_pos, pos",
-	                ids);
-	s = st_query(st, err, "reading the checklists", sql, "");
-	free(sql);
+	s = st_query_set(st, err, "reading the checklists",
+	                 "SELECT incident_id, " STEP_COLUMNS
+	                 " FROM checklist_steps WHERE incident_id IN %s"
+	                 " ORDER BY incident_id, phase_pos, pos",
+	                 set);
 	if (s == NULL)
 		goto out;
 	while ((rc = sd_step(s)) == SD_ROW)
-		if ((k = find(index, sd_int64(s, 0))) >= 0)
+		if ((k = st_idset_find(set, sd_int64(s, 0))) >= 0)
 			read_step(s, 1, &cl[k], pos[k], &scap[k]);
 	if (st_finish(st, s, rc, "reading the checklists", err))
 		goto out;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < set->n; i++)
 		take_phase(&v[i], &cl[i], st_now(st));
 	err->code = ITUI_OK;
 out:
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < set->n; i++) {
 		checklist_free(&cl[i]);
 		free(pos[i]);
 	}

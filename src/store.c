@@ -772,34 +772,70 @@ read_incident(struct sd_stmt *s, void *p)
 	inc->phase_start = inc->phase_due = TIME_NONE;
 }
 
-/* Where each incident of a loaded list sits, by id, for batched reads. */
-struct inc_index {
+struct st_idpos {
 	int64_t id;
 	size_t at;
 };
 
 static int
-cmp_index(const void *a, const void *b)
+cmp_idpos(const void *a, const void *b)
 {
-	const struct inc_index *x = a, *y = b;
+	const struct st_idpos *x = a, *y = b;
 
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-struct inc_lookup {
-	const struct inc_index *v;
-	size_t n;
-};
-
-static int
-find_incident(const void *lookup, int64_t id)
+void
+st_idset_init(struct st_idset *set, const struct incident *v, size_t n)
 {
-	const struct inc_lookup *l = lookup;
-	struct inc_index key = {id, 0};
-	const struct inc_index *hit =
-	    bsearch(&key, l->v, l->n, sizeof *l->v, cmp_index);
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	set->byid = xcalloc(n ? n : 1, sizeof *set->byid);
+	set->n = n;
+	for (i = 0; i < n; i++) {
+		set->byid[i].id = v[i].id;
+		set->byid[i].at = i;
+		strbuf_addf(&sb, "%s%lld", i ? "," : "(", (long long)v[i].id);
+	}
+	strbuf_addstr(&sb, ")");
+	qsort(set->byid, n, sizeof *set->byid, cmp_idpos);
+	set->sql = strbuf_detach(&sb);
+}
+
+int
+st_idset_find(const struct st_idset *set, int64_t id)
+{
+	struct st_idpos key = {id, 0};
+	const struct st_idpos *hit =
+	    bsearch(&key, set->byid, set->n, sizeof *set->byid, cmp_idpos);
 
 	return hit != NULL ? (int)hit->at : -1;
+}
+
+void
+st_idset_free(struct st_idset *set)
+{
+	free(set->sql);
+	free(set->byid);
+}
+
+struct sd_stmt *
+st_query_set(struct store *st, struct itui_err *err, const char *doing,
+             const char *sql_fmt, const struct st_idset *set)
+{
+	const char *at = strstr(sql_fmt, "%s");
+	struct strbuf sql = STRBUF_INIT;
+	struct sd_stmt *s;
+
+	if (at == NULL)
+		fatal("st_query_set: no %%s in the statement");
+	strbuf_add(&sql, sql_fmt, (size_t)(at - sql_fmt));
+	strbuf_addstr(&sql, set->sql);
+	strbuf_addstr(&sql, at + 2);
+	s = st_query(st, err, doing, strbuf_str(&sql), "");
+	strbuf_free(&sql);
+	return s;
 }
 
 /*
@@ -812,45 +848,33 @@ static enum itui_code
 load_extras(struct store *st, struct incident *v, size_t n,
             struct itui_err *err)
 {
-	struct inc_index *idx;
-	struct inc_lookup look;
-	struct strbuf ids = STRBUF_INIT;
+	struct itui_err scratch;
+	struct st_idset set;
 	struct sd_stmt *s;
 	size_t *cap, i;
-	char *sql;
 	int rc, k;
-
-	struct itui_err scratch;
 
 	if (n == 0)
 		return ITUI_OK;
 	if (err == NULL) /* the dashboard's selection asks without one */
 		err = &scratch;
 	err->code = ITUI_OK;
-	idx = xcalloc(n, sizeof *idx);
 	cap = xcalloc(n, sizeof *cap);
-	for (i = 0; i < n; i++) {
-		idx[i].id = v[i].id;
-		idx[i].at = i;
+	for (i = 0; i < n; i++)
 		v[i].last_comms_at = TIME_NONE;
-		strbuf_addf(&ids, "%s%lld", i ? "," : "(", (long long)v[i].id);
-	}
-	strbuf_addstr(&ids, ")");
-	qsort(idx, n, sizeof *idx, cmp_index);
-	look.v = idx;
-	look.n = n;
+	st_idset_init(&set, v, n);
 
-	sql = xasprintf("SELECT incident_id, role, person FROM role_assignments"
-	                " WHERE ended_at IS NULL AND incident_id IN %s",
-	                strbuf_str(&ids));
-	s = st_query(st, err, "reading the roles", sql, "");
-	free(sql);
+	s = st_query_set(
+	    st, err, "reading the roles",
+	    "SELECT incident_id, role, person FROM role_assignments"
+	    " WHERE ended_at IS NULL AND incident_id IN %s",
+	    &set);
 	if (s == NULL)
 		goto out;
 	while ((rc = sd_step(s)) == SD_ROW) {
 		int r = role_parse(sd_text(s, 1));
 
-		if ((k = find_incident(&look, sd_int64(s, 0))) >= 0 && r >= 0) {
+		if ((k = st_idset_find(&set, sd_int64(s, 0))) >= 0 && r >= 0) {
 			free(v[k].roles[r]);
 			v[k].roles[r] = st_col_text(s, 2);
 		}
@@ -858,39 +882,37 @@ load_extras(struct store *st, struct incident *v, size_t n,
 	if (st_finish(st, s, rc, "reading the roles", err))
 		goto out;
 
-	sql = xasprintf(
+	s = st_query_set(
+	    st, err, "reading the timeline",
 	    "SELECT incident_id, max(CASE WHEN kind = 'comms' THEN at END),"
 	    " sum(CASE WHEN kind = 'escalation' THEN 1 ELSE 0 END)"
 	    " FROM entries WHERE kind IN ('comms', 'escalation')"
 	    " AND deleted_at IS NULL AND incident_id IN %s"
 	    " GROUP BY incident_id",
-	    strbuf_str(&ids));
-	s = st_query(st, err, "reading the timeline", sql, "");
-	free(sql);
+	    &set);
 	if (s == NULL)
 		goto out;
 	while ((rc = sd_step(s)) == SD_ROW)
-		if ((k = find_incident(&look, sd_int64(s, 0))) >= 0) {
+		if ((k = st_idset_find(&set, sd_int64(s, 0))) >= 0) {
 			v[k].last_comms_at = st_col_time(s, 1);
 			v[k].escalations = sd_int(s, 2);
 		}
 	if (st_finish(st, s, rc, "reading the timeline", err))
 		goto out;
 
-	sql = xasprintf("SELECT incident_id, at, json_extract(data, '$.from'),"
-	                " json_extract(data, '$.to') FROM entries"
-	                " WHERE kind = 'severity' AND deleted_at IS NULL"
-	                " AND incident_id IN %s ORDER BY incident_id, at, id",
-	                strbuf_str(&ids));
-	s = st_query(st, err, "reading the severity history", sql, "");
-	free(sql);
+	s = st_query_set(st, err, "reading the severity history",
+	                 "SELECT incident_id, at, json_extract(data, '$.from'),"
+	                 " json_extract(data, '$.to') FROM entries"
+	                 " WHERE kind = 'severity' AND deleted_at IS NULL"
+	                 " AND incident_id IN %s ORDER BY incident_id, at, id",
+	                 &set);
 	if (s == NULL)
 		goto out;
 	while ((rc = sd_step(s)) == SD_ROW) {
 		struct sev_change *c;
 		struct incident *inc;
 
-		if ((k = find_incident(&look, sd_int64(s, 0))) < 0)
+		if ((k = st_idset_find(&set, sd_int64(s, 0))) < 0)
 			continue;
 		inc = &v[k];
 		if (inc->nchanges == cap[k]) {
@@ -905,12 +927,10 @@ load_extras(struct store *st, struct incident *v, size_t n,
 	}
 	if (st_finish(st, s, rc, "reading the severity history", err))
 		goto out;
-	st_checklist_phases(st, v, n, strbuf_str(&ids), find_incident, &look,
-	                    err);
+	st_checklist_phases(st, v, &set, err);
 out:
-	free(idx);
 	free(cap);
-	strbuf_free(&ids);
+	st_idset_free(&set);
 	return err->code;
 }
 

@@ -181,13 +181,27 @@ enum itui_code st_checklist_event(struct store *st, int64_t id,
                                   const char *event, int64_t at,
                                   struct itui_err *err);
 /*
- * The current phase of each of v[0..n): two statements whatever n is.
- * `ids` is the SQL set "(1,2,3)" of their ids; find(index, id) gives an
- * id's place in v, -1 for one not there.
+ * The incidents of a loaded list as one set, for reads that fetch a column
+ * for all of them in one statement: `sql` is "(1,2,3)" and st_idset_find()
+ * gives an id's place in the list (-1: not in it).  st_idset_free() frees.
  */
+struct st_idset {
+	char *sql;
+	struct st_idpos *byid; /* sorted by id */
+	size_t n;
+};
+
+void st_idset_init(struct st_idset *set, const struct incident *v, size_t n);
+int st_idset_find(const struct st_idset *set, int64_t id);
+void st_idset_free(struct st_idset *set);
+/* st_query() of a statement whose one %s is the set's SQL. */
+struct sd_stmt *st_query_set(struct store *st, struct itui_err *err,
+                             const char *doing, const char *sql_fmt,
+                             const struct st_idset *set);
+
+/* The current phase of each incident of the set: two statements. */
 enum itui_code st_checklist_phases(struct store *st, struct incident *v,
-                                   size_t n, const char *ids,
-                                   int (*find)(const void *, int64_t),
-                                   const void *index, struct itui_err *err);
+                                   const struct st_idset *set,
+                                   struct itui_err *err);
 
 #endif
