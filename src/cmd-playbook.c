@@ -24,17 +24,7 @@ str_or_null(const char *s)
 static json_t *
 clock_json(const struct sla_clock *c)
 {
-	json_t *o;
-
-	if (c->state == CLOCK_NONE)
-		return json_null();
-	o = json_object();
-	json_object_set_new(o, "state",
-	                    json_string(clock_state_name(c->state)));
-	json_object_set_new(o, "start", jsonout_time(c->start));
-	json_object_set_new(o, "due", jsonout_time(c->due));
-	json_object_set_new(o, "remaining_seconds", json_integer(c->remaining));
-	return o;
+	return c->state == CLOCK_NONE ? json_null() : jsonout_clock(c);
 }
 
 json_t *

@@ -231,7 +231,7 @@ V(v_clocks)
 {
 	struct sla_clock k[CLOCK_KIND_COUNT];
 	struct clock_input in;
-	char b[TIME_BUF * 2];
+	char b[TEXTOUT_CLOCK_BUF];
 	int i, n = 0;
 
 	incident_clock_input(c->inc, &in);

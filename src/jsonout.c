@@ -6,6 +6,7 @@
 #include "itui/jsonout.h"
 #include "itui/store.h"
 #include "itui/sanitize.h"
+#include "itui/textout.h"
 #include "itui/timeutil.h"
 
 /* Stored text may hold invalid UTF-8; JSON may not. */
@@ -40,6 +41,24 @@ jsonout_time(int64_t t)
 }
 
 json_t *
+jsonout_clock(const struct sla_clock *c)
+{
+	json_t *o = json_object();
+	char text[TEXTOUT_CLOCK_BUF];
+
+	json_object_set_new(o, "name", json_string(clock_kind_name(c->kind)));
+	json_object_set_new(o, "state",
+	                    json_string(clock_state_name(c->state)));
+	json_object_set_new(o, "start", jsonout_time(c->start));
+	json_object_set_new(o, "due", jsonout_time(c->due));
+	json_object_set_new(o, "stopped_at", jsonout_time(c->stopped_at));
+	json_object_set_new(o, "remaining_seconds", json_integer(c->remaining));
+	json_object_set_new(o, "text",
+	                    json_string(textout_clock(c, text, sizeof text)));
+	return o;
+}
+
+json_t *
 jsonout_clocks(const struct sla_clock c[CLOCK_KIND_COUNT])
 {
 	json_t *arr = json_array();
@@ -50,17 +69,7 @@ jsonout_clocks(const struct sla_clock c[CLOCK_KIND_COUNT])
 
 		if (c[i].state == CLOCK_NONE)
 			continue;
-		o = json_object();
-		json_object_set_new(o, "name",
-		                    json_string(clock_kind_name(c[i].kind)));
-		json_object_set_new(o, "state",
-		                    json_string(clock_state_name(c[i].state)));
-		json_object_set_new(o, "start", jsonout_time(c[i].start));
-		json_object_set_new(o, "due", jsonout_time(c[i].due));
-		json_object_set_new(o, "stopped_at",
-		                    jsonout_time(c[i].stopped_at));
-		json_object_set_new(o, "remaining_seconds",
-		                    json_integer(c[i].remaining));
+		o = jsonout_clock(&c[i]);
 		if (c[i].kind == CLOCK_ESCALATE) {
 			json_object_set_new(o, "tier", json_integer(c[i].tier));
 			json_object_set_new(o, "to", str_or_null(c[i].tier_to));
@@ -115,18 +124,9 @@ jsonout_incident(const struct incident *inc, const struct policy *p,
 	ca = jsonout_clocks(clocks);
 	/* The playbook phase's time box, when one runs. */
 	if (phase.state != CLOCK_NONE) {
-		json_t *po = json_object();
+		json_t *po = jsonout_clock(&phase);
 
-		json_object_set_new(po, "name", json_string("phase"));
 		json_object_set_new(po, "phase", str_or_null(inc->phase));
-		json_object_set_new(po, "state",
-		                    json_string(clock_state_name(phase.state)));
-		json_object_set_new(po, "start", jsonout_time(phase.start));
-		json_object_set_new(po, "due", jsonout_time(phase.due));
-		json_object_set_new(po, "stopped_at",
-		                    jsonout_time(phase.stopped_at));
-		json_object_set_new(po, "remaining_seconds",
-		                    json_integer(phase.remaining));
 		json_array_append_new(ca, po);
 	}
 	json_object_set_new(o, "clocks", ca);

@@ -150,7 +150,7 @@ report_handoff(struct store *st, const struct policy *p, const char *user,
 		struct sla_clock c[CLOCK_KIND_COUNT], phase;
 		struct clock_input in;
 		const struct sla_clock *u;
-		char id[24], clk[TIME_BUF * 2] = "";
+		char id[24], clk[TEXTOUT_CLOCK_BUF] = "";
 		int r;
 
 		incident_clock_input(inc, &in);

@@ -30,16 +30,27 @@ put_text(struct strbuf *sb, const char *s, size_t cols)
 char *
 textout_clock(const struct sla_clock *c, char *buf, size_t size)
 {
-	char t[TIME_BUF];
-	const char *name = clock_kind_name(c->kind);
+	char t[TIME_BUF], name[TEXTOUT_CLOCK_BUF];
+	const char *in = "";
 
+	/*
+	 * The escalation clock says what falls due and whom it reaches,
+	 * "tier 2 → engineering manager in 1:36"; the others their name.
+	 */
+	if (c->kind == CLOCK_ESCALATE && c->tier > 0) {
+		snprintf(name, sizeof name, "tier %d%s%s", c->tier,
+		         c->tier_to ? " \xe2\x86\x92 " : "",
+		         c->tier_to ? c->tier_to : "");
+		in = "in ";
+	} else
+		snprintf(name, sizeof name, "%s", clock_kind_name(c->kind));
 	switch (c->state) {
 	case CLOCK_OK:
-		snprintf(buf, size, "%s %s", name,
+		snprintf(buf, size, "%s %s%s", name, in,
 		         time_format_clock(c->remaining, t));
 		break;
 	case CLOCK_DUE_SOON:
-		snprintf(buf, size, "%s %s (soon)", name,
+		snprintf(buf, size, "%s %s%s (soon)", name, in,
 		         time_format_clock(c->remaining, t));
 		break;
 	case CLOCK_BREACHED:
@@ -51,7 +62,7 @@ textout_clock(const struct sla_clock *c, char *buf, size_t size)
 		break;
 	case CLOCK_MISSED:
 		snprintf(buf, size, "%s missed by %s", name,
-		         time_format_span(-c->remaining, t));
+		         time_format_clock(-c->remaining, t));
 		break;
 	default:
 		snprintf(buf, size, "%s -", name);
@@ -90,7 +101,7 @@ textout_incident_list(FILE *f, const struct incident_list *l,
 		const struct incident *inc = &l->v[i];
 		struct sla_clock clocks[CLOCK_KIND_COUNT], phase;
 		const struct sla_clock *u;
-		char id[32], age[TIME_BUF], clk[TIME_BUF * 2] = "-";
+		char id[32], age[TIME_BUF], clk[TEXTOUT_CLOCK_BUF] = "-";
 		int64_t end =
 		    inc->resolved_at != TIME_NONE ? inc->resolved_at : now;
 
@@ -137,7 +148,7 @@ textout_incident(FILE *f, const struct incident *inc,
 	const struct policy_level *lvl = policy_level(p, inc->severity);
 	struct sla_clock clocks[CLOCK_KIND_COUNT];
 	struct strbuf sb = STRBUF_INIT;
-	char t1[TIME_BUF], t2[TIME_BUF], clk[TIME_BUF * 2];
+	char t1[TIME_BUF], t2[TIME_BUF], clk[TEXTOUT_CLOCK_BUF];
 	size_t cols = width > 0 ? (size_t)width : 0, i;
 	int multiday = 0, k;
 
@@ -187,12 +198,6 @@ textout_incident(FILE *f, const struct incident *inc,
 			continue;
 		strbuf_addf(&sb, " %s;",
 		            textout_clock(&clocks[k], clk, sizeof clk));
-		if (k == CLOCK_ESCALATE && clocks[k].tier_to != NULL) {
-			sb.len--;
-			strbuf_addf(&sb, " (tier %d: ", clocks[k].tier);
-			put_text(&sb, clocks[k].tier_to, 40);
-			strbuf_addstr(&sb, ");");
-		}
 	}
 	if (sb.buf[sb.len - 1] == ';')
 		sb.buf[--sb.len] = '\0';

@@ -521,12 +521,15 @@ time_format_clock(int64_t secs, char *buf)
 	const char *sign = secs < 0 ? "-" : "";
 	int64_t a = secs < 0 ? -secs : secs;
 
-	if (a >= 2 * 86400)
+	if (a >= 86400)
 		snprintf(buf, TIME_BUF, "%s%" PRId64 "d%02" PRId64 "h", sign,
 		         a / 86400, a % 86400 / 3600);
+	else if (a >= 3600)
+		snprintf(buf, TIME_BUF, "%s%" PRId64 ":%02" PRId64, sign,
+		         a / 3600, a % 3600 / 60);
 	else
 		snprintf(buf, TIME_BUF, "%s%02" PRId64 ":%02" PRId64, sign,
-		         a / 3600, a % 3600 / 60);
+		         a / 60, a % 60);
 	return buf;
 }
 

@@ -295,7 +295,7 @@ draw_head(const struct ui *u, int64_t now, int y)
 	ui_compute_clocks(u, inc, now, c);
 	x = r.x;
 	for (k = 0; k < CLOCK_KIND_COUNT; k++) {
-		char cb[TIME_BUF * 2];
+		char cb[TEXTOUT_CLOCK_BUF];
 
 		if (c[k].state == CLOCK_NONE || x >= r.x + r.w)
 			continue;

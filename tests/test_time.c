@@ -137,10 +137,16 @@ Test(time, clock_format)
 {
 	char b[TIME_BUF];
 
-	cr_assert_str_eq(time_format_clock(-12 * 60, b), "-00:12");
-	cr_assert_str_eq(time_format_clock(3 * 3600 + 35 * 60 + 59, b),
-	                 "03:35");
-	cr_assert_str_eq(time_format_clock(2 * 86400 + 5 * 3600, b), "2d05h");
+	/* mm:ss under an hour, h:mm under a day, days and hours beyond. */
+	cr_assert_str_eq(time_format_clock(-(12 * 60 + 5), b), "-12:05");
+	cr_assert_str_eq(time_format_clock(59 * 60 + 12, b), "59:12");
+	cr_assert_str_eq(time_format_clock(30, b), "00:30");
+	cr_assert_str_eq(time_format_clock(3600 + 36 * 60 + 59, b), "1:36");
+	cr_assert_str_eq(time_format_clock(-(3 * 3600 + 35 * 60), b), "-3:35");
+	cr_assert_str_eq(time_format_clock(86400 - 1, b), "23:59");
+	cr_assert_str_eq(time_format_clock(86400 + 5 * 3600, b), "1d05h");
+	cr_assert_str_eq(time_format_clock(-(2 * 86400 + 3 * 3600), b),
+	                 "-2d03h");
 	cr_assert_str_eq(time_format_iso(NOW, b), "2026-11-24T10:30:00Z");
 	cr_assert_str_eq(time_format_age(59, b), "59s");
 	cr_assert_str_eq(time_format_age(3599, b), "59m");

@@ -181,19 +181,30 @@ start(const char *session, int w, int h, const char *extra_env)
 	free(wait_for(session, "incident-tui", 5000));
 }
 
-static void
-cli(const char *const *args)
+/* Runs the command line on db as tess; returns what it printed. */
+static char *
+cli_out(const char *const *args)
 {
 	const char *argv[32] = {"--db", db};
 	int n = 2;
 	struct run r;
+	char *out;
 
 	while (*args != NULL)
 		argv[n++] = *args++;
 	argv[n] = NULL;
 	r = run_bin(home, NULL, NULL, argv);
 	cr_assert_eq(r.status, 0, "%s", r.err);
+	out = r.out;
+	r.out = NULL;
 	run_free(&r);
+	return out;
+}
+
+static void
+cli(const char *const *args)
+{
+	free(cli_out(args));
 }
 
 static struct servers srv;
@@ -258,8 +269,7 @@ BOTH(tui, shows_the_incident_its_clocks_and_roster)
 	start("a", 120, 32, NULL);
 	s = wait_for("a", "INC-1", 3000);
 	cr_assert_not_null(strstr(s, "Checkout errors"));
-	cr_assert(strstr(s, "acknowledge 00:59") ||
-	              strstr(s, "acknowledge 01:00"),
+	cr_assert(strstr(s, "acknowledge 59:") || strstr(s, "acknowledge 1:00"),
 	          "%s", s);
 	cr_assert_not_null(strstr(s, "IC (unfilled)"));
 	cr_assert_not_null(strstr(s, "Declared P1 incident"));
@@ -1732,4 +1742,53 @@ Test(tui, the_bell_rings_for_a_new_top_severity_incident)
 	for (end = ms_now() + 3000; !bell_rang("a") && ms_now() < end;)
 		usleep(50000);
 	cr_assert(bell_rang("a"), "no bell for a new P0");
+}
+
+/*
+ * Issue 12: one clock format (mm:ss under an hour, h:mm under a day,
+ * negative once breached), the escalation clock naming its tier and whom it
+ * reaches, alike in the dashboard, its handoff view, show and --json.
+ */
+#define ARROW "\xe2\x86\x92"
+Test(tui, one_clock_format_in_the_dashboard_show_handoff_and_json)
+{
+	char *s, *out;
+
+	start("a", 200, 40, NULL);
+	/* INC-1, a P1 just declared: respond 1h, tier 2 after 6h. */
+	s = wait_for("a", "tier 2 " ARROW " engineering manager in 5:59", 3000);
+	cr_assert(strstr(s, "acknowledge 59:") || strstr(s, "acknowledge 1:00"),
+	          "%s", s);
+	free(s);
+	cli(ARGS("declare", "--severity", "P1", "--title", "Backdated one",
+	         "--at", "-4h24m"));
+	free(wait_for("a", "Backdated one", 3000));
+	tmux("send-keys -t a H");
+	/* The handoff lists INC-2 with its most urgent clock, breached. */
+	s = wait_for("a", "acknowledge -3:24 (breached)", 3000);
+	cr_assert_not_null(strstr(s, "Backdated one"), "%s", s);
+	free(s);
+	out = cli_out(ARGS("show", "2"));
+	cr_assert_not_null(strstr(out, "acknowledge -3:24 (breached)"), "%s",
+	                   out);
+	cr_assert_not_null(strstr(out, "update -2:24 (breached)"), "%s", out);
+	/* --at -4h24m is read to the minute: 1:35 or 1:36 left. */
+	cr_assert(strstr(out, "resolve 19:35") || strstr(out, "resolve 19:36"),
+	          "%s", out);
+	cr_assert(
+	    strstr(out, "tier 2 " ARROW " engineering manager in 1:35") ||
+	        strstr(out, "tier 2 " ARROW " engineering manager in 1:36"),
+	    "%s", out);
+	free(out);
+	out = cli_out(ARGS("show", "2", "--json"));
+	/* The JSON is ASCII: the arrow is escaped. */
+	cr_assert(strstr(out, "\"text\": \"tier 2 \\u2192"
+	                      " engineering manager in 1:35\"") ||
+	              strstr(out, "\"text\": \"tier 2 \\u2192"
+	                          " engineering manager in 1:36\""),
+	          "%s", out);
+	cr_assert_not_null(
+	    strstr(out, "\"text\": \"acknowledge -3:24 (breached)\""), "%s",
+	    out);
+	free(out);
 }

@@ -20,6 +20,11 @@
 
 /* An ISO 8601 UTC string, or null for TIME_NONE. */
 json_t *jsonout_time(int64_t t);
+/*
+ * One clock: name, state, start, due, stopped_at, remaining_seconds and
+ * text (as show and the dashboard render it).
+ */
+json_t *jsonout_clock(const struct sla_clock *c);
 json_t *jsonout_clocks(const struct sla_clock c[CLOCK_KIND_COUNT]);
 /* The incident's fields, roles and clocks (no timeline). */
 json_t *jsonout_incident(const struct incident *inc, const struct policy *p,

@@ -22,7 +22,13 @@ void textout_incident(FILE *f, const struct incident *inc,
                       const struct action_list *actions, const struct policy *p,
                       int64_t now, int width);
 void textout_audit(FILE *f, const struct audit_list *l, int width);
-/* "update -00:12 (breached)" for a clock, into buf of TIME_BUF * 2. */
+/*
+ * A clock in the one clock format (time_format_clock): "update -12:05
+ * (breached)", "acknowledge 09:58 (soon)", and for the escalation clock the
+ * tier and whom it reaches, "tier 2 → engineering manager in 1:36".  buf holds
+ * TEXTOUT_CLOCK_BUF.
+ */
+#define TEXTOUT_CLOCK_BUF 160
 char *textout_clock(const struct sla_clock *c, char *buf, size_t size);
 /* Appends s sanitised and padded to exactly `cols` display columns. */
 void textout_cell(struct strbuf *sb, const char *s, size_t cols);

@@ -97,8 +97,9 @@ char *time_format_local(int64_t t, char *buf);
 /* "05:40" in the display timezone. */
 char *time_format_hhmm(int64_t t, char *buf);
 /*
- * A signed countdown in hours and minutes: "01:05", "-00:12" when breached,
- * "2d03h" from two days on.  Seconds round towards zero.
+ * The one clock format (every clock anyone sees goes through it): "mm:ss"
+ * under an hour ("59:12", "-12:05" when breached), "h:mm" under a day
+ * ("1:36"), "2d03h" from a day on.  Seconds round towards zero.
  */
 char *time_format_clock(int64_t secs, char *buf);
 /* A compact age or duration: "45s", "12m", "3h05m", "2d04h". */
