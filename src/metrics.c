@@ -2,6 +2,7 @@
  * metrics.c - queries, alerts and annotations against the monitoring
  * servers, using http.c for transport and prom.c for parsing.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -475,10 +476,235 @@ summarise(struct strbuf *sb, const char *name, const char *unit,
 }
 
 /*
+ * Grafana's own variables in a panel's expression, as Grafana fills them
+ * for a panel over `range` seconds drawn at `step`: $__interval is the
+ * step, $__rate_interval max($__interval + scrape, 4 * scrape) (scrape:
+ * the query's min step, else the datasource's 15 s default), $__range the
+ * whole range; also ${...}, _ms and _s forms.  NULL when another variable
+ * is left (a dashboard template variable, unknown outside Grafana).
+ */
+static char *
+grafana_expand(const char *expr, int64_t range, int64_t step, int64_t scrape)
+{
+	static const char *const names[] = {"__rate_interval", "__interval_ms",
+	                                    "__interval",      "__range_ms",
+	                                    "__range_s",       "__range"};
+	int64_t rate = step + scrape > 4 * scrape ? step + scrape : 4 * scrape;
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = expr;
+
+	while (*p != '\0') {
+		int braced = p[0] == '$' && p[1] == '{';
+		const char *v = p + 1 + braced;
+		size_t k, len = 0;
+
+		if (*p != '$') {
+			strbuf_addf(&sb, "%c", *p++);
+			continue;
+		}
+		for (k = 0; k < sizeof names / sizeof names[0]; k++) {
+			len = strlen(names[k]);
+			if (strncmp(v, names[k], len) == 0 &&
+			    (braced ? v[len] == '}'
+			            : !isalnum((unsigned char)v[len]) &&
+			                  v[len] != '_'))
+				break;
+		}
+		if (k == sizeof names / sizeof names[0]) {
+			strbuf_free(&sb);
+			return NULL;
+		}
+		switch (k) {
+		case 0:
+			strbuf_addf(&sb, "%llds", (long long)rate);
+			break;
+		case 1:
+			strbuf_addf(&sb, "%lld", (long long)step * 1000);
+			break;
+		case 2:
+			strbuf_addf(&sb, "%llds", (long long)step);
+			break;
+		case 3:
+			strbuf_addf(&sb, "%lld", (long long)range * 1000);
+			break;
+		case 4:
+			strbuf_addf(&sb, "%lld", (long long)range);
+			break;
+		default:
+			strbuf_addf(&sb, "%llds", (long long)range);
+			break;
+		}
+		p = v + len + braced;
+	}
+	return strbuf_detach(&sb);
+}
+
+/* What one snapshot's panels are queried with. */
+struct snap_ctx {
+	struct metrics *m;
+	const char
+	    *base; /* the configured source, for the default datasource */
+	int via_grafana;
+	int64_t now, range, step;
+	json_t *notes; /* panels not queried, and why */
+	struct source_result *res;
+};
+
+/* One query's series as data frames (Grafana's snapshotData shape). */
+static void
+add_frames(json_t *frames, const char *ref, const struct prom_result *r)
+{
+	size_t n, q;
+
+	for (n = 0; n < r->n; n++) {
+		json_t *f = json_object(), *fields = json_array();
+		json_t *tf = json_object(), *vf = json_object();
+		json_t *tv = json_array(), *vv = json_array();
+		json_t *labels = json_loads(r->s[n].labels, 0, NULL);
+
+		for (q = 0; q < r->s[n].n; q++) {
+			double v = r->s[n].v[q].v;
+
+			json_array_append_new(
+			    tv,
+			    json_integer((json_int_t)(r->s[n].v[q].t * 1000)));
+			/* JSON has no NaN: a gap in the line. */
+			json_array_append_new(vv, isfinite(v) ? json_real(v)
+			                                      : json_null());
+		}
+		json_object_set_new(tf, "name", json_string("Time"));
+		json_object_set_new(tf, "type", json_string("time"));
+		json_object_set_new(tf, "values", tv);
+		json_object_set_new(vf, "name", json_string("Value"));
+		json_object_set_new(vf, "type", json_string("number"));
+		json_object_set_new(vf, "labels",
+		                    labels ? labels : json_object());
+		json_object_set_new(vf, "values", vv);
+		json_array_append_new(fields, tf);
+		json_array_append_new(fields, vf);
+		json_object_set_new(f, "refId", json_string(ref ? ref : "A"));
+		json_object_set_new(f, "fields", fields);
+		json_array_append_new(frames, f);
+	}
+}
+
+/*
+ * The datasource a target is queried through: its own, else its panel's;
+ * a Prometheus one by uid goes through Grafana's datasource proxy, one not
+ * named (or named by a variable) is the configured source.  Returns the
+ * base URL to free, or NULL with a note when it is not Prometheus.
+ */
+static char *
+target_base(struct snap_ctx *x, json_t *panel, json_t *target, int *grafana)
+{
+	json_t *ds = json_object_get(target, "datasource");
+	const char *type, *uid, *title;
+
+	if (!json_is_object(ds) && !json_is_string(ds))
+		ds = json_object_get(panel, "datasource");
+	/* "-- Mixed --" leaves the choice to each target. */
+	if (json_is_object(ds) && json_is_string(json_object_get(ds, "uid")) &&
+	    strcmp(json_string_value(json_object_get(ds, "uid")),
+	           "-- Mixed --") == 0)
+		ds = json_object_get(target, "datasource");
+	type = json_string_value(json_object_get(ds, "type"));
+	uid = json_string_value(json_object_get(ds, "uid"));
+	if (json_is_string(ds) && strncmp(json_string_value(ds), "-- ", 3) == 0)
+		type = json_string_value(ds);
+	title = json_string_value(json_object_get(panel, "title"));
+	if (type != NULL && strcmp(type, "prometheus") != 0) {
+		char note[200];
+		size_t i;
+		json_t *v;
+
+		snprintf(note, sizeof note,
+		         "panel \"%.80s\": %.40s datasource, not queried "
+		         "(not Prometheus)",
+		         title ? title : "?", type);
+		json_array_foreach(x->notes, i,
+		                   v) if (strcmp(json_string_value(v), note) ==
+		                          0) return NULL;
+		json_array_append_new(x->notes, json_string(note));
+		return NULL;
+	}
+	if (uid != NULL && strchr(uid, '$') == NULL &&
+	    x->m->grafana_token != NULL) {
+		char *e = http_escape(x->m->http, uid), *b;
+
+		*grafana = 1;
+		b = xasprintf("%s/api/datasources/proxy/uid/%s",
+		              x->m->cfg->grafana.url, e);
+		free(e);
+		return b;
+	}
+	*grafana = x->via_grafana;
+	return xstrdup(x->base);
+}
+
+/* Fills snapshotData of each panel, inside collapsed rows too. */
+static void
+snapshot_panels(struct snap_ctx *x, json_t *panels)
+{
+	json_t *panel;
+	size_t i;
+
+	json_array_foreach(panels, i, panel)
+	{
+		json_t *targets = json_object_get(panel, "targets"), *t;
+		json_t *frames;
+		size_t k;
+
+		/* A collapsed row holds its panels; an open one has none. */
+		if (json_is_array(json_object_get(panel, "panels")))
+			snapshot_panels(x, json_object_get(panel, "panels"));
+		if (!json_is_array(targets))
+			continue;
+		frames = json_array();
+		json_array_foreach(targets, k, t)
+		{
+			const char *expr =
+			    json_string_value(json_object_get(t, "expr"));
+			const char *min =
+			    json_string_value(json_object_get(t, "interval"));
+			int64_t scrape = 15;
+			struct prom_result r;
+			char *q, *base;
+			int grafana = 0;
+
+			if (expr == NULL)
+				continue;
+			if (min != NULL && min[0] != '\0' &&
+			    time_parse_duration(min, &scrape) != 0)
+				scrape = 15;
+			if ((q = grafana_expand(expr, x->range, x->step,
+			                        scrape)) == NULL)
+				continue;
+			if ((base = target_base(x, panel, t, &grafana)) ==
+			    NULL) {
+				free(q);
+				continue;
+			}
+			if (run_query(x->m, base, grafana, q, x->now, x->range,
+			              x->step, &r, x->res) == 0) {
+				add_frames(frames,
+				           json_string_value(
+				               json_object_get(t, "refId")),
+				           &r);
+				prom_result_free(&r);
+			}
+			free(base);
+			free(q);
+		}
+		json_object_set_new(panel, "snapshotData", frames);
+	}
+}
+
+/*
  * A Grafana dashboard snapshot whose panels hold the data we queried:
  * Grafana runs no queries for a snapshot, so each panel's expression is run
- * here and embedded as snapshotData frames, with an absolute time range and
- * no template variables.  Returns the snapshot's URL, or NULL.
+ * here, through the panel's own datasource, and embedded as snapshotData
+ * frames, with an absolute time range and no template variables.  Returns
+ * the snapshot's URL, or NULL; *keys gets deleteKey, deleteUrl and notes.
  */
 static char *
 grafana_snapshot(struct metrics *m, const char *base, int via_grafana,
@@ -486,9 +712,11 @@ grafana_snapshot(struct metrics *m, const char *base, int via_grafana,
                  struct source_result *res)
 {
 	const struct config *c = m->cfg;
-	json_t *j, *dash, *panels, *panel, *body, *tr;
+	json_t *j, *dash, *body, *tr;
 	char *b, tb[TIME_BUF], *link = NULL;
-	size_t i;
+	struct snap_ctx x = {m,    base,  via_grafana,
+	                     now,  range, range / 100 > 0 ? range / 100 : 1,
+	                     NULL, res};
 
 	{
 		char path[300];
@@ -499,6 +727,11 @@ grafana_snapshot(struct metrics *m, const char *base, int via_grafana,
 		j = grafana_call(m, "GET", path, NULL, 1, res, &e);
 	}
 	dash = json_object_get(j, "dashboard");
+	if (j == NULL && strstr(res->detail, "HTTP 406") != NULL)
+		snprintf(res->detail, sizeof res->detail,
+		         "dashboard %.100s is a v2 dashboard, which Grafana's "
+		         "/api does not serve (HTTP 406): no snapshot",
+		         c->grafana.dashboard);
 	if (!json_is_object(dash)) {
 		if (j != NULL)
 			snprintf(res->detail, sizeof res->detail,
@@ -507,75 +740,8 @@ grafana_snapshot(struct metrics *m, const char *base, int via_grafana,
 		json_decref(j);
 		return NULL;
 	}
-	panels = json_object_get(dash, "panels");
-	json_array_foreach(panels, i, panel)
-	{
-		json_t *targets = json_object_get(panel, "targets"), *t;
-		json_t *frames = json_array();
-		size_t k;
-
-		json_array_foreach(targets, k, t)
-		{
-			const char *expr =
-			    json_string_value(json_object_get(t, "expr"));
-			const char *ref =
-			    json_string_value(json_object_get(t, "refId"));
-			struct prom_result r;
-			size_t n, q;
-
-			/* Template variables cannot be resolved outside
-			 * Grafana. */
-			if (expr == NULL || strchr(expr, '$') != NULL)
-				continue;
-			if (run_query(m, base, via_grafana, expr, now, range,
-			              range / 100 > 0 ? range / 100 : 1, &r,
-			              res) != 0)
-				continue;
-			for (n = 0; n < r.n; n++) {
-				json_t *f = json_object(),
-				       *fields = json_array();
-				json_t *tf = json_object(), *vf = json_object();
-				json_t *tv = json_array(), *vv = json_array();
-				json_t *labels =
-				    json_loads(r.s[n].labels, 0, NULL);
-
-				for (q = 0; q < r.s[n].n; q++) {
-					double v = r.s[n].v[q].v;
-
-					json_array_append_new(
-					    tv, json_integer(
-					            (json_int_t)(r.s[n].v[q].t *
-					                         1000)));
-					/* JSON has no NaN: a gap in the line.
-					 */
-					json_array_append_new(
-					    vv, isfinite(v) ? json_real(v)
-					                    : json_null());
-				}
-				json_object_set_new(tf, "name",
-				                    json_string("Time"));
-				json_object_set_new(tf, "type",
-				                    json_string("time"));
-				json_object_set_new(tf, "values", tv);
-				json_object_set_new(vf, "name",
-				                    json_string("Value"));
-				json_object_set_new(vf, "type",
-				                    json_string("number"));
-				json_object_set_new(vf, "labels",
-				                    labels ? labels
-				                           : json_object());
-				json_object_set_new(vf, "values", vv);
-				json_array_append_new(fields, tf);
-				json_array_append_new(fields, vf);
-				json_object_set_new(
-				    f, "refId", json_string(ref ? ref : "A"));
-				json_object_set_new(f, "fields", fields);
-				json_array_append_new(frames, f);
-			}
-			prom_result_free(&r);
-		}
-		json_object_set_new(panel, "snapshotData", frames);
-	}
+	x.notes = json_array();
+	snapshot_panels(&x, json_object_get(dash, "panels"));
 	tr = json_object();
 	json_object_set_new(tr, "from",
 	                    json_string(time_format_iso(now - range, tb)));
@@ -598,6 +764,16 @@ grafana_snapshot(struct metrics *m, const char *base, int via_grafana,
 		struct itui_err e;
 
 		j = grafana_call(m, "POST", "/api/snapshots", b, 1, res, &e);
+		/* A site's choice ([snapshots] enabled = false), not a role
+		 * the token lacks nor an outage. */
+		if (j == NULL &&
+		    strstr(res->detail, "Snapshots are disabled")) {
+			res->ok = 1;
+			res->denied = 0;
+			snprintf(res->detail, sizeof res->detail,
+			         "Grafana has dashboard snapshots disabled: no "
+			         "snapshot link");
+		}
 		if (json_is_string(json_object_get(j, "url")))
 			link = xstrdup(
 			    json_string_value(json_object_get(j, "url")));
@@ -611,6 +787,7 @@ grafana_snapshot(struct metrics *m, const char *base, int via_grafana,
 		                json_object_get(j, "deleteUrl")
 		                    ? json_object_get(j, "deleteUrl")
 		                    : json_null());
+		json_object_set_new(*keys, "notes", x.notes);
 		json_decref(j);
 	}
 	free(b);
@@ -731,8 +908,18 @@ metrics_snapshot(struct metrics *m, const char *service, int64_t now,
 			json_object_update(g, keys);
 		json_decref(keys);
 		json_object_set_new(root, "grafana", g);
-		if (link != NULL)
-			strbuf_addstr(&sum, " (Grafana snapshot)");
+		if (link != NULL) {
+			size_t skipped =
+			    json_array_size(json_object_get(g, "notes"));
+
+			strbuf_addstr(&sum, " (Grafana snapshot");
+			if (skipped > 0)
+				strbuf_addf(&sum,
+				            "; %zu panel%s not Prometheus, "
+				            "not queried",
+				            skipped, skipped == 1 ? "" : "s");
+			strbuf_addstr(&sum, ")");
+		}
 		free(link);
 	}
 	json_object_set_new(root, "source", json_string(src->name));
@@ -1037,9 +1224,12 @@ metrics_annotate(struct metrics *m, int64_t at_ms, const char *text,
 		snprintf(path, sizeof path, "/api/dashboards/uid/%s",
 		         m->cfg->grafana.dashboard);
 		j = grafana_call(m, "GET", path, NULL, 1, res, err);
-		if (j != NULL)
+		/* 406: it exists, stored as a v2 dashboard the /api of
+		 * dashboards does not serve; annotations by uid still work. */
+		if (j != NULL || strstr(res->detail, "HTTP 406") != NULL) {
 			m->dashboard_state = 1;
-		else if (strstr(res->detail, "HTTP 404") != NULL)
+			res->ok = 1;
+		} else if (strstr(res->detail, "HTTP 404") != NULL)
 			m->dashboard_state = -1;
 		else
 			return err->code;

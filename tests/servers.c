@@ -1,5 +1,6 @@
 /* servers.c - monitoring servers for the tests (see servers.h). */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -237,9 +238,57 @@ servers_prometheus_kill(struct servers *s)
 	kill_wait(&s->prom_pid);
 }
 
-/* ---- the Grafana stand-in ---- */
+/*
+ * ---- the Grafana stand-in ----
+ *
+ * Each answer is the one Grafana's source gives (v10 to v12; paths in
+ * github.com/grafana/grafana):
+ * - Tokens: pkg/services/authn/clients/api_key.go hashes the whole
+ *   service-account token and looks the hash up, so only the exact token
+ *   passes; any other is 401 "Invalid API key" (errAPIKeyInvalid).  No
+ *   token at all is 401 "Unauthorized" (pkg/middleware/auth.go).
+ * - Roles: pkg/api/api.go wraps POST /api/annotations in
+ *   authorize(ac.EvalPermission(ac.ActionAnnotationsCreate)) and PATCH in
+ *   ActionAnnotationsWrite; a token without them (mode "viewer") gets 403
+ *   from deny() in pkg/services/accesscontrol/middleware.go: "You'll need
+ *   additional permissions to perform this action. Permissions needed:
+ *   annotations:create".  Health needs no token.
+ * - pkg/api/annotations.go: PostAnnotation answers 400 "Failed to save
+ *   annotation" for an empty text, and takes an unknown dashboardUID as
+ *   dashboardId 0 (an org-wide annotation, logged here as "org-wide");
+ *   PatchAnnotation answers 404 "Annotation not found" for an id it never
+ *   issued (findAnnotationByID).
+ * - pkg/api/dashboard.go GetDashboard: an unknown uid is 404 "Dashboard not
+ *   found" (getDashboardHelper); a dashboard stored as v2 is 406
+ *   "dashboard api version not supported, use /apis/dashboard.grafana.app/
+ *   VERSION/namespaces/NS/dashboards/UID instead".
+ * - Snapshots: pkg/services/dashboardsnapshots/service.go
+ *   CreateDashboardSnapshot: 403 "Dashboard Snapshots are disabled" (mode
+ *   "nosnapshots"), 400 "Dashboard not found" when the body's dashboard uid
+ *   does not exist; pkg/api/dashboard_snapshot.go
+ *   DeleteDashboardSnapshotByDeleteKey: 200 "Snapshot deleted. ...", or 404
+ *   "Snapshot not found" (also once deleted), 403 when disabled.
+ * - The datasource proxy, /api/datasources/proxy/uid/UID/PATH:
+ *   pkg/services/datasourceproxy/datasourceproxy.go answers 400 "UID is
+ *   invalid" (util.IsValidShortUID) and 404 "Unable to find datasource";
+ *   pkg/api/pluginproxy/ds_proxy.go validateRequest() lets through a
+ *   request matching a route of the plugin (same method, PATH starting with
+ *   the route's path) if the role allows it, else 403 "plugin proxy route
+ *   access denied"; for a Prometheus datasource any other POST, PUT or
+ *   DELETE is 403 "non allow-listed POSTs not allowed on proxied Prometheus
+ *   datasource" (PUTs, DELETEs).  The Prometheus routes are those of
+ *   public/app/plugins/datasource/prometheus/plugin.json (below).  uid
+ *   prom1 is forwarded to the test's real Prometheus; loki1 is a Loki that
+ *   is never reachable (Grafana's reverse proxy: 502).
+ * - Alert states: pkg/services/ngalert/state/state.go FormatStateAndReason
+ *   writes "State (Reason)", e.g. "Alerting (NoData)"; the state names are
+ *   eval.State's (pkg/services/ngalert/eval/eval.go).
+ * Other modes: "500", "429", "nonjson", "slow", "huge" (a failing Grafana).
+ */
 
 static const char *standin_token;
+static int standin_prom_port;
+static int standin_deleted;
 
 static void
 reply(int fd, int code, const char *body)
@@ -250,6 +299,8 @@ reply(int fd, int code, const char *body)
 	                     : code == 401 ? "Unauthorized"
 	                     : code == 403 ? "Forbidden"
 	                     : code == 404 ? "Not Found"
+	                     : code == 406 ? "Not Acceptable"
+	                     : code == 502 ? "Bad Gateway"
 	                                   : "Internal Server Error";
 
 	snprintf(head, sizeof head,
@@ -294,14 +345,139 @@ digits_of(const char *body, const char *key)
 	return n;
 }
 
+/* The dashboards it holds: abc123 (schema v1) and v2dash (stored as v2). */
+static const char standin_dashboard[] =
+    "{\"dashboard\":{\"id\":7,\"uid\":\"abc123\",\"title\":\"Checkout\","
+    "\"panels\":["
+    /* Its own datasource; $job cannot be resolved outside Grafana. */
+    "{\"id\":1,\"type\":\"timeseries\",\"title\":\"Answer\","
+    "\"datasource\":{\"type\":\"prometheus\",\"uid\":\"prom1\"},"
+    "\"targets\":[{\"refId\":\"A\",\"expr\":\"vector(42)\"},"
+    "{\"refId\":\"B\",\"expr\":\"up{job=\\\"$job\\\"}\"}]},"
+    /* The interval variables, echoed back as labels by label_replace. */
+    "{\"id\":2,\"type\":\"timeseries\",\"title\":\"Intervals\","
+    "\"datasource\":{\"type\":\"prometheus\",\"uid\":\"prom1\"},"
+    "\"targets\":[{\"refId\":\"A\",\"expr\":\"label_replace(label_replace("
+    "label_replace(vector(5), \\\"rate\\\", \\\"$__rate_interval\\\", "
+    "\\\"\\\", \\\"\\\"), \\\"interval\\\", \\\"${__interval}\\\", "
+    "\\\"\\\", \\\"\\\"), \\\"range\\\", \\\"$__range\\\", \\\"\\\", "
+    "\\\"\\\")\"}]},"
+    /* A collapsed row carries its panels inside it. */
+    "{\"id\":3,\"type\":\"row\",\"title\":\"Details\",\"collapsed\":true,"
+    "\"panels\":[{\"id\":4,\"type\":\"stat\",\"title\":\"Inside the row\","
+    "\"datasource\":{\"type\":\"prometheus\",\"uid\":\"prom1\"},"
+    "\"targets\":[{\"refId\":\"A\",\"expr\":\"vector(3)\"}]}]},"
+    /* Not Prometheus: not ours to query. */
+    "{\"id\":5,\"type\":\"logs\",\"title\":\"Logs\","
+    "\"datasource\":{\"type\":\"loki\",\"uid\":\"loki1\"},"
+    "\"targets\":[{\"refId\":\"A\",\"expr\":\"{job=\\\"checkout\\\"}\"}]}"
+    "],\"templating\":{\"list\":[{\"name\":\"job\"}]}},"
+    "\"meta\":{\"slug\":\"checkout\"}}";
+
+/* public/app/plugins/datasource/prometheus/plugin.json "routes". */
+static const struct {
+	const char *method, *path;
+	int role; /* 1 Viewer, 2 Editor, 3 Admin */
+} prom_routes[] = {
+    {"GET", "api/v1/status/flags", 3},
+    {"POST", "api/v1/query", 1},
+    {"POST", "api/v1/query_range", 1},
+    {"POST", "api/v1/series", 1},
+    {"POST", "api/v1/labels", 1},
+    {"POST", "api/v1/query_exemplars", 1},
+    {"GET", "/rules", 1},
+    {"POST", "/rules", 2},
+    {"DELETE", "/rules", 2},
+};
+
+/* Forwards METHOD /rest (query included) and the body to Prometheus. */
+static void
+forward_to_prometheus(int fd, const char *method, const char *rest,
+                      const char *head, const char *body, long clen)
+{
+	char req[1024], buf[65536];
+	const char *ct = strcasestr(head, "\r\nContent-Type: ");
+	int p;
+	ssize_t n;
+
+	if (standin_prom_port <= 0 ||
+	    (p = connect_port(standin_prom_port)) < 0) {
+		reply(fd, 502, "{\"message\":\"Bad Gateway\"}");
+		return;
+	}
+	snprintf(req, sizeof req,
+	         "%s /%s HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: %.*s\r\n"
+	         "Content-Length: %ld\r\n\r\n",
+	         method, rest, ct ? (int)strcspn(ct + 16, "\r\n") : 10,
+	         ct ? ct + 16 : "text/plain", clen);
+	(void)!write(p, req, strlen(req));
+	(void)!write(p, body, (size_t)clen);
+	while ((n = read(p, buf, sizeof buf)) > 0)
+		if (write(fd, buf, (size_t)n) != n)
+			break;
+	close(p);
+}
+
+static void
+serve_proxy(int fd, const char *method, const char *path, const char *head,
+            const char *body, long clen, int role)
+{
+	const char *uid = path + strlen("/api/datasources/proxy/uid/");
+	size_t ulen = strcspn(uid, "/?");
+	const char *rest = uid[ulen] == '/' ? uid + ulen + 1 : "";
+	char msg[160];
+	size_t i;
+
+	for (i = 0; i < ulen; i++)
+		if (!isalnum((unsigned char)uid[i]) && uid[i] != '-' &&
+		    uid[i] != '_')
+			break;
+	if (i < ulen || ulen > 40) {
+		reply(fd, 400, "{\"message\":\"UID is invalid\"}");
+		return;
+	}
+	if (ulen == 5 && strncmp(uid, "loki1", 5) == 0) {
+		reply(fd, 502, "{\"message\":\"Bad Gateway\"}");
+		return;
+	}
+	if (ulen != 5 || strncmp(uid, "prom1", 5) != 0) {
+		reply(fd, 404, "{\"message\":\"Unable to find datasource\"}");
+		return;
+	}
+	for (i = 0; i < sizeof prom_routes / sizeof prom_routes[0]; i++) {
+		if (strcmp(prom_routes[i].method, method) != 0 ||
+		    strncmp(rest, prom_routes[i].path,
+		            strlen(prom_routes[i].path)) != 0)
+			continue;
+		if (role < prom_routes[i].role) {
+			reply(fd, 403,
+			      "{\"message\":\"plugin proxy route access "
+			      "denied\"}");
+			return;
+		}
+		forward_to_prometheus(fd, method, rest, head, body, clen);
+		return;
+	}
+	if (strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0 ||
+	    strcmp(method, "DELETE") == 0) {
+		snprintf(msg, sizeof msg,
+		         "{\"message\":\"non allow-listed %ss not allowed on "
+		         "proxied Prometheus datasource\"}",
+		         method);
+		reply(fd, 403, msg);
+		return;
+	}
+	forward_to_prometheus(fd, method, rest, head, body, clen);
+}
+
 static void
 serve_one(int fd, const char *dir, int *next_id)
 {
 	char buf[65536], method[16] = "", path[512] = "", mode[32], *body,
-	                 *auth, logp[700], resp[256];
+	                 *auth, logp[700], resp[512];
 	ssize_t n, got = 0;
 	long clen = 0;
-	int token_ok;
+	int token_ok, role;
 	FILE *log;
 
 	while ((n = read(fd, buf + got, sizeof buf - 1 - (size_t)got)) > 0) {
@@ -324,11 +500,7 @@ serve_one(int fd, const char *dir, int *next_id)
 	read_mode(dir, mode, sizeof mode);
 	snprintf(logp, sizeof logp, "%s/grafana.log", dir);
 	log = fopen(logp, "a");
-	/*
-	 * Exact match, as Grafana's token check compares the whole
-	 * service-account token (pkg/services/contexthandler): a token that
-	 * merely starts with the right one is refused.
-	 */
+	/* The whole token, as its hash is looked up: no prefix passes. */
 	token_ok =
 	    auth != NULL &&
 	    strncmp(auth + 22, standin_token, strlen(standin_token)) == 0 &&
@@ -401,46 +573,83 @@ serve_one(int fd, const char *dir, int *next_id)
 		(void)!write(fd, h, strlen(h));
 		return;
 	}
-	if (!token_ok) {
+	if (auth == NULL) {
 		reply(fd, 401, "{\"message\":\"Unauthorized\"}");
 		return;
 	}
-	/* A Viewer token: reads pass, writes are refused by access control
-	 * (pkg/api/api.go wraps each write route in an authorize() check). */
-	if (strcmp(mode, "viewer") == 0 && strcmp(method, "GET") != 0) {
-		reply(fd, 403,
-		      "{\"message\":\"You'll need additional permissions to "
-		      "perform this action.\"}");
+	if (!token_ok) {
+		reply(
+		    fd, 401,
+		    "{\"message\":\"Invalid API key\",\"messageId\":"
+		    "\"api-key.invalid\",\"statusCode\":401,\"traceID\":\"\"}");
+		return;
+	}
+	role = strcmp(mode, "viewer") == 0 ? 1 : 2;
+	if (strncmp(path, "/api/datasources/proxy/uid/", 27) == 0) {
+		serve_proxy(fd, method, path, buf, body, clen, role);
 		return;
 	}
 	if (strcmp(method, "GET") == 0 &&
 	    strcmp(path, "/api/prometheus/grafana/api/v1/alerts") == 0) {
-		/* Grafana-managed alerts, in Prometheus's shape. */
-		reply(fd, 200,
-		      "{\"status\":\"success\",\"data\":{\"alerts\":["
-		      "{\"labels\":{\"alertname\":\"GrafanaRule\"},"
-		      "\"annotations\":{},\"state\":\"Normal\","
-		      "\"activeAt\":\"2026-11-24T09:00:00Z\"}]}}");
+		/* Grafana-managed alerts in Prometheus's shape, one in each
+		 * state as FormatStateAndReason writes it. */
+		static const char *const states[] = {"Normal",
+		                                     "Normal (MissingSeries)",
+		                                     "Pending",
+		                                     "Alerting",
+		                                     "Alerting (NoData)",
+		                                     "Alerting (Error)",
+		                                     "Recovering",
+		                                     "NoData",
+		                                     "Error"};
+		char out[4096];
+		size_t k, len;
+
+		len = (size_t)snprintf(out, sizeof out,
+		                       "{\"status\":\"success\",\"data\":{"
+		                       "\"alerts\":[");
+		for (k = 0; k < sizeof states / sizeof states[0]; k++)
+			len += (size_t)snprintf(
+			    out + len, sizeof out - len,
+			    "%s{\"labels\":{\"alertname\":\"Grafana %s\","
+			    "\"grafana_folder\":\"Checkout\"},\"annotations\":"
+			    "{},\"state\":\"%s\",\"activeAt\":"
+			    "\"2026-11-24T09:00:00Z\",\"value\":\"1e+00\"}",
+			    k ? "," : "", states[k], states[k]);
+		snprintf(out + len, sizeof out - len, "]}}");
+		reply(fd, 200, out);
 		return;
 	}
 	if (strcmp(method, "GET") == 0 &&
 	    strcmp(path, "/api/dashboards/uid/abc123") == 0) {
-		reply(
-		    fd, 200,
-		    "{\"dashboard\":{\"id\":7,\"uid\":\"abc123\",\"title\":"
-		    "\"Checkout\",\"panels\":[{\"id\":1,\"type\":\"timeseries\","
-		    "\"title\":\"Answer\",\"targets\":[{\"refId\":\"A\","
-		    "\"expr\":\"vector(42)\"},{\"refId\":\"B\",\"expr\":"
-		    "\"up{job=\\\"$job\\\"}\"}]}],\"templating\":{\"list\":"
-		    "[{\"name\":\"job\"}]}},\"meta\":{\"slug\":\"checkout\"}}");
+		reply(fd, 200, standin_dashboard);
+		return;
+	}
+	if (strcmp(method, "GET") == 0 &&
+	    strcmp(path, "/api/dashboards/uid/v2dash") == 0) {
+		reply(fd, 406,
+		      "{\"message\":\"dashboard api version not supported, use "
+		      "/apis/dashboard.grafana.app/v2beta1/namespaces/default/"
+		      "dashboards/v2dash instead\"}");
 		return;
 	}
 	if (strncmp(path, "/api/dashboards/uid/", 20) == 0) {
 		reply(fd, 404, "{\"message\":\"Dashboard not found\"}");
 		return;
 	}
+	if ((strcmp(path, "/api/snapshots") == 0 ||
+	     strncmp(path, "/api/snapshots-delete/", 22) == 0) &&
+	    strcmp(mode, "nosnapshots") == 0) {
+		reply(fd, 403,
+		      "{\"message\":\"Dashboard Snapshots are disabled\"}");
+		return;
+	}
 	if (strcmp(method, "POST") == 0 &&
 	    strcmp(path, "/api/snapshots") == 0) {
+		if (strstr(body, "\"uid\":\"abc123\"") == NULL) {
+			reply(fd, 400, "{\"message\":\"Dashboard not found\"}");
+			return;
+		}
 		snprintf(
 		    resp, sizeof resp,
 		    "{\"deleteKey\":\"dk\",\"deleteUrl\":\"http://127.0.0.1/"
@@ -448,32 +657,48 @@ serve_one(int fd, const char *dir, int *next_id)
 		    "\"url\":\"http://127.0.0.1/dashboard/snapshot/sk%d\"}",
 		    *next_id, *next_id, *next_id);
 		(*next_id)++;
+		standin_deleted = 0;
 		reply(fd, 200, resp);
 		return;
 	}
-	/* The dashboard-snapshot service's delete by key: 200, or 404. */
 	if (strcmp(method, "GET") == 0 &&
 	    strncmp(path, "/api/snapshots-delete/", 22) == 0) {
-		if (strcmp(path + 22, "dk") == 0)
+		if (strcmp(path + 22, "dk") == 0 && !standin_deleted) {
+			standin_deleted = 1;
 			reply(fd, 200,
-			      "{\"id\":1,\"message\":\"Snapshot deleted. It "
-			      "might take an hour before it's cleared from any "
-			      "CDN caches.\"}");
-		else
-			reply(fd, 404,
-			      "{\"message\":\"Failed to get "
-			      "dashboard snapshot\"}");
+			      "{\"message\":\"Snapshot deleted. It might take "
+			      "an hour before it's cleared from any CDN "
+			      "caches.\"}");
+		} else {
+			reply(fd, 404, "{\"message\":\"Snapshot not found\"}");
+		}
+		return;
+	}
+	if (strncmp(path, "/api/annotations", 16) == 0 && role < 2 &&
+	    (strcmp(method, "POST") == 0 || strcmp(method, "PATCH") == 0)) {
+		snprintf(resp, sizeof resp,
+		         "{\"accessErrorId\":\"ACE0000000001\",\"message\":"
+		         "\"You'll need additional permissions to perform this "
+		         "action. Permissions needed: annotations:%s\","
+		         "\"title\":\"Access denied\"}",
+		         strcmp(method, "POST") == 0 ? "create" : "write");
+		reply(fd, 403, resp);
 		return;
 	}
 	if (strcmp(method, "POST") == 0 &&
 	    strcmp(path, "/api/annotations") == 0) {
-		/* pkg/api/annotations.go PostAnnotation: empty text is 400. */
 		if (strstr(body, "\"text\"") == NULL ||
-		    strstr(body, "\"text\":\"\"") != NULL ||
-		    strstr(body, "\"time\"") == NULL) {
+		    strstr(body, "\"text\":\"\"") != NULL) {
 			reply(fd, 400,
 			      "{\"message\":\"Failed to save annotation\"}");
 			return;
+		}
+		/* An unknown dashboardUID is dropped, not refused. */
+		if (strstr(body, "\"dashboardUID\":\"abc123\"") == NULL &&
+		    strstr(body, "\"dashboardUID\":\"v2dash\"") == NULL) {
+			log = fopen(logp, "a");
+			fprintf(log, "annotation %d org-wide\n", *next_id);
+			fclose(log);
 		}
 		snprintf(resp, sizeof resp,
 		         "{\"message\":\"Annotation added\",\"id\":%d}",
@@ -485,12 +710,9 @@ serve_one(int fd, const char *dir, int *next_id)
 	    strncmp(path, "/api/annotations/", 17) == 0) {
 		long id = strtol(path + 17, NULL, 10);
 
-		/* pkg/api/annotations.go PatchAnnotation: an id it never
-		 * issued is 404, not a silent success. */
 		if (id <= 0 || id >= *next_id) {
 			reply(fd, 404,
-			      "{\"message\":\"Could not find annotation to "
-			      "update\"}");
+			      "{\"message\":\"Annotation not found\"}");
 			return;
 		}
 		reply(fd, 200, "{\"message\":\"Annotation patched\"}");
@@ -521,6 +743,8 @@ servers_grafana(struct servers *s, const char *dir, const char *token)
 		int next_id = 1;
 
 		standin_token = token;
+		/* Datasource prom1 is the Prometheus started before it. */
+		standin_prom_port = s->prom_port;
 		/* A client that refuses a huge answer hangs up mid-write. */
 		signal(SIGPIPE, SIG_IGN);
 		/* Bounded: it serves at most 500 requests, then exits. */

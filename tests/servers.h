@@ -38,7 +38,10 @@ char *servers_am_post(struct servers *s, const char *path, const char *json);
 /* DELETE on Alertmanager; the HTTP status. */
 int servers_am_delete(struct servers *s, const char *path);
 void servers_prometheus_restart(struct servers *s);
-/* The Grafana stand-in; its log is DIR/grafana.log, its mode DIR/grafana.mode.
+/*
+ * The Grafana stand-in (servers.c names the Grafana source file of each
+ * answer); its log is DIR/grafana.log, its mode DIR/grafana.mode.  Its
+ * datasource prom1 forwards to the Prometheus started before it, if any.
  */
 void servers_grafana(struct servers *s, const char *dir, const char *token);
 void servers_grafana_mode(struct servers *s, const char *mode);

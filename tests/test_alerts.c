@@ -185,9 +185,10 @@ until_file(const char *name, const char *needle, long ms)
 	}
 }
 
-/* POSTs to 127.0.0.1:port/path; returns the HTTP status. */
+/* METHOD 127.0.0.1:port/path with a body; returns the HTTP status. */
 static int
-post(int port, const char *path, const char *auth, const char *body)
+request_status(int port, const char *method, const char *path, const char *auth,
+               const char *body)
 {
 	struct sockaddr_in a = {0};
 	int fd = socket(AF_INET, SOCK_STREAM, 0), code = -1;
@@ -205,10 +206,10 @@ post(int port, const char *path, const char *auth, const char *body)
 	}
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	snprintf(head, sizeof head,
-	         "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\n%s%s%s"
+	         "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\n%s%s%s"
 	         "Content-Type: application/json\r\nContent-Length: %zu\r\n"
 	         "Connection: close\r\n\r\n",
-	         path, auth ? "Authorization: " : "", auth ? auth : "",
+	         method, path, auth ? "Authorization: " : "", auth ? auth : "",
 	         auth ? "\r\n" : "", len);
 	(void)!write(fd, head, strlen(head));
 	/* The server may refuse before reading it all: a broken pipe. */
@@ -222,6 +223,12 @@ post(int port, const char *path, const char *auth, const char *body)
 	}
 	close(fd);
 	return code;
+}
+
+static int
+post(int port, const char *path, const char *auth, const char *body)
+{
+	return request_status(port, "POST", path, auth, body);
 }
 
 static void
@@ -759,20 +766,42 @@ Test(prodalerts, grafana_unknown_dashboard_is_not_annotated_org_wide)
 	free(e);
 }
 
-Test(prodalerts,
-     grafana_snapshot_named_after_the_incident_with_expiry_and_revoke)
+/* Prometheus and the Grafana stand-in, configured with one query. */
+static void
+prom_and_grafana(const char *dashboard, const char *extra)
 {
-	char text[700], *d, *log;
-	struct run r;
+	char text[700];
 
 	servers_prometheus(&srv, home, 0);
 	servers_grafana(&srv, home, "glsa_test_token");
 	snprintf(text, sizeof text,
 	         "[prometheus]\nurl = http://127.0.0.1:%d\n"
-	         "[grafana]\nurl = http://127.0.0.1:%d\ndashboard = abc123\n"
-	         "snapshot_expiry = 7d\n[query answer]\nexpr = vector(42)\n",
-	         srv.prom_port, srv.grafana_port);
+	         "[grafana]\nurl = http://127.0.0.1:%d\ndashboard = %s\n%s"
+	         "[query answer]\nexpr = vector(42)\n",
+	         srv.prom_port, srv.grafana_port, dashboard, extra);
 	write_file("config", text, 0644);
+}
+
+/* A field of the newest metric entry's data. */
+static char *
+last_snapshot(const char *path)
+{
+	char q[300];
+
+	snprintf(q, sizeof q,
+	         "SELECT json_extract(data, '%s') FROM entries WHERE kind ="
+	         " 'metric' ORDER BY id DESC LIMIT 1",
+	         path);
+	return sql1(db, q);
+}
+
+Test(prodalerts,
+     grafana_snapshot_named_after_the_incident_with_expiry_and_revoke)
+{
+	char *d, *log;
+	struct run r;
+
+	prom_and_grafana("abc123", "snapshot_expiry = 7d\n");
 	ok(ARGS("declare", "--severity", "P1", "--title", "Checkout 500s"));
 	r = itui_env(grafana_env, NULL, ARGS("snapshot", "1"));
 	cr_assert_eq(r.status, 0, "%s", r.err);
@@ -804,4 +833,203 @@ Test(prodalerts,
 	cr_assert_not_null(strstr(r.err, "no Grafana snapshot to revoke"), "%s",
 	                   r.err);
 	run_free(&r);
+}
+
+/* The snapshot body last POSTed to the stand-in, parsed. */
+static json_t *
+last_snapshot_body(void)
+{
+	char *log = grafana_log(), *post = NULL, *p = log, *nl;
+	json_t *j;
+
+	while ((p = strstr(p, "POST /api/snapshots auth=ok")) != NULL)
+		post = p++;
+	cr_assert_not_null(post, "no snapshot posted: %s", log);
+	post = strstr(post, "body=") + 5;
+	if ((nl = strchr(post, '\n')) != NULL)
+		*nl = '\0';
+	j = json_loads(post, 0, NULL);
+	cr_assert_not_null(j, "%s", post);
+	free(log);
+	return j;
+}
+
+static json_t *
+panel_frames(json_t *panels, size_t i)
+{
+	return json_object_get(json_array_get(panels, i), "snapshotData");
+}
+
+/*
+ * Proxy-only mode (no [prometheus] url): every query goes through
+ * Grafana's datasource proxy by uid, as POSTs to allow-listed paths; the
+ * dashboard's panels are read inside a collapsed row too, Grafana's own
+ * interval variables are filled in, and a Loki panel is left alone with a
+ * note.
+ */
+Test(prodalerts, grafana_proxy_mode_panels_rows_intervals_and_datasources)
+{
+	char text[700], *log, *d;
+	json_t *body, *panels, *row, *labels;
+	struct run r;
+	int s;
+
+	servers_prometheus(&srv, home, 0);
+	servers_grafana(&srv, home, "glsa_test_token");
+	snprintf(text, sizeof text,
+	         "[grafana]\nurl = http://127.0.0.1:%d\ndashboard = abc123\n"
+	         "datasource = prom1\n[query answer]\nexpr = vector(42)\n",
+	         srv.grafana_port);
+	write_file("config", text, 0644);
+	ok(ARGS("declare", "--severity", "P1", "--title", "Checkout 500s"));
+	r = itui_env(grafana_env, NULL, ARGS("snapshot", "1"));
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_not_null(strstr(r.out, "answer 42"), "%s", r.out);
+	cr_assert_not_null(strstr(r.out, "1 panel not Prometheus, not queried"),
+	                   "%s", r.out);
+	run_free(&r);
+	log = grafana_log();
+	cr_assert_not_null(strstr(log, "POST /api/datasources/proxy/uid/prom1/"
+	                               "api/v1/query auth=ok"),
+	                   "%s", log);
+	cr_assert_null(strstr(log, "proxy/uid/loki1"),
+	               "the Loki panel was queried");
+	free(log);
+	d = last_snapshot("$.grafana.notes[0]");
+	cr_assert_str_eq(d, "panel \"Logs\": loki datasource, not queried"
+	                    " (not Prometheus)");
+	free(d);
+
+	body = last_snapshot_body();
+	panels = json_object_get(json_object_get(body, "dashboard"), "panels");
+	cr_assert_eq(json_array_size(panel_frames(panels, 0)), 1,
+	             "vector(42); the $job target is not resolvable");
+	/* A 1h window at 100 points: a 36 s step, and 4 x 15 s for rates. */
+	labels = json_object_get(
+	    json_array_get(
+	        json_object_get(json_array_get(panel_frames(panels, 1), 0),
+	                        "fields"),
+	        1),
+	    "labels");
+	cr_assert_str_eq(json_string_value(json_object_get(labels, "rate")),
+	                 "60s");
+	cr_assert_str_eq(json_string_value(json_object_get(labels, "interval")),
+	                 "36s");
+	cr_assert_str_eq(json_string_value(json_object_get(labels, "range")),
+	                 "3600s");
+	row = json_array_get(panels, 2);
+	cr_assert_eq(
+	    json_array_size(panel_frames(json_object_get(row, "panels"), 0)), 1,
+	    "the panel inside the collapsed row has its data");
+	cr_assert_eq(json_array_size(panel_frames(panels, 3)), 0,
+	             "nothing for the Loki panel");
+	json_decref(body);
+
+	/* The stand-in's allow-list, as the client relies on it. */
+	s = post(srv.grafana_port,
+	         "/api/datasources/proxy/uid/prom1/api/v1/admin/tsdb/snapshot",
+	         "Bearer glsa_test_token", "");
+	cr_assert_eq(s, 403, "a POST off the allow-list");
+	s = post(srv.grafana_port,
+	         "/api/datasources/proxy/uid/nope/api/v1/query",
+	         "Bearer glsa_test_token", "query=1");
+	cr_assert_eq(s, 404);
+	s = post(srv.grafana_port,
+	         "/api/datasources/proxy/uid/prom1/api/v1/query",
+	         "Bearer glsa_test_token", "query=1");
+	/* Past the allow-list, Prometheus itself answers (this body is not
+	 * the form it wants). */
+	cr_assert(s > 0 && s != 403 && s != 404, "%d", s);
+}
+
+Test(prodalerts, grafana_alert_states_as_ngalert_formats_them)
+{
+	char *out = NULL;
+	struct run r;
+
+	grafana_setup("glsa_test_token", "abc123");
+	r = itui_env(grafana_env, NULL, ARGS("alerts", "--json"));
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	out = r.out;
+	/* Alerting, with or without a reason, NoData, Error and Recovering
+	 * notify; Normal (whatever the reason) and Pending do not. */
+	cr_assert_not_null(strstr(out, "\"Grafana Alerting\""), "%s", out);
+	cr_assert_not_null(strstr(out, "\"Grafana Alerting (NoData)\""));
+	cr_assert_not_null(strstr(out, "\"Grafana Alerting (Error)\""));
+	cr_assert_not_null(strstr(out, "\"Grafana Recovering\""));
+	cr_assert_not_null(strstr(out, "\"Grafana NoData\""));
+	cr_assert_not_null(strstr(out, "\"Grafana Error\""));
+	cr_assert_null(strstr(out, "\"Grafana Normal"), "%s", out);
+	cr_assert_null(strstr(out, "\"Grafana Pending\""), "%s", out);
+	run_free(&r);
+}
+
+Test(prodalerts, grafana_v2_dashboard_is_annotated_but_not_snapshotted)
+{
+	char *log, *e;
+	struct run r;
+
+	prom_and_grafana("v2dash", "");
+	ok(ARGS("declare", "--severity", "P1", "--title", "t"));
+	r = itui_env(grafana_env, NULL, ARGS("poll", "--once"));
+	run_free(&r);
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM annotations WHERE"
+	                         " grafana_id > 0"),
+	             1, "the dashboard exists: annotated");
+	log = grafana_log();
+	cr_assert_null(strstr(log, "org-wide"), "%s", log);
+	free(log);
+	r = itui_env(grafana_env, NULL, ARGS("snapshot", "1"));
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_free(&r);
+	e = last_snapshot("$.grafana.error");
+	cr_assert_not_null(strstr(e, "v2 dashboard"), "%s", e);
+	cr_assert_not_null(strstr(e, "406"), "%s", e);
+	free(e);
+	log = grafana_log();
+	cr_assert_null(strstr(log, "POST /api/snapshots"), "%s", log);
+	free(log);
+}
+
+Test(prodalerts, grafana_snapshots_disabled_is_said_so_and_data_kept)
+{
+	char *e;
+	struct run r;
+
+	prom_and_grafana("abc123", "");
+	servers_grafana_mode(&srv, "nosnapshots");
+	ok(ARGS("declare", "--severity", "P1", "--title", "t"));
+	r = itui_env(grafana_env, NULL, ARGS("snapshot", "1"));
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_not_null(strstr(r.out, "answer 42"), "%s", r.out);
+	run_free(&r);
+	e = last_snapshot("$.grafana.error");
+	cr_assert_str_eq(
+	    e, "Grafana has dashboard snapshots disabled: no snapshot link");
+	free(e);
+}
+
+Test(prodalerts, grafana_answers_bad_requests_as_its_source_does)
+{
+	int s;
+
+	grafana_setup("glsa_test_token", "abc123");
+	/* Through the client these never happen; the stand-in must still
+	 * answer them as Grafana does, or the client tests prove nothing. */
+	s = post(srv.grafana_port, "/api/annotations", "Bearer glsa_test_token",
+	         "{\"time\":1,\"text\":\"\"}");
+	cr_assert_eq(s, 400, "empty text");
+	s = post(srv.grafana_port, "/api/annotations",
+	         "Bearer glsa_test_tokenX", "{\"time\":1,\"text\":\"x\"}");
+	cr_assert_eq(s, 401, "a longer token");
+	s = post(srv.grafana_port, "/api/annotations", NULL,
+	         "{\"time\":1,\"text\":\"x\"}");
+	cr_assert_eq(s, 401, "no token");
+	s = request_status(srv.grafana_port, "PATCH", "/api/annotations/99",
+	                   "Bearer glsa_test_token", "{\"timeEnd\":2}");
+	cr_assert_eq(s, 404, "an id it never issued");
+	servers_grafana_mode(&srv, "viewer");
+	s = post(srv.grafana_port, "/api/annotations", "Bearer glsa_test_token",
+	         "{\"time\":1,\"text\":\"x\"}");
+	cr_assert_eq(s, 403, "a Viewer");
 }

@@ -458,7 +458,7 @@ Test(metrics, grafana_dashboard_snapshot_carries_the_queried_data)
 	         srv.prom_port, srv.grafana_port);
 	write_config(text);
 	ok(ARGS("declare", "--severity", "P1", "--title", "t"));
-	free(until(ARGS("snapshot", "1"), "(Grafana snapshot)", 20000));
+	free(until(ARGS("snapshot", "1"), "(Grafana snapshot", 20000));
 	d = sql1(db, "SELECT json_extract(data, '$.grafana.snapshot_url') FROM"
 	             " entries WHERE kind = 'metric' ORDER BY id DESC LIMIT 1");
 	cr_assert(strncmp(d, "http://127.0.0.1/dashboard/snapshot/sk", 38) == 0,
