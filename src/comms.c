@@ -20,6 +20,7 @@
 #include "itui/store-playbook.h"
 #include "itui/config.h"
 #include "itui/sanitize.h"
+#include "itui/stats.h"
 #include "itui/store-chain.h"
 #include "itui/template.h"
 #include "itui/textout.h"
@@ -126,6 +127,17 @@ V(v_severity_definition)
 
 	put(o, l ? l->definition : "not in this policy", 0);
 }
+V(v_peak_severity)
+{
+	const char *peak = stats_peak_severity(c->p, c->inc);
+
+	put(o, peak, 0);
+	if (strcmp(peak, c->inc->severity) != 0) {
+		strbuf_addstr(o, " (now ");
+		put(o, c->inc->severity, 0);
+		strbuf_addch(o, ')');
+	}
+}
 V(v_status)
 {
 	strbuf_addstr(o, status_name(c->inc->status));
@@ -181,6 +193,20 @@ V(v_roles)
 V(v_declared_at)
 {
 	put_time(o, c->inc->declared_at, "unknown");
+}
+V(v_detected_at)
+{
+	put_time(o, c->inc->detected_at, "unknown");
+	/* Declared from an alert: it was seen before anyone declared it. */
+	if (c->inc->detected_at != TIME_NONE &&
+	    c->inc->detected_at < c->inc->declared_at) {
+		char b[TIME_BUF];
+
+		strbuf_addf(o,
+		            " (the alert's start, %s before the declaration)",
+		            time_format_span(
+		                c->inc->declared_at - c->inc->detected_at, b));
+	}
 }
 V(v_acknowledged_at)
 {
@@ -511,6 +537,7 @@ static const struct {
     {"title", v_title},
     {"severity", v_severity},
     {"severity_definition", v_severity_definition},
+    {"peak_severity", v_peak_severity},
     {"status", v_status},
     {"status_label", v_status_label},
     {"service", v_service},
@@ -523,6 +550,7 @@ static const struct {
     {"scribe", v_scribe},
     {"roles", v_roles},
     {"declared_at", v_declared_at},
+    {"detected_at", v_detected_at},
     {"acknowledged_at", v_acknowledged_at},
     {"mitigated_at", v_mitigated_at},
     {"resolved_at", v_resolved_at},

@@ -340,6 +340,21 @@ process_text(FILE *f, const struct stats_process *sp)
 	strbuf_free(&sb);
 }
 
+/* {"P0": n, ..., "other": n}: incidents per level of the policy. */
+static json_t *
+levels_json(const struct policy *p, const int *count, int other)
+{
+	json_t *lv = json_object();
+	int i;
+
+	for (i = 0; i < p->nlevels; i++)
+		json_object_set_new(lv, p->levels[i].name,
+		                    json_integer(count[i]));
+	if (other)
+		json_object_set_new(lv, "other", json_integer(other));
+	return lv;
+}
+
 enum itui_code
 report_stats(struct store *st, const struct policy *p, int64_t now,
              int64_t since, int json, FILE *f, struct itui_err *err)
@@ -373,8 +388,7 @@ report_stats(struct store *st, const struct policy *p, int64_t now,
 	incident_list_free(&l);
 	stats_process(cls, ncl, &sp);
 	if (json) {
-		json_t *root = json_object(), *lv = json_object(),
-		       *cl = json_object();
+		json_t *root = json_object(), *cl = json_object();
 		enum itui_code rc;
 
 		add_process_json(root, &sp);
@@ -384,13 +398,10 @@ report_stats(struct store *st, const struct policy *p, int64_t now,
 		json_object_set_new(root, "incidents", json_integer(s.total));
 		json_object_set_new(root, "drills_left_out",
 		                    json_integer(s.drills));
-		for (i = 0; i < p->nlevels; i++)
-			json_object_set_new(lv, p->levels[i].name,
-			                    json_integer(s.by_level[i]));
-		if (s.other_level)
-			json_object_set_new(lv, "other",
-			                    json_integer(s.other_level));
-		json_object_set_new(root, "by_severity", lv);
+		json_object_set_new(root, "by_severity",
+		                    levels_json(p, s.by_level, s.other_level));
+		json_object_set_new(root, "by_peak_severity",
+		                    levels_json(p, s.by_peak, s.other_peak));
 		json_object_set_new(root, "mtta_seconds", mean_json(s.mtta));
 		json_object_set_new(root, "mttr_seconds", mean_json(s.mttr));
 		json_object_set_new(root, "mtbf_seconds", mean_json(s.mtbf));
@@ -425,10 +436,13 @@ report_stats(struct store *st, const struct policy *p, int64_t now,
 	for (i = 0; i < p->nlevels; i++)
 		if (s.by_level[i] > max)
 			max = s.by_level[i];
+	/* The bar is the current severity; the peak is the worst it got. */
+	fprintf(f, "%-6s %4s %4s\n", "", "now", "peak");
 	for (i = 0; i < p->nlevels; i++) {
 		int bar = s.by_level[i] * 40 / max;
 
-		fprintf(f, "%-6s %4d ", p->levels[i].name, s.by_level[i]);
+		fprintf(f, "%-6s %4d %4d ", p->levels[i].name, s.by_level[i],
+		        s.by_peak[i]);
 		for (k = 0; k < bar; k++)
 			fputs("\xe2\x96\x88", f);
 		fputc('\n', f);

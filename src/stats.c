@@ -14,6 +14,33 @@ by_declared(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+const char *
+stats_peak_severity(const struct policy *p, const struct incident *inc)
+{
+	const char *peak = inc->severity;
+	int best = policy_rank(p, peak);
+	size_t i;
+
+	for (i = 0; i < inc->nchanges; i++) {
+		const struct sev_change *c = &inc->changes[i];
+		const char *lv[2] = {c->from, c->to};
+
+		/* As for the clocks, a change dated before the declaration
+		 * is no level the incident was declared at. */
+		if (c->at < inc->declared_at)
+			continue;
+		for (int k = 0; k < 2; k++) {
+			int r = lv[k] ? policy_rank(p, lv[k]) : -1;
+
+			if (r >= 0 && (best < 0 || r < best)) {
+				best = r;
+				peak = lv[k];
+			}
+		}
+	}
+	return peak;
+}
+
 void
 stats_compute(const struct policy *p, const struct incident_list *l,
               int64_t since, int64_t now, struct stats *out)
@@ -44,6 +71,11 @@ stats_compute(const struct policy *p, const struct incident_list *l,
 			out->by_level[r]++;
 		else
 			out->other_level++;
+		r = policy_rank(p, stats_peak_severity(p, inc));
+		if (r >= 0)
+			out->by_peak[r]++;
+		else
+			out->other_peak++;
 		if (inc->acknowledged_at != TIME_NONE) {
 			ack_sum +=
 			    (double)(inc->acknowledged_at - inc->declared_at);

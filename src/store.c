@@ -720,6 +720,19 @@ store_incident_declare(struct store *st, const struct incident_new *in,
 	if (rc == ITUI_OK && (in->alert_id > 0 || in->alert_key != NULL))
 		rc = st_alert_link(st, *id, in->alert_id, in->alert_key, at,
 		                   err);
+	/*
+	 * Declared from an alert, the incident was detected when the alert
+	 * started firing, not when someone got round to declaring it (never
+	 * later than the declaration, whatever the source's clock says).
+	 */
+	if (rc == ITUI_OK && (in->alert_id > 0 || in->alert_key != NULL))
+		rc =
+		    st_run(st, err, "dating the detection",
+		           "UPDATE incidents SET detected_at = min(declared_at,"
+		           " coalesce((SELECT since FROM alerts WHERE"
+		           " alerts.id = incidents.alert_id), declared_at))"
+		           " WHERE id = ?",
+		           "i", *id);
 	if (rc == ITUI_OK)
 		rc = st_audit(st, *id, "incident", *id, "declared", NULL,
 		              in->title, err);

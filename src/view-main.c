@@ -281,6 +281,15 @@ draw_head(const struct ui *u, int64_t now, int y)
 	         inc->service ? inc->service : "", inc->service ? " | " : "",
 	         time_format_local(inc->declared_at, t1), inc->declared_by,
 	         time_format_span(now - inc->declared_at, t2));
+	/* Declared from an alert: it was seen (firing) before that. */
+	if (inc->detected_at != TIME_NONE &&
+	    inc->detected_at < inc->declared_at) {
+		size_t n = strlen(buf);
+
+		snprintf(
+		    buf + n, sizeof buf - n, " (detected %s before)",
+		    time_format_span(inc->declared_at - inc->detected_at, t2));
+	}
 	ui_put(y++, r.x, r.w, buf, ui_color(u, PAIR_DIM));
 	if (u->d.gone_id != 0) {
 		snprintf(buf, sizeof buf,

@@ -154,6 +154,39 @@ Test(reports, stats_match_figures_computed_by_hand)
 	}
 }
 
+/* Issue 12: stats and the postmortem know the peak as well as the now. */
+Test(reports, stats_and_the_postmortem_know_the_peak_severity)
+{
+	json_t *s;
+	char *out;
+
+	/* A P1 upgraded to P0, then downgraded to P2; B a P3 throughout. */
+	DO("declare", "--severity", "P1", "--title", "A", "--at",
+	   "2026-11-20T10:00:00Z");
+	DO("severity", "1", "P0", "--at", "2026-11-20T10:20:00Z");
+	DO("severity", "1", "P2", "--at", "2026-11-20T12:00:00Z");
+	DO("declare", "--severity", "P3", "--title", "B", "--at",
+	   "2026-11-21T10:00:00Z");
+	s = json_of(as_at("alice", T, ARGS("stats", "--json")));
+	cr_assert_eq(num(json_object_get(s, "by_severity"), "P0"), 0);
+	cr_assert_eq(num(json_object_get(s, "by_severity"), "P2"), 1);
+	cr_assert_eq(num(json_object_get(s, "by_peak_severity"), "P0"), 1);
+	cr_assert_eq(num(json_object_get(s, "by_peak_severity"), "P2"), 0);
+	cr_assert_eq(num(json_object_get(s, "by_peak_severity"), "P3"), 1);
+	json_decref(s);
+	out = as_at("alice", T, ARGS("stats"));
+	cr_assert_not_null(strstr(out, "        now peak\nP0        0    1 \n"),
+	                   "%s", out);
+	free(out);
+	out = as_at("alice", T, ARGS("postmortem", "1"));
+	cr_assert_not_null(strstr(out, "- Peak severity: P0 (now P2)\n"), "%s",
+	                   out);
+	free(out);
+	out = as_at("alice", T, ARGS("postmortem", "2"));
+	cr_assert_not_null(strstr(out, "- Peak severity: P3\n"), "%s", out);
+	free(out);
+}
+
 static int
 changes_have(json_t *h, const char *text)
 {

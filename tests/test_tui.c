@@ -1792,3 +1792,63 @@ Test(tui, one_clock_format_in_the_dashboard_show_handoff_and_json)
 	    out);
 	free(out);
 }
+
+/*
+ * Issue 12: an incident declared from an alert was detected when the alert
+ * started firing (startsAt), and the postmortem and stats say so; stats
+ * count the peak severity beside the current one.
+ */
+Test(tui, an_incident_from_an_alert_is_detected_at_the_alerts_start)
+{
+	char payload[1024], starts[32], *s;
+	const char *argv[] = {"--db", db, "ingest", "alertmanager", NULL};
+	time_t t0 = time(NULL) - 17 * 60;
+	struct tm tm;
+	struct run r;
+
+	gmtime_r(&t0, &tm);
+	strftime(starts, sizeof starts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	snprintf(payload, sizeof payload,
+	         "{\"receiver\":\"hook\",\"status\":\"firing\",\"alerts\":"
+	         "[{\"status\":\"firing\",\"labels\":{\"alertname\":"
+	         "\"CartDown\",\"severity\":\"page\"},\"annotations\":"
+	         "{\"summary\":\"Cart service down\"},\"startsAt\":\"%s\","
+	         "\"endsAt\":\"0001-01-01T00:00:00Z\",\"fingerprint\":"
+	         "\"cd01\"}],\"groupKey\":\"{}:{alertname=\\\"CartDown\\\"}\","
+	         "\"version\":\"4\"}",
+	         starts);
+	r = run_bin(home, payload, NULL, argv);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_free(&r);
+	start("a", 160, 40, NULL);
+	tmux("send-keys -t a A");
+	free(wait_for("a", "CartDown", 3000));
+	tmux("send-keys -t a Enter");
+	free(wait_for("a", "Severity", 3000));
+	tmux("send-keys -t a -l P1");
+	tmux("send-keys -t a Enter");
+	free(wait_for("a", "Service (optional):", 3000));
+	tmux("send-keys -t a Enter");
+	free(wait_for("a", "declared INC-2", 3000));
+	free(wait_for("a", "(detected 17m before)", 3000));
+	cr_assert_eq(sql_int(db, "SELECT detected_at FROM incidents WHERE"
+	                         " id = 2"),
+	             (long long)t0);
+	s = cli_out(ARGS("postmortem", "2"));
+	cr_assert_not_null(
+	    strstr(s, "(the alert's start, 17m before the declaration)"), "%s",
+	    s);
+	cr_assert_not_null(strstr(s, "- Peak severity: P1\n"), "%s", s);
+	free(s);
+	/* Upgraded and downgraded again: stats count it at its peak. */
+	cli(ARGS("severity", "2", "P0"));
+	cli(ARGS("severity", "2", "P2"));
+	tmux("send-keys -t a S");
+	s = wait_settled("a", "now peak", 3000);
+	cr_assert_not_null(strstr(s, "P0        0    1"), "%s", s);
+	free(s);
+	s = cli_out(ARGS("postmortem", "2"));
+	cr_assert_not_null(strstr(s, "- Peak severity: P0 (now P2)\n"), "%s",
+	                   s);
+	free(s);
+}

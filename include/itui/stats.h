@@ -1,5 +1,6 @@
 /*
- * stats.h - the numbers of a period: incidents by severity, MTTA, MTTR,
+ * stats.h - the numbers of a period: incidents by severity (now and at
+ * its peak), MTTA, MTTR,
  * MTBF, SLA breaches per clock, escalation rate.
  *
  * Contract: pure (incidents and the policy in, figures out); any thread.
@@ -22,14 +23,24 @@ struct stats {
 	int64_t since, now;
 	int total;
 	int drills;
-	int by_level[POLICY_MAX_LEVELS];
+	int by_level[POLICY_MAX_LEVELS]; /* by the current severity */
 	int other_level;
+	int by_peak[POLICY_MAX_LEVELS]; /* by the most urgent level it had */
+	int other_peak;
 	double mtta, mttr, mtbf;
 	int acked, resolved;
 	int breached[CLOCK_KIND_COUNT];
 	int applies[CLOCK_KIND_COUNT];
 	int escalated;
 };
+
+/*
+ * The most urgent level the incident has had: the current one or any level
+ * a severity change (dated from the declaration on) came from or went to;
+ * a level the policy does not know loses to one it does.  Points into inc.
+ */
+const char *stats_peak_severity(const struct policy *p,
+                                const struct incident *inc);
 
 void stats_compute(const struct policy *p, const struct incident_list *l,
                    int64_t since, int64_t now, struct stats *out);
