@@ -29,6 +29,7 @@ cmd_update(struct cmd_q *q, struct itui_err *err)
 	struct store *st;
 	enum itui_code rc;
 	int64_t id;
+	int active;
 
 	id = q->target;
 	if (context_policy(ctx, &p, err) ||
@@ -37,6 +38,7 @@ cmd_update(struct cmd_q *q, struct itui_err *err)
 		return err->code;
 	if (name == NULL)
 		name = comms_default_template(&inc);
+	active = status_is_active(inc.status);
 	incident_free(&inc);
 	rc = comms_render(st, p, ctx->share_dir, id, name, ctx->now, ctx->user,
 	                  &out, err);
@@ -53,10 +55,14 @@ cmd_update(struct cmd_q *q, struct itui_err *err)
 		                     NULL, err);
 		free(js);
 		json_decref(data);
-		if (rc == ITUI_OK)
+		/* Resolved, no update is owed: no clock to speak of. */
+		if (rc == ITUI_OK && active)
 			cmd_note(q,
 			         "marked as sent: the update clock of INC-%lld "
 			         "starts again",
+			         (long long)id);
+		else if (rc == ITUI_OK)
+			cmd_note(q, "marked as sent (INC-%lld is resolved)",
 			         (long long)id);
 	}
 	if (rc == ITUI_OK)

@@ -236,6 +236,52 @@ V(v_duration)
 
 	strbuf_addstr(o, time_format_span(end - c->inc->declared_at, b));
 }
+/* When the current status began: its latest change, or the declaration. */
+static int64_t
+status_began(const struct comms *c)
+{
+	int64_t at = c->inc->declared_at;
+	size_t i;
+
+	for (i = 0; i < c->tl->n; i++) {
+		const struct entry *e = &c->tl->v[i];
+		json_t *d;
+		int to;
+
+		if (e->kind != KIND_STATUS || e->data == NULL || e->at < at)
+			continue;
+		d = json_loads(e->data, 0, NULL);
+		to = status_parse(json_string_value(json_object_get(d, "to")));
+		json_decref(d);
+		if (to == (int)c->inc->status)
+			at = e->at;
+	}
+	return at;
+}
+V(v_status_for)
+{
+	char b[TIME_BUF];
+	int64_t since = status_began(c);
+
+	strbuf_addstr(o,
+	              time_format_span(c->now > since ? c->now - since : 0, b));
+}
+V(v_next_update_line)
+{
+	const struct policy_level *l = policy_level(c->p, c->inc->severity);
+	char b[TIME_BUF], d[TIME_BUF];
+
+	/* Resolved: no update is due, so none is promised. */
+	if (!status_is_active(c->inc->status))
+		strbuf_addstr(o, "This incident is resolved.");
+	else if (l == NULL || l->update == 0)
+		strbuf_addstr(o, "Next update as needed.");
+	else
+		strbuf_addf(o, "Next update by %s %s (every %s).",
+		            time_format_hhmm(c->now + l->update, b),
+		            time_zone_name(),
+		            time_format_duration(l->update, d));
+}
 V(v_next_update)
 {
 	const struct policy_level *l = policy_level(c->p, c->inc->severity);
@@ -263,7 +309,9 @@ V(v_clocks)
 	incident_clock_input(c->inc, &in);
 	clocks_compute(c->p, &in, c->now, k);
 	for (i = 0; i < CLOCK_KIND_COUNT; i++)
-		if (k[i].state != CLOCK_NONE)
+		/* After resolution no update is owed: its clock is no news. */
+		if (k[i].state != CLOCK_NONE &&
+		    !(i == CLOCK_UPDATE && !status_is_active(c->inc->status)))
 			strbuf_addf(o, "%s%s", n++ ? "; " : "",
 			            textout_clock(&k[i], b, sizeof b));
 }
@@ -322,11 +370,12 @@ V(v_recent_actions)
 }
 V(v_status_history)
 {
-	size_t i, shown = 0;
+	size_t i;
+	const char *last = status_label(STATUS_INVESTIGATING);
 
 	strbuf_addstr(o, "- ");
 	put_when(c, o, c->inc->declared_at);
-	strbuf_addstr(o, " Investigating");
+	strbuf_addf(o, " %s", last);
 	for (i = 0; i < c->tl->n; i++) {
 		const struct entry *e = &c->tl->v[i];
 		json_t *d;
@@ -337,14 +386,16 @@ V(v_status_history)
 		d = json_loads(e->data, 0, NULL);
 		to = status_parse(json_string_value(json_object_get(d, "to")));
 		json_decref(d);
-		if (to < 0)
+		/* The page's words merge statuses (identified and mitigating
+		 * are both Identified): a change it cannot show is no line. */
+		if (to < 0 ||
+		    strcmp(status_label((enum inc_status)to), last) == 0)
 			continue;
+		last = status_label((enum inc_status)to);
 		strbuf_addstr(o, "\n- ");
 		put_when(c, o, e->at);
-		strbuf_addf(o, " %s", status_label((enum inc_status)to));
-		shown++;
+		strbuf_addf(o, " %s", last);
 	}
-	(void)shown;
 }
 V(v_open_actions)
 {
@@ -556,6 +607,8 @@ static const struct {
     {"resolved_at", v_resolved_at},
     {"duration", v_duration},
     {"next_update", v_next_update},
+    {"next_update_line", v_next_update_line},
+    {"status_for", v_status_for},
     {"clocks", v_clocks},
     {"now", v_now},
     {"user", v_user},

@@ -269,7 +269,8 @@ dash_reload(struct dash *d, struct itui_err *err)
 		return err->code;
 	incident_list_sort(&fresh, d->policy);
 	source_rows_free(d->sources, d->nsources);
-	if (store_sources(d->st, &d->sources, &d->nsources, err) != ITUI_OK) {
+	if (store_sources(d->st, &d->sources, &d->nsources, err) != ITUI_OK ||
+	    store_alerts_loose(d->st, &d->loose_alerts, err) != ITUI_OK) {
 		incident_list_free(&fresh);
 		return err->code;
 	}

@@ -418,6 +418,24 @@ store_alerts(struct store *st, int firing_only, struct alert_rows *out,
 }
 
 enum itui_code
+store_alerts_loose(struct store *st, int *n, struct itui_err *err)
+{
+	struct sd_stmt *s =
+	    st_query(st, err, "counting alerts",
+	             "SELECT count(*) FROM alerts WHERE state = 'firing' AND"
+	             " coalesce(incident_id, 0) = 0 AND"
+	             " coalesce(am_state, '') <> 'suppressed'",
+	             "");
+	int rc;
+
+	if (s == NULL)
+		return err->code;
+	rc = sd_step(s);
+	*n = rc == SD_ROW ? (int)sd_int64(s, 0) : 0;
+	return st_finish(st, s, rc, "counting alerts", err);
+}
+
+enum itui_code
 store_alert_get(struct store *st, int64_t id, struct alert_rows *out,
                 struct itui_err *err)
 {

@@ -289,6 +289,23 @@ breached_clocks(const struct ui *u, int64_t now, int w)
 	              ui_color(u, PAIR_BREACH) | A_BOLD | A_REVERSE);
 }
 
+/*
+ * "3 ALERTS" after it when alerts fire that no incident has taken (A
+ * lists them); returns the column after it.
+ */
+static int
+loose_alerts(const struct ui *u, int x, int w)
+{
+	char buf[48];
+
+	if (u->d.loose_alerts == 0)
+		return x;
+	snprintf(buf, sizeof buf, " %d ALERT%s ", u->d.loose_alerts,
+	         u->d.loose_alerts == 1 ? "" : "S");
+	return x + ui_put(0, x, w - x, buf,
+	                  ui_color(u, PAIR_SOON) | A_BOLD | A_REVERSE);
+}
+
 static void
 draw_top(const struct ui *u, int64_t now)
 {
@@ -319,6 +336,7 @@ draw_top(const struct ui *u, int64_t now)
 	         others != NULL ? others : "", health);
 	free(others);
 	x = breached_clocks(u, now, r.w - 14);
+	x = loose_alerts(u, x, r.w - 14);
 	ui_put(r.y, x, r.w - 14 - x, buf, bar);
 	snprintf(buf, sizeof buf, "%s %s ", t, time_zone_name());
 	ui_put(r.y, r.w - (int)strlen(buf), (int)strlen(buf), buf,

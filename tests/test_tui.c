@@ -1798,11 +1798,12 @@ Test(tui, one_clock_format_in_the_dashboard_show_handoff_and_json)
  * started firing (startsAt), and the postmortem and stats say so; stats
  * count the peak severity beside the current one.
  */
-Test(tui, an_incident_from_an_alert_is_detected_at_the_alerts_start)
+/* An Alertmanager webhook with one firing alert, started at t0. */
+static void
+ingest_alert(const char *name, time_t t0)
 {
-	char payload[1024], starts[32], *s;
+	char payload[1024], starts[32];
 	const char *argv[] = {"--db", db, "ingest", "alertmanager", NULL};
-	time_t t0 = time(NULL) - 17 * 60;
 	struct tm tm;
 	struct run r;
 
@@ -1811,15 +1812,23 @@ Test(tui, an_incident_from_an_alert_is_detected_at_the_alerts_start)
 	snprintf(payload, sizeof payload,
 	         "{\"receiver\":\"hook\",\"status\":\"firing\",\"alerts\":"
 	         "[{\"status\":\"firing\",\"labels\":{\"alertname\":"
-	         "\"CartDown\",\"severity\":\"page\"},\"annotations\":"
-	         "{\"summary\":\"Cart service down\"},\"startsAt\":\"%s\","
+	         "\"%s\",\"severity\":\"page\"},\"annotations\":"
+	         "{\"summary\":\"%s fired\"},\"startsAt\":\"%s\","
 	         "\"endsAt\":\"0001-01-01T00:00:00Z\",\"fingerprint\":"
-	         "\"cd01\"}],\"groupKey\":\"{}:{alertname=\\\"CartDown\\\"}\","
+	         "\"%s\"}],\"groupKey\":\"{}:{alertname=\\\"%s\\\"}\","
 	         "\"version\":\"4\"}",
-	         starts);
+	         name, name, starts, name, name);
 	r = run_bin(home, payload, NULL, argv);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	run_free(&r);
+}
+
+Test(tui, an_incident_from_an_alert_is_detected_at_the_alerts_start)
+{
+	time_t t0 = time(NULL) - 17 * 60;
+	char *s;
+
+	ingest_alert("CartDown", t0);
 	start("a", 160, 40, NULL);
 	tmux("send-keys -t a A");
 	free(wait_for("a", "CartDown", 3000));
@@ -1851,4 +1860,103 @@ Test(tui, an_incident_from_an_alert_is_detected_at_the_alerts_start)
 	cr_assert_not_null(strstr(s, "- Peak severity: P0 (now P2)\n"), "%s",
 	                   s);
 	free(s);
+}
+
+/* Occurrences of needle in s. */
+static int
+count_of(const char *s, const char *needle)
+{
+	int n = 0;
+
+	for (; (s = strstr(s, needle)) != NULL; s += strlen(needle))
+		n++;
+	return n;
+}
+
+/*
+ * Issue 12: the update's "for 24m" is the time in the current status; the
+ * status page lists each change once (identified and mitigating are both
+ * Identified there); once resolved, no message speaks of an update clock.
+ */
+Test(tui, update_wording_counts_the_status_and_forgets_the_clock_resolved)
+{
+	char *s;
+
+	cli(ARGS("declare", "--severity", "P0", "--title", "Pay outage", "--at",
+	         "-2h"));
+	cli(ARGS("status", "2", "identified", "--at", "-90m"));
+	cli(ARGS("status", "2", "mitigating", "--at", "-60m"));
+	cli(ARGS("status", "2", "monitoring", "--at", "-24m"));
+	start("a", 120, 40, NULL);
+	free(wait_for("a", "INC-2 P0 monitoring Pay outage", 3000));
+	tmux("send-keys -t a u");
+	free(wait_for("a", "Template for INC-2:", 3000));
+	tmux("send-keys -t a -l up");
+	tmux("send-keys -t a Enter");
+	s = wait_settled("a", "Status: monitoring (for 24m)", 3000);
+	cr_assert_not_null(strstr(s, "Next update by "), "%s", s);
+	free(s);
+	tmux("send-keys -t a Escape");
+	wait_gone("a", "Status: monitoring (for", 3000);
+	tmux("send-keys -t a u");
+	free(wait_for("a", "Template for INC-2:", 3000));
+	tmux("send-keys -t a -l st");
+	tmux("send-keys -t a Enter");
+	s = wait_settled("a", "Timeline:", 3000);
+	cr_assert_eq(count_of(s, "Identified"), 1, "%s", s);
+	cr_assert_eq(count_of(s, "Monitoring"), 2,
+	             "the page's line and its"
+	             " change: %s",
+	             s);
+	free(s);
+	tmux("send-keys -t a Escape");
+	wait_gone("a", "Timeline:", 3000);
+	cli(ARGS("status", "2", "resolved"));
+	free(wait_for("a", "INC-2 P0 resolved", 3000));
+	tmux("send-keys -t a u");
+	free(wait_for("a", "Template for INC-2:", 3000));
+	tmux("send-keys -t a -l up");
+	tmux("send-keys -t a Enter");
+	s = wait_settled("a", "This incident is resolved.", 3000);
+	cr_assert_null(strstr(s, "Next update"), "%s", s);
+	free(s);
+	tmux("send-keys -t a s");
+	s = wait_for("a", "marked as sent (INC-2 is resolved)", 3000);
+	cr_assert_null(strstr(s, "update clock"), "%s", s);
+	free(s);
+	s = sql1(db, "SELECT text FROM entries WHERE incident_id = 2 AND kind"
+	             " = 'comms' AND json_extract(data, '$.template') ="
+	             " 'update'");
+	cr_assert_not_null(strstr(s, "This incident is resolved."), "%s", s);
+	cr_assert_null(strstr(s, "Next update"), "%s", s);
+	free(s);
+	s = cli_out(ARGS("update", "2", "--template", "executive"));
+	cr_assert_null(strstr(s, "update met"), "%s", s);
+	cr_assert_null(strstr(s, "update -"), "%s", s);
+	free(s);
+}
+
+/* Issue 12: the top bar counts firing alerts that no incident has taken. */
+Test(tui, the_top_bar_counts_alerts_on_no_incident)
+{
+	char *s, *nl;
+
+	start("a", 120, 30, NULL);
+	s = wait_for("a", "INC-1", 2000);
+	cr_assert_null(strstr(s, "ALERT"), "%s", s);
+	free(s);
+	ingest_alert("DiskFull", time(NULL) - 60);
+	ingest_alert("QueueLag", time(NULL) - 60);
+	s = wait_for("a", " 2 ALERTS ", 3000);
+	nl = strchr(s, '\n');
+	*nl = '\0';
+	cr_assert_not_null(strstr(s, "incident-tui"), "top bar: %s", s);
+	free(s);
+	cli(ARGS("declare", "--alert", "AL-1", "--severity", "P2"));
+	free(wait_for("a", " 1 ALERT ", 3000));
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM alerts WHERE"
+	                         " incident_id IS NULL AND state = 'firing'"),
+	             1);
+	cli(ARGS("attach", "AL-2", "INC-1"));
+	wait_gone("a", " 1 ALERT ", 3000);
 }

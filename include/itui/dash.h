@@ -49,6 +49,7 @@ struct dash {
 	int have_checklist;
 	struct source_row *sources; /* metrics sources' health */
 	size_t nsources;
+	int loose_alerts; /* firing, on no incident, not silenced */
 	/* The newest metric entry of the timeline, parsed once per load. */
 	int64_t metric_id;
 	struct metric_summary metric;

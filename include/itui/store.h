@@ -315,6 +315,12 @@ enum itui_code store_alerts_push(struct store *st, const struct alert_in *v,
  * Firing alerts (or all), with no cap: ordered by severity rank (critical
  * first), active before suppressed, then newest first.
  */
+/*
+ * How many alerts fire on no incident (silenced and inhibited ones left
+ * out: someone already decided about those), for the top bar.
+ */
+enum itui_code store_alerts_loose(struct store *st, int *n,
+                                  struct itui_err *err);
 enum itui_code store_alerts(struct store *st, int firing_only,
                             struct alert_rows *out, struct itui_err *err);
 /* One alert by id; ITUI_NOTFOUND names AL-N. */
