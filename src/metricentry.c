@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "itui/metricentry.h"
+#include "itui/spark.h"
 #include "itui/xalloc.h"
 
 static json_t *
@@ -65,6 +66,48 @@ parse_value(json_t *v)
 	return s != NULL ? strtod(s, NULL) : NAN;
 }
 
+/* The range's series with the largest value: the one a reader looks for. */
+static void
+range_series(struct metric_value *m, json_t *range)
+{
+	json_t *series = json_object_get(range, "series"), *sr, *top = NULL;
+	json_t *pair;
+	double best = -INFINITY;
+	size_t i, k;
+
+	json_array_foreach(series, i, sr)
+	{
+		json_array_foreach(json_object_get(sr, "values"), k, pair)
+		{
+			double v = parse_value(json_array_get(pair, 1));
+
+			if (top == NULL || (isfinite(v) && v > best)) {
+				if (isfinite(v))
+					best = v;
+				top = sr;
+			}
+		}
+	}
+	series = json_object_get(top, "values");
+	if (json_array_size(series) == 0)
+		return;
+	m->spark = xcalloc(json_array_size(series), sizeof *m->spark);
+	m->spark_t = xcalloc(json_array_size(series), sizeof *m->spark_t);
+	json_array_foreach(series, k, pair)
+	{
+		m->spark_t[m->nspark] =
+		    json_number_value(json_array_get(pair, 0));
+		m->spark[m->nspark++] = parse_value(json_array_get(pair, 1));
+	}
+	m->spark_start = json_number_value(json_object_get(range, "start"));
+	m->spark_end = json_number_value(json_object_get(range, "end"));
+	/* Entries written before the range was kept: its samples' span. */
+	if (!(m->spark_end > m->spark_start)) {
+		m->spark_start = m->spark_t[0];
+		m->spark_end = m->spark_t[m->nspark - 1];
+	}
+}
+
 int
 metric_summary_parse(const char *data, struct metric_summary *out)
 {
@@ -79,7 +122,7 @@ metric_summary_parse(const char *data, struct metric_summary *out)
 	json_array_foreach(json_object_get(root, "queries"), i, q)
 	{
 		struct metric_value *m;
-		json_t *series = json_object_get(q, "series"), *range;
+		json_t *series = json_object_get(q, "series");
 		const char *s;
 
 		out->v = xreallocarray(out->v, out->n + 1, sizeof *out->v);
@@ -98,21 +141,7 @@ metric_summary_parse(const char *data, struct metric_summary *out)
 		         m->failed ? "failed"
 		         : s       ? s
 		                   : "no data");
-		range = json_object_get(
-		    json_array_get(
-		        json_object_get(json_object_get(q, "range"), "series"),
-		        0),
-		    "values");
-		if (json_is_array(range) && json_array_size(range) > 0) {
-			json_t *pair;
-			size_t k;
-
-			m->spark =
-			    xcalloc(json_array_size(range), sizeof *m->spark);
-			json_array_foreach(range, k, pair)
-			    m->spark[m->nspark++] =
-			    parse_value(json_array_get(pair, 1));
-		}
+		range_series(m, json_object_get(q, "range"));
 	}
 	json_decref(root);
 	return 0;
@@ -123,8 +152,31 @@ metric_summary_free(struct metric_summary *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->n; i++)
+	for (i = 0; i < s->n; i++) {
 		free(s->v[i].spark);
+		free(s->v[i].spark_t);
+	}
 	free(s->v);
 	memset(s, 0, sizeof *s);
+}
+
+void
+metric_spark(const struct metric_value *m, size_t width, char *out)
+{
+	out[0] = '\0';
+	if (m->nspark > 1 && m->spark_end > m->spark_start)
+		spark_render_timed(m->spark_t, m->spark, m->nspark,
+		                   m->spark_start, m->spark_end, width, out);
+}
+
+void
+metric_value_text(const struct metric_value *m, char *buf, size_t size)
+{
+	char *end;
+	double v = strtod(m->value, &end);
+
+	if (m->failed || end == m->value || *end != '\0')
+		snprintf(buf, size, "%s", m->value);
+	else
+		spark_format_value(v, m->unit, buf, size);
 }

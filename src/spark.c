@@ -12,35 +12,6 @@ static const char *const blocks[8] = {
     "\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88"};
 
 void
-spark_render(const double *v, size_t n, size_t width, char *out)
-{
-	double lo = INFINITY, hi = -INFINITY;
-	size_t i, start = n > width ? n - width : 0;
-	char *p = out;
-
-	for (i = start; i < n; i++)
-		if (isfinite(v[i])) {
-			if (v[i] < lo)
-				lo = v[i];
-			if (v[i] > hi)
-				hi = v[i];
-		}
-	for (i = start; i < n; i++) {
-		int level;
-
-		if (!isfinite(v[i])) {
-			*p++ = ' ';
-			continue;
-		}
-		level =
-		    hi > lo ? (int)((v[i] - lo) / (hi - lo) * 7.0 + 0.5) : 3;
-		memcpy(p, blocks[level], 3);
-		p += 3;
-	}
-	*p = '\0';
-}
-
-void
 spark_render_timed(const double *t, const double *v, size_t n, double start,
                    double end, size_t width, char *out)
 {

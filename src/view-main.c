@@ -353,12 +353,13 @@ draw_head(const struct ui *u, int64_t now, int y)
 		x = r.x;
 		for (q = 0; q < u->d.metric.n && x < r.x + r.w; q++) {
 			const struct metric_value *mv = &u->d.metric.v[q];
-			char item[160], sp[3 * 12 + 1] = "";
+			char item[160], val[48], sp[3 * 12 + 1];
 
-			if (mv->nspark > 1)
-				spark_render(mv->spark, mv->nspark, 12, sp);
-			snprintf(item, sizeof item, "%s %s%s%s%s%s", mv->name,
-			         mv->value, mv->unit[0] ? " " : "", mv->unit,
+			/* Placed by time over the query's range: a gap in
+			 * the data is a gap in the line. */
+			metric_spark(mv, 12, sp);
+			metric_value_text(mv, val, sizeof val);
+			snprintf(item, sizeof item, "%s %s%s%s", mv->name, val,
 			         sp[0] ? " " : "", sp);
 			x += ui_put(y, x, r.x + r.w - x, item,
 			            mv->failed ? ui_color(u, PAIR_BREACH)

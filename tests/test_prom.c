@@ -9,6 +9,7 @@
 
 #include "itui/alertview.h"
 #include "itui/prom.h"
+#include "itui/metricentry.h"
 #include "itui/spark.h"
 
 static struct prom_result
@@ -387,4 +388,35 @@ Test(spark, values_to_three_significant_digits_with_the_unit)
 	cr_assert_str_eq(b, "1.23e+06");
 	spark_format_value(NAN, "s", b, sizeof b);
 	cr_assert_str_eq(b, "NaN");
+}
+
+/*
+ * What the dashboard draws for a metric entry: the top series (by value),
+ * placed by time over the range queried, so the hour with no samples is
+ * blank; the value to 3 significant digits with its unit.
+ */
+Test(spark, the_dashboard_line_is_the_top_series_placed_by_time)
+{
+	const char *data =
+	    "{\"queries\":[{\"name\":\"lat\",\"unit\":\"s\","
+	    "\"error\":null,\"series\":[{\"labels\":{},\"value\":"
+	    "\"0.06666666666666667\"}],\"range\":{\"start\":0,\"end\":100,"
+	    "\"series\":["
+	    "{\"labels\":{\"i\":\"low\"},\"values\":[[0,\"1\"],[50,\"1\"],"
+	    "[100,\"1\"]]},"
+	    "{\"labels\":{\"i\":\"top\"},\"values\":[[0,\"5\"],[10,\"5\"],"
+	    "[90,\"5\"],[100,\"5\"]]}]}}]}";
+	struct metric_summary ms;
+	char out[3 * 10 + 1], val[48];
+
+	cr_assert_eq(metric_summary_parse(data, &ms), 0);
+	cr_assert_eq(ms.n, 1);
+	metric_spark(&ms.v[0], 10, out);
+	/* Cells 0 and 1 (t 0, 10) and 9 (t 90, 100); 2 to 8 are the gap. */
+	cr_assert_eq(strncmp(out, "\xe2\x96\x88\xe2\x96\x88       ", 13), 0,
+	             "'%s'", out);
+	cr_assert_str_eq(out + 13, "\xe2\x96\x88", "'%s'", out);
+	metric_value_text(&ms.v[0], val, sizeof val);
+	cr_assert_str_eq(val, "0.0667 s");
+	metric_summary_free(&ms);
 }

@@ -28,8 +28,11 @@ struct metric_value {
 	char value[32]; /* as Prometheus spelled it */
 	char unit[32];
 	size_t series; /* how many series answered */
-	double *spark; /* the first series' range samples, or NULL */
+	/* The range query's top series (by its largest value): samples and
+	 * their times (Unix seconds), over [spark_start, spark_end]. */
+	double *spark, *spark_t;
 	size_t nspark;
+	double spark_start, spark_end;
 	int failed;
 };
 
@@ -41,5 +44,14 @@ struct metric_summary {
 /* 0, or -1 when data is not a metric entry's. */
 int metric_summary_parse(const char *data, struct metric_summary *out);
 void metric_summary_free(struct metric_summary *s);
+/*
+ * The sparkline of one query: `width` cells over the range it covered,
+ * samples placed by time (a gap is a gap); "" when it has no range.  out
+ * needs 3 * width + 1 bytes.
+ */
+void metric_spark(const struct metric_value *m, size_t width, char *out);
+/* Its value to 3 significant digits with the unit ("0.0667 s"), or the
+ * text kept ("no data", "failed"). */
+void metric_value_text(const struct metric_value *m, char *buf, size_t size);
 
 #endif

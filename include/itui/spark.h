@@ -1,17 +1,14 @@
 /*
  * spark.h - Unicode sparklines and the values beside them.
  *
- * Contract: pure; any thread.  spark_render() draws up to `width` samples
- * (the newest) with the eight block characters, scaled between their
- * minimum and maximum; NaN and infinite samples are drawn as spaces.
+ * Contract: pure; any thread.  Samples are placed by their time over the
+ * range queried (a squeezed line of samples side by side, as drawn before,
+ * hid gaps); NaN and infinite samples are drawn as spaces.
  */
 #ifndef ITUI_SPARK_H
 #define ITUI_SPARK_H
 
 #include <stddef.h>
-
-/* out needs 3 * width + 1 bytes. */
-void spark_render(const double *v, size_t n, size_t width, char *out);
 
 /*
  * A sparkline that does not mislead: `width` cells cover [start, end]
