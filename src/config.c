@@ -387,6 +387,13 @@ on_item(void *ctx, const struct ini_item *it, char *why, size_t len)
 			set_str(&c->alerts.service_label, v);
 			return 0;
 		}
+		if (strcmp(k, "refire") == 0) {
+			if (strcmp(v, "new") != 0 && strcmp(v, "reopen") != 0)
+				return bad(why, len,
+				           "refire: expected new or reopen");
+			c->alerts.refire_reopens = strcmp(v, "reopen") == 0;
+			return 0;
+		}
 	} else if (strcmp(s, "receiver") == 0) {
 		if (strcmp(k, "listen") == 0) {
 			if (strrchr(v, ':') == NULL)

@@ -53,6 +53,7 @@ poller_open(struct poller *p, const struct config *cfg, const char *db_path,
 	if (store_open(db_path, STORE_NOCREATE, &p->st, err) != ITUI_OK)
 		return err->code;
 	store_set_actor(p->st, "poller", "local");
+	store_alerts_set_refire(p->st, cfg->alerts.refire_reopens);
 	if (metrics_init(&p->m, cfg, &p->stop, err) != ITUI_OK)
 		return err->code;
 	return ITUI_OK;

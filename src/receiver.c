@@ -103,6 +103,7 @@ receiver_ingest(struct store *st, const struct config *cfg,
 	in = xcalloc(l.n + 1, sizeof *in);
 	poller_alert_in(
 	    &l, kind == WEBHOOK_GRAFANA ? "grafana-webhook" : "webhook", in);
+	store_alerts_set_refire(st, cfg->alerts.refire_reopens);
 	rc = store_alerts_push(st, in, l.n, &changed, err);
 	if (rc == ITUI_OK)
 		*n = l.n;

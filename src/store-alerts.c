@@ -91,7 +91,7 @@ read_row(struct sd_stmt *s, void *p)
 /* What we knew of an alert before this change. */
 struct before {
 	int64_t id, incident;
-	int found, was_firing, incident_active;
+	int found, was_firing, incident_active, incident_resolved;
 	char *am_state;
 };
 
@@ -99,9 +99,10 @@ static enum itui_code
 look_up(struct store *st, const struct alert_in *a, struct before *b,
         struct itui_err *err)
 {
-#define LOOK_UP_SQL                                                                       \
-	"SELECT a.id, coalesce(a.incident_id, 0), a.state = 'firing',"                    \
-	" a.am_state, CASE WHEN i.status NOT IN ('resolved', 'closed') THEN 1 ELSE 0 END" \
+#define LOOK_UP_SQL                                                                        \
+	"SELECT a.id, coalesce(a.incident_id, 0), a.state = 'firing',"                     \
+	" a.am_state, CASE WHEN i.status NOT IN ('resolved', 'closed') THEN 1 ELSE 0 END," \
+	" CASE WHEN i.status = 'resolved' THEN 1 ELSE 0 END"                               \
 	" FROM alerts a LEFT JOIN incidents i ON i.id = a.incident_id"
 	static const char *const sql[2] = {LOOK_UP_SQL
 	                                   " WHERE a.fingerprint = ?",
@@ -128,6 +129,7 @@ look_up(struct store *st, const struct alert_in *a, struct before *b,
 			b->was_firing = sd_int(s, 2);
 			b->am_state = st_col_text(s, 3);
 			b->incident_active = sd_int(s, 4);
+			b->incident_resolved = sd_int(s, 5);
 		}
 		if ((rc = st_finish(st, s, src, "reading the alert", err)) !=
 		    ITUI_OK)
@@ -158,9 +160,14 @@ upsert(struct store *st, const struct alert_in *a, int64_t now, int64_t *id,
 	struct before b;
 	enum itui_code rc;
 	char *t = NULL;
+	int reopen;
 
 	if ((rc = look_up(st, a, &b, err)) != ITUI_OK)
 		return rc;
+	/* Fired again once its incident was resolved: reopen it, if so
+	 * configured (never a closed one), else let it go. */
+	reopen = b.found && !b.was_firing && b.incident != 0 &&
+	         b.incident_resolved && st->refire_reopens;
 	if (!b.found) {
 		rc = st_run(
 		    st, err, "adding the alert",
@@ -185,29 +192,34 @@ upsert(struct store *st, const struct alert_in *a, int64_t now, int64_t *id,
 	/*
 	 * Alertmanager's view wins where it gave one; a Prometheus-only
 	 * report keeps what Alertmanager last said.  A re-fire starts a new
-	 * `since`.
+	 * `since`.  The casts: PostgreSQL cannot type a NULL parameter that
+	 * is only tested with IS NULL.
 	 */
 	rc = st_run(
 	    st, err, "refreshing the alert",
 	    "UPDATE alerts SET last_seen = ?2, state = 'firing',"
 	    " resolved_at = NULL, annotations = ?3, summary = ?4,"
 	    " fingerprint = coalesce(?5, fingerprint),"
-	    " am_state = CASE WHEN ?6 IS NULL THEN am_state ELSE ?6 END,"
-	    " silenced_by = CASE WHEN ?6 IS NULL THEN silenced_by ELSE ?7 END,"
-	    " inhibited_by = CASE WHEN ?6 IS NULL THEN inhibited_by ELSE ?8"
-	    " END, group_key = coalesce(?9, group_key),"
+	    " am_state = CASE WHEN CAST(?6 AS TEXT) IS NULL THEN am_state"
+	    " ELSE ?6 END,"
+	    " silenced_by = CASE WHEN CAST(?6 AS TEXT) IS NULL THEN"
+	    " silenced_by ELSE ?7 END,"
+	    " inhibited_by = CASE WHEN CAST(?6 AS TEXT) IS NULL THEN"
+	    " inhibited_by ELSE ?8 END, group_key = coalesce(?9, group_key),"
 	    " external_url = coalesce(?10, external_url),"
 	    " generator_url = coalesce(?11, generator_url),"
-	    " labels = CASE WHEN ?5 IS NOT NULL THEN ?12 ELSE labels END,"
+	    " labels = CASE WHEN CAST(?5 AS TEXT) IS NOT NULL THEN ?12 ELSE"
+	    " labels END,"
 	    " since = CASE WHEN state = 'firing' THEN since ELSE ?13 END,"
 	    " ends_at = ?14,"
-	    " incident_id = CASE WHEN state = 'firing' OR ?15 THEN incident_id"
+	    " incident_id = CASE WHEN state = 'firing' OR ?15 <> 0 THEN incident_id"
 	    " ELSE NULL END"
 	    " WHERE id = ?1",
 	    "iissssssssssitd", b.id, now, a->annotations, a->summary,
 	    a->fingerprint, a->am_state, a->silenced_by, a->inhibited_by,
 	    a->group_key, a->external_url, a->generator_url, a->labels,
-	    a->since > 0 ? a->since : now, a->ends_at, b.incident_active);
+	    a->since > 0 ? a->since : now, a->ends_at,
+	    b.incident_active || reopen);
 	if (rc != ITUI_OK)
 		goto out;
 	if (!b.was_firing) {
@@ -216,6 +228,22 @@ upsert(struct store *st, const struct alert_in *a, int64_t now, int64_t *id,
 		if (b.incident != 0 && b.incident_active) {
 			t = xasprintf("Alert %s firing again", a->name);
 			rc = note(st, b.incident, now, t, err);
+		} else if (reopen) {
+			int batch = st->batch;
+
+			t = xasprintf("Alert %s fired again after the incident"
+			              " was resolved: reopened ([alerts] refire"
+			              " = reopen)",
+			              a->name);
+			rc = note(st, b.incident, now, t, err);
+			/* Part of this round's transaction, not one of its
+			 * own: begin and end are skipped as in a batch. */
+			st->batch = 1;
+			if (rc == ITUI_OK)
+				rc = store_incident_set_status(
+				    st, b.incident, STATUS_INVESTIGATING, now,
+				    err);
+			st->batch = batch;
 		}
 	} else if (a->am_state != NULL &&
 	           is_suppressed(a->am_state) != is_suppressed(b.am_state)) {
@@ -763,4 +791,10 @@ source_rows_free(struct source_row *v, size_t n)
 		free(v[i].detail);
 	}
 	free(v);
+}
+
+void
+store_alerts_set_refire(struct store *st, int reopen)
+{
+	st->refire_reopens = reopen;
 }

@@ -56,6 +56,27 @@ int is_pg(const char *db);
 	static void suite##_##name##_body(void)
 
 /*
+ * SUITE_pg, the PostgreSQL twin of a suite whose database location is the
+ * char array DB: its .init runs UP and then points DB at a new database of
+ * the cluster make test runs; its .fini runs DOWN and drops it.
+ */
+#define PG_TWIN(suite, up, down, db, ...)                      \
+	static char *suite##_pg_loc;                           \
+	static void suite##_pg_init(void)                      \
+	{                                                      \
+		up();                                          \
+		suite##_pg_loc = pg_db_new();                  \
+		snprintf(db, sizeof db, "%s", suite##_pg_loc); \
+	}                                                      \
+	static void suite##_pg_fini(void)                      \
+	{                                                      \
+		down();                                        \
+		pg_db_drop(suite##_pg_loc);                    \
+	}                                                      \
+	TestSuite(suite##_pg, .init = suite##_pg_init,         \
+	          .fini = suite##_pg_fini, ##__VA_ARGS__)
+
+/*
  * Runs sqlite3 (psql for a postgresql:// location) on db with one SQL
  * statement and returns its trimmed output.
  */

@@ -1033,3 +1033,133 @@ Test(prodalerts, grafana_answers_bad_requests_as_its_source_does)
 	         "{\"time\":1,\"text\":\"x\"}");
 	cr_assert_eq(s, 403, "a Viewer");
 }
+
+/* ---- a re-fire after the incident was resolved (both backends) ---- */
+
+PG_TWIN(prodalerts, setup, teardown, db, .timeout = 120);
+
+static char *
+fixture(const char *name)
+{
+	char path[700], *buf = calloc(1, 1 << 16);
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/tests/fixtures/%s", src_dir(), name);
+	f = fopen(path, "r");
+	cr_assert_not_null(f, "%s", path);
+	(void)!fread(buf, 1, (1 << 16) - 1, f);
+	fclose(f);
+	return buf;
+}
+
+static void
+ingest(const char *payload)
+{
+	struct run r = itui_env(NULL, payload, ARGS("ingest", "alertmanager"));
+
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_free(&r);
+}
+
+/* Fires, is declared, resolves with its incident resolved, fires again. */
+static void
+fire_resolve_fire(const char *config)
+{
+	char *firing = fixture("alertmanager-webhook-firing.json");
+	char *resolved = fixture("alertmanager-webhook-resolved.json");
+	char text[200];
+
+	snprintf(text, sizeof text, "[severity-map]\npage = P1\n%s", config);
+	write_file("config", text, 0644);
+	ingest(firing);
+	ok(ARGS("declare", "--alert", "AL-1"));
+	ok(ARGS("status", "1", "resolved"));
+	ingest(resolved);
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM alerts WHERE state ="
+	                         " 'resolved'"),
+	             1);
+	ingest(firing);
+	free(firing);
+	free(resolved);
+}
+
+BOTH(prodalerts, a_refire_after_resolution_is_offered_as_a_new_incident)
+{
+	struct run r;
+	int before;
+
+	fire_resolve_fire("");
+	before =
+	    sql_int(db, "SELECT count(*) FROM entries WHERE incident_id = 1");
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM entries WHERE"
+	                         " incident_id = 1 AND text LIKE '%again%'"),
+	             0, "nothing logged onto the resolved incident");
+	cr_assert_str_eq(sql1(db, "SELECT status FROM incidents WHERE id = 1"),
+	                 "resolved");
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM alerts WHERE state ="
+	                         " 'firing' AND incident_id IS NULL"),
+	             1, "firing, free to declare");
+	/* Offered: `declare --alert` takes it for a new incident. */
+	r = itui(ARGS("declare", "--alert", "AL-1"));
+	cr_assert_str_eq(r.out, "INC-2\n", "%s", r.err);
+	run_free(&r);
+	cr_assert_eq(sql_int(db, "SELECT incident_id FROM alerts"), 2);
+	cr_assert_eq(
+	    sql_int(db, "SELECT count(*) FROM entries WHERE incident_id = 1"),
+	    before);
+}
+
+BOTH(prodalerts, a_refire_after_resolution_reopens_when_so_configured)
+{
+	char *v;
+
+	fire_resolve_fire("[alerts]\nrefire = reopen\n");
+	v = sql1(db, "SELECT status || '|' || (resolved_at IS NULL) FROM"
+	             " incidents WHERE id = 1");
+	cr_assert(strcmp(v, "investigating|1") == 0 ||
+	              strcmp(v, "investigating|true") == 0,
+	          "reopened, no longer resolved: %s", v);
+	free(v);
+	cr_assert_eq(sql_int(db, "SELECT incident_id FROM alerts"), 1);
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM entries WHERE"
+	                         " incident_id = 1 AND text LIKE 'Alert"
+	                         " AlwaysFiring fired again after the incident"
+	                         " was resolved: reopened%'"),
+	             1);
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM entries WHERE"
+	                         " incident_id = 1 AND text = 'Status: resolved"
+	                         " -> investigating (relapse)'"),
+	             1);
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM incidents"), 1);
+}
+
+BOTH(prodalerts, a_closed_incident_is_never_reopened_by_an_alert)
+{
+	char *firing = fixture("alertmanager-webhook-firing.json");
+	char *resolved = fixture("alertmanager-webhook-resolved.json");
+	struct run r;
+
+	write_file("config",
+	           "[severity-map]\npage = P1\n[alerts]\nrefire = reopen\n",
+	           0644);
+	ingest(firing);
+	ok(ARGS("declare", "--alert", "AL-1"));
+	ok(ARGS("status", "1", "resolved"));
+	ok(ARGS("status", "1", "closed"));
+	ingest(resolved);
+	ingest(firing);
+	cr_assert_str_eq(sql1(db, "SELECT status FROM incidents WHERE id = 1"),
+	                 "closed");
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM alerts WHERE"
+	                         " incident_id IS NULL"),
+	             1);
+	free(firing);
+	free(resolved);
+	/* A value it does not know is refused, not taken as the default. */
+	write_file("config", "[alerts]\nrefire = sometimes\n", 0644);
+	r = itui(ARGS("alerts"));
+	cr_assert_eq(r.status, 2, "%s", r.err);
+	cr_assert_not_null(strstr(r.err, "refire: expected new or reopen"),
+	                   "%s", r.err);
+	run_free(&r);
+}

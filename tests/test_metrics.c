@@ -563,24 +563,7 @@ Test(metrics, grafana_rate_limit_keeps_the_annotation_for_later)
 	             1);
 }
 
-static char *pg_loc;
-
-static void
-setup_pg(void)
-{
-	setup();
-	pg_loc = pg_db_new();
-	snprintf(db, sizeof db, "%s", pg_loc);
-}
-
-static void
-teardown_pg(void)
-{
-	teardown();
-	pg_db_drop(pg_loc);
-}
-
-TestSuite(metrics_pg, .init = setup_pg, .fini = teardown_pg, .timeout = 90);
+PG_TWIN(metrics, setup, teardown, db, .timeout = 90);
 
 static int
 lines_of(const char *path)

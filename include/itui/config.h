@@ -100,6 +100,9 @@ struct config {
 		/* Labels left out of an alert's identity (NULL-terminated). */
 		char **ignore_labels;
 		char *service_label; /* default "service" */
+		/* A re-fire after its incident was resolved: 0 detaches
+		 * it (a new incident to declare), 1 reopens the incident. */
+		int refire_reopens;
 	} alerts;
 	struct {
 		char *listen; /* ADDR:PORT, or NULL */

@@ -33,6 +33,7 @@ struct store {
 	char *origin;
 	int64_t (*now)(void);
 	int batch;           /* inside store_batch_begin() */
+	int refire_reopens;  /* store_alerts_set_refire() */
 	int64_t tx_incident; /* the incident the open change is on, or 0 */
 	/* Routing for outbox rows (store-outbox.c); NULL: nothing is sent. */
 	const struct policy *policy;

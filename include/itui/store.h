@@ -298,13 +298,21 @@ struct alert_rows {
  * with `complete` (every source answered) the others are marked resolved.
  * An active incident an alert belongs to gets an `alert` entry when it
  * resolves, fires again, or becomes suppressed or active again; a re-fire
- * after its incident was resolved detaches it instead (a new incident is
- * for the user to declare).  *changed counts the alerts that changed.  One
- * transaction; any failing step rolls the whole round back.
+ * after its incident was resolved follows store_alerts_set_refire().  *changed
+ * counts the alerts that changed.  One transaction; any failing step rolls the
+ * whole round back.
  */
 enum itui_code store_alerts_sync(struct store *st, const struct alert_in *v,
                                  size_t n, int complete, int *changed,
                                  struct itui_err *err);
+/*
+ * What a re-fire does to the incident it belonged to once that incident
+ * is resolved ([alerts] refire): 0 (new, the default) detaches the alert,
+ * which is then offered for a new incident, and writes nothing on the
+ * resolved one; 1 (reopen) sets a resolved incident back to investigating
+ * with an entry saying why.  A closed incident is never reopened.
+ */
+void store_alerts_set_refire(struct store *st, int reopen);
 /*
  * One pushed notification (Alertmanager or Grafana webhook): firing alerts
  * are added or refreshed, `resolved` ones resolved; nothing else changes.
