@@ -141,25 +141,65 @@ cmd_handoff(struct cmd_q *q, struct itui_err *err)
 	const char *why = NULL;
 	int64_t since = 0;
 
-	if (cmd_opt(q, "--record") != NULL) {
-		int n;
+	/* handoff NAME [NOTE...] is --record --to NAME --note NOTE. */
+	if (q->args.npos > 0 || cmd_opt(q, "--record") != NULL) {
+		const char *to = cmd_opt(q, "--to"),
+		           *note = cmd_opt(q, "--note");
+		int move = cmd_opt(q, "--move-roles") != NULL, n, moved;
+		char *joined = NULL;
+		enum itui_code rc;
 
-		if (cmd_opt(q, "--to") == NULL)
+		if (cmd_opt(q, "--since") != NULL ||
+		    cmd_opt(q, "--json") != NULL ||
+		    cmd_opt(q, "--peek") != NULL ||
+		    cmd_opt(q, "--look") != NULL)
+			return err_set(err, ITUI_USAGE,
+			               "--since, --json, --peek and --look go "
+			               "with the summary, not with recording a "
+			               "handoff");
+		if (q->args.npos > 0 && (to != NULL || note != NULL))
+			return err_set(err, ITUI_USAGE,
+			               "give the person once: handoff NAME "
+			               "[NOTE...], or --record --to NAME");
+		if (q->args.npos > 0) {
+			to = q->args.pos[0];
+			if (q->args.npos > 1 &&
+			    cmd_gather_text(q, q->args.pos + 1,
+			                    q->args.npos - 1, &joined, err))
+				return err->code;
+			note = joined;
+		}
+		if (to == NULL)
 			return err_set(
 			    err, ITUI_USAGE,
 			    "--record needs --to NAME (who takes over)");
-		if (cmd_store(q, 1, &st, err) ||
-		    store_handoff_record(st, cmd_opt(q, "--to"),
-		                         cmd_opt(q, "--note"), &n, err))
-			return err->code;
-		fprintf(q->out,
-		        "handoff to %s recorded on %d active incident%s\n",
-		        cmd_opt(q, "--to"), n, n == 1 ? "" : "s");
+		rc = cmd_store(q, 1, &st, err);
+		if (rc == ITUI_OK)
+			rc = store_handoff_record(st, to, note, move, &n,
+			                          &moved, err);
+		free(joined);
+		if (rc != ITUI_OK)
+			return rc;
+		if (move)
+			cmd_note(
+			    q,
+			    "handoff to %s recorded on %d active incident%s;"
+			    " %d role%s moved to %s",
+			    to, n, n == 1 ? "" : "s", moved,
+			    moved == 1 ? "" : "s", to);
+		else
+			cmd_note(
+			    q, "handoff to %s recorded on %d active incident%s",
+			    to, n, n == 1 ? "" : "s");
+		fprintf(q->out, "%s\n", q->note);
 		return ITUI_OK;
 	}
-	if (cmd_opt(q, "--to") != NULL || cmd_opt(q, "--note") != NULL)
-		return err_set(err, ITUI_USAGE,
-		               "--to and --note go with --record");
+	if (cmd_opt(q, "--to") != NULL || cmd_opt(q, "--note") != NULL ||
+	    cmd_opt(q, "--move-roles") != NULL)
+		return err_set(
+		    err, ITUI_USAGE,
+		    "--to, --note and --move-roles go with a handoff "
+		    "to someone (--record, or handoff NAME)");
 	if (cmd_opt(q, "--look") != NULL) {
 		char t[TIME_BUF];
 
@@ -235,10 +275,13 @@ const struct cmd_entry cmd_postmortem_entry = {
 
 const struct cmd_entry cmd_handoff_entry = {
     .name = "handoff",
-    .synopsis = "[--since DURATION] [--json] [--peek] | --look | --record "
-                "--to NAME [--note TEXT]",
+    .synopsis = "[--since DURATION] [--json] [--peek] | --look | NAME "
+                "[NOTE...] [--move-roles] | --record --to NAME [--note TEXT]",
     .summary = "the shift-handoff summary, or record a handoff",
     .exec = cmd_handoff,
+    .max_pos = -1,
+    /* Recording one, or a look, changes the store: the dashboard reloads. */
+    .flags = CMD_WRITES,
     .options = {{"--since", "DURATION",
                  "changes since then (default: since your last look)"},
                 {"--json", NULL, "print JSON (see docs/json.md)"},
@@ -246,7 +289,9 @@ const struct cmd_entry cmd_handoff_entry = {
                 {"--look", NULL, "only record a look now"},
                 {"--record", NULL, "record a handoff instead"},
                 {"--to", "NAME", "who takes over (with --record)"},
-                {"--note", "TEXT", "a note for them (with --record)"}},
+                {"--note", "TEXT", "a note for them (with --record)"},
+                {"--move-roles", NULL,
+                 "your roles on the active incidents pass to them too"}},
 };
 
 const struct cmd_entry cmd_stats_entry = {

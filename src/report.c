@@ -66,6 +66,7 @@ report_handoff(struct store *st, const struct policy *p, const char *user,
 	struct entry_list changes;
 	struct action_list acts;
 	struct alert_rows alerts;
+	struct handoff_list mine;
 	struct strbuf sb = STRBUF_INIT;
 	size_t i, open = 0, overdue = 0, loose = 0;
 	char t1[TIME_BUF], t2[TIME_BUF];
@@ -75,7 +76,8 @@ report_handoff(struct store *st, const struct policy *p, const char *user,
 	incident_list_sort(&l, p);
 	if (store_changes_since(st, since, 200, &changes, err) ||
 	    store_actions(st, 0, 1, &acts, err) ||
-	    store_alerts(st, 1, &alerts, err)) {
+	    store_alerts(st, 1, &alerts, err) ||
+	    store_handoffs_to(st, user, since, &mine, err)) {
 		incident_list_free(&l);
 		return err->code;
 	}
@@ -125,6 +127,17 @@ report_handoff(struct store *st, const struct policy *p, const char *user,
 				json_array_append_new(
 				    arr, jsonout_alert(&alerts.v[i]));
 		json_object_set_new(root, "unattached_alerts", arr);
+		arr = json_array();
+		for (i = 0; i < mine.n; i++)
+			json_array_append_new(
+			    arr, json_pack("{s:o, s:s, s:o}", "at",
+			                   jsonout_time(mine.v[i].at), "from",
+			                   mine.v[i].from, "note",
+			                   mine.v[i].note
+			                       ? json_string(mine.v[i].note)
+			                       : json_null()));
+		json_object_set_new(root, "handed_to_you", arr);
+		handoff_list_free(&mine);
 		incident_list_free(&l);
 		entry_list_free(&changes);
 		action_list_free(&acts);
@@ -140,6 +153,27 @@ report_handoff(struct store *st, const struct policy *p, const char *user,
 	strbuf_addf(&sb, " at %s %s", time_format_local(now, t1),
 	            time_zone_name());
 	print_line(f, &sb);
+	/* What was handed to you comes first, each note whole. */
+	for (i = 0; i < mine.n; i++) {
+		const char *n = mine.v[i].note, *nl;
+
+		strbuf_addstr(&sb, i ? "" : "\nHANDED TO YOU\n");
+		strbuf_addstr(&sb, "From ");
+		sanitize_append(&sb, mine.v[i].from, strlen(mine.v[i].from), 0,
+		                0, 0);
+		strbuf_addf(&sb,
+		            " at %s:", time_format_local(mine.v[i].at, t1));
+		if (n == NULL)
+			strbuf_addstr(&sb, " (no note)");
+		print_line(f, &sb);
+		for (; n != NULL && *n != '\0'; n = *nl ? nl + 1 : nl) {
+			nl = n + strcspn(n, "\n");
+			strbuf_addstr(&sb, "  ");
+			sanitize_append(&sb, n, (size_t)(nl - n), 0, 0, 0);
+			print_line(f, &sb);
+		}
+	}
+	handoff_list_free(&mine);
 	strbuf_addf(&sb, "Changes since %s (%s)", time_format_local(since, t2),
 	            why);
 	print_line(f, &sb);

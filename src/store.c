@@ -2113,9 +2113,76 @@ store_changes_since(struct store *st, int64_t since, int limit,
 	return ITUI_OK;
 }
 
+static void
+read_handoff_row(struct sd_stmt *s, void *out)
+{
+	struct handoff_row *h = out;
+
+	h->id = sd_int64(s, 0);
+	h->at = sd_int64(s, 1);
+	h->from = st_col_text(s, 2);
+	h->note = st_col_text(s, 3);
+}
+
+enum itui_code
+store_handoffs_to(struct store *st, const char *user, int64_t since,
+                  struct handoff_list *out, struct itui_err *err)
+{
+	out->v = NULL;
+	out->n = 0;
+	if (st_fetch(st,
+	             st_query(st, err, "reading handoffs",
+	                      "SELECT id, at, from_user, note FROM handoffs"
+	                      " WHERE to_user = ? AND at >= ?"
+	                      " ORDER BY at DESC, id DESC LIMIT 20",
+	                      "si", user, since),
+	             "reading handoffs", &out->v, &out->n, sizeof *out->v,
+	             read_handoff_row, err) != ITUI_OK) {
+		handoff_list_free(out);
+		return err->code;
+	}
+	return ITUI_OK;
+}
+
+void
+handoff_list_free(struct handoff_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].from);
+		free(l->v[i].note);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+/* With --move-roles: the outgoing person's roles on `id` go to `to`. */
+static enum itui_code
+move_roles(struct store *st, int64_t id, const char *to, int64_t at, int *moved,
+           struct itui_err *err)
+{
+	enum itui_code rc = ITUI_OK;
+	int r;
+
+	for (r = 0; r < ROLE_COUNT && rc == ITUI_OK; r++) {
+		char *holder = NULL;
+
+		rc = current_holder(st, id, (enum role)r, &holder, err);
+		if (rc == ITUI_OK && holder != NULL &&
+		    strcmp(holder, st->actor) == 0) {
+			rc = assign_in_tx(st, id, (enum role)r, to, at, err);
+			(*moved)++;
+		}
+		free(holder);
+	}
+	return rc;
+}
+
 enum itui_code
 store_handoff_record(struct store *st, const char *to, const char *note,
-                     int *incidents, struct itui_err *err)
+                     int move, int *incidents, int *moved, struct itui_err *err)
 {
 	int64_t now = st_now(st), hid;
 	char *text;
@@ -2124,6 +2191,7 @@ store_handoff_record(struct store *st, const char *to, const char *note,
 	int src = SD_DONE;
 
 	*incidents = 0;
+	*moved = 0;
 	if (st_check_name("the person taking over", to, err) ||
 	    (note != NULL &&
 	     st_check_text("the note", note, MAX_TEXT_BYTES, err)))
@@ -2157,6 +2225,8 @@ store_handoff_record(struct store *st, const char *to, const char *note,
 			              to, err);
 		if (rc == ITUI_OK)
 			rc = st_outbox_change(st, id, "handoff", text, err);
+		if (rc == ITUI_OK && move)
+			rc = move_roles(st, id, to, now, moved, err);
 		(*incidents)++;
 	}
 	/* A step that failed, or a read that broke off, rolls it all back. */

@@ -887,6 +887,80 @@ ui_refind_entry(struct ui *u)
 	ui_refind_entry(u);
 }
 
+/* Runs a `:` line's verb; many lines of output open the pager. */
+static void
+run_line(struct ui *u, const char *line, const char *name)
+{
+	struct dash_result res;
+	enum itui_code rc = dash_run_line(&u->d, line, &u->prompt.seen, &res);
+
+	if (rc == ITUI_OK && res.lines > 1 && res.msg[0] == '\0') {
+		ui_pager_open(u, line, res.out, 0);
+		res.out = NULL;
+	} else if (res.msg[0] != '\0') {
+		ui_message(u, res.error, "%s", res.msg);
+	}
+	if (rc == ITUI_OK && res.made > 0 && strncmp(name, "dec", 3) == 0) {
+		struct itui_err err;
+
+		(void)dash_select_id(&u->d, res.made, &err);
+	}
+	dash_result_free(&res);
+	ui_refind_entry(u);
+}
+
+/*
+ * The roles you hold on the listed active incidents, "commander of INC-1,
+ * scribe of INC-3", into buf; returns how many.
+ */
+static int
+held_roles(const struct ui *u, char *buf, size_t size)
+{
+	size_t i, len = 0;
+	int k, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < u->d.incidents.n; i++) {
+		const struct incident *inc = &u->d.incidents.v[i];
+
+		if (!status_is_active(inc->status))
+			continue;
+		for (k = 0; k < ROLE_COUNT; k++) {
+			if (inc->roles[k] == NULL ||
+			    strcmp(inc->roles[k], u->ctx->user) != 0)
+				continue;
+			if (len < size)
+				len += (size_t)snprintf(
+				    buf + len, size - len, "%s%s of INC-%lld",
+				    n ? ", " : "", role_name((enum role)k),
+				    (long long)inc->id);
+			n++;
+		}
+	}
+	return n;
+}
+
+/*
+ * move: the handoff as typed, with --move-roles (before the words, so a
+ * note's own dashes stay text); keep: as typed.
+ */
+static unsigned
+answer_move_roles(struct ui *u, const char *a)
+{
+	char *line;
+
+	if (strcmp(a, "move") != 0 && strcmp(a, "keep") != 0) {
+		ui_message(u, 1, "move or keep; nothing recorded");
+		return REACT_REDRAW;
+	}
+	line = xasprintf("handoff %s%s",
+	                 strcmp(a, "move") == 0 ? "--move-roles " : "",
+	                 u->prompt.stash[0]);
+	run_line(u, line, "handoff");
+	free(line);
+	return REACT_REDRAW;
+}
+
 static unsigned
 answer_command(struct ui *u, const char *line)
 {
@@ -929,26 +1003,25 @@ answer_command(struct ui *u, const char *line)
 		(void)ui_verb(u, &u->prompt.seen, 1, NULL, w);
 		return REACT_REDRAW;
 	}
-	{
-		struct dash_result res;
-		enum itui_code rc =
-		    dash_run_line(&u->d, line, &u->prompt.seen, &res);
+	/* :handoff erin note... offers to pass on the roles you hold. */
+	if (strcmp(name, "handoff") == 0 && *rest != '\0' && *rest != '-' &&
+	    strstr(rest, "--move-roles") == NULL) {
+		char held[300], label[400], who[64] = "";
 
-		if (rc == ITUI_OK && res.lines > 1 && res.msg[0] == '\0') {
-			ui_pager_open(u, line, res.out, 0);
-			res.out = NULL;
-		} else if (res.msg[0] != '\0') {
-			ui_message(u, res.error, "%s", res.msg);
-		}
-		if (rc == ITUI_OK && res.made > 0 &&
-		    strncmp(name, "dec", 3) == 0) {
-			struct itui_err err;
+		sscanf(rest, "%63s", who);
+		if (held_roles(u, held, sizeof held) > 0) {
+			static const char *const choices[] = {"move", "keep"};
 
-			(void)dash_select_id(&u->d, res.made, &err);
+			snprintf(label, sizeof label,
+			         "Hand your roles (%s) to %s as well?", held,
+			         who);
+			free(u->prompt.stash[0]);
+			u->prompt.stash[0] = xstrdup(rest);
+			ui_menu(u, label, answer_move_roles, choices, 2, 0);
+			return REACT_REDRAW;
 		}
-		dash_result_free(&res);
-		ui_refind_entry(u);
 	}
+	run_line(u, line, name);
 	return REACT_REDRAW;
 }
 

@@ -900,7 +900,7 @@ show_report(struct ui *u, int handoff)
 		return REACT_NONE;
 	}
 	ui_pager_open(u,
-	              handoff ? "Handoff (l: count it as read)"
+	              handoff ? "Handoff (" HANDOFF_KEYS ")"
 	                      : "Reports: the last 30 days",
 	              text, 0);
 	u->pager_handoff = handoff;

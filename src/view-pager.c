@@ -171,6 +171,34 @@ mark_sent(struct ui *u)
 	return REACT_RELOAD;
 }
 
+/* The handoff's "since" menu; a typed duration or time also goes. */
+static const char *const since_choices[] = {"last-look", "1h",  "4h",
+                                            "12h",       "24h", "7d"};
+
+static unsigned
+answer_since(struct ui *u, const char *a)
+{
+	struct itui_err err;
+	int look = strcmp(a, "last-look") == 0 || *a == '\0';
+	char *text =
+	    dash_report(&u->d,
+	                look ? UI_WORDS("handoff", "--peek")
+	                     : UI_WORDS("handoff", "--peek", "--since", a),
+	                &err);
+
+	if (text == NULL) {
+		ui_message(u, 1, "%s", err.msg);
+		return REACT_REDRAW;
+	}
+	free(u->pager_text);
+	u->pager_text = text;
+	u->pager_top = 0;
+	snprintf(u->pager_title, sizeof u->pager_title,
+	         " Handoff since %s (" HANDOFF_KEYS ") ",
+	         look ? "your last look" : a);
+	return REACT_REDRAW;
+}
+
 static unsigned
 pager_request(struct ui *u, enum ui_action a)
 {
@@ -179,6 +207,16 @@ pager_request(struct ui *u, enum ui_action a)
 
 	if (pos >= 0) {
 		u->pager_top = pos;
+		return REACT_REDRAW;
+	}
+	if (a == UA_PG_SINCE) {
+		if (!u->pager_handoff) {
+			ui_message(u, 1,
+			           "only the handoff summary has a since");
+			return REACT_REDRAW;
+		}
+		ui_menu(u, "Changes since:", answer_since, since_choices,
+		        sizeof since_choices / sizeof since_choices[0], 0);
 		return REACT_REDRAW;
 	}
 	if (a == UA_PG_LOOK) {

@@ -1681,7 +1681,7 @@ Test(tui, the_handoff_look_is_recorded_only_when_confirmed)
 	start("a", 100, 30, NULL);
 	free(wait_for("a", "INC-1", 2000));
 	tmux("send-keys -t a H");
-	free(wait_for("a", "Handoff (l: count it as read)", 3000));
+	free(wait_for("a", "Handoff (t: since, l: count it as read)", 3000));
 	usleep(300000);
 	cr_assert_eq(sql_int(db, "SELECT count(*) FROM last_looks"), 0,
 	             "opening the view counted as a look");
@@ -1691,7 +1691,7 @@ Test(tui, the_handoff_look_is_recorded_only_when_confirmed)
 	                         " user = 'tess'"),
 	             1);
 	/* The view stays open. */
-	free(wait_for("a", "Handoff (l: count it as read)", 2000));
+	free(wait_for("a", "Handoff (t: since, l: count it as read)", 2000));
 }
 
 static int
@@ -1959,4 +1959,80 @@ Test(tui, the_top_bar_counts_alerts_on_no_incident)
 	             1);
 	cli(ARGS("attach", "AL-2", "INC-1"));
 	wait_gone("a", " 1 ALERT ", 3000);
+}
+
+/*
+ * Issue 12: a handoff recorded from the dashboard (:handoff NAME NOTE...)
+ * offers to pass on the roles held; the incoming person's handoff view has
+ * it, with the whole note, at the top, and a "since" menu (t).
+ */
+Test(tui, a_handoff_from_the_dashboard_moves_roles_and_heads_the_view)
+{
+	static const char note[] =
+	    "db failover done at 14:02, replica lag is the open question, "
+	    "watch the p99 of checkout before you sleep";
+	char line[300], *s, *d, *handed, *active;
+
+	cli(ARGS("assign", "1", "commander", "tess"));
+	start("a", 160, 40, NULL);
+	free(wait_for("a", "IC tess", 3000));
+	tmux("send-keys -t a :");
+	free(wait_for("a", ":", 2000));
+	snprintf(line, sizeof line, "handoff erin %s", note);
+	type_line("a", line);
+	free(wait_for("a",
+	              "Hand your roles (commander of INC-1) to erin as"
+	              " well?",
+	              3000));
+	tmux("send-keys -t a Enter");
+	free(wait_for("a",
+	              "handoff to erin recorded on 1 active incident; 1 role"
+	              " moved to erin",
+	              3000));
+	d = sql1(db, "SELECT from_user || '|' || to_user || '|' || note FROM"
+	             " handoffs");
+	snprintf(line, sizeof line, "tess|erin|%s", note);
+	cr_assert_str_eq(d, line);
+	free(d);
+	d = sql1(db, "SELECT person FROM role_assignments WHERE role ="
+	             " 'commander' AND ended_at IS NULL");
+	cr_assert_str_eq(d, "erin");
+	free(d);
+	free(wait_for("a", "IC erin", 3000));
+	/* Erin's view opens with what was handed to her, note whole. */
+	start("b", 160, 40, "INCIDENT_TUI_USER=erin");
+	tmux("send-keys -t b H");
+	s = wait_settled("b", "HANDED TO YOU", 3000);
+	handed = strstr(s, "HANDED TO YOU");
+	active = strstr(s, "ACTIVE INCIDENTS");
+	cr_assert(active != NULL && handed < active, "%s", s);
+	cr_assert_not_null(strstr(handed, "From tess at "), "%s", s);
+	cr_assert_not_null(strstr(handed, note), "%s", s);
+	free(s);
+	/* Since: a menu; the summary is read again from then, no look. */
+	tmux("send-keys -t b t");
+	free(wait_for("b", "Changes since:", 2000));
+	tmux("send-keys -t b -l 7d");
+	tmux("send-keys -t b Enter");
+	s = wait_settled("b", "Handoff since 7d", 3000);
+	cr_assert_not_null(strstr(s, "(--since)"), "%s", s);
+	free(s);
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM last_looks"), 0,
+	             "choosing since counted as a look");
+	/* Keep: the handoff without the roles. */
+	tmux("send-keys -t b Escape");
+	cli(ARGS("assign", "1", "scribe", "erin"));
+	free(wait_for("b", "Scribe erin", 3000));
+	tmux("send-keys -t b :");
+	type_line("b", "handoff tess back to you");
+	free(wait_for("b",
+	              "Hand your roles (commander of INC-1, scribe of"
+	              " INC-1) to tess as well?",
+	              3000));
+	tmux("send-keys -t b Right Enter");
+	free(wait_for("b", "handoff to tess recorded on 1 active incident",
+	              3000));
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM role_assignments WHERE"
+	                         " person = 'erin' AND ended_at IS NULL"),
+	             2);
 }

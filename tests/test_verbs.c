@@ -188,6 +188,8 @@ static struct parity rows[] = {
     {"update", "update 1", "update", "update 1 --template nosuch"},
     {"postmortem", "postmortem 1", "postmortem", "postmortem INC-99"},
     {"handoff", "handoff", "", "handoff --since forever"},
+    {"handoff", "handoff erin 'the replica lags; watch it' --move-roles", "",
+     "handoff erin --peek"},
     {"stats", "stats", "", "stats --since forever"},
     {"alerts", "", "", "alerts"},
     {"silence", "", "", "silence AL-1 forever"},

@@ -187,6 +187,8 @@ enum {
 	  "a status update: log it as sent (the update clock restarts)")       \
 	X(PG_LOOK, PAGER, "look", "l", ACT_WRITES | ACT_FOOTER,                \
 	  "the handoff summary: count it as read (the next one starts now)")   \
+	X(PG_SINCE, PAGER, "since", "t", ACT_FOOTER,                           \
+	  "the handoff summary: the changes since when (a menu)")              \
 	X(CF_MINE, CONFLICT, "keep-mine", "m", ACT_WRITES | ACT_FOOTER,        \
 	  "save your text over theirs (both stay in the history)")             \
 	X(CF_THEIRS, CONFLICT, "keep-theirs", "t", ACT_FOOTER,                 \

@@ -424,10 +424,26 @@ enum itui_code store_changes_since(struct store *st, int64_t since, int limit,
 /*
  * Records a handoff: a row in the handoff history and a `handoff` entry on
  * every active incident, in one transaction.  *incidents counts them.
+ * With `move`, every role the actor holds on those incidents passes to
+ * `to` in the same transaction; *moved counts the roles.
  */
 enum itui_code store_handoff_record(struct store *st, const char *to,
-                                    const char *note, int *incidents,
-                                    struct itui_err *err);
+                                    const char *note, int move, int *incidents,
+                                    int *moved, struct itui_err *err);
+
+struct handoff_row {
+	int64_t id, at;
+	char *from, *note; /* note: NULL when none was given */
+};
+struct handoff_list {
+	struct handoff_row *v;
+	size_t n;
+};
+/* Handoffs to `user` from `since` on, newest first (at most 20). */
+enum itui_code store_handoffs_to(struct store *st, const char *user,
+                                 int64_t since, struct handoff_list *out,
+                                 struct itui_err *err);
+void handoff_list_free(struct handoff_list *l);
 
 /* Changes an action item's text, owner or due date (NULL/TIME_NONE: keep). */
 enum itui_code store_action_edit(struct store *st, int64_t action_id,

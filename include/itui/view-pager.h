@@ -13,4 +13,7 @@
 
 extern const struct view_ops view_pager_ops;
 
+/* The handoff summary's own keys, named in its title. */
+#define HANDOFF_KEYS "t: since, l: count it as read"
+
 #endif
