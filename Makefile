@@ -198,7 +198,7 @@ $(BUILD)/fuzz:
 
 bench:
 	@scripts/deps.sh bench
-	@$(MAKE) --no-print-directory all $(BUILD)/propagate
+	@$(MAKE) --no-print-directory all $(BUILD)/propagate $(BUILD)/reload
 	bench/run.sh $(abspath $(BIN))
 	@echo
 	@if [ -n "$(BENCH_REF)" ]; then bench/ref.sh $(BENCH_REF) $(REF_DIR); fi
@@ -221,8 +221,8 @@ bench-pg:
 	    $(if $(BENCH_REF),$(abspath $(REF_DIR)/build/incident-tui))
 	bench/pg-failover.sh $(abspath $(BIN))
 
-$(BUILD)/propagate: bench/propagate.c $(LIBOBJS)
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ bench/propagate.c \
+$(BUILD)/propagate $(BUILD)/reload: $(BUILD)/%: bench/%.c $(LIBOBJS)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< \
 	    $(LIBOBJS) $(PKG_LIBS)
 
 install: all

@@ -7,7 +7,7 @@
 #   BENCH_OTHERS ("10 30 50"), BENCH_INCIDENTS (10000),
 #   BENCH_SCALE_ENTRIES (1000000), BENCH_ROWS (20),
 #   BENCH_BIG_INCIDENTS (100000), BENCH_BIG_ENTRIES (10000000),
-#   BENCH_ONLY (some of: propagation idle room bytes scale big; default all)
+#   BENCH_ONLY (some of: propagation reload idle room bytes scale big; default all)
 set -euo pipefail
 
 BIN=$1
@@ -104,6 +104,20 @@ for n in $OTHERS; do
 done
 echo
 
+fi
+
+# 1b. One reload after another connection's commit, without the terminal:
+# a long timeline must cost what a short one does (read by change, not whole).
+RELOAD=$(dirname "$PROP")/reload
+if want reload && [ -x "$RELOAD" ]; then
+	db=$(mkdb reload)
+	"$BIN" --db "$db" declare --severity P1 --title reload >/dev/null
+	read -r short stmts < <("$RELOAD" "$db" 20)
+	"$RELOAD" "$db" 2000 >/dev/null
+	read -r long _ < <("$RELOAD" "$db" 200)
+	printf "reload: 20 entries %6.1f us CPU, 2,000+ entries %6.1f us (%s), %s statements   [goal: at most 1.2x]\n" \
+		"$short" "$long" "$(ratio "$long" "$short")" "$stmts"
+	echo
 fi
 
 # 2. Idle: dashboards with 3 active incidents beside htop, in the same minute.

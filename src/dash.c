@@ -201,17 +201,93 @@ drop_gone(struct dash *d)
 	d->gone_id = 0;
 }
 
+/*
+ * The shown incident's timeline: the whole window, or the window read
+ * before (`held`) brought up to date with the rows that changed since, so
+ * a new entry on a long timeline costs one row, not four hundred.
+ */
 static enum itui_code
-load_detail(struct dash *d, struct itui_err *err)
+load_timeline(struct dash *d, struct entry_list *held, struct itui_err *err)
 {
-	free_detail(d);
-	if (d->sel_id == 0)
+	struct entry_list changed;
+
+	if (d->timeline_seq == 0) {
+		if (store_timeline(d->st, d->sel_id, 0, 0, d->timeline_window,
+		                   &d->timeline, err) != ITUI_OK)
+			return err->code;
+		/* Changes after the newest held row are read next time; one
+		 * of an older row outside the window is then merged away. */
+		d->timeline_seq = entry_list_merge(&d->timeline, held);
 		return ITUI_OK;
-	if (store_incident_get(d->st, d->sel_id, &d->detail, err) != ITUI_OK)
+	}
+	if (store_timeline_changes(d->st, d->sel_id, d->timeline_seq, &changed,
+	                           err) != ITUI_OK) {
+		entry_list_free(held);
 		return err->code;
+	}
+	d->timeline = *held;
+	*held = (struct entry_list){0};
+	d->timeline_seq = entry_list_merge(&d->timeline, &changed);
+	/* The window a fresh read would give: a dashboard left open for
+	 * days keeps a window, not the days. */
+	if (d->timeline.n > (size_t)d->timeline_window) {
+		size_t drop = d->timeline.n - (size_t)d->timeline_window, i;
+
+		for (i = 0; i < drop; i++)
+			entry_free(&d->timeline.v[i]);
+		memmove(d->timeline.v, d->timeline.v + drop,
+		        (d->timeline.n - drop) * sizeof *d->timeline.v);
+		d->timeline.n -= drop;
+		d->timeline.more = 1;
+	}
+	return ITUI_OK;
+}
+
+/*
+ * The shown incident as the list read it, when the list was read in the
+ * same snapshot (a reload): the same row with the same extras, not read
+ * twice.
+ */
+static int
+list_row(const struct dash *d, struct incident *out)
+{
+	size_t i;
+
+	if (!d->list_fresh)
+		return 0;
+	for (i = 0; i < d->incidents.n; i++)
+		if (d->incidents.v[i].id == d->sel_id &&
+		    d->incidents.v[i].id != d->gone_id) {
+			incident_copy(out, &d->incidents.v[i]);
+			return 1;
+		}
+	return 0;
+}
+
+/* The shown incident; `keep` keeps its timeline and reads what changed. */
+static enum itui_code
+load_detail_as(struct dash *d, int keep, struct itui_err *err)
+{
+	struct entry_list held = {0};
+
+	if (keep && d->have_detail && d->timeline_seq > 0) {
+		held = d->timeline;
+		d->timeline = (struct entry_list){0};
+	} else {
+		d->timeline_seq = 0;
+	}
+	free_detail(d);
+	if (d->sel_id == 0) {
+		entry_list_free(&held);
+		return ITUI_OK;
+	}
+	if (!list_row(d, &d->detail) &&
+	    store_incident_get(d->st, d->sel_id, &d->detail, err) != ITUI_OK) {
+		entry_list_free(&held);
+		return err->code;
+	}
 	d->have_detail = 1;
-	if (store_timeline(d->st, d->sel_id, 0, 0, d->timeline_window,
-	                   &d->timeline, err) != ITUI_OK ||
+	if (load_timeline(d, &held, err) != ITUI_OK ||
 	    store_actions(d->st, d->sel_id, 1, &d->actions, err) != ITUI_OK ||
 	    store_incident_revision(d->st, d->sel_id, &d->field_revision,
 	                            err) != ITUI_OK)
@@ -227,6 +303,12 @@ load_detail(struct dash *d, struct itui_err *err)
 	return ITUI_OK;
 }
 
+static enum itui_code
+load_detail(struct dash *d, struct itui_err *err)
+{
+	return load_detail_as(d, 0, err);
+}
+
 int
 dash_checklist_now(struct dash *d, int64_t now)
 {
@@ -237,8 +319,8 @@ dash_checklist_now(struct dash *d, int64_t now)
 	return 1;
 }
 
-enum itui_code
-dash_reload(struct dash *d, struct itui_err *err)
+static enum itui_code
+reload(struct dash *d, struct itui_err *err)
 {
 	struct incident_list fresh;
 	int64_t v = 0, rev = 0, was = d->sel_id;
@@ -288,12 +370,27 @@ dash_reload(struct dash *d, struct itui_err *err)
 	d->loads++;
 	if (d->sel_id == 0 && d->incidents.n > 0)
 		d->sel_id = d->incidents.v[0].id;
+	d->list_fresh = 1;
 	if ((detail || d->sel_id != was || !d->have_detail) &&
-	    load_detail(d, err) != ITUI_OK)
+	    load_detail_as(d, d->sel_id == was, err) != ITUI_OK)
 		return err->code;
+
 	if (d->gone_id != 0)
 		explain_gone(d);
 	return ITUI_OK;
+}
+
+/* One snapshot: the list and the detail never disagree. */
+enum itui_code
+dash_reload(struct dash *d, struct itui_err *err)
+{
+	enum itui_code rc;
+
+	store_read_begin(d->st);
+	rc = reload(d, err);
+	d->list_fresh = 0;
+	store_read_end(d->st);
+	return rc;
 }
 
 int

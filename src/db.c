@@ -214,6 +214,23 @@ static const char *const migrations[] = {
     "CREATE TABLE changes(incident_id INTEGER PRIMARY KEY,"
     " rev INTEGER NOT NULL);"
     "INSERT INTO changes(incident_id, rev) VALUES (0, 0), (-1, 0);",
+    /* 11: each incident's timeline counts its changes (mod_seq: the
+     * count when the row last changed), so a dashboard reads only what
+     * changed since it last looked (store_timeline_changes()).  Writes on
+     * one incident never run at once, so the count never repeats; a
+     * trigger, so no way of writing an entry can forget it. */
+    "ALTER TABLE entries ADD COLUMN mod_seq INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX entries_by_change ON entries(incident_id, mod_seq);"
+    /* the incident's field revision, counted on every reload */
+    "CREATE INDEX audit_by_field ON audit(incident_id, object, object_id,"
+    " field);"
+    "CREATE TRIGGER entries_seq_new AFTER INSERT ON entries BEGIN"
+    " UPDATE entries SET mod_seq = (SELECT max(mod_seq) FROM entries"
+    " WHERE incident_id = NEW.incident_id) + 1 WHERE id = NEW.id; END;"
+    "CREATE TRIGGER entries_seq_change AFTER UPDATE OF incident_id, at,"
+    " kind, text, data, pinned, revision, deleted_at ON entries BEGIN"
+    " UPDATE entries SET mod_seq = (SELECT max(mod_seq) FROM entries"
+    " WHERE incident_id = NEW.incident_id) + 1 WHERE id = NEW.id; END;",
 };
 
 /* The migration after which chain_fill() runs, in the same transaction. */

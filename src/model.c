@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "itui/model.h"
+#include "itui/xalloc.h"
 
 static const char *const status_names[STATUS_COUNT] = {
     "investigating", "identified", "mitigating",
@@ -191,6 +192,37 @@ incident_free(struct incident *inc)
 	memset(inc, 0, sizeof *inc);
 }
 
+/* What incident_free() frees, this copies: keep the two together. */
+void
+incident_copy(struct incident *dst, const struct incident *src)
+{
+	size_t i;
+
+	*dst = *src;
+	dst->title = xstrdup_or_null(src->title);
+	dst->severity = xstrdup_or_null(src->severity);
+	dst->service = xstrdup_or_null(src->service);
+	dst->impact = xstrdup_or_null(src->impact);
+	dst->summary = xstrdup_or_null(src->summary);
+	dst->root_cause = xstrdup_or_null(src->root_cause);
+	dst->alert_key = xstrdup_or_null(src->alert_key);
+	dst->declared_by = xstrdup_or_null(src->declared_by);
+	for (i = 0; i < ROLE_COUNT; i++)
+		dst->roles[i] = xstrdup_or_null(src->roles[i]);
+	dst->changes = NULL;
+	if (src->nchanges > 0) {
+		dst->changes = xcalloc(src->nchanges, sizeof *dst->changes);
+		for (i = 0; i < src->nchanges; i++) {
+			dst->changes[i].at = src->changes[i].at;
+			dst->changes[i].from =
+			    xstrdup_or_null(src->changes[i].from);
+			dst->changes[i].to =
+			    xstrdup_or_null(src->changes[i].to);
+		}
+	}
+	dst->phase = xstrdup_or_null(src->phase);
+}
+
 void
 incident_list_free(struct incident_list *l)
 {
@@ -222,6 +254,54 @@ entry_list_free(struct entry_list *l)
 	free(l->v);
 	l->v = NULL;
 	l->n = 0;
+}
+
+/* Timeline order: event time, then the order of writing. */
+static int
+entry_before(const struct entry *a, const struct entry *b)
+{
+	return a->at < b->at || (a->at == b->at && a->id < b->id);
+}
+
+int64_t
+entry_list_merge(struct entry_list *l, struct entry_list *changed)
+{
+	int64_t seq = 0;
+	size_t i, j, at;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i].change_seq > seq)
+			seq = l->v[i].change_seq;
+	for (i = 0; i < changed->n; i++) {
+		struct entry *c = &changed->v[i];
+
+		if (c->change_seq > seq)
+			seq = c->change_seq;
+		for (j = 0; j < l->n; j++)
+			if (l->v[j].id == c->id) {
+				entry_free(&l->v[j]);
+				memmove(l->v + j, l->v + j + 1,
+				        (l->n - j - 1) * sizeof *l->v);
+				l->n--;
+				break;
+			}
+		/* Deleted, or older than a partial window begins: not shown. */
+		if (c->deleted_at != TIME_NONE ||
+		    (l->more && (l->n == 0 || entry_before(c, &l->v[0])))) {
+			entry_free(c);
+			continue;
+		}
+		for (at = l->n; at > 0 && entry_before(c, &l->v[at - 1]); at--)
+			;
+		l->v = xreallocarray(l->v, l->n + 1, sizeof *l->v);
+		memmove(l->v + at + 1, l->v + at, (l->n - at) * sizeof *l->v);
+		l->v[at] = *c;
+		l->n++;
+	}
+	free(changed->v);
+	changed->v = NULL;
+	changed->n = 0;
+	return seq;
 }
 
 void

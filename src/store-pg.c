@@ -1020,6 +1020,20 @@ static const char *const pg_migrations[] = {
     "CREATE TABLE changes(incident_id BIGINT PRIMARY KEY,"
     " rev BIGINT NOT NULL);"
     "INSERT INTO changes(incident_id, rev) VALUES (0, 0), (-1, 0);",
+    /* 11: each incident's timeline counts its changes (db.c's 11); the
+     * incident's advisory lock keeps two writers from taking one count */
+    "ALTER TABLE entries ADD COLUMN mod_seq BIGINT NOT NULL DEFAULT 0;"
+    "CREATE INDEX entries_by_change ON entries(incident_id, mod_seq);"
+    /* the incident's field revision, counted on every reload */
+    "CREATE INDEX audit_by_field ON audit(incident_id, object, object_id,"
+    " field);"
+    "CREATE FUNCTION itui_entry_seq() RETURNS trigger LANGUAGE plpgsql AS"
+    " $$ BEGIN NEW.mod_seq := (SELECT coalesce(max(mod_seq), 0) + 1"
+    " FROM entries WHERE incident_id = NEW.incident_id); RETURN NEW;"
+    " END $$;"
+    "CREATE TRIGGER entries_seq BEFORE INSERT OR UPDATE OF incident_id, at,"
+    " kind, text, data, pinned, revision, deleted_at ON entries"
+    " FOR EACH ROW EXECUTE FUNCTION itui_entry_seq();",
 };
 #define PG_NMIGRATIONS (int)(sizeof pg_migrations / sizeof pg_migrations[0])
 

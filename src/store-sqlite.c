@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -24,6 +25,20 @@
 #include "itui/xalloc.h"
 
 #define MAX_LEASES 4
+/*
+ * Prepared statements kept for reuse.  A dashboard's reload runs the same
+ * twenty-odd statements on every commit it sees, and compiling them was
+ * most of its SQLite time; a reset statement holds no lock or snapshot.
+ */
+#define STMT_CACHE 64
+
+struct lite_stmt {
+	struct sd_stmt base;
+	sqlite3_stmt *s;
+	uint64_t hash;
+	int cached; /* in the cache: finalize resets it instead */
+	int busy;   /* handed out and not yet given back */
+};
 
 struct lite_db {
 	struct sd_db base;
@@ -34,24 +49,44 @@ struct lite_db {
 		char *job;
 		int fd; /* its DB.JOB.lock, flock()ed */
 	} leases[MAX_LEASES];
-};
-
-struct lite_stmt {
-	struct sd_stmt base;
-	sqlite3_stmt *s;
+	struct lite_stmt *cache[STMT_CACHE];
+	unsigned cache_next; /* the slot the next new statement takes */
 };
 
 #define LDB(d) (((struct lite_db *)(void *)(d))->db)
 #define LST(x) (((struct lite_stmt *)(void *)(x))->s)
 
 static void
+l_free_stmt(struct lite_stmt *ls)
+{
+	sqlite3_finalize(ls->s);
+	free(ls);
+}
+
+/* Before the handle closes: a statement still handed out is freed by its
+ * owner's finalize. */
+static void
+cache_clear(struct lite_db *l)
+{
+	int i;
+
+	for (i = 0; i < STMT_CACHE; i++)
+		if (l->cache[i] != NULL) {
+			l->cache[i]->cached = 0;
+			if (!l->cache[i]->busy)
+				l_free_stmt(l->cache[i]);
+			l->cache[i] = NULL;
+		}
+}
+
+static void
 l_close(struct sd_db *d)
 {
 	struct lite_db *l = (struct lite_db *)(void *)d;
-
 	int i;
 
 	sd_finalize(l->version);
+	cache_clear(l);
 	sqlite3_close(l->db);
 	for (i = 0; i < MAX_LEASES; i++)
 		if (l->leases[i].job != NULL) {
@@ -70,15 +105,67 @@ l_exec(struct sd_db *d, const char *sql)
 
 static const struct sd_ops lite_ops;
 
+/* FNV-1a: the cache compares the text only when this matches. */
+static uint64_t
+sql_hash(const char *sql)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *sql != '\0'; sql++)
+		h = (h ^ (unsigned char)*sql) * 1099511628211ULL;
+	return h;
+}
+
+/* The cached, idle statement for this text, or NULL. */
+static struct lite_stmt *
+cache_find(struct lite_db *l, const char *sql, uint64_t h)
+{
+	int i;
+
+	for (i = 0; i < STMT_CACHE; i++) {
+		struct lite_stmt *c = l->cache[i];
+
+		if (c != NULL && c->hash == h && !c->busy &&
+		    strcmp(sqlite3_sql(c->s), sql) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+/* Takes a slot round-robin; a statement pushed out while handed out is
+ * freed when its owner finalizes it. */
+static void
+cache_add(struct lite_db *l, struct lite_stmt *ls)
+{
+	struct lite_stmt *old = l->cache[l->cache_next];
+
+	if (old != NULL) {
+		old->cached = 0;
+		if (!old->busy)
+			l_free_stmt(old);
+	}
+	l->cache[l->cache_next] = ls;
+	l->cache_next = (l->cache_next + 1) % STMT_CACHE;
+	ls->cached = 1;
+}
+
 static int
 l_prepare(struct sd_db *d, const char *sql, int keep, struct sd_stmt **out)
 {
+	struct lite_db *l = (struct lite_db *)(void *)d;
+	uint64_t h = sql_hash(sql);
+	struct lite_stmt *ls = cache_find(l, sql, h);
 	sqlite3_stmt *s = NULL;
-	int rc = sqlite3_prepare_v3(
-	    LDB(d), sql, -1, keep ? SQLITE_PREPARE_PERSISTENT : 0, &s, NULL);
-	struct lite_stmt *ls;
+	int rc;
 
 	*out = NULL;
+	if (ls != NULL) {
+		ls->busy = 1;
+		*out = &ls->base;
+		return SQLITE_OK;
+	}
+	rc = sqlite3_prepare_v3(LDB(d), sql, -1, SQLITE_PREPARE_PERSISTENT, &s,
+	                        NULL);
 	if (rc != SQLITE_OK) {
 		sqlite3_finalize(s);
 		return rc;
@@ -87,6 +174,11 @@ l_prepare(struct sd_db *d, const char *sql, int keep, struct sd_stmt **out)
 	ls->base.ops = &lite_ops;
 	ls->base.db = d;
 	ls->s = s;
+	ls->hash = h;
+	ls->busy = 1;
+	/* A kept statement is its owner's already; the rest are shared. */
+	if (!keep)
+		cache_add(l, ls);
 	*out = &ls->base;
 	return SQLITE_OK;
 }
@@ -125,8 +217,15 @@ l_reset(struct sd_stmt *s)
 static void
 l_finalize(struct sd_stmt *s)
 {
-	sqlite3_finalize(LST(s));
-	free(s);
+	struct lite_stmt *ls = (struct lite_stmt *)(void *)s;
+
+	ls->busy = 0;
+	if (ls->cached) {
+		sqlite3_reset(ls->s);
+		sqlite3_clear_bindings(ls->s);
+		return;
+	}
+	l_free_stmt(ls);
 }
 
 static int
@@ -298,6 +397,7 @@ db_chain_fill(sqlite3 *db, struct itui_err *err)
 	struct lite_db *l = wrap(db);
 	enum itui_code rc = chain_fill(&l->base, err);
 
+	cache_clear(l);
 	free(l);
 	return rc;
 }

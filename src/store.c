@@ -265,6 +265,7 @@ st_begin_on(struct store *st, int64_t incident, struct itui_err *err)
 		return err->code;
 	if (st->batch)
 		return ITUI_OK;
+	store_read_end(st);
 	st->ntouched = 0;
 	st->touched_other = st->private_tx = 0;
 	rc = st->db->ops->begin(st->db, incident > 0 || incident == SD_SCOPE_NEW
@@ -425,6 +426,27 @@ int64_t
 store_statements(const struct store *st)
 {
 	return st->statements;
+}
+
+void
+store_read_begin(struct store *st)
+{
+	if (st->batch || st->reading)
+		return;
+	/* PostgreSQL's default is a snapshot per statement. */
+	st->reading = sd_exec(st->db, sd_sql(st->db, "BEGIN",
+	                                     "BEGIN ISOLATION LEVEL REPEATABLE"
+	                                     " READ, READ ONLY")) == SD_OK;
+}
+
+void
+store_read_end(struct store *st)
+{
+	if (!st->reading)
+		return;
+	st->reading = 0;
+	/* Nothing was written: a failed end loses nothing. */
+	(void)sd_exec(st->db, "COMMIT");
 }
 
 enum itui_code
@@ -1378,6 +1400,7 @@ st_read_entry(struct sd_stmt *s, struct entry *e)
 	e->pinned = sd_int(s, 8);
 	e->revision = sd_int(s, 9);
 	e->deleted_at = st_col_time(s, 10);
+	e->change_seq = sd_int64(s, 11);
 }
 
 enum itui_code
@@ -1606,6 +1629,23 @@ store_timeline(struct store *st, int64_t incident_id, int64_t before_at,
 		out->v[out->n - 1 - i] = t;
 	}
 	return ITUI_OK;
+}
+
+enum itui_code
+store_timeline_changes(struct store *st, int64_t incident_id, int64_t since,
+                       struct entry_list *out, struct itui_err *err)
+{
+	out->v = NULL;
+	out->n = 0;
+	out->more = 0;
+	return st_fetch(st,
+	                st_query(st, err, "reading the timeline",
+	                         "SELECT " ENTRY_COLUMNS " FROM entries"
+	                         " WHERE incident_id = ? AND mod_seq > ?"
+	                         " ORDER BY mod_seq",
+	                         "ii", incident_id, since),
+	                "reading the timeline", &out->v, &out->n,
+	                sizeof *out->v, st_read_entry_row, err);
 }
 
 /* ---- action items -------------------------------------------------------- */

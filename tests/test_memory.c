@@ -288,15 +288,20 @@ Test(chain, an_older_database_is_chained_once_by_the_migration)
 	char *out;
 
 	ok_(db, ARGS("demo"));
-	free(sql1(db, "DROP TABLE chain_heads; DROP TABLE signatures;"
-	              " DROP TABLE presence; DROP TABLE changes;"
-	              " ALTER TABLE entries DROP COLUMN chain_seq;"
-	              " ALTER TABLE entries DROP COLUMN chain_hash;"
-	              " ALTER TABLE entry_revisions DROP COLUMN chain_seq;"
-	              " ALTER TABLE entry_revisions DROP COLUMN chain_hash;"
-	              " ALTER TABLE audit DROP COLUMN chain_seq;"
-	              " ALTER TABLE audit DROP COLUMN chain_hash;"
-	              " PRAGMA user_version = 7;"));
+	free(sql1(db,
+	          "DROP TABLE chain_heads; DROP TABLE signatures;"
+	          " DROP TABLE presence; DROP TABLE changes;"
+	          " DROP TRIGGER entries_seq_new;"
+	          " DROP TRIGGER entries_seq_change;"
+	          " DROP INDEX entries_by_change; DROP INDEX audit_by_field;"
+	          " ALTER TABLE entries DROP COLUMN mod_seq;"
+	          " ALTER TABLE entries DROP COLUMN chain_seq;"
+	          " ALTER TABLE entries DROP COLUMN chain_hash;"
+	          " ALTER TABLE entry_revisions DROP COLUMN chain_seq;"
+	          " ALTER TABLE entry_revisions DROP COLUMN chain_hash;"
+	          " ALTER TABLE audit DROP COLUMN chain_seq;"
+	          " ALTER TABLE audit DROP COLUMN chain_hash;"
+	          " PRAGMA user_version = 7;"));
 	cr_assert_eq(sql_int(db, "PRAGMA user_version"), 7,
 	             "before the chains (8)");
 	ok_(db, ARGS("log", "1", "after the upgrade"));

@@ -144,6 +144,9 @@ struct entry {
 	int pinned;
 	int revision;
 	int64_t deleted_at;
+	/* The incident's timeline change count when this row last changed
+	 * (store_timeline_changes()). */
+	int64_t change_seq;
 };
 
 struct entry_list {
@@ -188,9 +191,19 @@ struct audit_list {
 };
 
 void incident_free(struct incident *inc);
+/* A deep copy, for incident_free() to free. */
+void incident_copy(struct incident *dst, const struct incident *src);
 void incident_list_free(struct incident_list *l);
 void entry_free(struct entry *e);
 void entry_list_free(struct entry_list *l);
+/*
+ * Brings a timeline up to date with the entries that changed since it was
+ * read (store_timeline_changes()), taking them over: replaced where shown,
+ * removed when deleted, placed in time order otherwise, unless a partial
+ * page (more set) begins after them.  Returns the newest change_seq seen,
+ * for the next "since".
+ */
+int64_t entry_list_merge(struct entry_list *l, struct entry_list *changed);
 void action_list_free(struct action_list *l);
 void audit_list_free(struct audit_list *l);
 

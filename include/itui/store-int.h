@@ -52,6 +52,7 @@ struct store {
 	int touched_other;
 	int private_tx;
 	int64_t statements; /* prepared so far (store_statements()) */
+	int reading;        /* inside store_read_begin() */
 };
 
 int64_t st_now(const struct store *st);
@@ -151,7 +152,7 @@ enum itui_code st_request_snapshot(struct store *st, int64_t id,
 /* An entry from a row of ENTRY_COLUMNS. */
 #define ENTRY_COLUMNS                                                         \
 	"id, incident_id, at, recorded_at, author, kind, text, data, pinned," \
-	" revision, deleted_at"
+	" revision, deleted_at, mod_seq"
 void st_read_entry(struct sd_stmt *s, struct entry *e);
 /* The same, as a reader for st_fetch(); and column 0 as a string. */
 void st_read_entry_row(struct sd_stmt *s, void *e);

@@ -52,14 +52,23 @@ void store_set_clock(struct store *st, int64_t (*now)(void));
  */
 enum itui_code store_data_version(struct store *st, int64_t *out,
                                   struct itui_err *err);
+/* Statements this connection has prepared: what a test holds a reload to. */
+int64_t store_statements(const struct store *st);
+/*
+ * Several reads as one: every statement until store_read_end() sees the
+ * same committed state (a dashboard's list and its detail agree), and
+ * SQLite takes its read lock once instead of once per statement.  A write
+ * begun in between ends the read first.  A read that cannot begin is no
+ * error: the statements then run each on its own.
+ */
+void store_read_begin(struct store *st);
+void store_read_end(struct store *st);
 /*
  * The record's revision: moves with every committed change of the record
  * (by anyone, this connection included), never with a draft, a last look
  * or a presence row.  So a data_version that moved with the same revision
  * means only such private rows changed.
  */
-/* Statements this connection has prepared: what a test holds a reload to. */
-int64_t store_statements(const struct store *st);
 enum itui_code store_revision(struct store *st, int64_t *out,
                               struct itui_err *err);
 /*
@@ -215,6 +224,15 @@ enum itui_code store_entry_get(struct store *st, int64_t entry_id,
 enum itui_code store_timeline(struct store *st, int64_t incident_id,
                               int64_t before_at, int64_t before_id, int limit,
                               struct entry_list *out, struct itui_err *err);
+/*
+ * The incident's entries that changed after change count `since` (an
+ * entry's change_seq): added, edited, pinned, deleted (deleted_at set) or
+ * restored, in the order they changed.  What a timeline already read needs
+ * to be current (entry_list_merge()).
+ */
+enum itui_code store_timeline_changes(struct store *st, int64_t incident_id,
+                                      int64_t since, struct entry_list *out,
+                                      struct itui_err *err);
 
 enum itui_code store_action_add(struct store *st, int64_t incident_id,
                                 const char *text, const char *owner,
