@@ -112,7 +112,7 @@ RELOAD=$(dirname "$PROP")/reload
 if want reload && [ -x "$RELOAD" ]; then
 	db=$(mkdb reload)
 	"$BIN" --db "$db" declare --severity P1 --title reload >/dev/null
-	read -r short stmts < <("$RELOAD" "$db" 20)
+	read -r short stmts _ < <("$RELOAD" "$db" 20)
 	"$RELOAD" "$db" 2000 >/dev/null
 	read -r long _ < <("$RELOAD" "$db" 200)
 	printf "reload: 20 entries %6.1f us CPU, 2,000+ entries %6.1f us (%s), %s statements   [goal: at most 1.2x]\n" \

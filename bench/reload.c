@@ -13,11 +13,11 @@
 #include "itui/store.h"
 
 static long long
-cpu_ns(void)
+ns(clockid_t clock)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	clock_gettime(clock, &ts);
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
@@ -29,7 +29,7 @@ main(int argc, char **argv)
 	struct itui_err err;
 	struct store *writer;
 	struct dash d;
-	long long spent = 0, stmts = 0;
+	long long spent = 0, stmts = 0, wall = 0;
 	int n, i;
 
 	if (argc != 3)
@@ -45,23 +45,26 @@ main(int argc, char **argv)
 	}
 	store_set_actor(writer, "other", "local");
 	for (i = 0; i < n; i++) {
-		long long t, s;
+		long long t, w, s;
 
 		if (store_entry_add(writer, d.sel_id, KIND_NOTE, TIME_NONE,
 		                    "reload probe", NULL, NULL, &err) != ITUI_OK) {
 			fprintf(stderr, "%s\n", err.msg);
 			return 1;
 		}
-		t = cpu_ns();
+		t = ns(CLOCK_PROCESS_CPUTIME_ID);
+		w = ns(CLOCK_MONOTONIC);
 		s = store_statements(d.st);
 		if (dash_changed(&d) != 1 || dash_reload(&d, &err) != ITUI_OK) {
 			fprintf(stderr, "reload: %s\n", err.msg);
 			return 1;
 		}
-		spent += cpu_ns() - t;
+		spent += ns(CLOCK_PROCESS_CPUTIME_ID) - t;
+		wall += ns(CLOCK_MONOTONIC) - w;
 		stmts += store_statements(d.st) - s;
 	}
-	printf("%.1f %.1f\n", spent / 1e3 / n, (double)stmts / n);
+	printf("%.1f %.1f %.1f\n", spent / 1e3 / n, (double)stmts / n,
+	       wall / 1e3 / n);
 	dash_close(&d);
 	context_free(&ctx);
 	store_close(writer);

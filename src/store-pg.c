@@ -42,6 +42,7 @@
 #define LOCK_LEASE          1230263628
 #define CHANNEL             "itui"
 #define INT8OID             20
+#define PREPARED_MAX        128
 
 static struct {
 	void *lib;
@@ -57,6 +58,11 @@ static struct {
 	PGresult *(*execParams)(PGconn *, const char *, int, const Oid *,
 	                        const char *const *, const int *, const int *,
 	                        int);
+	PGresult *(*prepare)(PGconn *, const char *, const char *, int,
+	                     const Oid *);
+	PGresult *(*execPrepared)(PGconn *, const char *, int,
+	                          const char *const *, const int *, const int *,
+	                          int);
 	ExecStatusType (*resultStatus)(const PGresult *);
 	char *(*resultErrorField)(const PGresult *, int);
 	void (*clear)(PGresult *);
@@ -107,6 +113,8 @@ pq_load(void)
 	LOAD(reset, "PQreset");
 	LOAD(exec, "PQexec");
 	LOAD(execParams, "PQexecParams");
+	LOAD(prepare, "PQprepare");
+	LOAD(execPrepared, "PQexecPrepared");
 	LOAD(resultStatus, "PQresultStatus");
 	LOAD(resultErrorField, "PQresultErrorField");
 	LOAD(clear, "PQclear");
@@ -340,6 +348,18 @@ struct pg_db {
 	uint32_t leases[4]; /* jobs whose advisory lock we hold */
 	size_t nleases;
 	int in_tx; /* between begin and commit/rollback */
+	/*
+	 * Statements this session has run, by text and parameter types; the
+	 * second run of one prepares it on the server (itui_N), so a
+	 * dashboard's reload is not parsed and planned again on every commit
+	 * while a one-shot command pays no extra round trip.
+	 */
+	struct {
+		char *key;
+		int uses;
+		int ready; /* prepared as itui_<index> in this session */
+	} prepared[PREPARED_MAX];
+	int nprepared;
 };
 
 struct pg_stmt {
@@ -392,6 +412,16 @@ failed(struct pg_db *d, const PGresult *res)
 
 static int session_setup(struct pg_db *d);
 
+static void
+forget_prepared(struct pg_db *d)
+{
+	int i;
+
+	for (i = 0; i < d->nprepared; i++)
+		free(d->prepared[i].key);
+	d->nprepared = 0;
+}
+
 /*
  * A connection that broke outside a transaction (a restarted or promoted
  * server) is made again once before the statement fails: nothing was
@@ -403,6 +433,8 @@ reconnected(struct pg_db *d)
 	if (d->in_tx || pq.status(d->c) == CONNECTION_OK)
 		return 0;
 	pq.reset(d->c);
+	/* A new session: nothing of ours is prepared on it. */
+	forget_prepared(d);
 	if (pq.status(d->c) != CONNECTION_OK || session_setup(d) != SD_OK)
 		return 0;
 	d->nleases = 0;
@@ -454,6 +486,7 @@ p_close(struct sd_db *db)
 	struct pg_db *d = PDB(db);
 
 	pq.finish(d->c);
+	forget_prepared(d);
 	free(d->msg);
 	free(d);
 }
@@ -518,6 +551,56 @@ p_bind_null(struct sd_stmt *s, int col)
 	return set_param(PST(s), col, NULL, 0);
 }
 
+/* The statement's entry in the session's list (added on its first run),
+ * or -1 when the list is full. */
+static int
+prepared_slot(struct pg_db *d, const struct pg_stmt *s)
+{
+	struct strbuf key = STRBUF_INIT;
+	int i;
+
+	strbuf_addstr(&key, s->sql);
+	for (i = 0; i < s->nparams; i++)
+		strbuf_addf(&key, "%c%u", i ? ',' : '\x1f',
+		            (unsigned)s->types[i]);
+	for (i = 0; i < d->nprepared; i++)
+		if (strcmp(d->prepared[i].key, strbuf_str(&key)) == 0) {
+			strbuf_free(&key);
+			return i;
+		}
+	if (d->nprepared == PREPARED_MAX) {
+		strbuf_free(&key);
+		return -1;
+	}
+	d->prepared[d->nprepared].key = strbuf_detach(&key);
+	d->prepared[d->nprepared].uses = 0;
+	d->prepared[d->nprepared].ready = 0;
+	return d->nprepared++;
+}
+
+static PGresult *
+execute(struct pg_db *d, const struct pg_stmt *s)
+{
+	const char *const *vals = (const char *const *)s->vals;
+	int k = prepared_slot(d, s);
+	char name[32];
+
+	if (k >= 0 && !d->prepared[k].ready && ++d->prepared[k].uses >= 2) {
+		PGresult *r;
+
+		snprintf(name, sizeof name, "itui_%d", k);
+		r = pq.prepare(d->c, name, s->sql, s->nparams, s->types);
+		/* Not prepared (an aborted transaction): run it unprepared. */
+		d->prepared[k].ready = pq.resultStatus(r) == PGRES_COMMAND_OK;
+		pq.clear(r);
+	}
+	if (k < 0 || !d->prepared[k].ready)
+		return pq.execParams(d->c, s->sql, s->nparams, s->types, vals,
+		                     NULL, NULL, 0);
+	snprintf(name, sizeof name, "itui_%d", k);
+	return pq.execPrepared(d->c, name, s->nparams, vals, NULL, NULL, 0);
+}
+
 static int
 p_step(struct sd_stmt *st)
 {
@@ -531,8 +614,7 @@ p_step(struct sd_stmt *st)
 		s->row++;
 		return SD_ROW;
 	}
-	s->res = pq.execParams(d->c, s->sql, s->nparams, s->types,
-	                       (const char *const *)s->vals, NULL, NULL, 0);
+	s->res = execute(d, s);
 	status = pq.resultStatus(s->res);
 	if (status == PGRES_FATAL_ERROR && reconnected(d)) {
 		pq.clear(s->res);
