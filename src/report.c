@@ -27,6 +27,50 @@ print_line(FILE *f, struct strbuf *sb)
 	strbuf_reset(sb);
 }
 
+/* Columns of s[0..n) (a UTF-8 sequence counts one). */
+static size_t
+cols_of(const char *s, size_t n)
+{
+	size_t i, w = 0;
+
+	for (i = 0; i < n; i++)
+		w += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return w;
+}
+
+/*
+ * One line of a note, indented and wrapped at spaces to `cols` columns
+ * (70: the dashboard's overlay at 80 columns holds 74): the pager cuts
+ * long lines, and the note must be read whole.  A word
+ * longer than a line stays whole.
+ */
+static void
+put_wrapped(FILE *f, struct strbuf *sb, const char *s, size_t len, size_t cols)
+{
+	while (len > 0) {
+		size_t cut = len, i;
+
+		if (cols_of(s, len) > cols) {
+			size_t sp = 0;
+
+			for (i = 1; i < len && cols_of(s, i) <= cols; i++)
+				if (s[i] == ' ')
+					sp = i;
+			for (; sp == 0 && i < len; i++)
+				if (s[i] == ' ')
+					sp = i;
+			cut = sp > 0 ? sp : len;
+		}
+		strbuf_addstr(sb, "  ");
+		sanitize_append(sb, s, cut, 0, 0, 0);
+		print_line(f, sb);
+		s += cut;
+		len -= cut;
+		for (; len > 0 && *s == ' '; s++)
+			len--;
+	}
+}
+
 static enum itui_code
 print_json_to(FILE *f, json_t *root, struct itui_err *err)
 {
@@ -168,9 +212,7 @@ report_handoff(struct store *st, const struct policy *p, const char *user,
 		print_line(f, &sb);
 		for (; n != NULL && *n != '\0'; n = *nl ? nl + 1 : nl) {
 			nl = n + strcspn(n, "\n");
-			strbuf_addstr(&sb, "  ");
-			sanitize_append(&sb, n, (size_t)(nl - n), 0, 0, 0);
-			print_line(f, &sb);
+			put_wrapped(f, &sb, n, (size_t)(nl - n), 70);
 		}
 	}
 	handoff_list_free(&mine);

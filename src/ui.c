@@ -910,14 +910,17 @@ run_line(struct ui *u, const char *line, const char *name)
 }
 
 /*
- * The roles you hold on the listed active incidents, "commander of INC-1,
- * scribe of INC-3", into buf; returns how many.
+ * The roles you hold on the listed active incidents, "IC INC-1, Scribe
+ * INC-3", into buf (past 40 columns "+N more", so the menu fits 80);
+ * returns how many.
  */
 static int
 held_roles(const struct ui *u, char *buf, size_t size)
 {
+	static const char *const label[ROLE_COUNT] = {"IC", "TL", "Comms",
+	                                              "Scribe"};
 	size_t i, len = 0;
-	int k, n = 0;
+	int k, n = 0, shown = 0;
 
 	buf[0] = '\0';
 	for (i = 0; i < u->d.incidents.n; i++) {
@@ -929,14 +932,17 @@ held_roles(const struct ui *u, char *buf, size_t size)
 			if (inc->roles[k] == NULL ||
 			    strcmp(inc->roles[k], u->ctx->user) != 0)
 				continue;
-			if (len < size)
-				len += (size_t)snprintf(
-				    buf + len, size - len, "%s%s of INC-%lld",
-				    n ? ", " : "", role_name((enum role)k),
-				    (long long)inc->id);
 			n++;
+			if (len > 40 || len >= size)
+				continue;
+			len += (size_t)snprintf(
+			    buf + len, size - len, "%s%s INC-%lld",
+			    shown ? ", " : "", label[k], (long long)inc->id);
+			shown++;
 		}
 	}
+	if (n > shown && len < size)
+		snprintf(buf + len, size - len, " +%d more", n - shown);
 	return n;
 }
 
@@ -1012,9 +1018,8 @@ answer_command(struct ui *u, const char *line)
 		if (held_roles(u, held, sizeof held) > 0) {
 			static const char *const choices[] = {"move", "keep"};
 
-			snprintf(label, sizeof label,
-			         "Hand your roles (%s) to %s as well?", held,
-			         who);
+			snprintf(label, sizeof label, "Pass %s to %s too?",
+			         held, who);
 			free(u->prompt.stash[0]);
 			u->prompt.stash[0] = xstrdup(rest);
 			ui_menu(u, label, answer_move_roles, choices, 2, 0);
