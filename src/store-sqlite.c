@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "itui/db.h"
@@ -24,7 +25,9 @@
 #include "itui/store.h"
 #include "itui/xalloc.h"
 
-#define MAX_LEASES 4
+#define MAX_LEASES   4
+#define WAKE_SUFFIX  ".wake"
+#define WAKE_UNTRIED (-2)
 /*
  * Prepared statements kept for reuse.  A dashboard's reload runs the same
  * twenty-odd statements on every commit it sees, and compiling them was
@@ -49,6 +52,7 @@ struct lite_db {
 		char *job;
 		int fd; /* its DB.JOB.lock, flock()ed */
 	} leases[MAX_LEASES];
+	int wake_fd; /* DB.wake (wake_fd()), -1: none */
 	struct lite_stmt *cache[STMT_CACHE];
 	unsigned cache_next; /* the slot the next new statement takes */
 };
@@ -88,6 +92,8 @@ l_close(struct sd_db *d)
 	sd_finalize(l->version);
 	cache_clear(l);
 	sqlite3_close(l->db);
+	if (l->wake_fd >= 0)
+		close(l->wake_fd);
 	for (i = 0; i < MAX_LEASES; i++)
 		if (l->leases[i].job != NULL) {
 			close(l->leases[i].fd); /* releases the flock */
@@ -289,11 +295,44 @@ l_begin(struct sd_db *d, int64_t scope)
 	return sqlite3_exec(LDB(d), "BEGIN IMMEDIATE", NULL, NULL, NULL);
 }
 
+/*
+ * DB.wake, beside the database's real path: touched after each commit,
+ * when the commit is published, so a watching dashboard need not guess
+ * how long after the -wal write it will be (the fsync between the two).
+ * Not there or not ours to touch: the watchers' re-checks still find it.
+ */
+static int
+wake_fd(struct lite_db *l)
+{
+	char *real, *path;
+	int fd;
+
+	if (l->wake_fd != WAKE_UNTRIED || l->path == NULL)
+		return l->wake_fd;
+	real = realpath(l->path, NULL);
+	path = xasprintf("%s" WAKE_SUFFIX, real != NULL ? real : l->path);
+	free(real);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	          0660);
+	if (fd >= 0)
+		(void)fchmod(fd, 0660); /* the group's, whatever the umask */
+	else
+		fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	free(path);
+	l->wake_fd = fd >= 0 ? fd : -1;
+	return l->wake_fd;
+}
+
 static int
 l_commit(struct sd_db *d, int64_t incident)
 {
-	(void)incident; /* the others see the -wal move (store_watch_open) */
-	return sqlite3_exec(LDB(d), "COMMIT", NULL, NULL, NULL);
+	struct lite_db *l = (struct lite_db *)(void *)d;
+	int rc = sqlite3_exec(LDB(d), "COMMIT", NULL, NULL, NULL);
+
+	(void)incident; /* every watcher re-reads what changed */
+	if (rc == SQLITE_OK && wake_fd(l) >= 0)
+		(void)futimens(l->wake_fd, NULL);
+	return rc;
 }
 
 static void
@@ -387,6 +426,7 @@ wrap(sqlite3 *db)
 	l->base.ops = &lite_ops;
 	l->base.dialect = SD_SQLITE;
 	l->db = db;
+	l->wake_fd = WAKE_UNTRIED;
 	return l;
 }
 
@@ -479,16 +519,18 @@ sd_display(const char *loc)
  */
 
 /*
- * SQLite: inotify on the directory, filtered to the database and its -wal
- * (the -wal is deleted when the last connection closes, so the directory is
- * watched; -shm never, a read rewrites it).  The event fires on the WAL
- * write, before the commit is published: the caller re-checks briefly.
+ * SQLite: inotify on the directory, filtered to the database, its -wal
+ * (deleted when the last connection closes, so the directory is watched;
+ * -shm never, a read rewrites it) and DB.wake.  The -wal event fires on
+ * the WAL write, before the commit is published, so the caller re-checks
+ * briefly; DB.wake is touched once the commit is published (l_commit).
  */
 struct store_watch {
 	int fd;
 	void *pg; /* the listening connection on PostgreSQL */
 	char *db_name;
 	char *wal_name;
+	char *wake_name;
 };
 
 struct store_watch *
@@ -513,10 +555,11 @@ store_watch_open(const char *location)
 	free(real);
 	w->db_name = xstrdup(basename(b));
 	w->wal_name = xasprintf("%s-wal", w->db_name);
+	w->wake_name = xasprintf("%s" WAKE_SUFFIX, w->db_name);
 	w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (w->fd >= 0 &&
 	    inotify_add_watch(w->fd, dirname(d),
-	                      IN_MODIFY | IN_CREATE | IN_MOVED_TO |
+	                      IN_MODIFY | IN_ATTRIB | IN_CREATE | IN_MOVED_TO |
 	                          IN_CLOSE_WRITE) < 0) {
 		close(w->fd);
 		w->fd = -1;
@@ -554,6 +597,7 @@ store_watch_drain(struct store_watch *w)
 
 			if (ev->len > 0 &&
 			    (strcmp(ev->name, w->wal_name) == 0 ||
+			     strcmp(ev->name, w->wake_name) == 0 ||
 			     strcmp(ev->name, w->db_name) == 0))
 				hit = 1;
 			off += (ssize_t)sizeof *ev + ev->len;
@@ -573,6 +617,7 @@ store_watch_close(struct store_watch *w)
 		close(w->fd);
 	free(w->db_name);
 	free(w->wal_name);
+	free(w->wake_name);
 	free(w);
 }
 

@@ -2,7 +2,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 
@@ -330,4 +334,78 @@ BOTH(store, readonly_store_refuses_writes)
 	    ITUI_READONLY);
 	cr_assert_not_null(strstr(err.msg, "read-only"));
 	store_close(ro);
+}
+
+/*
+ * DB.wake is touched once a commit is published, so a dashboard woken by
+ * it sees the commit at once instead of re-checking after the -wal event
+ * (which comes before the fsync).  Another process commits 30 entries; each
+ * time the wake file is touched, the reader already sees every entry whose
+ * wake it has seen.
+ */
+Test(store, a_commit_is_visible_when_its_wake_arrives)
+{
+	char dirpath[600], wake[700];
+	struct entry_list tl;
+	struct itui_err err;
+	int64_t id;
+	int fd, wakes = 0;
+	pid_t pid;
+
+	id = declare("P1");
+	snprintf(dirpath, sizeof dirpath, "%s", dir);
+	snprintf(wake, sizeof wake, "s.db.wake");
+	fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	cr_assert_geq(inotify_add_watch(fd, dirpath, IN_ATTRIB), 0);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		struct store *w;
+		int i;
+
+		if (store_open(path, 0, &w, &err) != ITUI_OK)
+			_exit(3);
+		store_set_actor(w, "wanda", "local");
+		for (i = 0; i < 30; i++) {
+			usleep(20000);
+			if (store_entry_add(w, id, KIND_NOTE, TIME_NONE, "w",
+			                    NULL, NULL, &err) != ITUI_OK)
+				_exit(4);
+		}
+		store_close(w);
+		_exit(0);
+	}
+	while (wakes < 30) {
+		struct pollfd p = {fd, POLLIN, 0};
+		char buf[4096]
+		    __attribute__((aligned(__alignof__(struct inotify_event))));
+		ssize_t n, off = 0;
+		size_t shown = 0, k;
+
+		cr_assert_gt(poll(&p, 1, 5000), 0, "a wake within 5 s");
+		n = read(fd, buf, sizeof buf);
+		while (n > 0 && off < n) {
+			const struct inotify_event *ev =
+			    (const struct inotify_event *)(buf + off);
+
+			if (ev->len > 0 && strcmp(ev->name, wake) == 0)
+				wakes++;
+			off += (ssize_t)sizeof *ev + ev->len;
+		}
+		cr_assert_eq(store_timeline(st, id, 0, 0, 0, &tl, &err),
+		             ITUI_OK);
+		for (k = 0; k < tl.n; k++)
+			shown += strcmp(tl.v[k].text, "w") == 0;
+		entry_list_free(&tl);
+		cr_assert_geq(shown, (size_t)wakes,
+		              "woken %d times, %zu entries visible", wakes,
+		              shown);
+	}
+	{
+		int status;
+
+		cr_assert_eq(waitpid(pid, &status, 0), pid);
+		cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	close(fd);
 }
