@@ -25,6 +25,7 @@ ROWS=${BENCH_ROWS:-20}
 T=$(mktemp -d)
 SOCK=$T/tmux.sock
 trap 'tmux -S "$SOCK" kill-server 2>/dev/null || true; rm -rf "$T"' EXIT
+. "$(dirname "$0")/lib.sh"
 export INCIDENT_TUI_SHARE=${INCIDENT_TUI_SHARE:-$(cd "$(dirname "$0")/.." && pwd)/share/incident-tui}
 CLK_TCK=$(getconf CLK_TCK)
 # The reference reads its own policies and templates, not this tree's.
@@ -263,19 +264,13 @@ FROM n;
 PRAGMA journal_mode = WAL;" >/dev/null
 	spid=$(run_in_tmux "s$tag" 200 60 env INCIDENT_TUI_TRACE="$T/s$tag.trace" "$bin" --db "$db")
 	wait_file_lines "$T/s$tag.trace" 2
-	for ((i = 0; i < 20; i++)); do
-		tmux -S "$SOCK" send-keys -t "s$tag" j
-		sleep 0.05
-		tmux -S "$SOCK" send-keys -t "s$tag" k
-		sleep 0.05
-	done
-	sleep 0.3
-	awk -v rss="$(awk '/^VmHWM/ { print $2 }' "/proc/$spid/status")" '
+	local k50 kmax nk
+	read -r k50 kmax nk < <(key_moves "$SOCK" "s$tag" "$T/s$tag.trace" 40)
+	awk -v rss="$(awk '/^VmHWM/ { print $2 }' "/proc/$spid/status")" \
+		-v k50="$k50" -v kmax="$kmax" -v nk="$nk" '
 		/^start/ { start = $2; next }
 		first == 0 { first = $1 - start }
-		$3 > 0 { keys[n++] = $3 }
-		END { asort(keys); printf "%.1f %.1f %.2f %.2f %d\n", first / 1e6, rss / 1024,
-			keys[int((n + 1) / 2)] / 1e6, keys[n] / 1e6, n }' "$T/s$tag.trace"
+		END { printf "%.1f %.1f %.2f %.2f %d\n", first / 1e6, rss / 1024, k50, kmax, nk }' "$T/s$tag.trace"
 	tmux -S "$SOCK" kill-session 2>/dev/null -t "s$tag"
 	rm -f "$db"
 }

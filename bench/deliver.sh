@@ -20,6 +20,7 @@ cleanup() {
 trap cleanup EXIT
 export INCIDENT_TUI_SHARE=${INCIDENT_TUI_SHARE:-$(cd "$(dirname "$0")/.." && pwd)/share/incident-tui}
 CLK_TCK=$(getconf CLK_TCK)
+. "$(dirname "$0")/lib.sh"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo $((20000 + RANDOM % 20000)); }
 
@@ -93,25 +94,14 @@ awk -v ch="$ch" -v cr="$cr" -v s="$SECS" -v tck="$CLK_TCK" -v n="$pending" -v tr
 # Key-to-frame in a dashboard that runs the stuck deliverer itself, beside
 # a dashboard with no destination configured, same keys, same run.
 SOCK=$T/tmux.sock
-keys_ms() { # session -> "p50 max" of key-to-frame over 40 moves
-	local s=$1 i
-	for ((i = 0; i < 20; i++)); do
-		tmux -S "$SOCK" send-keys -t "$s" j
-		sleep 0.05
-		tmux -S "$SOCK" send-keys -t "$s" k
-		sleep 0.05
-	done
-	sleep 0.3
-	awk '$3 > 0 { k[n++] = $3 } END { asort(k); printf "%.2f %.2f\n", k[int((n + 1) / 2)] / 1e6, k[n] / 1e6 }' "$T/$s.trace"
-}
 # The same incidents and queue; without a destination nothing is sent.
 nodest=$T/nodest.db
 sqlite3 "$db" ".backup '$nodest'"
 tmux -S "$SOCK" new-session -d -s hole -x 120 -y 40 "exec env INCIDENT_TUI_TRACE=$T/hole.trace $BIN --config $T/config --db $db"
 tmux -S "$SOCK" new-session -d -s nodest -x 120 -y 40 "exec env INCIDENT_TUI_TRACE=$T/nodest.trace $BIN --db $nodest"
 sleep 3
-read -r h50 hmax < <(keys_ms hole)
-read -r n50 nmax < <(keys_ms nodest)
+read -r h50 hmax _ < <(key_moves "$SOCK" hole "$T/hole.trace" 40)
+read -r n50 nmax _ < <(key_moves "$SOCK" nodest "$T/nodest.trace" 40)
 tmux -S "$SOCK" kill-server 2>/dev/null || true
 awk -v h="$h50" -v hm="$hmax" -v n="$n50" -v nm="$nmax" 'BEGIN {
 	printf "keys: dashboard delivering to the black hole: key->frame p50 %.2f ms max %.2f ms\n", h, hm

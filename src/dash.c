@@ -319,6 +319,19 @@ dash_checklist_now(struct dash *d, int64_t now)
 	return 1;
 }
 
+/* The sources' states and the count of alerts on no incident. */
+static enum itui_code
+reload_monitoring(struct dash *d, struct itui_err *err)
+{
+	source_rows_free(d->sources, d->nsources);
+	d->sources = NULL;
+	d->nsources = 0;
+	if (store_sources(d->st, &d->sources, &d->nsources, err) != ITUI_OK ||
+	    store_alerts_loose(d->st, &d->loose_alerts, err) != ITUI_OK)
+		return err->code;
+	return ITUI_OK;
+}
+
 static enum itui_code
 reload(struct dash *d, struct itui_err *err)
 {
@@ -334,15 +347,25 @@ reload(struct dash *d, struct itui_err *err)
 		/* The shown incident is read again only when it changed. */
 		int64_t *ids;
 		size_t n;
-		int other;
+		int other, monitoring;
 
-		if (store_changes(d->st, d->revision, &ids, &n, &other, &rev,
-		                  err) != ITUI_OK)
+		if (store_changes(d->st, d->revision, &ids, &n, &other,
+		                  &monitoring, &rev, err) != ITUI_OK)
 			return err->code;
 		detail = other;
 		for (i = 0; i < n && !detail; i++)
 			detail = ids[i] == d->sel_id;
 		free(ids);
+		/* Alerts or sources only (a webhook post, a poll round): the
+		 * top bar's figures, not the incidents, are read again. */
+		if (n == 0 && !other && monitoring) {
+			if (reload_monitoring(d, err) != ITUI_OK)
+				return err->code;
+			d->data_version = v;
+			d->revision = rev;
+			d->loads++;
+			return ITUI_OK;
+		}
 	} else if (store_revision(d->st, &rev, err) != ITUI_OK) {
 		return err->code;
 	}
@@ -350,9 +373,7 @@ reload(struct dash *d, struct itui_err *err)
 	                        &fresh, err) != ITUI_OK)
 		return err->code;
 	incident_list_sort(&fresh, d->policy);
-	source_rows_free(d->sources, d->nsources);
-	if (store_sources(d->st, &d->sources, &d->nsources, err) != ITUI_OK ||
-	    store_alerts_loose(d->st, &d->loose_alerts, err) != ITUI_OK) {
+	if (reload_monitoring(d, err) != ITUI_OK) {
 		incident_list_free(&fresh);
 		return err->code;
 	}

@@ -309,7 +309,7 @@ store_alerts_sync(struct store *st, const struct alert_in *v, size_t n,
 	*changed = 0;
 	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
-	st_note_change(st, 0);
+	st_note_monitoring(st);
 	rc = st_run(st, err, "syncing alerts",
 	            "CREATE TEMP TABLE IF NOT EXISTS seen(id INTEGER PRIMARY"
 	            " KEY)",
@@ -381,7 +381,7 @@ store_alerts_push(struct store *st, const struct alert_in *v, size_t n,
 	*changed = 0;
 	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
-	st_note_change(st, 0);
+	st_note_monitoring(st);
 	for (i = 0; rc == ITUI_OK && i < n; i++) {
 		const struct alert_in *a = &v[i];
 		struct before b;
@@ -660,7 +660,7 @@ store_source_set(struct store *st, const char *name, int ok, const char *detail,
 	*changed = 0;
 	if ((rc = st_begin(st, err)) != ITUI_OK)
 		return rc;
-	st_note_change(st, 0);
+	st_note_monitoring(st);
 	s = st_query(
 	    st, err, "reading source health",
 	    "SELECT ok, down_since, denied FROM sources WHERE name = ?", "s",

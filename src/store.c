@@ -267,7 +267,7 @@ st_begin_on(struct store *st, int64_t incident, struct itui_err *err)
 		return ITUI_OK;
 	store_read_end(st);
 	st->ntouched = 0;
-	st->touched_other = st->private_tx = 0;
+	st->touched_other = st->touched_monitoring = st->private_tx = 0;
 	rc = st->db->ops->begin(st->db, incident > 0 || incident == SD_SCOPE_NEW
 	                                    ? incident
 	                                    : SD_SCOPE_ALL);
@@ -326,6 +326,12 @@ st_note_change(struct store *st, int64_t incident_id)
 }
 
 void
+st_note_monitoring(struct store *st)
+{
+	st->touched_monitoring = 1;
+}
+
+void
 st_private(struct store *st)
 {
 	st->private_tx = 1;
@@ -358,8 +364,15 @@ record_revision(struct store *st, struct itui_err *err)
 	}
 	if (st_finish(st, s, rc, "recording the revision", err))
 		return err->code;
-	if (st->ntouched == 0)
+	if (st->ntouched == 0 && !st->touched_monitoring)
 		st->touched_other = 1;
+	if (st->touched_monitoring &&
+	    st_run(st, err, "recording the revision",
+	           "INSERT INTO changes(incident_id, rev) VALUES (-2, ?)"
+	           " ON CONFLICT(incident_id) DO UPDATE SET rev ="
+	           " excluded.rev",
+	           "i", rev) != ITUI_OK)
+		return err->code;
 	for (i = 0; i < st->ntouched; i++)
 		if (st_run(st, err, "recording the revision",
 		           "INSERT INTO changes(incident_id, rev) VALUES (?, ?)"
@@ -391,7 +404,7 @@ st_end(struct store *st, enum itui_code rc, struct itui_err *err)
 	else if (st->ntouched > 1 || st->touched_other)
 		st->tx_incident = 0;
 	st->ntouched = 0;
-	st->touched_other = st->private_tx = 0;
+	st->touched_other = st->touched_monitoring = st->private_tx = 0;
 	if (rc != ITUI_OK) {
 		st->db->ops->rollback(st->db);
 		return rc;
@@ -496,7 +509,7 @@ store_revision(struct store *st, int64_t *out, struct itui_err *err)
 
 enum itui_code
 store_changes(struct store *st, int64_t since, int64_t **ids, size_t *n,
-              int *other, int64_t *now, struct itui_err *err)
+              int *other, int *monitoring, int64_t *now, struct itui_err *err)
 {
 	struct sd_stmt *s = st_query(st, err, "reading what changed",
 	                             "SELECT incident_id, rev FROM changes"
@@ -508,7 +521,7 @@ store_changes(struct store *st, int64_t since, int64_t **ids, size_t *n,
 
 	*ids = NULL;
 	*n = 0;
-	*other = 0;
+	*other = *monitoring = 0;
 	*now = since;
 	if (s == NULL)
 		return err->code;
@@ -517,6 +530,8 @@ store_changes(struct store *st, int64_t since, int64_t **ids, size_t *n,
 
 		if (id == 0) {
 			*now = sd_int64(s, 1);
+		} else if (id == -2) {
+			*monitoring = 1;
 		} else if (id < 0) {
 			*other = 1;
 		} else {

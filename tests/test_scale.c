@@ -373,3 +373,53 @@ BOTH(scale, a_full_window_keeps_taking_new_entries)
 	context_free(&ctx);
 	store_close(other);
 }
+
+/*
+ * A webhook post (an alert, no incident touched): the dashboard reads the
+ * top bar's figures again, not the incident list nor the shown timeline,
+ * so 200 posts a second do not make it reread everything 200 times.
+ */
+Test(scale, an_alert_post_rereads_only_the_monitoring_figures)
+{
+	struct globals g = {0};
+	struct context ctx;
+	struct itui_err err;
+	struct store *writer;
+	struct dash d;
+	struct alert_in a = {0};
+	int have = 0, changed;
+	int64_t eid, alert, elsewhere, other;
+
+	g.db = dbpath;
+	g.user = "ida";
+	cr_assert_eq(store_open(dbpath, 0, &writer, &err), ITUI_OK);
+	store_set_actor(writer, "receiver", "webhook");
+	grow_to(writer, &have, 3);
+	cr_assert_eq(context_init(&ctx, &g, &err), ITUI_OK, "%s", err.msg);
+	cr_assert_eq(dash_open(&d, &ctx, &err), ITUI_OK, "%s", err.msg);
+	cr_assert_eq(d.loose_alerts, 0);
+	a.key = "{\"alertname\":\"Load\"}";
+	a.name = "Load";
+	a.labels = a.key;
+	a.source = "webhook";
+	a.ends_at = TIME_NONE;
+	cr_assert_eq(store_alerts_push(writer, &a, 1, &changed, &err), ITUI_OK,
+	             "%s", err.msg);
+	cr_assert_eq(dash_changed(&d), 1, "the post is seen");
+	alert = statements_per_reload(&d);
+	cr_assert_eq(d.loose_alerts, 1, "the top bar's count moved");
+	other = d.incidents.v[0].id == d.sel_id ? d.incidents.v[1].id
+	                                        : d.incidents.v[0].id;
+	cr_assert_eq(store_entry_add(writer, other, KIND_COMMS, TIME_NONE,
+	                             "elsewhere", NULL, &eid, &err),
+	             ITUI_OK);
+	cr_assert_eq(dash_changed(&d), 1);
+	elsewhere = statements_per_reload(&d);
+	cr_assert_lt(alert, elsewhere,
+	             "an alert post cost %lld statements, an entry on another "
+	             "incident %lld",
+	             (long long)alert, (long long)elsewhere);
+	dash_close(&d);
+	context_free(&ctx);
+	store_close(writer);
+}

@@ -271,7 +271,7 @@ BOTH(store, revision_moves_with_the_record_not_with_private_rows)
 	struct store *other;
 	int64_t r0, r1, now, *ids, a, b, eid;
 	size_t n;
-	int rest, changed;
+	int rest, mon, changed;
 
 	a = declare("P1");
 	b = declare("P2");
@@ -283,12 +283,13 @@ BOTH(store, revision_moves_with_the_record_not_with_private_rows)
 	cr_assert_eq(store_entry_add(other, b, KIND_NOTE, TIME_NONE, "n", NULL,
 	                             &eid, &err),
 	             ITUI_OK, "%s", err.msg);
-	cr_assert_eq(store_changes(st, r0, &ids, &n, &rest, &now, &err),
+	cr_assert_eq(store_changes(st, r0, &ids, &n, &rest, &mon, &now, &err),
 	             ITUI_OK, "%s", err.msg);
 	cr_assert_eq(now, r0 + 1, "one transaction, one revision");
 	cr_assert_eq(n, 1);
 	cr_assert_eq(ids[0], b);
 	cr_assert_not(rest, "only an incident changed");
+	cr_assert_not(mon);
 	free(ids);
 
 	/* A draft and a last look are one person's: no revision. */
@@ -303,10 +304,11 @@ BOTH(store, revision_moves_with_the_record_not_with_private_rows)
 	cr_assert_eq(store_source_set(other, "prometheus", SOURCE_DOWN,
 	                              "connection refused", &changed, &err),
 	             ITUI_OK, "%s", err.msg);
-	cr_assert_eq(store_changes(st, r1, &ids, &n, &rest, &now, &err),
+	cr_assert_eq(store_changes(st, r1, &ids, &n, &rest, &mon, &now, &err),
 	             ITUI_OK);
 	cr_assert(now > r1);
-	cr_assert(rest, "a source's health is not tied to one incident");
+	cr_assert(mon, "a source's health is not tied to one incident");
+	cr_assert_not(rest, "and is monitoring only: no incident to reread");
 	free(ids);
 
 	/* A refused change moves nothing. */

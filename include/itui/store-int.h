@@ -46,10 +46,11 @@ struct store {
 	struct chain_cache *chain; /* store-chain.c's prepared statements */
 	/* What the open transaction changed, for the revision st_end()
 	 * records: incidents (0: something not tied to one), and whether it
-	 * is one person's own (a draft, a last look) and moves nothing. */
+	 * is one person's own (a draft, a last look) and moves nothing;
+	 * touched_monitoring: alerts or sources only (st_note_monitoring). */
 	int64_t *touched;
 	size_t ntouched, touched_cap;
-	int touched_other;
+	int touched_other, touched_monitoring;
 	int private_tx;
 	int64_t statements; /* prepared so far (store_statements()) */
 	int reading;        /* inside store_read_begin() */
@@ -119,6 +120,13 @@ enum itui_code st_audit(struct store *st, int64_t incident_id,
                         const char *new_value, struct itui_err *err);
 /* Notes what the open transaction changed (0: not one incident). */
 void st_note_change(struct store *st, int64_t incident_id);
+/*
+ * The open transaction changes alerts or sources and, unless it also
+ * notes an incident, nothing else: a dashboard then reads those again, not
+ * its incident list and timeline (200 webhook posts a second would have it
+ * reread everything 200 times a second).
+ */
+void st_note_monitoring(struct store *st);
 /* Marks the open transaction as one person's own: no revision moves. */
 void st_private(struct store *st);
 enum itui_code st_touch_incident(struct store *st, int64_t id,

@@ -73,12 +73,13 @@ enum itui_code store_revision(struct store *st, int64_t *out,
                               struct itui_err *err);
 /*
  * What changed after revision `since`: the incidents (ids, ascending;
- * free() *ids) and *other set when something not tied to one incident
- * changed too (alerts, sources, outbox...).  *now is the revision read.
+ * free() *ids), *other set when something not tied to one incident changed
+ * too (outbox, settings...), *monitoring when alerts or sources did.  *now
+ * is the revision read.
  */
 enum itui_code store_changes(struct store *st, int64_t since, int64_t **ids,
-                             size_t *n, int *other, int64_t *now,
-                             struct itui_err *err);
+                             size_t *n, int *other, int *monitoring,
+                             int64_t *now, struct itui_err *err);
 
 /*
  * The change hint for a location, for the interface's poll(): inotify on
