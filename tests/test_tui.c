@@ -2038,3 +2038,52 @@ Test(tui, a_handoff_from_the_dashboard_moves_roles_and_heads_the_view)
 	                         " person = 'erin' AND ended_at IS NULL"),
 	             2);
 }
+
+/*
+ * Issue 11, acceptance 3 in the A pane: 2,000 warnings of a storm, then
+ * one critical alert, pushed as Alertmanager sends them; the critical one
+ * is the pane's first row, and the pane holds the storm too (no cap).
+ */
+Test(tui, the_critical_alert_heads_the_a_pane_in_a_storm)
+{
+	const char *argv[] = {"--db", db, "ingest", "alertmanager", NULL};
+	size_t cap = 1 << 20, n = 0;
+	char *p = malloc(cap), *s, *first;
+	struct run r;
+	int i;
+
+	n += (size_t)snprintf(p + n, cap - n,
+	                      "{\"receiver\":\"hook\",\"status\":\"firing\","
+	                      "\"version\":\"4\",\"alerts\":[");
+	for (i = 0; i < 2000; i++)
+		n += (size_t)snprintf(
+		    p + n, cap - n,
+		    "{\"status\":\"firing\",\"labels\":{\"alertname\":\"Storm\","
+		    "\"severity\":\"warning\",\"instance\":\"node-%d\"},"
+		    "\"startsAt\":\"2026-12-03T10:00:00Z\",\"fingerprint\":"
+		    "\"%016x\"},",
+		    i, i + 1);
+	n += (size_t)snprintf(
+	    p + n, cap - n,
+	    "{\"status\":\"firing\",\"labels\":{\"alertname\":"
+	    "\"PaymentsDown\",\"severity\":\"critical\"},\"annotations\":"
+	    "{\"summary\":\"payments down\"},\"startsAt\":"
+	    "\"2026-12-03T09:00:00Z\",\"fingerprint\":\"ffff000000000001\"}]}");
+	r = run_bin(home, p, NULL, argv);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_free(&r);
+	free(p);
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM alerts"), 2001);
+	start("a", 140, 30, NULL);
+	tmux("send-keys -t a A");
+	s = wait_for("a", "PaymentsDown", 3000);
+	free(s);
+	s = wait_for("a", "Storm", 3000);
+	/* The first alert row under the pane's title is the critical one. */
+	first = strstr(s, "AL-");
+	cr_assert_not_null(first, "%s", s);
+	cr_assert(strstr(first, "PaymentsDown") != NULL &&
+	              strstr(first, "PaymentsDown") < strchr(first, '\n'),
+	          "first row: %s", s);
+	free(s);
+}
