@@ -231,6 +231,11 @@ static const char *const migrations[] = {
     " kind, text, data, pinned, revision, deleted_at ON entries BEGIN"
     " UPDATE entries SET mod_seq = (SELECT max(mod_seq) FROM entries"
     " WHERE incident_id = NEW.incident_id) + 1 WHERE id = NEW.id; END;",
+    /* 12: the database role that wrote an audit row, beside the name the
+     * person gives (actor); PostgreSQL fills it from session_user, which
+     * the person cannot choose.  SQLite has no roles: the file's
+     * permissions are its only guard, so it stays NULL there. */
+    "ALTER TABLE audit ADD COLUMN db_role TEXT;",
 };
 
 /* The migration after which chain_fill() runs, in the same transaction. */

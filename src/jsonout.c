@@ -191,6 +191,7 @@ jsonout_audit(const struct audit_row *a)
 	json_object_set_new(o, "at", jsonout_time(a->at));
 	json_object_set_new(o, "actor", str_or_null(a->actor));
 	json_object_set_new(o, "origin", str_or_null(a->origin));
+	json_object_set_new(o, "db_role", str_or_null(a->db_role));
 	json_object_set_new(o, "incident_id", json_integer(a->incident_id));
 	json_object_set_new(o, "object", str_or_null(a->object));
 	json_object_set_new(o, "object_id", json_integer(a->object_id));

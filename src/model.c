@@ -327,6 +327,7 @@ audit_list_free(struct audit_list *l)
 	for (i = 0; i < l->n; i++) {
 		free(l->v[i].actor);
 		free(l->v[i].origin);
+		free(l->v[i].db_role);
 		free(l->v[i].object);
 		free(l->v[i].field);
 		free(l->v[i].old_value);

@@ -114,7 +114,7 @@ store_export(struct store *st, int64_t id, json_t **out, struct itui_err *err)
 	    {"audit",
 	     "SELECT a.chain_seq AS seq, a.at, a.actor, a.origin, a.object,"
 	     " " CHAIN_AUDIT_REF_SQL " AS ref, a.field, a.old_value,"
-	     " a.new_value FROM audit a WHERE a.incident_id = ?"
+	     " a.new_value, a.db_role FROM audit a WHERE a.incident_id = ?"
 	     " ORDER BY a.chain_seq, a.id"},
 	    {"signatures",
 	     "SELECT seq, head, signer, signature, signed_at FROM signatures"
@@ -327,14 +327,16 @@ insert_chained(struct store *st, int64_t id, struct chained *c,
 			          : 0;
 		else if (strchr(ref, ':') != NULL)
 			oid = strtoll(strchr(ref, ':') + 1, NULL, 10);
-		rc = st_run(st, err, "importing the audit trail",
-		            "INSERT INTO audit(at, actor, origin, incident_id,"
-		            " object, object_id, field, old_value, new_value)"
-		            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		            "issistsss", num(r, "at"), str(r, "actor"),
-		            str(r, "origin"), id, str(r, "object"), oid,
-		            str(r, "field"), str(r, "old_value"),
-		            str(r, "new_value"));
+		rc =
+		    st_run(st, err, "importing the audit trail",
+		           /* the role that wrote it then, not the importer's */
+		           "INSERT INTO audit(at, actor, origin, incident_id,"
+		           " object, object_id, field, old_value, new_value,"
+		           " db_role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		           "issistssss", num(r, "at"), str(r, "actor"),
+		           str(r, "origin"), id, str(r, "object"), oid,
+		           str(r, "field"), str(r, "old_value"),
+		           str(r, "new_value"), str(r, "db_role"));
 		if (rc != ITUI_OK)
 			return rc;
 		return st_chain_link(st, CHAIN_AUDIT, sd_last_id(st->db),

@@ -1116,6 +1116,11 @@ static const char *const pg_migrations[] = {
     "CREATE TRIGGER entries_seq BEFORE INSERT OR UPDATE OF incident_id, at,"
     " kind, text, data, pinned, revision, deleted_at ON entries"
     " FOR EACH ROW EXECUTE FUNCTION itui_entry_seq();",
+    /* 12: the role that wrote each audit row (db.c's 12).  The default
+     * is set after the column is added, so rows written before the
+     * upgrade stay NULL instead of naming the migrating role. */
+    "ALTER TABLE audit ADD COLUMN db_role TEXT;"
+    "ALTER TABLE audit ALTER COLUMN db_role SET DEFAULT session_user;",
 };
 #define PG_NMIGRATIONS (int)(sizeof pg_migrations / sizeof pg_migrations[0])
 

@@ -1847,6 +1847,7 @@ read_audit(struct sd_stmt *s, void *p)
 	a->field = st_col_text(s, 7);
 	a->old_value = st_col_text(s, 8);
 	a->new_value = st_col_text(s, 9);
+	a->db_role = st_col_text(s, 10);
 }
 
 enum itui_code
@@ -1860,7 +1861,7 @@ store_audit(struct store *st, int64_t incident_id, struct audit_list *out,
 	s = st_query(
 	    st, err, "reading the audit trail",
 	    "SELECT id, at, actor, origin, incident_id, object, object_id,"
-	    " field, old_value, new_value FROM audit"
+	    " field, old_value, new_value, db_role FROM audit"
 	    " WHERE ?1 = 0 OR incident_id = ?1 ORDER BY id",
 	    "i", incident_id);
 	if (st_fetch(st, s, "reading the audit trail", &out->v, &out->n,

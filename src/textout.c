@@ -284,6 +284,9 @@ textout_audit(FILE *f, const struct audit_list *l, int width)
 		strbuf_reset(&sb);
 		strbuf_addf(&sb, "%s  ", time_format_local(a->at, t));
 		textout_cell(&sb, a->actor, 12);
+		/* On PostgreSQL, the login that wrote it beside the name. */
+		if (a->db_role != NULL)
+			textout_cell(&sb, a->db_role, 12);
 		textout_cell(&sb, a->origin, 16);
 		strbuf_addf(&sb, "%s %lld ", a->object,
 		            (long long)a->object_id);

@@ -1141,27 +1141,101 @@ as_role(const char *role)
 	return loc;
 }
 
+/* A declared INC-1 after db init, and two login roles in the groups given
+ * (named by the group's initial and the pid, distinct) in one and two. */
+static void
+two_roles(char one[32], const char *group1, char two[32], const char *group2)
+{
+	char sql[256], *out;
+
+	free(ok(ARGS("declare", "--severity", "P1", "--title", "roles")));
+	out = ok(ARGS("db", "init"));
+	cr_assert_not_null(strstr(out, "ready"), "%s", out);
+	free(out);
+	snprintf(one, 32, "%c%d", group1[5], (int)getpid());
+	snprintf(two, 32, "%c%d", group2[5], (int)getpid());
+	if (strcmp(one, two) == 0)
+		two[0] = 'x';
+	snprintf(sql, sizeof sql,
+	         "CREATE ROLE %s LOGIN IN ROLE %s;"
+	         " CREATE ROLE %s LOGIN IN ROLE %s",
+	         one, group1, two, group2);
+	free(sql1(db, sql));
+}
+
+/* The audit row's db_role of the last row changing `field`, or NULL. */
+static char *
+audit_role_on(const char *loc, const char *field)
+{
+	char *out = ok_on(loc, ARGS("audit", "1", "--json")), *role = NULL;
+	json_t *j = json_loads(out, 0, NULL), *row;
+	size_t i;
+
+	cr_assert_not_null(j, "%s", out);
+	json_array_foreach(json_object_get(j, "audit"), i, row)
+	{
+		if (strcmp(json_string_value(json_object_get(row, "field")),
+		           field) == 0) {
+			const char *r =
+			    json_string_value(json_object_get(row, "db_role"));
+
+			free(role);
+			role = r != NULL ? strdup(r) : NULL;
+		}
+	}
+	json_decref(j);
+	free(out);
+	return role;
+}
+
+/*
+ * The audit names the database role beside the name the person gives: two
+ * login roles both calling themselves "alice" are told apart, and the
+ * role is the server's session_user, not something the command sends.
+ */
+Test(cli_pg, the_audit_records_the_database_role_beside_the_name_given)
+{
+	char one[32], two[32], *loc, *role, *out;
+
+	two_roles(one, "itui_writer", two, "itui_writer");
+	loc = as_role(one);
+	free(ok_on(loc, ARGS("--user", "alice", "severity", "1", "p0")));
+	free(loc);
+	loc = as_role(two);
+	free(ok_on(loc, ARGS("--user", "alice", "status", "1", "identified")));
+	role = audit_role_on(loc, "severity");
+	cr_assert_not_null(role);
+	cr_assert_str_eq(role, one);
+	free(role);
+	role = audit_role_on(loc, "status");
+	cr_assert_not_null(role);
+	cr_assert_str_eq(role, two);
+	free(role);
+	out = ok_on(loc, ARGS("audit", "1"));
+	cr_assert_not_null(strstr(out, two), "%s", out);
+	free(out);
+	free(loc);
+}
+
+/* SQLite has no roles: the column is there, empty. */
+Test(cli, the_audit_has_no_database_role_on_sqlite)
+{
+	free(ok(ARGS("declare", "--severity", "P1", "--title", "roles")));
+	free(ok(ARGS("severity", "1", "p0")));
+	cr_assert_null(audit_role_on(db, "severity"));
+}
+
 /*
  * db init makes the group roles: a member of itui_reader reads and is told
  * plainly that it may not write; a member of itui_writer writes.
  */
 Test(cli_pg, db_init_makes_reader_and_writer_roles)
 {
-	char sql[256], reader[32], writer[32], *loc, *out;
+	char reader[32], writer[32], *loc, *out;
 	const char *argv[] = {"--db", NULL, "log", "1", "by a reader", NULL};
 	struct run r;
 
-	free(ok(ARGS("declare", "--severity", "P1", "--title", "roles")));
-	out = ok(ARGS("db", "init"));
-	cr_assert_not_null(strstr(out, "ready"), "%s", out);
-	free(out);
-	snprintf(reader, sizeof reader, "r%d", (int)getpid());
-	snprintf(writer, sizeof writer, "w%d", (int)getpid());
-	snprintf(sql, sizeof sql,
-	         "CREATE ROLE %s LOGIN IN ROLE itui_reader;"
-	         " CREATE ROLE %s LOGIN IN ROLE itui_writer",
-	         reader, writer);
-	free(sql1(db, sql));
+	two_roles(reader, "itui_reader", writer, "itui_writer");
 	loc = as_role(reader);
 	out = ok_on(loc, ARGS("list"));
 	cr_assert_not_null(strstr(out, "roles"), "%s", out);

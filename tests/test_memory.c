@@ -301,6 +301,7 @@ Test(chain, an_older_database_is_chained_once_by_the_migration)
 	          " ALTER TABLE entry_revisions DROP COLUMN chain_hash;"
 	          " ALTER TABLE audit DROP COLUMN chain_seq;"
 	          " ALTER TABLE audit DROP COLUMN chain_hash;"
+	          " ALTER TABLE audit DROP COLUMN db_role;"
 	          " PRAGMA user_version = 7;"));
 	cr_assert_eq(sql_int(db, "PRAGMA user_version"), 7,
 	             "before the chains (8)");

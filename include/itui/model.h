@@ -177,6 +177,7 @@ struct audit_row {
 	int64_t at;
 	char *actor;
 	char *origin;
+	char *db_role; /* PostgreSQL's session_user; NULL on SQLite */
 	int64_t incident_id;
 	char *object;
 	int64_t object_id;
