@@ -434,6 +434,43 @@ dash_changed(struct dash *d)
 	return 1;
 }
 
+/* The skew as the top bar shows it: 0 within DASH_SKEW_SHOWN. */
+static int64_t
+shown_skew(int64_t skew)
+{
+	return skew > DASH_SKEW_SHOWN || skew < -DASH_SKEW_SHOWN ? skew : 0;
+}
+
+int
+dash_skew_check(struct dash *d, int64_t now, int64_t wall)
+{
+	int64_t server, was = shown_skew(d->skew);
+
+	if (d->skew_at != 0 && wall - d->skew_at < DASH_SKEW_EVERY &&
+	    wall >= d->skew_at)
+		return 0;
+	d->skew_at = wall;
+	/* Offline: keep the last figure; the OFFLINE mark says more. */
+	if (store_server_time(d->st, &server, NULL) != ITUI_OK)
+		return 0;
+	d->skew = server != 0 ? now - server : 0;
+	return shown_skew(d->skew) != was;
+}
+
+void
+dash_skew_text(const struct dash *d, char *buf, size_t size)
+{
+	int64_t s = shown_skew(d->skew);
+	char amount[TIME_BUF];
+
+	buf[0] = '\0';
+	if (s == 0)
+		return;
+	time_format_span(s < 0 ? -s : s, amount);
+	snprintf(buf, size, "clock %s %s the server", amount,
+	         s > 0 ? "ahead of" : "behind");
+}
+
 const char *
 dash_location(const struct dash *d)
 {

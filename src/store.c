@@ -490,12 +490,13 @@ store_lease(struct store *st, const char *job)
 	return st->db->ops->lease(st->db, job);
 }
 
-enum itui_code
-store_revision(struct store *st, int64_t *out, struct itui_err *err)
+/* A query without parameters whose first row's first column is *out (0
+ * when it returns no row). */
+static enum itui_code
+one_int(struct store *st, const char *doing, const char *sql, int64_t *out,
+        struct itui_err *err)
 {
-	struct sd_stmt *s =
-	    st_query(st, err, "reading the revision",
-	             "SELECT rev FROM changes WHERE incident_id = 0", "");
+	struct sd_stmt *s = st_query(st, err, doing, sql, "");
 	int rc;
 
 	*out = 0;
@@ -504,7 +505,29 @@ store_revision(struct store *st, int64_t *out, struct itui_err *err)
 	rc = sd_step(s);
 	if (rc == SD_ROW)
 		*out = sd_int64(s, 0);
-	return st_finish(st, s, rc, "reading the revision", err);
+	return st_finish(st, s, rc, doing, err);
+}
+
+enum itui_code
+store_revision(struct store *st, int64_t *out, struct itui_err *err)
+{
+	return one_int(st, "reading the revision",
+	               "SELECT rev FROM changes WHERE incident_id = 0", out,
+	               err);
+}
+
+enum itui_code
+store_server_time(struct store *st, int64_t *out, struct itui_err *err)
+{
+	*out = 0;
+	if (st->db->dialect != SD_PG)
+		return ITUI_OK;
+	/* clock_timestamp(), not now(): a read snapshot's start is older. */
+	return one_int(
+	    st, "reading the server's clock",
+	    "SELECT CAST(floor(extract(epoch FROM clock_timestamp()))"
+	    " AS BIGINT)",
+	    out, err);
 }
 
 enum itui_code

@@ -1737,6 +1737,8 @@ ui_run(struct context *ctx, struct itui_err *err)
 			ui_render(u);
 		/* After the frame: the others' view of us never delays it. */
 		update_presence(u, (int64_t)time(NULL));
+		if (dash_skew_check(&u->d, context_now(), (int64_t)time(NULL)))
+			u->dirty = 1;
 		if (u->dirty)
 			ui_render(u);
 		n = poll(fds, 3, poll_timeout(u));

@@ -310,7 +310,7 @@ static void
 draw_top(const struct ui *u, int64_t now)
 {
 	struct rect r = u->lay.top;
-	char buf[512], roles[128], t[TIME_BUF], health[200];
+	char buf[512], roles[128], t[TIME_BUF], health[200], skew[80];
 	attr_t bar = u->colors ? (attr_t)ui_color(u, PAIR_BAR) : A_REVERSE;
 	const char *state = u->offline             ? "OFFLINE"
 	                    : dash_readonly(&u->d) ? "read-only"
@@ -326,11 +326,17 @@ draw_top(const struct ui *u, int64_t now)
 	ui_fill(r.y, 0, r.w, bar);
 	dash_my_roles(&u->d, roles, sizeof roles);
 	metrics_health(u, health, sizeof health);
+	/* Beside the state: times shown here and times recorded differ. */
+	dash_skew_text(&u->d, skew + 2, sizeof skew - 2);
+	if (skew[2] != '\0')
+		memcpy(skew, "  ", 2);
+	else
+		skew[0] = '\0';
 	localtime_r(&tt, &tm);
 	strftime(t, sizeof t, "%H:%M:%S", &tm);
 	snprintf(buf, sizeof buf,
-	         " incident-tui  %s  %s  %s%s%s%s%s%s  metrics: %s",
-	         dash_location(&u->d), state, u->ctx->user,
+	         " incident-tui  %s  %s%s  %s%s%s%s%s%s  metrics: %s",
+	         dash_location(&u->d), state, skew, u->ctx->user,
 	         roles[0] ? " (" : "", roles, roles[0] ? ")" : "",
 	         others != NULL && others[0] != '\0' ? "  with " : "",
 	         others != NULL ? others : "", health);

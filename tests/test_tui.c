@@ -1173,6 +1173,39 @@ Test(tui_pg, reconnects_after_its_connections_are_dropped)
 	free(wait_for("a", "mitigating", 3000));
 }
 
+/*
+ * This host's clock 30 s ahead of the database server's (INCIDENT_TUI_NOW
+ * stands for the wrong clock): the top bar says by how much, so times
+ * shown here are read knowing the record's come from the server.
+ */
+Test(tui_pg, the_top_bar_shows_the_skew_from_the_servers_clock)
+{
+	char env[80], *s, *at;
+	long secs = 0;
+
+	snprintf(env, sizeof env, "INCIDENT_TUI_NOW=%lld",
+	         (long long)time(NULL) + 30);
+	start("a", 200, 32, env);
+	s = wait_for("a", "ahead of the server", 3000);
+	at = strstr(s, "clock ");
+	cr_assert_not_null(at, "%s", s);
+	cr_assert_eq(sscanf(at, "clock %lds ahead", &secs), 1, "%s", s);
+	cr_assert(secs >= 27 && secs <= 31, "%ld s:\n%s", secs, s);
+	free(s);
+}
+
+/* Within 2 s the bar says nothing of the clock. */
+Test(tui_pg, a_clock_within_two_seconds_of_the_server_is_not_mentioned)
+{
+	char *s;
+
+	start("a", 200, 32, NULL);
+	cli(ARGS("log", "1", "a line"));
+	s = wait_for("a", "a line", 3000);
+	cr_assert_null(strstr(s, "the server"), "%s", s);
+	free(s);
+}
+
 /* The top bar names a PostgreSQL location without its password. */
 Test(tui_pg, the_top_bar_shows_no_password)
 {

@@ -64,7 +64,16 @@ struct dash {
 	struct presence_list people;
 	int64_t people_at; /* when people was read, 0: never */
 	int64_t loads;     /* how many times a snapshot was loaded */
+	/* This host's clock minus the database server's (PostgreSQL), in
+	 * seconds, as last measured (time(NULL) in skew_at, 0: never). */
+	int64_t skew;
+	int64_t skew_at;
 };
+
+/* The top bar names the skew past this many seconds either way. */
+#define DASH_SKEW_SHOWN 2
+/* How often the server's clock is read again, in seconds. */
+#define DASH_SKEW_EVERY 60
 
 enum itui_code dash_open(struct dash *d, struct context *ctx,
                          struct itui_err *err);
@@ -77,6 +86,14 @@ enum itui_code dash_reload(struct dash *d, struct itui_err *err);
  */
 int dash_changed(struct dash *d);
 int dash_readonly(const struct dash *d);
+/*
+ * Measures the skew between `now` (the dashboard's clock) and the database
+ * server's, at most once every DASH_SKEW_EVERY seconds of `wall` (time()):
+ * 1 when what the top bar says of it changed.  Nothing on SQLite.
+ */
+int dash_skew_check(struct dash *d, int64_t now, int64_t wall);
+/* "clock 30s ahead of the server" into buf, or "" within DASH_SKEW_SHOWN. */
+void dash_skew_text(const struct dash *d, char *buf, size_t size);
 /* The database as the top bar names it: a file's name, or a PostgreSQL
  * location without its password (store_path()). */
 const char *dash_location(const struct dash *d);

@@ -82,6 +82,15 @@ enum itui_code store_changes(struct store *st, int64_t since, int64_t **ids,
                              int64_t *now, struct itui_err *err);
 
 /*
+ * The database server's clock (Unix seconds) in *out, for showing how far
+ * this host's clock is from the one that records times; 0 without a
+ * query when the database has no clock of its own (SQLite: a file on this
+ * host, whose times are this host's).
+ */
+enum itui_code store_server_time(struct store *st, int64_t *out,
+                                 struct itui_err *err);
+
+/*
  * The change hint for a location, for the interface's poll(): inotify on
  * an SQLite file's directory (filtered to the database and its -wal), a
  * connection LISTENing on PostgreSQL.  A hint only: store_data_version()
