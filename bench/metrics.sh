@@ -121,48 +121,66 @@ for i in $(seq 100); do
 done
 sleep 1.5
 read -r idle_med idle_max idle_n < <(key_moves "$SOCK" hook "$T/hook.trace" "$KEYS")
-# Paced to deadlines, one keep-alive connection, as Alertmanager sends;
-# it runs until killed and then prints what it sent and what came back.
+# Paced to deadlines on keep-alive connections; it runs until killed and
+# then prints what it sent and what came back.
 python3 - "$HP" "$RATE" >"$T/load.out" 2>&1 <<'EOP' &
-import http.client, json, signal, sys, time
+import http.client, json, signal, sys, threading, time
 port, rate = int(sys.argv[1]), float(sys.argv[2])
-stop = False
-def done(*_):
-    global stop
-    stop = True
-signal.signal(signal.SIGTERM, done)
-conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+stop = threading.Event()
+signal.signal(signal.SIGTERM, lambda *_: stop.set())
 head = {"Content-Type": "application/json", "Authorization": "Bearer bench-hook-token"}
+lock = threading.Lock()
 sent = ok = 0
+last = 0.0
 lat = []
-t0 = time.monotonic()
-while not stop:
-    k = sent % 50
-    status = "firing" if (sent // 50) % 2 == 0 else "resolved"
+def body(n):
+    k = n % 50
+    status = "firing" if (n // 50) % 2 == 0 else "resolved"
     alert = {"status": status, "labels": {"alertname": "Load%d" % k, "severity": "critical"},
              "annotations": {"summary": "load %d" % k}, "startsAt": "2026-12-03T10:00:00Z",
              "endsAt": "0001-01-01T00:00:00Z", "generatorURL": "http://prom/graph",
              "fingerprint": "%016x" % (0xbe00 + k)}
-    body = json.dumps({"receiver": "hook", "status": status, "alerts": [alert],
+    return json.dumps({"receiver": "hook", "status": status, "alerts": [alert],
                        "groupLabels": {"alertname": alert["labels"]["alertname"]},
                        "commonLabels": alert["labels"], "commonAnnotations": alert["annotations"],
                        "externalURL": "http://am", "version": "4",
                        "groupKey": "{}:{alertname=\"Load%d\"}" % k, "truncatedAlerts": 0})
-    s = time.monotonic()
-    try:
-        conn.request("POST", "/", body, head)
-        r = conn.getresponse()
-        r.read()
-        ok += 200 <= r.status < 300
-    except Exception:
-        conn.close()
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    lat.append(time.monotonic() - s)
-    sent += 1
-    wait = t0 + sent / rate - time.monotonic()
-    if wait > 0:
-        time.sleep(wait)
-el = time.monotonic() - t0
+# Alertmanager sends a group's notifications on connections of their own:
+# two senders, each paced to deadlines at half the rate.
+def sender(first, step):
+    global sent, ok, last
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    n = first
+    while not stop.is_set():
+        s = time.monotonic()
+        good = 0
+        try:
+            conn.request("POST", "/", body(n), head)
+            r = conn.getresponse()
+            r.read()
+            good = 200 <= r.status < 300
+        except Exception:
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        with lock:
+            sent += 1
+            ok += good
+            last = time.monotonic()
+            lat.append(last - s)
+        n += step
+        wait = t0 + (n // step) * step / rate - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+t0 = time.monotonic()
+threads = [threading.Thread(target=sender, args=(i, 2)) for i in range(2)]
+for t in threads:
+    t.start()
+while not stop.is_set():
+    stop.wait(0.2)
+for t in threads:
+    t.join()
+# Up to the last answer: the wait for the stop is not sending time.
+el = last - t0
 lat.sort()
 print(sent, ok, "%.3f" % el, "%.3f" % (1000 * lat[len(lat) // 2]), "%.3f" % (1000 * lat[int(len(lat) * 0.99)]))
 EOP
