@@ -338,27 +338,28 @@ reload(struct dash *d, struct itui_err *err)
 	struct incident_list fresh;
 	int64_t v = 0, rev = 0, was = d->sel_id;
 	size_t i;
-	int found = 0, detail = 1;
+	int found = 0, detail = 1, monitoring = 1;
 
 	/* Read the versions first: a commit after them is seen next time. */
 	if (store_data_version(d->st, &v, err) != ITUI_OK)
 		return err->code;
-	if (d->loads > 0 && d->have_detail) {
-		/* The shown incident is read again only when it changed. */
+	if (d->loads > 0) {
+		/* The shown incident is read again only when it changed;
+		 * sources and alerts only when they did. */
 		int64_t *ids;
 		size_t n;
-		int other, monitoring;
+		int other;
 
 		if (store_changes(d->st, d->revision, &ids, &n, &other,
 		                  &monitoring, &rev, err) != ITUI_OK)
 			return err->code;
-		detail = other;
+		detail = other || !d->have_detail;
 		for (i = 0; i < n && !detail; i++)
 			detail = ids[i] == d->sel_id;
 		free(ids);
 		/* Alerts or sources only (a webhook post, a poll round): the
 		 * top bar's figures, not the incidents, are read again. */
-		if (n == 0 && !other && monitoring) {
+		if (n == 0 && !other && monitoring && d->have_detail) {
 			if (reload_monitoring(d, err) != ITUI_OK)
 				return err->code;
 			d->data_version = v;
@@ -373,7 +374,7 @@ reload(struct dash *d, struct itui_err *err)
 	                        &fresh, err) != ITUI_OK)
 		return err->code;
 	incident_list_sort(&fresh, d->policy);
-	if (reload_monitoring(d, err) != ITUI_OK) {
+	if (monitoring && reload_monitoring(d, err) != ITUI_OK) {
 		incident_list_free(&fresh);
 		return err->code;
 	}

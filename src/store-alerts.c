@@ -506,6 +506,8 @@ st_alert_link(struct store *st, int64_t incident_id, int64_t alert_id,
 	int64_t id = 0;
 	int src;
 
+	/* The alert leaves the loose ones: the top bar's count moves. */
+	st_note_monitoring(st);
 	if (s == NULL)
 		return err->code;
 	src = sd_step(s);

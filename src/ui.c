@@ -1733,7 +1733,7 @@ ui_run(struct context *ctx, struct itui_err *err)
 		struct timespec ts;
 		int n;
 
-		if (u->dirty)
+		if (u->dirty || u->tick)
 			ui_render(u);
 		/* After the frame: the others' view of us never delays it. */
 		update_presence(u, (int64_t)time(NULL));
@@ -1765,7 +1765,7 @@ ui_run(struct context *ctx, struct itui_err *err)
 		if (ts.tv_sec != u->last_tick) {
 			/* The countdowns move; the slow safety-net check. */
 			u->last_tick = ts.tv_sec;
-			u->dirty = 1;
+			u->tick = 1;
 			check_version(u);
 			ring_bell(u, context_now());
 		} else if (u->rechecks > 0) {

@@ -433,7 +433,16 @@ ui_render(struct ui *u)
 
 	getmaxyx(stdscr, u->rows, u->cols);
 	layout_compute(u->rows, u->cols, (int)u->d.incidents.n, &u->lay);
-	erase();
+	/* A tick alone leaves the timeline's rows: an SSH link and 50
+	 * dashboards pay for the clocks each second, not the whole screen. */
+	u->clocks_only = u->tick && !u->dirty && u->depth == 0 &&
+	                 !u->prompt.on && !u->lay.too_small &&
+	                 u->rows == u->frame_rows && u->cols == u->frame_cols;
+	u->tick = 0;
+	u->frame_rows = u->rows;
+	u->frame_cols = u->cols;
+	if (!u->clocks_only)
+		erase();
 	if (u->lay.too_small) {
 		/* Said in full, however narrow: wrapped over the rows. */
 		struct rect all = {0, 0, u->rows, u->cols};
@@ -456,6 +465,8 @@ ui_render(struct ui *u)
 	view_main_ops.draw(u);
 	if (u->depth > 0)
 		draw_views[ui_top(u)]->draw(u);
+	if (u->clocks_only)
+		ui_fill(u->lay.status.y, 0, u->lay.status.w, A_NORMAL);
 	draw_status(u);
 	curs_set((u->input_on && !u->prompt.on) ||
 	                 (u->prompt.on && !u->prompt.yesno)

@@ -465,13 +465,37 @@ draw_detail(const struct ui *u, int64_t now)
 	}
 }
 
+/* Blank rows [y0, y1) of a rect, for a frame that redraws only them. */
+static void
+clear_rows(struct rect r, int y0, int y1)
+{
+	int y;
+
+	for (y = y0; y < y1 && y < r.y + r.h; y++)
+		ui_fill(y, r.x, r.x + r.w, A_NORMAL);
+}
+
 static void
 main_draw(const struct ui *u)
 {
 	int64_t now = context_now();
+	struct rect r = u->lay.detail;
 
+	if (!u->clocks_only) {
+		draw_list(u, now);
+		draw_detail(u, now);
+		return;
+	}
+	/* The clocks moved, nothing else: the list and the incident's head,
+	 * not its timeline (the same rows as last frame, unchanged). */
+	clear_rows(u->lay.list, u->lay.list.y, u->lay.list.y + u->lay.list.h);
 	draw_list(u, now);
-	draw_detail(u, now);
+	if (!u->d.have_detail || u->timeline_y < 0)
+		return;
+	if (!u->lay.side_by_side)
+		r.y++;
+	clear_rows(r, r.y, u->timeline_y - 1);
+	draw_head(u, now, r.y);
 }
 
 /* ---- the flows --------------------------------------------------- */

@@ -423,3 +423,93 @@ Test(scale, an_alert_post_rereads_only_the_monitoring_figures)
 	context_free(&ctx);
 	store_close(writer);
 }
+
+/*
+ * Source health and the loose-alert count are read again only when
+ * something not one incident's changed (the poller's rounds), and then
+ * they are current: a new firing alert counts, declaring from it does not,
+ * a source going down shows.  An entry on an incident keeps them.
+ */
+BOTH(scale, sources_and_alerts_follow_the_pollers_writes)
+{
+	struct globals g = {0};
+	struct context ctx;
+	struct itui_err err;
+	struct store *other;
+	struct dash d;
+	struct alert_in a = {0};
+	int have = 0, changed;
+	int64_t id, before, quiet;
+
+	g.db = dbpath;
+	g.user = "ida";
+	cr_assert_eq(store_open(dbpath, 0, &other, &err), ITUI_OK);
+	store_set_actor(other, "poller", "local");
+	grow_to(other, &have, 1);
+	cr_assert_eq(context_init(&ctx, &g, &err), ITUI_OK, "%s", err.msg);
+	cr_assert_eq(dash_open(&d, &ctx, &err), ITUI_OK, "%s", err.msg);
+	cr_assert_eq(d.loose_alerts, 0);
+
+	a.key = "k1";
+	a.name = "HighErrorRate";
+	a.summary = "5xx above 5%";
+	a.severity = "critical";
+	a.labels = "{\"alertname\":\"HighErrorRate\"}";
+	a.source = "poll";
+	a.since = (int64_t)time(NULL) - 60;
+	a.ends_at = TIME_NONE;
+	cr_assert_eq(store_alerts_sync(other, &a, 1, 1, &changed, &err),
+	             ITUI_OK, "%s", err.msg);
+	cr_assert_eq(dash_changed(&d), 1);
+	cr_assert_eq(dash_reload(&d, &err), ITUI_OK);
+	cr_assert_eq(d.loose_alerts, 1, "a new firing alert counts");
+
+	cr_assert_eq(store_source_set(other, "prometheus", SOURCE_DOWN,
+	                              "connection refused", &changed, &err),
+	             ITUI_OK, "%s", err.msg);
+	cr_assert_eq(dash_changed(&d), 1);
+	cr_assert_eq(dash_reload(&d, &err), ITUI_OK);
+	cr_assert_eq(d.nsources, 1);
+	cr_assert_eq(d.sources[0].ok, 0, "the source is shown down");
+
+	/* An entry alone keeps them; an entry and a poll round reads both. */
+	cr_assert_eq(store_entry_add(other, d.sel_id, KIND_NOTE, TIME_NONE,
+	                             "an entry", NULL, NULL, &err),
+	             ITUI_OK);
+	cr_assert_eq(dash_changed(&d), 1);
+	quiet = store_statements(d.st);
+	cr_assert_eq(dash_reload(&d, &err), ITUI_OK);
+	quiet = store_statements(d.st) - quiet;
+	cr_assert_eq(d.nsources, 1, "kept");
+	cr_assert_eq(d.loose_alerts, 1, "kept");
+	cr_assert_eq(store_entry_add(other, d.sel_id, KIND_NOTE, TIME_NONE,
+	                             "another", NULL, NULL, &err),
+	             ITUI_OK);
+	cr_assert_eq(store_source_set(other, "prometheus", SOURCE_OK, NULL,
+	                              &changed, &err),
+	             ITUI_OK, "%s", err.msg);
+	cr_assert_eq(dash_changed(&d), 1);
+	before = store_statements(d.st);
+	cr_assert_eq(dash_reload(&d, &err), ITUI_OK);
+	before = store_statements(d.st) - before;
+	cr_assert_lt(quiet, before,
+	             "an entry costs %lld statements, an entry and a poll "
+	             "round %lld",
+	             (long long)quiet, (long long)before);
+	cr_assert_eq(d.sources[0].ok, 1, "the source is back");
+
+	{
+		struct incident_new in = {
+		    "From the alert", "P1", NULL, NULL, NULL, "k1",
+		    TIME_NONE,        0,    0};
+
+		cr_assert_eq(store_incident_declare(other, &in, &id, &err),
+		             ITUI_OK, "%s", err.msg);
+	}
+	cr_assert_eq(dash_changed(&d), 1);
+	cr_assert_eq(dash_reload(&d, &err), ITUI_OK);
+	cr_assert_eq(d.loose_alerts, 0, "declared from: no longer loose");
+	dash_close(&d);
+	context_free(&ctx);
+	store_close(other);
+}

@@ -118,6 +118,12 @@ struct ui {
 	int colors;
 	int quit;
 	int dirty;
+	/* The second ticked and nothing else changed: the next frame redraws
+	 * what shows time (bars, list, the incident's head), not the
+	 * timeline's rows (clocks_only, set by ui_render for the views). */
+	int tick;
+	int clocks_only;
+	int frame_rows, frame_cols; /* the last frame's size */
 
 	/* the views in front of the main one */
 	enum ui_view stack[8];
