@@ -2120,3 +2120,51 @@ Test(tui, the_critical_alert_heads_the_a_pane_in_a_storm)
 	          "first row: %s", s);
 	free(s);
 }
+
+/* The screen with every digit as '#': what a tick may change. */
+static char *
+masked_screen(const char *session)
+{
+	char *s = screen(session), *p;
+
+	for (p = s; *p != '\0'; p++)
+		if (*p >= '0' && *p <= '9')
+			*p = '#';
+	return s;
+}
+
+/*
+ * A tick redraws the bars, the list and the incident's head but leaves
+ * the timeline's rows (issue 17): after a few ticks the screen is what
+ * a full frame draws, digits aside -- nothing stale left behind,
+ * nothing of the timeline lost.  The full frame is forced by a resize
+ * and back.
+ */
+Test(tui, a_ticks_frame_is_what_a_full_frame_draws)
+{
+	char *ticked, *full;
+
+	cli(ARGS("log", "1",
+	         "a long line to leave something behind if a tick "
+	         "only half cleared its rows"));
+	cli(ARGS("action", "add", "1", "roll back the deploy"));
+	start("a", 100, 30, NULL);
+	free(wait_settled("a", "roll back the deploy", 3000));
+	cli(ARGS("log", "1", "the newest entry"));
+	free(wait_settled("a", "the newest entry", 3000));
+	usleep(2600000); /* two or three ticks, each a partial frame */
+	ticked = masked_screen("a");
+	/* Into the timeline and back: two full frames, nothing changed.
+	 */
+	tmux("send-keys -t a Tab");
+	free(wait_settled("a", "Tab:next-pane", 3000));
+	wait_gone("a", "Tab: select entries", 3000);
+	tmux("send-keys -t a Tab");
+	free(wait_settled("a", "Tab: select entries", 3000));
+	full = masked_screen("a");
+	cr_assert_str_eq(ticked, full,
+	                 "after ticks:\n%s\nafter a full frame:\n%s", ticked,
+	                 full);
+	free(ticked);
+	free(full);
+}
