@@ -39,7 +39,15 @@ dash_open(struct dash *d, struct context *ctx, struct itui_err *err)
 	if (context_policy(ctx, &d->policy, err) != ITUI_OK ||
 	    context_store(ctx, 0, &d->st, err) != ITUI_OK)
 		return err->code;
+	/* The main thread never waits on another's write lock (ui.c). */
+	store_set_wait(d->st, DASH_WRITE_WAIT_MS);
 	return dash_reload(d, err);
+}
+
+void
+dash_write_wait(struct dash *d, int ms)
+{
+	store_set_wait(d->st, ms);
 }
 
 void

@@ -772,11 +772,7 @@ p_error(struct sd_db *db, int rc, const char *doing, struct itui_err *err)
 	const char *msg = d->msg != NULL ? d->msg : "unknown error";
 
 	if (rc == SD_BUSY)
-		return err_set(
-		    err, ITUI_BUSY,
-		    "%s: the database stayed busy for over %d s (another "
-		    "process is holding it); nothing was changed, try again",
-		    doing, DB_BUSY_TIMEOUT_MS / 1000);
+		return sd_busy_error(db, doing, err);
 	if (rc == 8)
 		return err_set(err, ITUI_READONLY,
 		               "%s: the database is read-only for you", doing);
@@ -920,6 +916,18 @@ sd_pg_roles(struct sd_db *db)
 	return run(PDB(db), roles_sql);
 }
 
+/* lock_timeout is the busy timeout (kept for a reconnect's session). */
+static void
+p_set_wait(struct sd_db *db, int ms)
+{
+	struct pg_db *d = PDB(db);
+	char sql[64];
+
+	d->base.wait_ms = ms;
+	snprintf(sql, sizeof sql, "SET lock_timeout = %d", ms > 0 ? ms : 1);
+	(void)run(d, sql);
+}
+
 static const struct sd_ops pg_ops = {
     .name = "postgresql",
     .close = p_close,
@@ -945,6 +953,7 @@ static const struct sd_ops pg_ops = {
     .rollback = p_rollback,
     .revision = p_revision,
     .lease = p_lease,
+    .set_wait = p_set_wait,
 };
 
 /* ---- the schema ------------------------------------------------------------
@@ -1293,7 +1302,7 @@ session_setup(struct pg_db *d)
 
 	snprintf(sql, sizeof sql,
 	         "SET lock_timeout = %d; SET client_min_messages = warning%s",
-	         DB_BUSY_TIMEOUT_MS,
+	         d->base.wait_ms,
 	         d->base.readonly ? "; SET default_transaction_read_only = on"
 	                          : "");
 	/* Not run(): it would try to reconnect again. */
@@ -1320,6 +1329,7 @@ sd_pg_open(const char *loc, unsigned flags, struct sd_db **out,
 	d = xcalloc(1, sizeof *d);
 	d->base.ops = &pg_ops;
 	d->base.dialect = SD_PG;
+	d->base.wait_ms = DB_BUSY_TIMEOUT_MS;
 	d->c = pg_connect(loc, name, err);
 	if (d->c == NULL)
 		goto fail;

@@ -94,6 +94,12 @@ store_set_actor(struct store *st, const char *user, const char *origin)
 }
 
 void
+store_set_wait(struct store *st, int ms)
+{
+	st->db->ops->set_wait(st->db, ms);
+}
+
+void
 store_set_clock(struct store *st, int64_t (*now)(void))
 {
 	st->now = now != NULL ? now : real_now;

@@ -14,6 +14,10 @@
  * handler here; either returns reaction flags, and react() is the one place
  * that acts on them.  Every change is a verb run through dash_run(), with
  * what the person saw when they pressed the key or opened the prompt.
+ * No turn waits on another process's write lock: a write waits at most a
+ * frame (DASH_WRITE_WAIT_MS), and an entry or draft the lock refused stays
+ * in the line and is tried again on a later turn (BUSY_RETRY_MS), the
+ * status saying for how long the database has been held.
  */
 #include <curses.h>
 #include <errno.h>
@@ -47,8 +51,11 @@
 #define RECHECKS      4    /* data_version re-checks after a file event */
 #define RECHECK_MS    2    /* between them */
 #define DRAFT_SAVE_MS 1000 /* after the last keystroke */
+#define BUSY_RETRY_MS 100  /* a write the lock refused: tried again after */
 
 static volatile sig_atomic_t got_hup, got_term, got_int;
+
+static void react(struct ui *u, unsigned r);
 static int sig_write_fd = -1;
 
 static const struct view_ops *const views[VIEW_COUNT] = {
@@ -569,16 +576,61 @@ set_capped(struct ui *u, struct editline *el, const char *text)
 	           UI_INPUT_MAX);
 }
 
+/*
+ * Another process holds the write lock (a stopped writer, a hung
+ * script): the write failed at once, changing nothing.  The status says
+ * for how long; what waits is tried again on a later turn.
+ */
+static void
+show_waiting(struct ui *u)
+{
+	int64_t now = time_mono_ms();
+
+	if (u->busy_since_ms == 0) {
+		/* Known to be held: the retries do not wait at all. */
+		u->busy_since_ms = now;
+		dash_write_wait(&u->d, 0);
+	}
+	ui_message(u, 1,
+	           "waiting for the database: held by another process for "
+	           "%lld s%s",
+	           (long long)((now - u->busy_since_ms) / 1000),
+	           u->log_due_ms > 0 ? "; the entry is logged when it is free"
+	                             : "; your text is kept");
+}
+
+/* A write went through: the waiting status goes with the wait. */
+static void
+not_waiting(struct ui *u)
+{
+	if (u->busy_since_ms == 0)
+		return;
+	u->busy_since_ms = 0;
+	dash_write_wait(&u->d, DASH_WRITE_WAIT_MS);
+	if (strncmp(u->msg, "waiting for the database", 24) == 0)
+		ui_message(u, 0, "the database is free again");
+}
+
 static void
 save_draft(struct ui *u)
 {
 	struct itui_err err;
+	enum itui_code rc;
 
 	if (!u->draft_dirty || u->input_incident == 0 || u->edit_id != 0)
 		return;
-	if (dash_draft_save(&u->d, u->input_incident, u->kind,
-	                    editline_text(&u->el), &err) != ITUI_OK)
+	rc = dash_draft_save(&u->d, u->input_incident, u->kind,
+	                     editline_text(&u->el), &err);
+	if (rc == ITUI_BUSY) {
+		/* Still dirty: the next turn tries again. */
+		u->draft_due_ms = time_mono_ms() + BUSY_RETRY_MS;
+		show_waiting(u);
+		return;
+	}
+	if (rc != ITUI_OK)
 		ui_message(u, 1, "draft not saved: %s", err.msg);
+	else
+		not_waiting(u);
 	u->draft_dirty = 0;
 	u->draft_due_ms = 0;
 }
@@ -588,11 +640,15 @@ drop_draft(struct ui *u)
 {
 	struct itui_err err;
 
-	if (u->input_incident != 0 && u->edit_id == 0)
-		(void)dash_draft_save(&u->d, u->input_incident, u->kind, "",
-		                      &err);
 	u->draft_dirty = 0;
 	u->draft_due_ms = 0;
+	if (u->input_incident != 0 && u->edit_id == 0 &&
+	    dash_draft_save(&u->d, u->input_incident, u->kind, "", &err) ==
+	        ITUI_BUSY) {
+		/* The line is empty: saving it later drops the draft. */
+		u->draft_dirty = 1;
+		u->draft_due_ms = time_mono_ms() + BUSY_RETRY_MS;
+	}
 }
 
 static void
@@ -655,8 +711,19 @@ log_input(struct ui *u, int64_t at)
 	enum itui_code rc;
 	char *mine = xstrdup(editline_text(&u->el));
 
+	u->log_due_ms = 0;
 	rc = dash_log_at(&u->d, u->input_incident, mine, u->kind, u->edit_id,
 	                 u->edit_rev, at, &res);
+	if (rc == ITUI_BUSY) {
+		/* Nothing was written: the text stays in the line and the
+		 * loop tries again, without waiting here. */
+		u->log_due_ms = time_mono_ms() + BUSY_RETRY_MS;
+		u->log_at = at;
+		show_waiting(u);
+		dash_result_free(&res);
+		free(mine);
+		return REACT_REDRAW;
+	}
 	if (rc == ITUI_CONFLICT) {
 		/* Someone else changed the entry: both texts, and a choice. */
 		view_conflict_start(u, u->edit_id, mine, res.msg);
@@ -672,6 +739,7 @@ log_input(struct ui *u, int64_t at)
 		dash_result_free(&res);
 		return REACT_REDRAW;
 	}
+	not_waiting(u);
 	if (u->deliver_on)
 		deliver_kick(&u->deliver);
 	if (u->edit_id != 0) {
@@ -688,6 +756,17 @@ log_input(struct ui *u, int64_t at)
 	}
 	dash_result_free(&res);
 	return REACT_FOLLOW;
+}
+
+/* The Enter the write lock held back, once more (a loop turn). */
+static void
+retry_log(struct ui *u)
+{
+	if (!u->input_on) {
+		u->log_due_ms = 0;
+		return;
+	}
+	react(u, log_input(u, u->log_at));
 }
 
 static unsigned
@@ -747,6 +826,8 @@ close_input(struct ui *u)
 {
 	const char *text = editline_text(&u->el);
 
+	/* An Enter the lock held back is not sent after the line closes. */
+	u->log_due_ms = 0;
 	if (u->edit_id != 0) {
 		ui_message(u, 0, "edit cancelled (the entry is unchanged)");
 	} else if (text[strspn(text, " \t")] == '\0') {
@@ -1432,6 +1513,29 @@ ring_bell(struct ui *u, int64_t now)
 		beep();
 }
 
+/*
+ * A turn, from the wake-up to the next sleep, is how long a key could
+ * wait: the trace names each that took over TRACE_TURN_NS ("turn END LEN",
+ * monotonic ns) and the slowest at the end.
+ */
+#define TRACE_TURN_NS 5000000
+
+static void
+trace_turn(struct ui *u, int64_t woke_ns)
+{
+	int64_t now = time_mono_ns(), len = now - woke_ns;
+
+	if (u->trace == NULL)
+		return;
+	if (len > u->slowest_turn_ns)
+		u->slowest_turn_ns = len;
+	if (len > TRACE_TURN_NS) {
+		fprintf(u->trace, "turn %lld %lld\n", (long long)now,
+		        (long long)len);
+		fflush(u->trace);
+	}
+}
+
 static int
 poll_timeout(const struct ui *u)
 {
@@ -1445,6 +1549,8 @@ poll_timeout(const struct ui *u)
 		next = RECHECK_MS;
 	if (u->draft_due_ms > 0 && u->draft_due_ms - now < next)
 		next = u->draft_due_ms - now;
+	if (u->log_due_ms > 0 && u->log_due_ms - now < next)
+		next = u->log_due_ms - now;
 	return next < 0 ? 0 : (int)next;
 }
 
@@ -1658,7 +1764,7 @@ ui_run(struct context *ctx, struct itui_err *err)
 {
 	struct ui *u = xcalloc(1, sizeof *u);
 	const char *trace = getenv("INCIDENT_TUI_TRACE");
-	int64_t started = time_mono_ns();
+	int64_t started = time_mono_ns(), woke_ns = 0;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		free(u);
@@ -1741,7 +1847,10 @@ ui_run(struct context *ctx, struct itui_err *err)
 			u->dirty = 1;
 		if (u->dirty)
 			ui_render(u);
+		if (woke_ns != 0)
+			trace_turn(u, woke_ns);
 		n = poll(fds, 3, poll_timeout(u));
+		woke_ns = time_mono_ns();
 		if (n < 0 && errno != EINTR)
 			break;
 		if (fds[1].revents & POLLIN)
@@ -1759,6 +1868,8 @@ ui_run(struct context *ctx, struct itui_err *err)
 			u->rechecks = RECHECKS;
 		/* Also after EINTR: a resize arrives as a key. */
 		read_keys(u);
+		if (u->log_due_ms > 0 && time_mono_ms() >= u->log_due_ms)
+			retry_log(u);
 		if (u->draft_due_ms > 0 && time_mono_ms() >= u->draft_due_ms)
 			save_draft(u);
 		clock_gettime(CLOCK_REALTIME, &ts);
@@ -1775,7 +1886,13 @@ ui_run(struct context *ctx, struct itui_err *err)
 	}
 	if (u->input_on)
 		save_draft(u);
+	/* The lock held the draft back: the text goes to this user's file. */
+	if (u->input_on && u->draft_dirty)
+		save_unsent(u);
 	restore_terminal();
+	if (u->trace != NULL)
+		fprintf(u->trace, "slowest-turn %lld\n",
+		        (long long)u->slowest_turn_ns);
 	ui_free(u);
 	return ITUI_OK;
 }

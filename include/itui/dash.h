@@ -29,6 +29,12 @@
 
 #define DASH_LIST_LIMIT      1000 /* resolved incidents shown at most */
 #define DASH_TIMELINE_WINDOW 400
+/*
+ * A write from the dashboard waits at most this for the write lock (a
+ * frame), then fails with ITUI_BUSY and changes nothing; the interface
+ * keeps the text and tries again on a later turn.
+ */
+#define DASH_WRITE_WAIT_MS 16
 
 struct dash {
 	struct context *ctx;
@@ -77,6 +83,9 @@ struct dash {
 
 enum itui_code dash_open(struct dash *d, struct context *ctx,
                          struct itui_err *err);
+/* A write's wait for the lock: DASH_WRITE_WAIT_MS, or 0 while it is known
+ * to be held (the interface's retries). */
+void dash_write_wait(struct dash *d, int ms);
 void dash_close(struct dash *d);
 enum itui_code dash_reload(struct dash *d, struct itui_err *err);
 /*

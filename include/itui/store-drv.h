@@ -82,6 +82,8 @@ struct sd_ops {
 	int (*revision)(struct sd_db *db, int64_t *out);
 	/* 1 when this connection holds (or now takes) the job's lease. */
 	int (*lease)(struct sd_db *db, const char *job);
+	/* How long a write waits for the lock before SD_BUSY (ms). */
+	void (*set_wait)(struct sd_db *db, int ms);
 };
 
 /* The part every driver's connection starts with. */
@@ -90,6 +92,7 @@ struct sd_db {
 	enum sd_dialect dialect;
 	int readonly; /* opened read-only (by request or by permission) */
 	int snapshot; /* SQLite read through immutable=1: no live updates */
+	int wait_ms;  /* a write's wait for the lock (DB_BUSY_TIMEOUT_MS) */
 	/* PostgreSQL: the server's clock when the open transaction got its
 	 * locks (0 outside one), so recorded times share one clock. */
 	int64_t server_now;
@@ -111,6 +114,15 @@ enum itui_code sd_pg_open(const char *loc, unsigned flags, struct sd_db **out,
                           struct itui_err *err);
 enum itui_code sd_sqlite_open(const char *path, unsigned flags,
                               struct sd_db **out, struct itui_err *err);
+
+/*
+ * The busy error both drivers give: after the long wait of a command "the
+ * database stayed busy for over 10 s"; after the short one of a dashboard
+ * (store_set_wait()) "held by another process", which the dashboard turns
+ * into its waiting status.
+ */
+enum itui_code sd_busy_error(const struct sd_db *db, const char *doing,
+                             struct itui_err *err);
 
 /* The location as shown: a PostgreSQL one without its password. */
 char *sd_display(const char *loc);

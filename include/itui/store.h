@@ -43,6 +43,13 @@ void store_permission_advice(const char *path, char *buf, size_t size);
 
 /* Who is acting, recorded on every change (origin: "local", "ssh 10.1.2.3"). */
 void store_set_actor(struct store *st, const char *user, const char *origin);
+/*
+ * How long a write on this connection waits for the write lock (SQLite's
+ * busy timeout, PostgreSQL's lock_timeout) before it fails with ITUI_BUSY,
+ * changing nothing.  Commands wait DB_BUSY_TIMEOUT_MS (10 s); the
+ * dashboard no longer than a frame, and tries again on a later turn.
+ */
+void store_set_wait(struct store *st, int ms);
 /* The clock for recorded times; tests pin it. NULL restores time(). */
 void store_set_clock(struct store *st, int64_t (*now)(void));
 

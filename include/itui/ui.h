@@ -164,6 +164,15 @@ struct ui {
 	int draft_dirty;
 	int64_t draft_due_ms;
 
+	/*
+	 * Another process holds the write lock: since when (monotonic ms, 0
+	 * when not), and the entry whose Enter is tried again at log_due_ms
+	 * (its confirmed time in log_at), the text kept in the line.
+	 */
+	int64_t busy_since_ms;
+	int64_t log_due_ms;
+	int64_t log_at;
+
 	/* metrics */
 	struct poller poller;
 	int poller_on;
@@ -199,6 +208,7 @@ struct ui {
 	char last_search[128];
 	FILE *trace;
 	int64_t key_ns; /* when the first key since the last frame was read */
+	int64_t slowest_turn_ns; /* the loop's longest turn (trace) */
 	int64_t last_tick;
 };
 
