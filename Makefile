@@ -52,7 +52,7 @@ FUZZ_TARGETS := $(sort $(basename $(notdir $(filter-out fuzz/replay.c \
 FUZZ_SECS ?= 30
 DEMO_DB ?= $(BUILD)/demo.db
 
-.PHONY: all run check test deps deps-test bench bench-pg asan tsan install \
+.PHONY: all run check test deps deps-test bench bench-pg bench-writers asan tsan install \
         uninstall \
         clean format format-check lint-man lint-layers fuzz fuzz-run \
         fuzz-replay memcheck
@@ -147,6 +147,10 @@ tsan: deps-test
 # regression it brought shows as a ratio.  BENCH_REF= measures this build only.
 BENCH_REF ?= 054cba8
 REF_DIR    = $(BUILD)/ref
+# The writers' figures (bench/writers.sh) beside the last commit before the
+# writers' queue (issue 16).  BENCH_WRITERS_REF= measures this build only.
+BENCH_WRITERS_REF ?= 743f7f0
+WREF_DIR    = $(BUILD)/ref-writers
 
 # No invalid access and no definite or indirect leak (scripts/memcheck.sh).
 memcheck: deps-test
@@ -208,6 +212,16 @@ bench:
 	bench/metrics.sh $(abspath $(BIN))
 	@echo
 	bench/deliver.sh $(abspath $(BIN))
+	@echo
+	@$(MAKE) --no-print-directory bench-writers
+
+# Fair writers (issue 16), beside BENCH_WRITERS_REF built in the same run.
+bench-writers: all $(BUILD)/writers
+	@if [ -n "$(BENCH_WRITERS_REF)" ]; then \
+	    bench/ref.sh $(BENCH_WRITERS_REF) $(WREF_DIR) && \
+	    $(MAKE) --no-print-directory $(WREF_DIR)/build/writers; fi
+	bench/writers.sh $(abspath $(BIN)) $(abspath $(BUILD)/writers) \
+	    $(if $(BENCH_WRITERS_REF),$(abspath $(WREF_DIR)/build/incident-tui) $(abspath $(WREF_DIR)/build/writers))
 
 # The PostgreSQL figures (issue 10) on a throwaway cluster, beside SQLite
 # and the reference build measured in the same run.
@@ -221,9 +235,16 @@ bench-pg:
 	    $(if $(BENCH_REF),$(abspath $(REF_DIR)/build/incident-tui))
 	bench/pg-failover.sh $(abspath $(BIN))
 
-$(BUILD)/propagate $(BUILD)/reload: $(BUILD)/%: bench/%.c $(LIBOBJS)
+$(BUILD)/propagate $(BUILD)/reload $(BUILD)/writers: $(BUILD)/%: bench/%.c \
+    bench/benchutil.h $(LIBOBJS)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< \
 	    $(LIBOBJS) $(PKG_LIBS)
+
+# The same helper on the reference's store (built by bench/ref.sh).
+$(WREF_DIR)/build/writers: bench/writers.c bench/benchutil.h
+	$(CC) $(subst -Iinclude,-I$(WREF_DIR)/include,$(ALL_CPPFLAGS)) \
+	    $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ bench/writers.c \
+	    $(filter-out %/main.o,$(wildcard $(WREF_DIR)/build/*.o)) $(PKG_LIBS)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/policies $(DESTDIR)$(MANDIR)

@@ -13,14 +13,7 @@
 
 #include "itui/store.h"
 
-static long long
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
+#include "benchutil.h"
 
 /* The newest frame line after *off: its time and data version. */
 static int
@@ -44,14 +37,6 @@ next_frame(FILE *f, long *off, long long *t, long long *v)
 	}
 	clearerr(f);
 	return found;
-}
-
-static int
-cmp(const void *a, const void *b)
-{
-	long long x = *(const long long *)a, y = *(const long long *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 int
