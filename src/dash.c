@@ -608,6 +608,26 @@ dash_readonly(const struct dash *d)
 	return store_is_readonly(d->st);
 }
 
+const char *
+dash_readonly_state(const struct dash *d)
+{
+	return store_readonly_why(d->st);
+}
+
+void
+dash_write_refusal(struct dash *d, char *buf, size_t size)
+{
+	struct itui_err err;
+
+	if (store_check_writable(d->st, &err) == ITUI_OK ||
+	    !store_is_readonly(d->st))
+		snprintf(buf, size, "%s", "");
+	else if (strcmp(store_readonly_why(d->st), "read-only") == 0)
+		snprintf(buf, size, "the database is read-only for you");
+	else
+		snprintf(buf, size, "%s", err.msg);
+}
+
 /* ---- changes, through the verbs ---------------------------------- */
 
 static int

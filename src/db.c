@@ -25,6 +25,7 @@
 
 #include "itui/db.h"
 #include "itui/store-chain.h"
+#include "itui/store-drv.h"
 #include "itui/strbuf.h"
 #include "itui/xalloc.h"
 
@@ -247,11 +248,22 @@ db_schema_version(void)
 	return (int)(sizeof migrations / sizeof migrations[0]);
 }
 
+int
+db_disk_full(sqlite3 *db)
+{
+	return db != NULL && sqlite3_system_errno(db) == ENOSPC;
+}
+
 enum itui_code
 db_error(sqlite3 *db, int rc, const char *doing, struct itui_err *err)
 {
 	const char *msg = db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
 
+	if ((rc & 0xff) == SQLITE_FULL ||
+	    ((rc & 0xff) == SQLITE_IOERR && db_disk_full(db)))
+		return sd_full_error(
+		    db != NULL ? sqlite3_db_filename(db, "main") : NULL, doing,
+		    err);
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
@@ -497,13 +509,18 @@ check_identity(sqlite3 *db, const char *path, int *version,
 	if (rc == SQLITE_OK)
 		rc = pragma_int(db, "SELECT count(*) FROM sqlite_schema",
 		                &tables);
-	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
+		/* The error is read before the COMMIT replaces its message
+		 * ("cannot commit - no transaction is active"). */
 		if ((rc & 0xff) == SQLITE_NOTADB)
-			return err_set(err, ITUI_NOTDB,
-			               "%s is not a database file", path);
-		return db_error(db, rc, path, err);
+			err_set(err, ITUI_NOTDB, "%s is not a database file",
+			        path);
+		else
+			db_error(db, rc, path, err);
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return err->code;
 	}
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	if (app != DB_APPLICATION_ID && !(app == 0 && tables == 0))
 		return err_set(
 		    err, ITUI_NOTDB,
@@ -621,11 +638,42 @@ configure(sqlite3 *db, int readonly, struct itui_err *err)
 	return enable_wal(db, err);
 }
 
+/* A reader cannot migrate: an older schema needs a writer first. */
+static enum itui_code
+current_schema(const char *path, int version, struct itui_err *err)
+{
+	if (version < db_schema_version())
+		return err_set(
+		    err, ITUI_READONLY,
+		    "%s needs a schema upgrade, which needs write access",
+		    path);
+	return ITUI_OK;
+}
+
+/* The file as it is, without -wal or -shm: no live updates, no writes. */
+static enum itui_code
+open_immutable(const char *path, struct db_handle *out, struct itui_err *err)
+{
+	int version = 0, rc;
+	char *uri = sqlite3_mprintf("file:%s?immutable=1", path);
+
+	rc = sqlite3_open_v2(uri, &out->db,
+	                     SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	sqlite3_free(uri);
+	if (rc != SQLITE_OK)
+		return db_error(out->db, rc, path, err);
+	out->snapshot = 1;
+	out->readonly = 1;
+	if (configure(out->db, 1, err) != ITUI_OK ||
+	    check_identity(out->db, path, &version, err) != ITUI_OK)
+		return err->code;
+	return current_schema(path, version, err);
+}
+
 static enum itui_code
 open_readonly(const char *path, struct db_handle *out, struct itui_err *err)
 {
 	int version = 0, rc;
-	char *uri;
 
 	rc = sqlite3_open_v2(path, &out->db, SQLITE_OPEN_READONLY, NULL);
 	if (rc == SQLITE_OK)
@@ -641,23 +689,35 @@ open_readonly(const char *path, struct db_handle *out, struct itui_err *err)
 	 */
 	sqlite3_close(out->db);
 	out->db = NULL;
-	uri = sqlite3_mprintf("file:%s?immutable=1", path);
-	rc = sqlite3_open_v2(uri, &out->db,
-	                     SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
-	sqlite3_free(uri);
-	if (rc != SQLITE_OK)
-		return db_error(out->db, rc, path, err);
-	out->snapshot = 1;
-	if (configure(out->db, 1, err) != ITUI_OK ||
-	    check_identity(out->db, path, &version, err) != ITUI_OK)
-		return err->code;
+	return open_immutable(path, out, err);
 done:
 	out->readonly = 1;
-	if (version < db_schema_version())
-		return err_set(
-		    err, ITUI_READONLY,
-		    "%s needs a schema upgrade, which needs write access",
-		    path);
+	return current_schema(path, version, err);
+}
+
+/*
+ * A full disk: SQLite cannot grow the -shm it maps for the WAL index, so
+ * every open fails, readers too.  With nothing in the -wal (the last
+ * connection checkpointed it, or it never grew) the database file holds
+ * every commit, and an immutable open reads it without the -shm; writes
+ * are refused naming the disk.  With frames in the -wal, an immutable read
+ * would miss commits: the open fails, naming the disk.
+ */
+static enum itui_code
+open_on_full_disk(const char *path, struct db_handle *out, struct itui_err *err)
+{
+	char *wal = xasprintf("%s-wal", path);
+	struct stat st;
+	int empty = stat(wal, &st) != 0 || st.st_size == 0;
+
+	free(wal);
+	if (!empty)
+		return sd_full_error(path, path, err);
+	sqlite3_close(out->db);
+	out->db = NULL;
+	if (open_immutable(path, out, err) != ITUI_OK)
+		return sd_full_error(path, path, err);
+	out->full = 1;
 	return ITUI_OK;
 }
 
@@ -710,8 +770,11 @@ db_open(const char *path, unsigned flags, struct db_handle *out,
 	/* Before the first read: another process may be creating the file. */
 	sqlite3_busy_timeout(out->db, DB_BUSY_TIMEOUT_MS);
 	if ((rc = check_identity(out->db, path, &version, err)) != ITUI_OK ||
-	    (rc = configure(out->db, 0, err)) != ITUI_OK)
+	    (rc = configure(out->db, 0, err)) != ITUI_OK) {
+		if (db_disk_full(out->db))
+			rc = open_on_full_disk(path, out, err);
 		goto out;
+	}
 	if (version < db_schema_version() &&
 	    (rc = migrate(out->db, path, err)) != ITUI_OK)
 		goto out;

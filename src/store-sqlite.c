@@ -314,6 +314,22 @@ sd_busy_error(const struct sd_db *db, const char *doing, struct itui_err *err)
 	               doing, DB_BUSY_TIMEOUT_MS / 1000);
 }
 
+enum itui_code
+sd_full_error(const char *path, const char *doing, struct itui_err *err)
+{
+	char *copy = xstrdup(path != NULL && *path != '\0' ? path : "."),
+	     *real = realpath(dirname(copy), NULL);
+	enum itui_code rc =
+	    err_set(err, ITUI_IO,
+	            "%s%sthe disk holding %s is full; nothing was changed",
+	            doing != NULL ? doing : "", doing != NULL ? ": " : "",
+	            real != NULL ? real : dirname(copy));
+
+	free(real);
+	free(copy);
+	return rc;
+}
+
 /*
  * SQLite's own busy handler backs off to 100 ms sleeps, so among many
  * waiting writers the one that has waited longest looks least often and
@@ -675,6 +691,7 @@ sd_sqlite_open(const char *path, unsigned flags, struct sd_db **out,
 	l->path = xstrdup(strip_scheme(path));
 	l->base.readonly = h.readonly;
 	l->base.snapshot = h.snapshot;
+	l->base.full = h.full;
 	*out = &l->base;
 	return ITUI_OK;
 }

@@ -255,11 +255,25 @@ check_writable(struct store *st, struct itui_err *err)
 {
 	if (!st->db->readonly)
 		return ITUI_OK;
+	if (st->db->full)
+		return sd_full_error(st->path, NULL, err);
 	return err_set(
 	    err, ITUI_READONLY,
 	    "%s is read-only for you (%s); nothing was changed", st->path,
 	    st->db->snapshot ? "no write access to it or its directory"
 	                     : "no write access");
+}
+
+const char *
+store_readonly_why(const struct store *st)
+{
+	return st->db->full ? "disk full" : "read-only";
+}
+
+enum itui_code
+store_check_writable(struct store *st, struct itui_err *err)
+{
+	return check_writable(st, err);
 }
 
 enum itui_code

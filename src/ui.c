@@ -1176,7 +1176,10 @@ allowed(struct ui *u, enum ui_action a)
 	unsigned f = ui_actions[a].flags;
 
 	if ((f & ACT_WRITES) && dash_readonly(&u->d)) {
-		ui_message(u, 1, "the database is read-only for you");
+		char why[300];
+
+		dash_write_refusal(&u->d, why, sizeof why);
+		ui_message(u, 1, "%s", why);
 		return 0;
 	}
 	if ((f & (ACT_INCIDENT | ACT_ENTRY)) && !u->d.have_detail) {

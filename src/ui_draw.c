@@ -313,7 +313,7 @@ draw_top(const struct ui *u, int64_t now)
 	char buf[512], roles[128], t[TIME_BUF], health[200], skew[80];
 	attr_t bar = u->colors ? (attr_t)ui_color(u, PAIR_BAR) : A_REVERSE;
 	const char *state = u->offline             ? "OFFLINE"
-	                    : dash_readonly(&u->d) ? "read-only"
+	                    : dash_readonly(&u->d) ? dash_readonly_state(&u->d)
 	                                           : "live";
 	time_t tt = (time_t)now;
 	struct tm tm;

@@ -254,6 +254,18 @@ run_bin_as(const char *home, uid_t uid, gid_t gid, gid_t group,
 	             (const char *const[]){"INCIDENT_TUI_USER=tester", NULL});
 }
 
+struct run
+run_db(const char *home, const char *db, const char *const *args)
+{
+	const char *argv[64] = {"--db", db};
+	int n = 2;
+
+	while (*args != NULL && n < 63)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	return run_bin(home, NULL, NULL, argv);
+}
+
 void
 run_free(struct run *r)
 {

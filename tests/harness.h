@@ -30,6 +30,8 @@ struct run run_bin(const char *home, const char *stdin_text,
 struct run run_bin_as(const char *home, uid_t uid, gid_t gid, gid_t group,
                       unsigned umask_bits, const char *const *args);
 void run_free(struct run *r);
+/* run_bin with "--db DB" before args. */
+struct run run_db(const char *home, const char *db, const char *const *args);
 
 /*
  * The PostgreSQL test cluster (scripts/pg-cluster.sh, run by make test): a

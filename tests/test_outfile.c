@@ -39,13 +39,7 @@ TestSuite(outfile, .init = setup, .fini = teardown, .timeout = 60);
 static struct run
 itui(const char *const *args)
 {
-	const char *argv[32] = {"--db", db};
-	int n = 2;
-
-	while (*args != NULL)
-		argv[n++] = *args++;
-	argv[n] = NULL;
-	return run_bin(home, NULL, NULL, argv);
+	return run_db(home, db, args);
 }
 
 static void

@@ -21,6 +21,7 @@
 #include "servers.h"
 
 static char *home, db[600], sock[600];
+static char mounted[700]; /* a test's own tmpfs, unmounted by teardown */
 
 /* Display columns of a captured line (box-drawing characters count one). */
 static int
@@ -185,15 +186,9 @@ start(const char *session, int w, int h, const char *extra_env)
 static char *
 cli_out(const char *const *args)
 {
-	const char *argv[32] = {"--db", db};
-	int n = 2;
-	struct run r;
+	struct run r = run_db(home, db, args);
 	char *out;
 
-	while (*args != NULL)
-		argv[n++] = *args++;
-	argv[n] = NULL;
-	r = run_bin(home, NULL, NULL, argv);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	out = r.out;
 	r.out = NULL;
@@ -233,12 +228,17 @@ setup(void)
 static void
 teardown(void)
 {
-	char cmd[700];
+	char cmd[800];
 
 	snprintf(cmd, sizeof cmd, "tmux -S '%s' kill-server >/dev/null 2>&1",
 	         sock);
 	(void)!system(cmd);
 	servers_stop(&srv);
+	if (mounted[0] != '\0') {
+		snprintf(cmd, sizeof cmd, "umount -l '%s'", mounted);
+		(void)!system(cmd);
+		mounted[0] = '\0';
+	}
 	tmpdir_remove(home);
 }
 
@@ -1137,12 +1137,18 @@ BOTH(tui, a_held_write_lock_never_freezes_the_dashboard, .timeout = 90)
 	const char *count = "SELECT count(*) FROM entries WHERE text ="
 	                    " 'held back entry'";
 	char marker[700], env[800], last[9] = "", now[9], *s, *w;
-	long lat[400], held_from, held_until, turn;
-	int n = 0, ticks = 0, waited;
+	long lat[400], base[40], held_from, held_until, turn;
+	int n = 0, b, ticks = 0, waited;
 
 	snprintf(env, sizeof env, "INCIDENT_TUI_TRACE='%s/trace'", home);
 	start("a", 110, 30, env);
 	open_line("a", "[note] INC-1>");
+	/* The same probes with the lock free: what tmux itself costs. */
+	for (b = 0; b < 40;) {
+		base[b++] = key_answer_ms("a", "-l y", "INC-1> y", 1);
+		base[b++] = key_answer_ms("a", "BSpace", "INC-1> y", 0);
+	}
+	qsort(base, (size_t)b, sizeof base[0], cmp_long);
 	snprintf(marker, sizeof marker, "%s/held", home);
 	held_from = ms_now();
 	hold_write_lock(15, marker);
@@ -1183,18 +1189,141 @@ BOTH(tui, a_held_write_lock_never_freezes_the_dashboard, .timeout = 90)
 	turn = trace_slowest_turn_ms(path_in(home, "trace"), held_from,
 	                             held_until);
 	cr_log_info("%s: %d key probes during the 15 s hold, send-keys to "
-	            "pane change median %ld ms, max %ld ms; slowest loop turn "
-	            "in the hold %ld ms; %d clock ticks",
+	            "pane change median %ld ms, p90 %ld ms, max %ld ms (lock "
+	            "free: median %ld ms, max %ld ms); slowest loop turn in "
+	            "the hold %ld ms; %d clock ticks",
 	            is_pg(db) ? "PostgreSQL" : "SQLite", n, lat[n / 2],
-	            lat[n - 1], turn, ticks);
+	            lat[n * 9 / 10], lat[n - 1], base[b / 2], base[b - 1], turn,
+	            ticks);
 	/* The dashboard itself never held a key longer than a frame. */
 	cr_assert_leq(turn, 50, "a loop turn took %ld ms", turn);
-	/* Through tmux (two forks and a capture per probe, on a shared
-	 * machine): a key is on the screen within 50 ms. */
-	cr_assert_leq(lat[n / 2], 50, "keys answered in %ld ms (median)",
-	              lat[n / 2]);
-	cr_assert_leq(lat[n * 9 / 10], 50, "keys answered in %ld ms (p90)",
-	              lat[n * 9 / 10]);
+	/* Through tmux (forks and a capture per probe, on a shared
+	 * machine): as fast as with the lock free, and never a freeze. */
+	cr_assert_leq(lat[n / 2], base[b / 2] + 25,
+	              "keys answered in %ld ms (median; %ld ms lock free)",
+	              lat[n / 2], base[b / 2]);
+	cr_assert_lt(lat[n - 1], 1000, "a key waited %ld ms", lat[n - 1]);
+}
+
+/* Writes zeros into dir/fill until the file system is full. */
+static void
+fill_disk(const char *dir)
+{
+	static char block[65536];
+	FILE *f = fopen(path_in(dir, "fill"), "w");
+
+	cr_assert_not_null(f);
+	setvbuf(f, NULL, _IONBF, 0);
+	while (fwrite(block, 1, sizeof block, f) == sizeof block)
+		;
+	/* The last pages too: the -shm grows a page at a time. */
+	while (fwrite(block, 1, 512, f) == 512)
+		;
+	fclose(f);
+}
+
+/* stderr is one line naming the full disk holding dir. */
+static void
+assert_full_line(const struct run *r, const char *dir)
+{
+	char want[900];
+
+	snprintf(want, sizeof want, "the disk holding %s is full", dir);
+	cr_assert_eq(r->status, 1, "exit %d: %s", r->status, r->err);
+	cr_assert_not_null(strstr(r->err, want), "%s", r->err);
+	cr_assert_eq(strchr(r->err, '\n'), r->err + strlen(r->err) - 1,
+	             "not one line: %s", r->err);
+}
+
+/*
+ * Issue 16: on a full disk `list`, `show` and the dashboard all failed with
+ * "cannot commit - no transaction is active" once the -shm could not grow.
+ * The test mounts its own small tmpfs (it runs as root) and fills it.
+ */
+Test(tui, a_full_disk_still_reads_and_names_itself, .timeout = 60)
+{
+	char dir[500], cmd[1600], *s;
+	struct run r;
+	int i;
+
+	snprintf(dir, sizeof dir, "%s/full", home);
+	snprintf(cmd, sizeof cmd,
+	         "mkdir -p '%s' && mount -t tmpfs -o size=4m,mode=0755 tmpfs"
+	         " '%s' 2>/dev/null",
+	         dir, dir);
+	if (system(cmd) != 0)
+		cr_skip_test("cannot mount a tmpfs here (not root?)");
+	snprintf(mounted, sizeof mounted, "%s", dir);
+	snprintf(db, sizeof db, "%s/war.db", dir);
+	cli(ARGS("declare", "--severity", "P1", "--title", "Disk fills",
+	         "--service", "storage"));
+	for (i = 0; i < 20; i++)
+		cli(ARGS("log", "1", "committed before the disk filled"));
+	/* A dashboard that was open before the disk filled. */
+	start("a", 110, 30, NULL);
+	open_line("a", "[note] INC-1>");
+	fill_disk(dir);
+	tmux("send-keys -t a -l 'typed on a full disk'");
+	tmux("send-keys -t a Enter");
+	s = wait_for("a", "is full; nothing was changed", 5000);
+	cr_assert_not_null(strstr(s, "[note] INC-1> typed on a full disk"),
+	                   "the text was not kept:\n%s", s);
+	free(s);
+	/* Readers read, writers get one line naming the disk. */
+	r = run_db(home, db, ARGS("list"));
+	cr_assert_eq(r.status, 0, "list: %s", r.err);
+	cr_assert_not_null(strstr(r.out, "Disk fills"));
+	run_free(&r);
+	r = run_db(home, db, ARGS("log", "1", "refused"));
+	assert_full_line(&r, dir);
+	run_free(&r);
+	/* The last connection goes; a new one must still open and read. */
+	tmux("send-keys -t a Escape");
+	wait_gone("a", "[note] INC-1>", 2000);
+	tmux("send-keys -t a q");
+	free(wait_for("a", ":TTY", 3000));
+	tmux("kill-session -t a");
+	/* Room for a moment: the last close checkpoints and removes the
+	 * -wal and -shm, which a new open on the full disk cannot grow. */
+	cr_assert_eq(unlink(path_in(dir, "fill")), 0);
+	free(sql1(db, "PRAGMA wal_checkpoint(TRUNCATE)"));
+	cr_assert_neq(access(path_in(dir, "war.db-shm"), F_OK), 0);
+	fill_disk(dir);
+	r = run_db(home, db, ARGS("list"));
+	cr_assert_eq(r.status, 0, "list: %s", r.err);
+	cr_assert_not_null(strstr(r.out, "Disk fills"));
+	run_free(&r);
+	r = run_db(home, db, ARGS("show", "1"));
+	cr_assert_eq(r.status, 0, "show: %s", r.err);
+	cr_assert_not_null(strstr(r.out, "committed before the disk filled"));
+	run_free(&r);
+	r = run_db(home, db, ARGS("log", "1", "refused"));
+	assert_full_line(&r, dir);
+	run_free(&r);
+	r = run_db(home, db,
+	           ARGS("declare", "--severity", "P2", "--title", "x"));
+	assert_full_line(&r, dir);
+	run_free(&r);
+	start("b", 110, 30, NULL);
+	s = wait_for("b", "committed before the disk filled", 5000);
+	cr_assert_not_null(strstr(s, "disk full"), "top bar:\n%s", s);
+	free(s);
+	tmux("send-keys -t b i");
+	free(wait_for("b", "is full; nothing was changed", 3000));
+	tmux("send-keys -t b q");
+	free(wait_for("b", ":TTY", 3000));
+	/* Room again: everything committed is there, and writes work. */
+	cr_assert_eq(unlink(path_in(dir, "fill")), 0);
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM entries WHERE text ="
+	                         " 'committed before the disk filled'"),
+	             20);
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM entries WHERE text IN"
+	                         " ('refused', 'typed on a full disk')"),
+	             0);
+	s = sql1(db, "PRAGMA integrity_check");
+	cr_assert_str_eq(s, "ok");
+	free(s);
+	cli(ARGS("log", "1", "after the disk had room again"));
 }
 
 static void

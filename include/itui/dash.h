@@ -103,6 +103,10 @@ int dash_readonly(const struct dash *d);
 int dash_skew_check(struct dash *d, int64_t now, int64_t wall);
 /* "clock 30s ahead of the server" into buf, or "" within DASH_SKEW_SHOWN. */
 void dash_skew_text(const struct dash *d, char *buf, size_t size);
+/* The top bar's word for a read-only dashboard: "read-only" or "disk full". */
+const char *dash_readonly_state(const struct dash *d);
+/* The one line a write would be refused with ("" when it would not be). */
+void dash_write_refusal(struct dash *d, char *buf, size_t size);
 /* The database as the top bar names it: a file's name, or a PostgreSQL
  * location without its password (store_path()). */
 const char *dash_location(const struct dash *d);

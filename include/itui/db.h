@@ -29,10 +29,14 @@ struct db_handle {
 	sqlite3 *db;
 	int readonly; /* opened read-only (by request or by permission) */
 	int snapshot; /* read through immutable=1: no live updates */
+	int full;     /* ... because the disk is full: writes say so */
 };
 
 enum itui_code db_open(const char *path, unsigned flags, struct db_handle *out,
                        struct itui_err *err);
+
+/* The last error of db was ENOSPC. */
+int db_disk_full(sqlite3 *db);
 
 /* The schema version this build writes. */
 int db_schema_version(void);

@@ -92,6 +92,7 @@ struct sd_db {
 	enum sd_dialect dialect;
 	int readonly; /* opened read-only (by request or by permission) */
 	int snapshot; /* SQLite read through immutable=1: no live updates */
+	int full;     /* ... because its disk is full (db.h) */
 	int wait_ms;  /* a write's wait for the lock (DB_BUSY_TIMEOUT_MS) */
 	/* PostgreSQL: the server's clock when the open transaction got its
 	 * locks (0 outside one), so recorded times share one clock. */
@@ -122,6 +123,11 @@ enum itui_code sd_sqlite_open(const char *path, unsigned flags,
  * into its waiting status.
  */
 enum itui_code sd_busy_error(const struct sd_db *db, const char *doing,
+                             struct itui_err *err);
+
+/* "[DOING: ]the disk holding DIR is full; nothing was changed", DIR the
+ * directory of path (a full disk is named, not "disk I/O error"). */
+enum itui_code sd_full_error(const char *path, const char *doing,
                              struct itui_err *err);
 
 /* The location as shown: a PostgreSQL one without its password. */

@@ -33,6 +33,11 @@ enum itui_code store_open(const char *path, unsigned flags, struct store **out,
                           struct itui_err *err);
 void store_close(struct store *st);
 int store_is_readonly(const struct store *st);
+/* Why a read-only store is: "read-only" (no write access) or "disk full"
+ * (opened for reading because its disk is full). */
+const char *store_readonly_why(const struct store *st);
+/* ITUI_OK, or the one line a write would fail with (read-only, disk full). */
+enum itui_code store_check_writable(struct store *st, struct itui_err *err);
 const char *store_path(const struct store *st);
 
 /*
