@@ -577,6 +577,43 @@ set_capped(struct ui *u, struct editline *el, const char *text)
 }
 
 /*
+ * A turn, from the wake-up to the next sleep, is how long a key could
+ * wait: the trace names each that took over TRACE_TURN_NS ("turn END LEN",
+ * monotonic ns) and the slowest at the end; and each entry or draft the
+ * dashboard tried to write that took as long ("write END LEN"): what a
+ * held lock could cost.
+ */
+#define TRACE_TURN_NS 5000000
+
+static void
+trace_write(struct ui *u, int64_t start_ns)
+{
+	int64_t now = time_mono_ns();
+
+	if (u->trace != NULL && now - start_ns > TRACE_TURN_NS) {
+		fprintf(u->trace, "write %lld %lld\n", (long long)now,
+		        (long long)(now - start_ns));
+		fflush(u->trace);
+	}
+}
+
+static void
+trace_turn(struct ui *u, int64_t woke_ns)
+{
+	int64_t now = time_mono_ns(), len = now - woke_ns;
+
+	if (u->trace == NULL)
+		return;
+	if (len > u->slowest_turn_ns)
+		u->slowest_turn_ns = len;
+	if (len > TRACE_TURN_NS) {
+		fprintf(u->trace, "turn %lld %lld\n", (long long)now,
+		        (long long)len);
+		fflush(u->trace);
+	}
+}
+
+/*
  * Another process holds the write lock (a stopped writer, a hung
  * script): the write failed at once, changing nothing.  The status says
  * for how long; what waits is tried again on a later turn.
@@ -616,11 +653,14 @@ save_draft(struct ui *u)
 {
 	struct itui_err err;
 	enum itui_code rc;
+	int64_t t0;
 
 	if (!u->draft_dirty || u->input_incident == 0 || u->edit_id != 0)
 		return;
+	t0 = time_mono_ns();
 	rc = dash_draft_save(&u->d, u->input_incident, u->kind,
 	                     editline_text(&u->el), &err);
+	trace_write(u, t0);
 	if (rc == ITUI_BUSY) {
 		/* Still dirty: the next turn tries again. */
 		u->draft_due_ms = time_mono_ms() + BUSY_RETRY_MS;
@@ -710,10 +750,13 @@ log_input(struct ui *u, int64_t at)
 	struct dash_result res;
 	enum itui_code rc;
 	char *mine = xstrdup(editline_text(&u->el));
+	int64_t t0;
 
 	u->log_due_ms = 0;
+	t0 = time_mono_ns();
 	rc = dash_log_at(&u->d, u->input_incident, mine, u->kind, u->edit_id,
 	                 u->edit_rev, at, &res);
+	trace_write(u, t0);
 	if (rc == ITUI_BUSY) {
 		/* Nothing was written: the text stays in the line and the
 		 * loop tries again, without waiting here. */
@@ -1514,29 +1557,6 @@ ring_bell(struct ui *u, int64_t now)
 	u->bell_primed = 1;
 	if (ring)
 		beep();
-}
-
-/*
- * A turn, from the wake-up to the next sleep, is how long a key could
- * wait: the trace names each that took over TRACE_TURN_NS ("turn END LEN",
- * monotonic ns) and the slowest at the end.
- */
-#define TRACE_TURN_NS 5000000
-
-static void
-trace_turn(struct ui *u, int64_t woke_ns)
-{
-	int64_t now = time_mono_ns(), len = now - woke_ns;
-
-	if (u->trace == NULL)
-		return;
-	if (len > u->slowest_turn_ns)
-		u->slowest_turn_ns = len;
-	if (len > TRACE_TURN_NS) {
-		fprintf(u->trace, "turn %lld %lld\n", (long long)now,
-		        (long long)len);
-		fflush(u->trace);
-	}
 }
 
 static int

@@ -1102,22 +1102,23 @@ cmp_long(const void *a, const void *b)
 }
 
 /*
- * The dashboard's own figure from INCIDENT_TUI_TRACE: its slowest loop
- * turn (ms) that ended between two monotonic times (ms), each a key may
- * have waited.
+ * The dashboard's own figure from INCIDENT_TUI_TRACE: its slowest "turn"
+ * of the loop, or "write" (ms), that ended between two monotonic times
+ * (ms).
  */
 static long
-trace_slowest_turn_ms(const char *path, long from, long to)
+trace_slowest_ms(const char *path, const char *what, long from, long to)
 {
 	FILE *f = fopen(path, "r");
-	char line[200];
+	char line[200], name[16];
 	long long end, len, worst = 0;
 	int seen_end = 0;
 
 	cr_assert_not_null(f, "no trace at %s", path);
 	while (fgets(line, sizeof line, f) != NULL) {
-		if (sscanf(line, "turn %lld %lld", &end, &len) == 2 &&
-		    end / 1000000 >= from && end / 1000000 <= to && len > worst)
+		if (sscanf(line, "%15s %lld %lld", name, &end, &len) == 3 &&
+		    strcmp(name, what) == 0 && end / 1000000 >= from &&
+		    end / 1000000 <= to && len > worst)
 			worst = len;
 		seen_end |= strncmp(line, "slowest-turn ", 13) == 0;
 	}
@@ -1137,7 +1138,7 @@ BOTH(tui, a_held_write_lock_never_freezes_the_dashboard, .timeout = 90)
 	const char *count = "SELECT count(*) FROM entries WHERE text ="
 	                    " 'held back entry'";
 	char marker[700], env[800], last[9] = "", now[9], *s, *w;
-	long lat[400], base[40], held_from, held_until, turn;
+	long lat[400], base[40], held_from, held_until, turn, write;
 	int n = 0, b, ticks = 0, waited;
 
 	snprintf(env, sizeof env, "INCIDENT_TUI_TRACE='%s/trace'", home);
@@ -1186,17 +1187,25 @@ BOTH(tui, a_held_write_lock_never_freezes_the_dashboard, .timeout = 90)
 	wait_gone("a", "[note] INC-1>", 2000);
 	tmux("send-keys -t a q");
 	free(wait_for("a", ":TTY", 3000));
-	turn = trace_slowest_turn_ms(path_in(home, "trace"), held_from,
-	                             held_until);
+	turn = trace_slowest_ms(path_in(home, "trace"), "turn", held_from,
+	                        held_until);
+	write = trace_slowest_ms(path_in(home, "trace"), "write", held_from,
+	                         held_until);
 	cr_log_info("%s: %d key probes during the 15 s hold, send-keys to "
 	            "pane change median %ld ms, p90 %ld ms, max %ld ms (lock "
 	            "free: median %ld ms, max %ld ms); slowest loop turn in "
-	            "the hold %ld ms; %d clock ticks",
+	            "the hold %ld ms, slowest write tried %ld ms; %d clock "
+	            "ticks",
 	            is_pg(db) ? "PostgreSQL" : "SQLite", n, lat[n / 2],
 	            lat[n * 9 / 10], lat[n - 1], base[b / 2], base[b - 1], turn,
-	            ticks);
-	/* The dashboard itself never held a key longer than a frame. */
-	cr_assert_leq(turn, 50, "a loop turn took %ld ms", turn);
+	            write, ticks);
+	/* No write the dashboard tried waited for the lock past a frame
+	 * (its wait is 16 ms, then 0 while the lock is known to be held). */
+	cr_assert_leq(write, 50, "a write held the loop for %ld ms", write);
+	/* Nor did any turn come near a freeze (a loaded machine, and on
+	 * PostgreSQL a reload's round trips, make a turn slower than the
+	 * writes alone). */
+	cr_assert_leq(turn, 250, "a loop turn took %ld ms", turn);
 	/* Through tmux (forks and a capture per probe, on a shared
 	 * machine): as fast as with the lock free, and never a freeze. */
 	cr_assert_leq(lat[n / 2], base[b / 2] + 25,
