@@ -44,6 +44,12 @@ dash_open(struct dash *d, struct context *ctx, struct itui_err *err)
 	return dash_reload(d, err);
 }
 
+int
+dash_files_intact(struct dash *d)
+{
+	return d->st == NULL || store_files_intact(d->st);
+}
+
 void
 dash_write_wait(struct dash *d, int ms)
 {

@@ -60,6 +60,15 @@ struct lite_db {
 		int fd; /* its DB.JOB.lock, flock()ed */
 	} leases[MAX_LEASES];
 	int wake_fd; /* DB.wake (wake_fd()), -1: none */
+	/* The -wal and -shm as this connection opened them (l_intact()),
+	 * beside the database's real path, where SQLite keeps them. */
+	char *side_base;
+	struct {
+		dev_t dev;
+		ino_t ino;
+		off_t size;
+		int have;
+	} side[2];
 	struct lite_stmt *cache[STMT_CACHE];
 	unsigned cache_next; /* the slot the next new statement takes */
 };
@@ -108,6 +117,7 @@ l_close(struct sd_db *d)
 			close(l->leases[i].fd); /* releases the flock */
 			free(l->leases[i].job);
 		}
+	free(l->side_base);
 	free(l->path);
 	free(l);
 }
@@ -598,6 +608,78 @@ l_lease(struct sd_db *d, const char *job)
 	return 1;
 }
 
+/*
+ * SQLite maps the -shm and appends to the -wal through descriptors it
+ * keeps: a -shm cut short (or made immutable) makes its next access a
+ * SIGBUS, and a -wal or -shm removed and made again by another process
+ * splits the writers in two, each unseen by the other.  Compared with
+ * what was there when the connection opened: 0 when either is gone,
+ * replaced, shrunk or immutable.
+ */
+static const char *const side_sfx[2] = {"-wal", "-shm"};
+
+static void
+side_note(struct lite_db *l)
+{
+	struct stat st;
+	char *p;
+	int i;
+
+	if (l->path == NULL)
+		return;
+	l->side_base = realpath(l->path, NULL);
+	if (l->side_base == NULL)
+		l->side_base = xstrdup(l->path);
+	for (i = 0; i < 2; i++) {
+		p = xasprintf("%s%s", l->side_base, side_sfx[i]);
+		l->side[i].have = stat(p, &st) == 0;
+		l->side[i].dev = st.st_dev;
+		l->side[i].ino = st.st_ino;
+		l->side[i].size = st.st_size;
+		free(p);
+	}
+}
+
+/*
+ * statx, not open + FS_IOC_GETFLAGS: closing any descriptor of the -shm
+ * would drop every POSIX lock this process holds on it, SQLite's own
+ * included, and the next connection to close would delete the files.
+ */
+static int
+immutable(const char *path)
+{
+	struct statx sx;
+
+	return statx(AT_FDCWD, path, 0, 0, &sx) == 0 &&
+	       (sx.stx_attributes_mask & STATX_ATTR_IMMUTABLE) &&
+	       (sx.stx_attributes & STATX_ATTR_IMMUTABLE);
+}
+
+static int
+l_intact(struct sd_db *d)
+{
+	struct lite_db *l = (struct lite_db *)(void *)d;
+	struct stat st;
+	int i, ok = 1;
+
+	for (i = 0; i < 2 && ok; i++) {
+		char *p;
+
+		if (!l->side[i].have)
+			continue;
+		p = xasprintf("%s%s", l->side_base, side_sfx[i]);
+		ok = stat(p, &st) == 0 && st.st_dev == l->side[i].dev &&
+		     st.st_ino == l->side[i].ino;
+		/* The -shm only grows while open; the -wal may be reset. */
+		if (ok && i == 1) {
+			ok = st.st_size >= l->side[i].size && !immutable(p);
+			l->side[i].size = st.st_size;
+		}
+		free(p);
+	}
+	return ok;
+}
+
 static const struct sd_ops lite_ops = {
     .name = "sqlite",
     .close = l_close,
@@ -624,6 +706,7 @@ static const struct sd_ops lite_ops = {
     .revision = l_revision,
     .lease = l_lease,
     .set_wait = l_set_wait,
+    .intact = l_intact,
 };
 
 static struct lite_db *
@@ -692,6 +775,8 @@ sd_sqlite_open(const char *path, unsigned flags, struct sd_db **out,
 	l->base.readonly = h.readonly;
 	l->base.snapshot = h.snapshot;
 	l->base.full = h.full;
+	if (!h.snapshot)
+		side_note(l);
 	*out = &l->base;
 	return ITUI_OK;
 }

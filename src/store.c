@@ -93,6 +93,12 @@ store_set_actor(struct store *st, const char *user, const char *origin)
 	st->origin = xstrdup(origin != NULL ? origin : "local");
 }
 
+int
+store_files_intact(struct store *st)
+{
+	return st->db->ops->intact == NULL || st->db->ops->intact(st->db);
+}
+
 void
 store_set_wait(struct store *st, int ms)
 {

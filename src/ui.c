@@ -23,6 +23,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1646,6 +1648,58 @@ show_unsent(struct ui *u)
 	return 1;
 }
 
+/*
+ * A -shm cut short or made immutable under the dashboard turns SQLite's
+ * next access of its mapping into a SIGBUS.  On the main thread (armed
+ * once curses is up) the handler jumps back to the loop, which never
+ * touches the store again; on another thread (the poller's connection)
+ * that thread stops in the handler and the main thread is woken.  Either
+ * way files_lost() ends the dashboard as a lost terminal does: the typed
+ * text kept, the terminal restored, one clear line.  The loop also checks
+ * the files each turn (dash_files_intact()), mostly before any SIGBUS.
+ */
+static sigjmp_buf bus_jmp;
+static volatile sig_atomic_t bus_armed, got_bus;
+static pthread_t main_thread;
+
+static void
+on_bus(int sig)
+{
+	char c = 'b';
+
+	got_bus = 1;
+	if (pthread_equal(pthread_self(), main_thread)) {
+		if (bus_armed)
+			siglongjmp(bus_jmp, 1);
+		/* Not in the loop: the default (the fault comes again). */
+		signal(sig, SIG_DFL);
+		return;
+	}
+	if (sig_write_fd >= 0)
+		(void)!write(sig_write_fd, &c, 1);
+	for (;;)
+		pause();
+}
+
+static void __attribute__((noreturn)) files_lost(struct ui *u)
+{
+	const char *db = u->ctx->db_path;
+
+	bus_armed = 0;
+	save_unsent(u);
+	restore_terminal();
+	fprintf(stderr,
+	        "incident-tui: %s-shm or %s-wal was removed, replaced, cut "
+	        "short or made immutable under this dashboard, so it stopped "
+	        "without reading or writing more; what you were typing is "
+	        "kept and shown at the next start\n",
+	        db, db);
+	if (u->trace != NULL)
+		fflush(u->trace);
+	/* Not ui_free(): closing the store would touch the files again. */
+	_exit(1);
+}
+
 static void
 handle_signals(struct ui *u)
 {
@@ -1655,6 +1709,8 @@ handle_signals(struct ui *u)
 	while (read(u->sigfd[0], buf, sizeof buf) > 0)
 		;
 	u->rechecks = RECHECKS;
+	if (got_bus)
+		files_lost(u);
 	if (got_hup || got_term || got_int) {
 		/* A dropped session or a kill: keep what was being typed. */
 		if (u->input_on)
@@ -1701,6 +1757,9 @@ setup_signals(struct ui *u)
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = on_bus;
+	main_thread = pthread_self();
+	sigaction(SIGBUS, &sa, NULL);
 	return 0;
 }
 
@@ -1854,6 +1913,9 @@ ui_run(struct context *ctx, struct itui_err *err)
 	if (!show_unsent(u))
 		restore_draft(u);
 	u->dirty = 1;
+	if (sigsetjmp(bus_jmp, 1) != 0)
+		files_lost(u);
+	bus_armed = 1;
 
 	while (!u->quit) {
 		struct pollfd fds[3] = {{STDIN_FILENO, POLLIN, 0},
@@ -1874,6 +1936,9 @@ ui_run(struct context *ctx, struct itui_err *err)
 			trace_turn(u, woke_ns);
 		n = poll(fds, 3, poll_timeout(u));
 		woke_ns = time_mono_ns();
+		/* Before anything reads the store this turn. */
+		if (!dash_files_intact(&u->d))
+			files_lost(u);
 		if (n < 0 && errno != EINTR)
 			break;
 		if (fds[1].revents & POLLIN)
@@ -1907,6 +1972,7 @@ ui_run(struct context *ctx, struct itui_err *err)
 			check_version(u);
 		}
 	}
+	bus_armed = 0;
 	if (u->input_on)
 		save_draft(u);
 	/* The lock held the draft back: the text goes to this user's file. */

@@ -86,6 +86,9 @@ enum itui_code dash_open(struct dash *d, struct context *ctx,
 /* A write's wait for the lock: DASH_WRITE_WAIT_MS, or 0 while it is known
  * to be held (the interface's retries). */
 void dash_write_wait(struct dash *d, int ms);
+/* 0 when the database's -wal or -shm went from under the dashboard
+ * (store_files_intact()): it must stop without touching the store. */
+int dash_files_intact(struct dash *d);
 void dash_close(struct dash *d);
 enum itui_code dash_reload(struct dash *d, struct itui_err *err);
 /*

@@ -84,6 +84,9 @@ struct sd_ops {
 	int (*lease)(struct sd_db *db, const char *job);
 	/* How long a write waits for the lock before SD_BUSY (ms). */
 	void (*set_wait)(struct sd_db *db, int ms);
+	/* 0 when files this connection maps or writes were removed, replaced
+	 * or cut short under it (SQLite's -wal and -shm); NULL: always 1. */
+	int (*intact)(struct sd_db *db);
 };
 
 /* The part every driver's connection starts with. */

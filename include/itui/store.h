@@ -55,6 +55,13 @@ void store_set_actor(struct store *st, const char *user, const char *origin);
  * dashboard no longer than a frame, and tries again on a later turn.
  */
 void store_set_wait(struct store *st, int ms);
+/*
+ * 0 when the files beside the database this connection uses (SQLite's
+ * -wal and -shm) were removed, replaced, cut short or made immutable since
+ * it opened: it must not be used again (the next read may be a SIGBUS, a
+ * write may go where nobody reads it).  Always 1 on PostgreSQL.
+ */
+int store_files_intact(struct store *st);
 /* The clock for recorded times; tests pin it. NULL restores time(). */
 void store_set_clock(struct store *st, int64_t (*now)(void));
 
