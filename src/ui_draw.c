@@ -132,10 +132,9 @@ ui_put(int y, int x, int w, const char *s, unsigned long attr)
 void
 ui_fill(int y, int x, int end, unsigned long attr)
 {
-	attron((attr_t)attr);
-	for (; x < end; x++)
-		mvaddch(y, x, ' ');
-	attroff((attr_t)attr);
+	/* One call for the row, not a call per cell: every frame fills. */
+	if (end > x)
+		mvhline(y, x, ' ' | (chtype)attr, end - x);
 }
 
 void
