@@ -320,7 +320,10 @@ check_filesystem(const char *dir, struct itui_err *err)
 static enum itui_code
 check_planted(const char *path, const char *dir, struct itui_err *err)
 {
-	static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
+	/* .write.lock too: whoever holds its byte locks holds every writer
+	 * back (the writers' queue, store-sqlite.c). */
+	static const char *const sfx[] = {"", "-wal", "-shm", "-journal",
+	                                  ".write.lock"};
 	struct stat ds, st;
 
 	if (stat(dir, &ds) != 0 || !(ds.st_mode & S_IWOTH))

@@ -131,6 +131,13 @@ Test(dbpath, a_file_planted_by_another_user_in_a_world_writable_dir_is_refused)
 	cr_assert_eq(chown(at("tmp/z.db-wal"), 65534, 65534), 0);
 	expect(at("tmp/z.db"), 2, "z.db-wal in the world-writable",
 	       ARGS("list"));
+	/* And a planted writers' queue, whose locks would hold us back. */
+	unlink(at("tmp/z.db-wal"));
+	unlink(at("tmp/z.db.write.lock"));
+	close(open(at("tmp/z.db.write.lock"), O_WRONLY | O_CREAT, 0666));
+	cr_assert_eq(chown(at("tmp/z.db.write.lock"), 65534, 65534), 0);
+	expect(at("tmp/z.db"), 2, "z.db.write.lock in the world-writable",
+	       ARGS("list"));
 	/* Our own file there is ours to use. */
 	expect(at("tmp/w.db"), 0, NULL,
 	       ARGS("declare", "--severity", "P1", "--title", "t"));
