@@ -13,37 +13,17 @@ W=${BENCH_WRITERS:-20}
 NI=${BENCH_INCIDENTS:-5}
 PER=${BENCH_PER:-40}
 KILL_AFTER=${BENCH_KILL_AFTER:-2}
+pair="$(cd "$(dirname "$0")/.." && pwd)/scripts/pg-pair.sh"
 bindir=""
 for d in /usr/lib/postgresql/*/bin; do [ -x "$d/initdb" ] && bindir=$d; done
 [ -n "$bindir" ] || { echo "failover: PostgreSQL is not installed" >&2; exit 1; }
 
-T=$(mktemp -d /tmp/itui-failover.XXXXXX)
-as=""
-if [ "$(id -u)" -eq 0 ]; then
-	chown nobody: "$T"
-	as="runuser -u nobody --"
-fi
-chmod 755 "$T"
-stop() {
-	for c in primary standby; do
-		$as "$bindir/pg_ctl" -D "$T/$c" -m immediate -w stop >/dev/null 2>&1 || true
-	done
-	rm -rf "$T"
-}
-trap stop EXIT
+T=$(mktemp -u /tmp/itui-failover.XXXXXX)
+trap '"$pair" stop "$T"' EXIT
 export INCIDENT_TUI_SHARE=${INCIDENT_TUI_SHARE:-$(cd "$(dirname "$0")/.." && pwd)/share/incident-tui}
 
-$as mkdir "$T/p" "$T/s"
-$as "$bindir/initdb" -D "$T/primary" -A trust -U itui -E UTF8 --locale=C >/dev/null
 # Durable and synchronous: a commit is acknowledged once the standby has it.
-$as "$bindir/pg_ctl" -D "$T/primary" -l "$T/primary.log" -w -o \
-	"-k $T/p -c listen_addresses= -c wal_level=replica -c max_wal_senders=4 -c synchronous_standby_names=* -c synchronous_commit=on" \
-	start >/dev/null
-$as "$bindir/pg_basebackup" -h "$T/p" -U itui -D "$T/standby" -R -X stream >/dev/null
-$as "$bindir/pg_ctl" -D "$T/standby" -l "$T/standby.log" -w -o \
-	"-k $T/s -c listen_addresses=" \
-	start >/dev/null
-"$bindir/psql" -XAtq -h "$T/p" -U itui -d postgres -c "CREATE DATABASE warroom" >/dev/null
+"$pair" start "$T" sync >/dev/null
 db="postgresql:///warroom?host=$T/p,$T/s&user=itui&target_session_attrs=read-write&connect_timeout=2"
 
 for ((i = 1; i <= NI; i++)); do
@@ -64,9 +44,9 @@ for ((w = 0; w < W; w++)); do
 	) &
 done
 sleep "$KILL_AFTER"
-kill -9 "$(head -1 "$T/primary/postmaster.pid")"
+"$pair" kill "$T"
 killed=${EPOCHREALTIME/./}
-$as "$bindir/pg_ctl" -D "$T/standby" -w promote >/dev/null
+"$pair" promote "$T"
 promoted=${EPOCHREALTIME/./}
 wait
 # The first success after the promotion: when writing worked again.

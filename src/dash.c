@@ -401,6 +401,7 @@ reload(struct dash *d, struct itui_err *err)
 		d->gone_id = 0;
 	incident_list_free(&d->incidents);
 	d->incidents = fresh;
+	d->standby = store_standby(d->st, &d->standby_as_of);
 	d->data_version = v;
 	d->revision = rev;
 	d->loads++;

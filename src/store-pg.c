@@ -1355,6 +1355,7 @@ sd_pg_open(const char *loc, unsigned flags, struct sd_db **out,
 	/* A reader (itui_reader) reads; its writes get the read-only line. */
 	reader = standby >= 2000000;
 	standby = (standby / 1000000) & 1;
+	d->base.standby = (int)standby;
 	if ((flags & STORE_READONLY) || standby || reader) {
 		int64_t version = 0;
 

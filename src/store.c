@@ -263,6 +263,13 @@ check_writable(struct store *st, struct itui_err *err)
 		return ITUI_OK;
 	if (st->db->full)
 		return sd_full_error(st->path, NULL, err);
+	if (st->db->standby)
+		return err_set(err, ITUI_READONLY,
+		               "%s is a standby server, which only reads (the "
+		               "primary takes writes: name both hosts with "
+		               "target_session_attrs=read-write); nothing was "
+		               "changed",
+		               st->path);
 	return err_set(
 	    err, ITUI_READONLY,
 	    "%s is read-only for you (%s); nothing was changed", st->path,
@@ -273,7 +280,9 @@ check_writable(struct store *st, struct itui_err *err)
 const char *
 store_readonly_why(const struct store *st)
 {
-	return st->db->full ? "disk full" : "read-only";
+	return st->db->full      ? "disk full"
+	       : st->db->standby ? "standby"
+	                         : "read-only";
 }
 
 enum itui_code
@@ -540,6 +549,20 @@ store_revision(struct store *st, int64_t *out, struct itui_err *err)
 	return one_int(st, "reading the revision",
 	               "SELECT rev FROM changes WHERE incident_id = 0", out,
 	               err);
+}
+
+int
+store_standby(struct store *st, int64_t *as_of)
+{
+	*as_of = 0;
+	if (!st->db->standby)
+		return 0;
+	/* The last commit replayed: nothing newer is shown. */
+	(void)one_int(st, "reading the standby's replay time",
+	              "SELECT CAST(coalesce(floor(extract(epoch FROM"
+	              " pg_last_xact_replay_timestamp())), 0) AS BIGINT)",
+	              as_of, NULL);
+	return 1;
 }
 
 enum itui_code

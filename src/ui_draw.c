@@ -309,9 +309,11 @@ static void
 draw_top(const struct ui *u, int64_t now)
 {
 	struct rect r = u->lay.top;
-	char buf[512], roles[128], t[TIME_BUF], health[200], skew[80];
+	char buf[512], roles[128], t[TIME_BUF], health[200], skew[80],
+	    standby[80];
 	attr_t bar = u->colors ? (attr_t)ui_color(u, PAIR_BAR) : A_REVERSE;
 	const char *state = u->offline             ? "OFFLINE"
+	                    : u->d.standby         ? standby
 	                    : dash_readonly(&u->d) ? dash_readonly_state(&u->d)
 	                                           : "live";
 	time_t tt = (time_t)now;
@@ -322,6 +324,11 @@ draw_top(const struct ui *u, int64_t now)
 	 */
 	char *others = dash_presence_line(&u->d, 0, (size_t)(r.w / 3));
 
+	/* A standby shows the primary's data up to its last replay. */
+	snprintf(standby, sizeof standby, "read-only standby, data as of %s",
+	         u->d.standby_as_of > 0
+	             ? time_format_local(u->d.standby_as_of, t)
+	             : "its last replay");
 	ui_fill(r.y, 0, r.w, bar);
 	dash_my_roles(&u->d, roles, sizeof roles);
 	metrics_health(u, health, sizeof health);

@@ -74,6 +74,10 @@ struct dash {
 	 * seconds, as last measured (time(NULL) in skew_at, 0: never). */
 	int64_t skew;
 	int64_t skew_at;
+	/* A PostgreSQL standby: the last replayed commit's time, as of the
+	 * last load (0: not a standby, or not known). */
+	int standby;
+	int64_t standby_as_of;
 };
 
 /* The top bar names the skew past this many seconds either way. */

@@ -97,6 +97,7 @@ struct sd_db {
 	int snapshot; /* SQLite read through immutable=1: no live updates */
 	int full;     /* ... because its disk is full (db.h) */
 	int wait_ms;  /* a write's wait for the lock (DB_BUSY_TIMEOUT_MS) */
+	int standby;  /* PostgreSQL: the server is a standby (in recovery) */
 	/* PostgreSQL: the server's clock when the open transaction got its
 	 * locks (0 outside one), so recorded times share one clock. */
 	int64_t server_now;

@@ -33,8 +33,9 @@ enum itui_code store_open(const char *path, unsigned flags, struct store **out,
                           struct itui_err *err);
 void store_close(struct store *st);
 int store_is_readonly(const struct store *st);
-/* Why a read-only store is: "read-only" (no write access) or "disk full"
- * (opened for reading because its disk is full). */
+/* Why a read-only store is: "read-only" (no write access), "disk full"
+ * (opened for reading because its disk is full) or "standby" (a
+ * PostgreSQL standby server). */
 const char *store_readonly_why(const struct store *st);
 /* ITUI_OK, or the one line a write would fail with (read-only, disk full). */
 enum itui_code store_check_writable(struct store *st, struct itui_err *err);
@@ -106,6 +107,12 @@ enum itui_code store_changes(struct store *st, int64_t since, int64_t **ids,
  * query when the database has no clock of its own (SQLite: a file on this
  * host, whose times are this host's).
  */
+/*
+ * 1 when the database is a PostgreSQL standby (read-only), with the time
+ * of the last commit it replayed in *as_of (0 when unknown): what it shows
+ * is the primary's data as of then.  0 otherwise, without a query.
+ */
+int store_standby(struct store *st, int64_t *as_of);
 enum itui_code store_server_time(struct store *st, int64_t *out,
                                  struct itui_err *err);
 
