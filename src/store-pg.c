@@ -1293,6 +1293,17 @@ pg_connect(const char *loc, const char *name, struct itui_err *err)
 	return c;
 }
 
+/* The session's settings, ending in "; " so a query may follow. */
+static void
+session_sql(const struct pg_db *d, char *sql, size_t size)
+{
+	snprintf(sql, size,
+	         "SET lock_timeout = %d; SET client_min_messages = warning;%s ",
+	         d->base.wait_ms,
+	         d->base.readonly ? " SET default_transaction_read_only = on;"
+	                          : "");
+}
+
 static int
 session_setup(struct pg_db *d)
 {
@@ -1300,11 +1311,7 @@ session_setup(struct pg_db *d)
 	PGresult *res;
 	int rc = SD_OK;
 
-	snprintf(sql, sizeof sql,
-	         "SET lock_timeout = %d; SET client_min_messages = warning%s",
-	         d->base.wait_ms,
-	         d->base.readonly ? "; SET default_transaction_read_only = on"
-	                          : "");
+	session_sql(d, sql, sizeof sql);
 	/* Not run(): it would try to reconnect again. */
 	res = pq.exec(d->c, sql);
 	if (pq.resultStatus(res) != PGRES_COMMAND_OK)
@@ -1318,7 +1325,8 @@ sd_pg_open(const char *loc, unsigned flags, struct sd_db **out,
            struct itui_err *err)
 {
 	struct pg_db *d;
-	char *name;
+	char *name, sql[160];
+	struct strbuf q = STRBUF_INIT;
 	int64_t standby = 0;
 	int rc, current, reader;
 
@@ -1333,20 +1341,21 @@ sd_pg_open(const char *loc, unsigned flags, struct sd_db **out,
 	d->c = pg_connect(loc, name, err);
 	if (d->c == NULL)
 		goto fail;
-	rc = session_setup(d);
 	/*
-	 * The version rides on the table's comment, so one round trip, and
-	 * no lock, finds a current schema (the usual case).
+	 * The version rides on the table's comment, so one round trip (with
+	 * the session's settings), and no lock, finds a current schema (the
+	 * usual case).
 	 */
-	if (rc == SD_OK)
-		rc = run_int(d,
-		             "SELECT pg_is_in_recovery()::int * 1000000 +"
-		             " CASE WHEN to_regclass('entries') IS NULL OR"
-		             " has_table_privilege('entries', 'INSERT') THEN 0"
-		             " ELSE 2000000 END +"
-		             " coalesce(obj_description(to_regclass("
-		             "'itui_version'), 'pg_class'), '0')::int",
-		             &standby);
+	session_sql(d, sql, sizeof sql);
+	strbuf_addstr(&q, sql);
+	strbuf_addstr(&q, "SELECT pg_is_in_recovery()::int * 1000000 +"
+	                  " CASE WHEN to_regclass('entries') IS NULL OR"
+	                  " has_table_privilege('entries', 'INSERT') THEN 0"
+	                  " ELSE 2000000 END +"
+	                  " coalesce(obj_description(to_regclass("
+	                  "'itui_version'), 'pg_class'), '0')::int");
+	rc = run_int(d, strbuf_str(&q), &standby);
+	strbuf_free(&q);
 	if (rc != SD_OK) {
 		pg_fail(d, rc, name, err);
 		goto fail;
