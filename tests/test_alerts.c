@@ -405,6 +405,96 @@ Test(prodalerts, alertmanager_delivers_to_the_receiver_and_nothing_is_lost)
 	}
 }
 
+/*
+ * 50 posts at once, each on its own connection, as Alertmanager sends
+ * groups in parallel, one of them malformed: the 49 land exactly once, in
+ * fewer transactions than posts (the committer takes what queued while it
+ * was committing), and the bad one is refused alone.
+ */
+Test(prodalerts, fifty_posts_at_once_land_once_each_in_fewer_commits)
+{
+	enum { N = 50, BAD = 17 };
+	int fd[N], code[N], port = free_port(), i, up = 0;
+	long long rev0, rev1;
+	char listen[64], body[700], head[300], buf[512];
+	struct sockaddr_in a = {0};
+
+	write_file("config", "", 0644);
+	ok(ARGS("declare", "--severity", "P1", "--title", "t"));
+	snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
+	bg = spawn_bin(ARGS("receive", "--listen", listen));
+	a.sin_family = AF_INET;
+	a.sin_port = htons((uint16_t)port);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	for (i = 0; i < 300 && !up; i++) {
+		int s = socket(AF_INET, SOCK_STREAM, 0);
+
+		up = connect(s, (struct sockaddr *)&a, sizeof a) == 0;
+		close(s);
+		if (!up)
+			usleep(20000);
+	}
+	cr_assert(up, "the receiver listens");
+	rev0 = sql_int(db, "SELECT rev FROM changes WHERE incident_id = 0");
+	/* All connected and sent before any answer is read. */
+	signal(SIGPIPE, SIG_IGN);
+	for (i = 0; i < N; i++) {
+		struct timeval tv = {20, 0};
+
+		fd[i] = socket(AF_INET, SOCK_STREAM, 0);
+		cr_assert_eq(connect(fd[i], (struct sockaddr *)&a, sizeof a),
+		             0);
+		setsockopt(fd[i], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+		if (i == BAD)
+			snprintf(body, sizeof body, "{\"version\":\"4\"");
+		else
+			snprintf(
+			    body, sizeof body,
+			    "{\"receiver\":\"hook\",\"status\":\"firing\","
+			    "\"alerts\":[{\"status\":\"firing\",\"labels\":{"
+			    "\"alertname\":\"Par%d\"},\"annotations\":{},"
+			    "\"startsAt\":\"2026-11-23T09:30:19Z\",\"endsAt\":"
+			    "\"0001-01-01T00:00:00Z\",\"fingerprint\":\"fa%02d\"}"
+			    "],\"externalURL\":\"http://am\",\"version\":\"4\","
+			    "\"groupKey\":\"{}:{alertname=\\\"Par%d\\\"}\","
+			    "\"truncatedAlerts\":0}",
+			    i, i, i);
+		snprintf(head, sizeof head,
+		         "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+		         "application/json\r\nContent-Length: %zu\r\n"
+		         "Connection: close\r\n\r\n",
+		         strlen(body));
+		cr_assert((size_t)write(fd[i], head, strlen(head)) ==
+		          strlen(head));
+		cr_assert((size_t)write(fd[i], body, strlen(body)) ==
+		          strlen(body));
+	}
+	for (i = 0; i < N; i++) {
+		ssize_t n = read(fd[i], buf, sizeof buf - 1);
+
+		code[i] = -1;
+		if (n > 12) {
+			buf[n] = '\0';
+			sscanf(buf, "HTTP/%*s %d", &code[i]);
+		}
+		close(fd[i]);
+	}
+	/* Answered 2xx only once committed: all there when the last is. */
+	rev1 = sql_int(db, "SELECT rev FROM changes WHERE incident_id = 0");
+	for (i = 0; i < N; i++)
+		cr_assert_eq(code[i], i == BAD ? 400 : 200, "post %d: %d", i,
+		             code[i]);
+	cr_assert_eq(sql_int(db, "SELECT count(*) FROM alerts WHERE name LIKE"
+	                         " 'Par%' AND source = 'webhook'"),
+	             N - 1);
+	cr_assert_eq(sql_int(db, "SELECT count(DISTINCT fingerprint) FROM"
+	                         " alerts WHERE name LIKE 'Par%'"),
+	             N - 1, "each exactly once");
+	cr_log_info("%d posts, %lld commits", N - 1, rev1 - rev0);
+	cr_assert(rev1 - rev0 >= 1 && rev1 - rev0 < N - 1,
+	          "%lld commits for %d posts", rev1 - rev0, N - 1);
+}
+
 Test(prodalerts, a_token_file_others_can_read_is_refused)
 {
 	struct run r;

@@ -7,10 +7,12 @@
  * Contract: receiver_open() reads the credentials ([receiver] token_file
  * for a bearer token, or username + password_file for basic auth; files
  * that others may read are refused) and opens its own store connection.
- * receiver_start() listens on ADDR:PORT with one internal thread, the only
- * one that then uses that store connection; receiver_stop() stops it and
- * waits.  A notification is answered 2xx only after its alerts are
- * committed (so a receiver that dies makes Alertmanager retry), 400 with
+ * receiver_start() listens on ADDR:PORT with a thread per connection and
+ * one committer thread, the only one that then uses that store connection;
+ * receiver_stop() stops them and waits.  Notifications that arrive while a
+ * commit is under way are committed together in the next transaction.  A
+ * notification is answered 2xx only after the commit holding its alerts
+ * succeeded (so a receiver that dies makes Alertmanager retry), 400 with
  * the reason for a malformed payload, 401 for missing or wrong
  * credentials, 413 past the body cap, 503 when the store fails; nothing is
  * stored for any of these.  POST / and /alertmanager take Alertmanager's
@@ -35,7 +37,8 @@ struct receiver {
 	char *password; /* basic-auth password, or NULL */
 	size_t max_body;
 	void *daemon;
-	unsigned long stored; /* notifications committed */
+	struct recv_queue *queue; /* group commit (receiver.c) */
+	unsigned long stored;     /* notifications committed */
 };
 
 /*
