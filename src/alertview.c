@@ -71,6 +71,19 @@ alertview_service(const struct config *cfg, const struct alert_row *a)
 	                                      : "service");
 }
 
+static const char *
+nz(const char *s)
+{
+	return s != NULL ? s : "";
+}
+
+int
+alertview_same_group(const struct alert_row *a, const struct alert_row *b)
+{
+	return strcmp(nz(a->name), nz(b->name)) == 0 &&
+	       strcmp(nz(a->group_key), nz(b->group_key)) == 0;
+}
+
 void
 alertview_groups(const struct alert_rows *rows, struct alert_group **out,
                  size_t *n)
@@ -80,17 +93,18 @@ alertview_groups(const struct alert_rows *rows, struct alert_group **out,
 
 	for (i = 0; i < rows->n; i++) {
 		const struct alert_row *a = &rows->v[i];
-		const char *key = a->group_key ? a->group_key : a->name;
-
-		if (key == NULL)
-			key = "";
 		/* Linear in groups: a storm is many alerts in few groups. */
-		for (k = 0; k < ng && strcmp(g[k].key, key) != 0; k++)
+		for (k = 0;
+		     k < ng && !alertview_same_group(&rows->v[g[k].first], a);
+		     k++)
 			;
 		if (k == ng) {
 			g = xreallocarray(g, ng + 1, sizeof *g);
 			memset(&g[ng], 0, sizeof g[ng]);
-			g[ng].key = xstrdup(key);
+			g[ng].key =
+			    a->group_key != NULL
+			        ? xasprintf("%s %s", a->group_key, nz(a->name))
+			        : xstrdup(nz(a->name));
 			g[ng].name = a->name;
 			g[ng].first = i;
 			g[ng].rank = a->rank;

@@ -916,6 +916,52 @@ Test(tui, per_view_keys_and_a_declaration_from_a_large_alert)
 }
 
 /*
+ * Issue 11: a storm of 1,700 alerts under one Alertmanager group key is one
+ * line with its count, below the group of the one critical alert; Enter
+ * lists the storm's alerts under it, Enter again folds them.
+ */
+Test(tui, a_storm_is_one_group_line_that_expands)
+{
+	char *s, *storm, *disk;
+
+	free(sql1(db, "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1"
+	              " FROM c WHERE i < 1700) INSERT INTO alerts(key, source,"
+	              " name, labels, last_seen, since, state, summary,"
+	              " severity, group_key) SELECT 'storm-' || i, 'webhook',"
+	              " 'TargetDown', '{\"alertname\":\"TargetDown\"}',"
+	              " strftime('%s'), strftime('%s') - i, 'firing', 'target"
+	              " down', 'warning', '{}:{alertname=\"TargetDown\"}' FROM"
+	              " c"));
+	free(sql1(db, "INSERT INTO alerts(key, source, name, labels, last_seen,"
+	              " since, state, summary, severity) VALUES ('disk',"
+	              " 'webhook', 'DiskFull', '{\"alertname\":\"DiskFull\"}',"
+	              " strftime('%s'), strftime('%s') - 5000, 'firing', 'disk"
+	              " full on db-1', 'critical')"));
+	start("a", 120, 36, NULL);
+	tmux("send-keys -t a A");
+	s = wait_settled("a", "1700 alerts", 3000);
+	disk = strstr(s, "DiskFull");
+	storm = strstr(s, "TargetDown  1700 alerts");
+	cr_assert_not_null(disk, "%s", s);
+	cr_assert_not_null(storm, "%s", s);
+	cr_assert(disk < storm, "the critical group first:\n%s", s);
+	cr_assert_not_null(strstr(s, "[+] warning"), "%s", s);
+	cr_assert_null(strstr(s, "AL-2 "), "folded: no storm member\n%s", s);
+	free(s);
+	tmux("send-keys -t a Down Enter");
+	s = wait_settled("a", "[-] warning", 3000);
+	cr_assert_not_null(strstr(s, "    AL-1 "),
+	                   "the newest member, indented"
+	                   "\n%s",
+	                   s);
+	free(s);
+	tmux("send-keys -t a Enter");
+	s = wait_settled("a", "[+] warning", 3000);
+	cr_assert_null(strstr(s, "    AL-1 "), "folded again\n%s", s);
+	free(s);
+}
+
+/*
  * Issue 9: two dashboards edit the same entry; the second save is refused
  * with both texts shown; after "keep mine" the audit has both, in order.
  */

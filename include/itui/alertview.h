@@ -37,17 +37,20 @@ char *alertview_label(const char *labels, const char *name);
 char *alertview_service(const struct config *cfg, const struct alert_row *a);
 
 struct alert_group {
-	char *key;        /* the group key, or the alertname */
+	char *key;        /* the alertname, after the group key if any */
 	const char *name; /* alertname of the first member */
 	size_t first;     /* index of the first (most severe) member */
 	size_t count, suppressed, linked;
 	int rank; /* the most severe member's rank */
 };
 
+/* Whether two rows are of one group: same alertname and group key. */
+int alertview_same_group(const struct alert_row *a, const struct alert_row *b);
+
 /*
- * Groups the rows by Alertmanager group key (or alertname when there is
- * none), in the order of each group's first member; counts add up to
- * rows->n.  Free with alertview_groups_free().
+ * Groups the rows by alertname within the Alertmanager group key (a route
+ * without group_by puts every alert in one), in the order of each group's first
+ * member; counts add up to rows->n.  Free with alertview_groups_free().
  */
 void alertview_groups(const struct alert_rows *rows, struct alert_group **out,
                       size_t *n);

@@ -183,7 +183,17 @@ struct ui {
 	/* the views' own state */
 	int help_top;
 	struct alert_rows alerts;
-	int alert_sel;
+	int alert_sel; /* index into alert_lines */
+	struct alert_group *alert_groups;
+	size_t nalert_groups;
+	/* What the A pane lists: a group's line (row -1), or an alert. */
+	struct alert_line {
+		size_t group;
+		long row;
+	} * alert_lines;
+	size_t nalert_lines;
+	char **alert_expanded; /* keys of the groups opened with Enter */
+	size_t nalert_expanded;
 	struct action_list act_rows;
 	int act_sel;
 	int ck_sel; /* the checklist view's selected step row */
