@@ -228,9 +228,10 @@ bench-writers: all $(BUILD)/writers
 bench-pg:
 	@scripts/deps.sh bench
 	@scripts/deps.sh test
-	@$(MAKE) --no-print-directory all $(BUILD)/propagate
+	@$(MAKE) --no-print-directory all $(BUILD)/propagate $(BUILD)/pgfloor
 	@if [ -n "$(BENCH_REF)" ]; then bench/ref.sh $(BENCH_REF) $(REF_DIR); fi
-	scripts/pg-cluster.sh run bench/pg.sh $(abspath $(BIN)) \
+	BENCH_PGFLOOR=$(abspath $(BUILD)/pgfloor) \
+	    scripts/pg-cluster.sh run bench/pg.sh $(abspath $(BIN)) \
 	    $(abspath $(BUILD)/propagate) \
 	    $(if $(BENCH_REF),$(abspath $(REF_DIR)/build/incident-tui))
 	bench/pg-failover.sh $(abspath $(BIN))
@@ -239,6 +240,11 @@ $(BUILD)/propagate $(BUILD)/reload $(BUILD)/writers: $(BUILD)/%: bench/%.c \
     bench/benchutil.h $(LIBOBJS)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< \
 	    $(LIBOBJS) $(PKG_LIBS)
+
+# The floor of a process per commit on PostgreSQL: libpq linked, nothing else.
+$(BUILD)/pgfloor: bench/pgfloor.c | $(BUILD)
+	$(CC) $(ALL_CFLAGS) $(shell $(PKG_CONFIG) --cflags libpq) -o $@ $< \
+	    $(shell $(PKG_CONFIG) --libs libpq)
 
 # The same helper on the reference's store (built by bench/ref.sh).
 $(WREF_DIR)/build/writers: bench/writers.c bench/benchutil.h

@@ -4,7 +4,8 @@
 # starts a throwaway cluster and sets ITUI_PG_HOST/USER/BIN.
 # Usage: bench/pg.sh BIN PROPAGATE [REF_BIN]
 #   BENCH_WRITERS (20), BENCH_INCIDENTS (5), BENCH_PER (50 commits each),
-#   BENCH_RUNS (200 for log), BENCH_COMMITS (100 for propagation)
+#   BENCH_RUNS (200 for log), BENCH_COMMITS (100 for propagation),
+#   BENCH_PGFLOOR (bench/pgfloor.c built: the floor of a process per commit)
 set -euo pipefail
 
 BIN=$1
@@ -31,20 +32,38 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 echo "PostgreSQL benchmarks, $(nproc) cores, $(date -u +%FT%TZ)"
 echo
 
-# 1. W writers on NI incidents through the command line, PER commits each.
-writers() { # db label
+# 1. W writers on NI incidents through the command line, PER commits each:
+# a process per commit (log ID TEXT), then a process per writer streaming
+# its entries (log ID --lines -, each line its own commit).  On PostgreSQL
+# a process per commit pays a connection each time (a server backend forked
+# and its catalog caches filled, libpq loaded): the floor is measured
+# beside it, a minimal libpq client that connects and does one INSERT per
+# process (psql's own start-up costs more).
+writers() { # db label mode
 	local db=$1 i w s e
 	for ((i = 1; i <= NI; i++)); do
-		"$BIN" --db "$db" declare --severity P2 --title "load $i" >/dev/null
+		[ "$3" = floor ] ||
+			"$BIN" --db "$db" declare --severity P2 --title "load $i" >/dev/null
 	done
 	s=${EPOCHREALTIME/./}
 	for ((w = 0; w < W; w++)); do
 		(
 			ws=${EPOCHREALTIME/./}
-			for ((i = 1; i <= PER; i++)); do
-				"$BIN" --db "$db" log $((w % NI + 1)) "w$w-$i" >/dev/null 2>>"$T/err-$2" ||
-					echo x >>"$T/fail-$2"
-			done
+			case $3 in
+			process)
+				for ((i = 1; i <= PER; i++)); do
+					"$BIN" --db "$db" log $((w % NI + 1)) "w$w-$i" >/dev/null 2>>"$T/err-$2" ||
+						echo x >>"$T/fail-$2"
+				done ;;
+			stream)
+				for ((i = 1; i <= PER; i++)); do echo "w$w-$i"; done |
+					"$BIN" --db "$db" log $((w % NI + 1)) --lines - >/dev/null 2>>"$T/err-$2" ||
+					echo x >>"$T/fail-$2" ;;
+			floor)
+				for ((i = 1; i <= PER; i++)); do
+					"$FLOOR" "$db" >/dev/null 2>>"$T/err-$2" || echo x >>"$T/fail-$2"
+				done ;;
+			esac
 			echo $((${EPOCHREALTIME/./} - ws)) >>"$T/times-$2"
 		) &
 	done
@@ -54,13 +73,28 @@ writers() { # db label
 		'{ if (min == "" || $1 < min) min = $1; if ($1 > max) max = $1 }
 		END { printf "%.0f %d %.2f\n", n / (us / 1e6), f, max / min }' "$T/times-$2"
 }
-read -r pg_rate pg_err pg_spread < <(writers "$(newdb bench_writers)" pg)
-read -r sq_rate sq_err sq_spread < <(writers "$T/writers.db" sqlite)
+FLOOR=${BENCH_PGFLOOR:-}
 echo "writers: $W writers on $NI incidents, $PER commits each, by the command line"
-echo "writers: postgresql  $pg_rate commits/s  errors $pg_err  slowest/fastest ${pg_spread}x   [goal: 500/s, 0, at most 1.5x]"
-echo "writers: sqlite (ref) $sq_rate commits/s  errors $sq_err  slowest/fastest ${sq_spread}x"
-echo "writers: postgresql/sqlite $(ratio "$pg_rate" "$sq_rate")"
-[ -s "$T/err-pg" ] && { echo "writers: first postgresql error:"; head -1 "$T/err-pg"; }
+read -r pg_rate pg_err pg_spread < <(writers "$(newdb bench_writers)" pg process)
+read -r sq_rate sq_err sq_spread < <(writers "$T/writers.db" sqlite process)
+echo "writers: a process per commit:"
+echo "writers:   postgresql  $pg_rate commits/s  errors $pg_err  slowest/fastest ${pg_spread}x   [goal: 500/s, 0, at most 1.5x]"
+echo "writers:   sqlite (ref) $sq_rate commits/s  errors $sq_err  slowest/fastest ${sq_spread}x"
+echo "writers:   postgresql/sqlite $(ratio "$pg_rate" "$sq_rate")"
+if [ -n "$FLOOR" ]; then
+	"$ITUI_PG_BIN/psql" -XAtq -d "$(pg postgres)" -c "CREATE DATABASE bench_floor" >/dev/null
+	"$ITUI_PG_BIN/psql" -XAtq -d "$(pg bench_floor)" -c "CREATE TABLE t(id bigserial PRIMARY KEY, x text)" >/dev/null
+	read -r fl_rate fl_err _ < <(writers "$(pg bench_floor)" floor floor)
+	echo "writers:   floor: a minimal libpq client, one INSERT a process: $fl_rate/s (errors $fl_err); postgresql/floor $(ratio "$pg_rate" "$fl_rate")"
+fi
+read -r ps_rate ps_err ps_spread < <(writers "$(newdb bench_stream)" pgs stream)
+read -r ss_rate ss_err ss_spread < <(writers "$T/stream.db" sqlites stream)
+echo "writers: a process per writer (log --lines -, a commit a line):"
+echo "writers:   postgresql  $ps_rate commits/s  errors $ps_err  slowest/fastest ${ps_spread}x   [goal: 500/s, 0, at most 1.5x]"
+echo "writers:   sqlite (ref) $ss_rate commits/s  errors $ss_err  slowest/fastest ${ss_spread}x"
+for f in pg floor pgs; do
+	[ -s "$T/err-$f" ] && { echo "writers: first $f error:"; head -1 "$T/err-$f"; }
+done
 echo
 
 # 2. log on SQLite, this build vs the reference build (libpq never

@@ -18,6 +18,57 @@
 static enum itui_code parse_kind(const char *ks, enum entry_kind *kind,
                                  struct itui_err *err);
 
+/*
+ * log --lines -: every line of standard input is an entry of its own, each
+ * committed before the next line is read, so one process (one connection,
+ * one start-up) logs a stream: a process per entry costs a PostgreSQL
+ * server a backend each time.  A bad line stops the stream with its
+ * number; the lines before it stay logged.
+ */
+static enum itui_code
+log_lines(struct cmd_q *q, struct store *st, enum entry_kind kind, int64_t at,
+          struct itui_err *err)
+{
+	const char *data = cmd_opt(q, "--public") ? "{\"public\":true}" : NULL;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	long n = 0, done = 0;
+	int64_t eid = 0;
+	enum itui_code rc = ITUI_OK;
+
+	while (rc == ITUI_OK && (len = getline(&line, &cap, stdin)) >= 0) {
+		n++;
+		while (len > 0 &&
+		       (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		if (memchr(line, '\0', (size_t)len) != NULL)
+			rc = err_set(err, ITUI_INPUT,
+			             "holds a NUL byte (binary data?)");
+		else
+			rc = store_entry_add(st, q->target, kind, at, line,
+			                     data, &eid, err);
+		if (rc == ITUI_OK)
+			done++;
+	}
+	free(line);
+	if (rc == ITUI_OK && ferror(stdin))
+		return err_set(err, ITUI_IO, "reading standard input: %s",
+		               strerror(errno));
+	if (rc != ITUI_OK) {
+		char *msg = xasprintf("line %ld: %s (%ld before it logged)", n,
+		                      err->msg, done);
+
+		err_set(err, rc, "%s", msg);
+		free(msg);
+		return rc;
+	}
+	q->made = eid;
+	cmd_note(q, "logged %ld entries on INC-%lld", done,
+	         (long long)q->target);
+	return ITUI_OK;
+}
+
 static enum itui_code
 cmd_log(struct cmd_q *q, struct itui_err *err)
 {
@@ -33,6 +84,23 @@ cmd_log(struct cmd_q *q, struct itui_err *err)
 		return err->code;
 	if (ks != NULL && parse_kind(ks, &kind, err))
 		return err->code;
+	if (cmd_opt(q, "--lines") != NULL) {
+		if (a->npos != 2 || strcmp(a->pos[1], "-") != 0)
+			return err_set(
+			    err, ITUI_USAGE,
+			    "--lines reads the entries from standard "
+			    "input: give - as the text");
+		if (q->interactive)
+			return err_set(err, ITUI_USAGE,
+			               "--lines is for the command line");
+		if (cmd_opt(q, "--clear-draft") != NULL)
+			return err_set(err, ITUI_USAGE,
+			               "--lines and --clear-draft do not go "
+			               "together");
+		if ((rc = cmd_store(q, 1, &st, err)) != ITUI_OK)
+			return rc;
+		return log_lines(q, st, kind, at, err);
+	}
 	if (cmd_gather_text(q, a->pos + 1, a->npos - 1, &text, err))
 		return err->code;
 	rc = cmd_store(q, 1, &st, err);
@@ -180,8 +248,9 @@ cmd_entry_pin(struct cmd_q *q, struct itui_err *err)
 
 const struct cmd_entry cmd_log_entry = {
     .name = "log",
-    .synopsis = "ID [--kind KIND] [--at TIME] TEXT...|-",
-    .summary = "add a timeline entry (- reads the text from standard input)",
+    .synopsis = "ID [--kind KIND] [--at TIME] [--lines] TEXT...|-",
+    .summary = "add a timeline entry (- reads the text from standard input; "
+               "with --lines, one entry a line)",
     .exec = cmd_log,
     .min_pos = 2,
     .max_pos = -1,
@@ -194,7 +263,10 @@ const struct cmd_entry cmd_log_entry = {
                  "also remove your unsent draft for the incident, in the "
                  "same change"},
                 {"--public", NULL,
-                 "a public update: it appears on the status page"}},
+                 "a public update: it appears on the status page"},
+                {"--lines", NULL,
+                 "with -: each line of standard input is an entry, each "
+                 "committed on its own"}},
 };
 
 const struct cmd_entry cmd_entry_edit_entry = {

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -242,6 +243,97 @@ BOTH(cli, log_reads_stdin_and_keeps_newlines)
 	j = show_json("1");
 	cr_assert(timeline_has(j, "note", "line one\nline two"));
 	json_decref(j);
+}
+
+/* Polls show --json until the timeline has the text (5 s at most). */
+static int
+appears(const char *text)
+{
+	int i, found = 0;
+
+	for (i = 0; i < 250 && !found; i++) {
+		json_t *j = show_json("1");
+
+		found = timeline_has(j, "note", text);
+		json_decref(j);
+		if (!found)
+			usleep(20000);
+	}
+	return found;
+}
+
+/*
+ * log --lines -: a line is an entry, committed before the next line is
+ * read (the test writes the next only once another process's show has the
+ * last), and a bad line stops it with exit 2 and one line naming it, the
+ * entries before it kept.
+ */
+BOTH(cli, log_lines_commits_each_line_and_stops_at_a_bad_one)
+{
+	int in[2], errp[2], status, i;
+	char err[1024] = "";
+	ssize_t n;
+	json_t *j;
+	pid_t pid;
+
+	free(ok(ARGS("declare", "--severity", "P1", "--title", "t")));
+	cr_assert(pipe(in) == 0 && pipe(errp) == 0);
+	pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		char cfg[600], data[600];
+
+		dup2(in[0], 0);
+		dup2(errp[1], 2);
+		close(in[1]);
+		close(errp[0]);
+		snprintf(cfg, sizeof cfg, "%s/config", home);
+		snprintf(data, sizeof data, "%s/data", home);
+		setenv("HOME", home, 1);
+		setenv("XDG_CONFIG_HOME", cfg, 1);
+		setenv("XDG_DATA_HOME", data, 1);
+		execl(bin_path(), bin_path(), "--db", db, "log", "1", "--lines",
+		      "-", (char *)NULL);
+		_exit(127);
+	}
+	close(in[0]);
+	close(errp[1]);
+	cr_assert_eq(write(in[1], "first line\n", 11), 11);
+	cr_assert(appears("first line"), "the first line was not committed");
+	cr_assert_eq(write(in[1], "second line\r\n", 13), 13);
+	cr_assert(appears("second line"), "the second line was not committed");
+	cr_assert_eq(write(in[1], "  \nfourth line\n", 15), 15);
+	close(in[1]);
+	for (i = 0; (n = read(errp[0], err + i, sizeof err - 1 - i)) > 0;)
+		i += (int)n;
+	err[i] = '\0';
+	close(errp[0]);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2,
+	          "exit status %d: %s", status, err);
+	cr_assert_str_eq(err,
+	                 "incident-tui: log: line 3: the entry text is empty "
+	                 "(2 before it logged)\n");
+	j = show_json("1");
+	cr_assert(timeline_has(j, "note", "first line"));
+	cr_assert(timeline_has(j, "note", "second line"));
+	cr_assert_not(timeline_has(j, "note", "second line\r"));
+	cr_assert_not(timeline_has(j, "note", "fourth line"));
+	json_decref(j);
+}
+
+BOTH(cli, log_lines_wants_standard_input)
+{
+	const char *argv[] = {"--db",    db,     "log",  "1",
+	                      "--lines", "some", "text", NULL};
+	struct run r;
+
+	free(ok(ARGS("declare", "--severity", "P1", "--title", "t")));
+	r = run_bin(home, NULL, NULL, argv);
+	cr_assert_eq(r.status, 2);
+	cr_assert_str_eq(r.err, "incident-tui: log: --lines reads the entries "
+	                        "from standard input: give - as the text\n");
+	run_free(&r);
 }
 
 BOTH(cli, list_orders_by_severity_and_hides_resolved)
