@@ -514,25 +514,40 @@ l_begin(struct sd_db *d, int64_t scope)
  * how long after the -wal write it will be (the fsync between the two).
  * Not there or not ours to touch: the watchers' re-checks still find it.
  */
+/* DB.wake at path, made for the group when not there; -1 when neither. */
 static int
-wake_fd(struct lite_db *l)
+wake_open(const char *path)
 {
-	char *real, *path;
-	int fd;
+	int fd = open(
+	    path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0660);
 
-	if (l->wake_fd != WAKE_UNTRIED || l->path == NULL)
-		return l->wake_fd;
-	real = realpath(l->path, NULL);
-	path = xasprintf("%s" WAKE_SUFFIX, real != NULL ? real : l->path);
-	free(real);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	          0660);
 	if (fd >= 0)
 		(void)fchmod(fd, 0660); /* the group's, whatever the umask */
 	else
 		fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	return fd;
+}
+
+static char *
+wake_path(const char *db_path)
+{
+	char *real = realpath(db_path, NULL);
+	char *path = xasprintf("%s" WAKE_SUFFIX, real != NULL ? real : db_path);
+
+	free(real);
+	return path;
+}
+
+static int
+wake_fd(struct lite_db *l)
+{
+	char *path;
+
+	if (l->wake_fd != WAKE_UNTRIED || l->path == NULL)
+		return l->wake_fd;
+	path = wake_path(l->path);
+	l->wake_fd = wake_open(path);
 	free(path);
-	l->wake_fd = fd >= 0 ? fd : -1;
 	return l->wake_fd;
 }
 
@@ -818,28 +833,64 @@ sd_display(const char *loc)
  */
 
 /*
- * SQLite: inotify on the directory, filtered to the database, its -wal
- * (deleted when the last connection closes, so the directory is watched;
- * -shm never, a read rewrites it) and DB.wake.  The -wal event fires on
- * the WAL write, before the commit is published, so the caller re-checks
- * briefly; DB.wake is touched once the commit is published (l_commit).
+ * SQLite: inotify (one instance: a user has 128) on DB.wake, which this
+ * build's writers touch once a commit is published (l_commit), and on the
+ * directory, for DB.wake or the database made anew and for writes to the
+ * database and its -wal (the directory, as the -wal is deleted when the
+ * last connection closes; -shm never, a read rewrites it).  Those writes
+ * matter only from a writer that does not touch DB.wake (the sqlite3
+ * shell), and a commit of ours makes a dozen of them (a -wal write a
+ * page, the queue's lock file), each waking every dashboard: so they are
+ * STORE_WATCH_LATE, and store_watch_hold() stops them for a while.
+ * Without DB.wake (a directory this user may not write) they are the
+ * prompt hint, though they come before the commit is published.
  */
 struct store_watch {
 	int fd;
+	int wake_wd, dir_wd;
+	int held;
 	void *pg; /* the listening connection on PostgreSQL */
+	char *dir;
+	char *wake_path;
 	char *db_name;
 	char *wal_name;
 	char *wake_name;
 };
+
+#define DIR_WRITES (IN_MODIFY | IN_CLOSE_WRITE)
+#define DIR_NAMES  (IN_CREATE | IN_MOVED_TO)
+#define WAKE_MASK  (IN_ATTRIB | IN_MODIFY | IN_DONT_FOLLOW)
+
+/* Watches DB.wake itself, made when missing (a reader who may not write
+ * it still watches it); 0 when there is none. */
+static int
+watch_wake(struct store_watch *w)
+{
+	int fd = wake_open(w->wake_path);
+
+	if (fd >= 0)
+		close(fd);
+	w->wake_wd = inotify_add_watch(w->fd, w->wake_path, WAKE_MASK);
+	return w->wake_wd >= 0;
+}
+
+static int
+watch_dir(struct store_watch *w)
+{
+	uint32_t mask = DIR_NAMES | (w->held ? 0 : DIR_WRITES);
+
+	w->dir_wd = inotify_add_watch(w->fd, w->dir, mask);
+	return w->dir_wd >= 0;
+}
 
 struct store_watch *
 store_watch_open(const char *location)
 {
 	struct store_watch *w = xcalloc(1, sizeof *w);
 	const char *path = strip_scheme(location);
-	char *d, *b, *real;
+	char *b, *real;
 
-	w->fd = -1;
+	w->fd = w->wake_wd = w->dir_wd = -1;
 	if (sd_is_pg_location(location)) {
 		w->pg = sd_pg_listen(location, &w->fd);
 		return w;
@@ -849,22 +900,25 @@ store_watch_open(const char *location)
 	 * target: watch there, or the events never come.
 	 */
 	real = realpath(path, NULL);
-	d = xstrdup(real != NULL ? real : path);
 	b = xstrdup(real != NULL ? real : path);
-	free(real);
 	w->db_name = xstrdup(basename(b));
+	free(b);
+	b = xstrdup(real != NULL ? real : path);
+	w->dir = xstrdup(dirname(b));
+	free(b);
+	free(real);
 	w->wal_name = xasprintf("%s-wal", w->db_name);
 	w->wake_name = xasprintf("%s" WAKE_SUFFIX, w->db_name);
+	w->wake_path = wake_path(path);
 	w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (w->fd >= 0 &&
-	    inotify_add_watch(w->fd, dirname(d),
-	                      IN_MODIFY | IN_ATTRIB | IN_CREATE | IN_MOVED_TO |
-	                          IN_CLOSE_WRITE) < 0) {
-		close(w->fd);
-		w->fd = -1;
+	if (w->fd >= 0) {
+		int wake = watch_wake(w);
+
+		if (!watch_dir(w) && !wake) {
+			close(w->fd);
+			w->fd = -1;
+		}
 	}
-	free(d);
-	free(b);
 	return w;
 }
 
@@ -872,6 +926,16 @@ int
 store_watch_fd(const struct store_watch *w)
 {
 	return w != NULL ? w->fd : -1;
+}
+
+void
+store_watch_hold(struct store_watch *w, int hold)
+{
+	if (w == NULL || w->fd < 0 || w->pg != NULL || w->wake_wd < 0 ||
+	    w->held == !!hold)
+		return;
+	w->held = !!hold;
+	(void)watch_dir(w);
 }
 
 int
@@ -884,7 +948,8 @@ store_watch_drain(struct store_watch *w)
 	if (w == NULL || w->fd < 0)
 		return 0;
 	if (w->pg != NULL)
-		return sd_pg_listen_drain(w->pg, &w->fd);
+		return sd_pg_listen_drain(w->pg, &w->fd) ? STORE_WATCH_COMMIT
+		                                         : 0;
 	for (;;) {
 		ssize_t n = read(w->fd, buf, sizeof buf), off = 0;
 
@@ -893,12 +958,23 @@ store_watch_drain(struct store_watch *w)
 		while (off < n) {
 			const struct inotify_event *ev =
 			    (const struct inotify_event *)(buf + off);
+			int wake =
+			    ev->len > 0 && strcmp(ev->name, w->wake_name) == 0;
+			int file = ev->len > 0 &&
+			           (strcmp(ev->name, w->wal_name) == 0 ||
+			            strcmp(ev->name, w->db_name) == 0);
 
-			if (ev->len > 0 &&
-			    (strcmp(ev->name, w->wal_name) == 0 ||
-			     strcmp(ev->name, w->wake_name) == 0 ||
-			     strcmp(ev->name, w->db_name) == 0))
-				hit = 1;
+			if (ev->wd == w->wake_wd && w->wake_wd >= 0)
+				hit |= STORE_WATCH_COMMIT;
+			else if ((wake || file) && (ev->mask & DIR_NAMES)) {
+				/* DB.wake made anew: watch the new one. */
+				if (wake)
+					w->wake_wd = inotify_add_watch(
+					    w->fd, w->wake_path, WAKE_MASK);
+				hit |= STORE_WATCH_COMMIT;
+			} else if (file)
+				hit |= w->wake_wd >= 0 ? STORE_WATCH_LATE
+				                       : STORE_WATCH_COMMIT;
 			off += (ssize_t)sizeof *ev + ev->len;
 		}
 	}
@@ -914,6 +990,8 @@ store_watch_close(struct store_watch *w)
 		sd_pg_listen_close(w->pg);
 	else if (w->fd >= 0)
 		close(w->fd);
+	free(w->dir);
+	free(w->wake_path);
 	free(w->db_name);
 	free(w->wal_name);
 	free(w->wake_name);

@@ -52,6 +52,7 @@
 
 #define RECHECKS      4    /* data_version re-checks after a file event */
 #define RECHECK_MS    2    /* between them */
+#define LATE_HOLD_MS  250  /* the unannounced writes' hint, read this often */
 #define DRAFT_SAVE_MS 1000 /* after the last keystroke */
 #define BUSY_RETRY_MS 100  /* a write the lock refused: tried again after */
 
@@ -1561,6 +1562,25 @@ ring_bell(struct ui *u, int64_t now)
 		beep();
 }
 
+/*
+ * Writes to the database's files that DB.wake did not announce (a writer
+ * that does not touch it, or ours before they touch it): the first wakes
+ * us, the rest are held back LATE_HOLD_MS, then one version check.  A
+ * commit of ours makes a dozen such writes, each waking every dashboard.
+ */
+static void
+late_writes(struct ui *u, int seen)
+{
+	if (seen) {
+		watch_hold(&u->watch, 1);
+		u->late_due_ms = time_mono_ms() + LATE_HOLD_MS;
+	} else if (u->late_due_ms > 0 && time_mono_ms() >= u->late_due_ms) {
+		u->late_due_ms = 0;
+		watch_hold(&u->watch, 0);
+		check_version(u);
+	}
+}
+
 static int
 poll_timeout(const struct ui *u)
 {
@@ -1576,6 +1596,8 @@ poll_timeout(const struct ui *u)
 		next = u->draft_due_ms - now;
 	if (u->log_due_ms > 0 && u->log_due_ms - now < next)
 		next = u->log_due_ms - now;
+	if (u->late_due_ms > 0 && u->late_due_ms - now < next)
+		next = u->late_due_ms - now;
 	return next < 0 ? 0 : (int)next;
 }
 
@@ -1921,6 +1943,7 @@ ui_run(struct context *ctx, struct itui_err *err)
 		struct pollfd fds[3] = {{STDIN_FILENO, POLLIN, 0},
 		                        {u->sigfd[0], POLLIN, 0},
 		                        {u->watch.fd, POLLIN, 0}};
+		int hint = 0;
 		struct timespec ts;
 		int n;
 
@@ -1951,9 +1974,11 @@ ui_run(struct context *ctx, struct itui_err *err)
 			handle_signals(u);
 			break;
 		}
-		if (u->watch.fd >= 0 && (fds[2].revents & POLLIN) &&
-		    watch_drain(&u->watch))
+		if (u->watch.fd >= 0 && (fds[2].revents & POLLIN))
+			hint = watch_drain(&u->watch);
+		if (hint & STORE_WATCH_COMMIT)
 			u->rechecks = RECHECKS;
+		late_writes(u, hint & STORE_WATCH_LATE);
 		/* Also after EINTR: a resize arrives as a key. */
 		read_keys(u);
 		if (u->log_due_ms > 0 && time_mono_ms() >= u->log_due_ms)

@@ -28,3 +28,9 @@ watch_drain(struct watch *w)
 	w->fd = store_watch_fd(w->sw);
 	return hit;
 }
+
+void
+watch_hold(struct watch *w, int hold)
+{
+	store_watch_hold(w->sw, hold);
+}

@@ -411,3 +411,77 @@ Test(store, a_commit_is_visible_when_its_wake_arrives)
 	}
 	close(fd);
 }
+
+/* One commit by another process: what the watcher's descriptor says. */
+static int
+commit_elsewhere(int64_t id)
+{
+	struct itui_err err;
+	int status;
+	pid_t pid = fork();
+
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		struct store *w;
+
+		if (store_open(path, 0, &w, &err) != ITUI_OK)
+			_exit(3);
+		store_set_actor(w, "wanda", "local");
+		if (store_entry_add(w, id, KIND_NOTE, TIME_NONE, "w", NULL,
+		                    NULL, &err) != ITUI_OK)
+			_exit(4);
+		store_close(w);
+		_exit(0);
+	}
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	return 0;
+}
+
+static int
+readable(int fd)
+{
+	struct pollfd p = {fd, POLLIN, 0};
+
+	return poll(&p, 1, 0) == 1;
+}
+
+/*
+ * A commit writes the -wal a page at a time and the writers' queue file:
+ * each was an event that woke every dashboard, a dozen per commit.  Held
+ * back, a commit of this build is one announcement; the sqlite3 shell's
+ * commit, which announces nothing, still shows as a write.
+ */
+Test(store, a_held_watch_is_woken_once_a_commit_and_still_sees_other_writers)
+{
+	struct store_watch *w;
+	char cmd[1200];
+	int64_t id = declare("P1");
+	int fd;
+
+	w = store_watch_open(path);
+	fd = store_watch_fd(w);
+	cr_assert_geq(fd, 0);
+	(void)store_watch_drain(w);
+
+	commit_elsewhere(id);
+	cr_assert(readable(fd));
+	cr_assert(store_watch_drain(w) & STORE_WATCH_COMMIT);
+
+	store_watch_hold(w, 1);
+	(void)store_watch_drain(w);
+	commit_elsewhere(id);
+	cr_assert(readable(fd), "the commit is announced while held");
+	cr_assert_eq(store_watch_drain(w), STORE_WATCH_COMMIT,
+	             "held: the commit's file writes do not come");
+	cr_assert_not(readable(fd));
+
+	store_watch_hold(w, 0);
+	snprintf(cmd, sizeof cmd,
+	         "sqlite3 '%s' \"UPDATE incidents SET title = 'shell'\"", path);
+	cr_assert_eq(system(cmd), 0);
+	cr_assert(readable(fd));
+	cr_assert_eq(store_watch_drain(w), STORE_WATCH_LATE,
+	             "the shell's commit: a write, not an announcement");
+	store_watch_close(w);
+}

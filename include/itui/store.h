@@ -118,10 +118,19 @@ enum itui_code store_server_time(struct store *st, int64_t *out,
 
 /*
  * The change hint for a location, for the interface's poll(): inotify on
- * an SQLite file's directory (filtered to the database and its -wal), a
- * connection LISTENing on PostgreSQL.  A hint only: store_data_version()
- * decides.  store_watch_open() never fails (fd -1: the slow re-check
- * still works).  Main thread.
+ * an SQLite file's DB.wake, touched after each commit, or a connection
+ * LISTENing on PostgreSQL.  A hint only: store_data_version() decides.
+ * store_watch_open() never fails (fd -1: the slow re-check still works).
+ * Main thread.
+ *
+ * store_watch_drain() reads what is pending: STORE_WATCH_COMMIT when a
+ * commit was announced, STORE_WATCH_LATE (SQLite with DB.wake only) when
+ * the database's files were written by someone, perhaps a writer that
+ * does not announce its commits.  A commit of this build makes many such
+ * writes: after one, hold them back (store_watch_hold(w, 1)) for a few
+ * hundred ms, then let them come again and check the data version.
+ * Without DB.wake the writes are STORE_WATCH_COMMIT, and may come before
+ * the commit is visible: re-check briefly.
  */
 /*
  * One holder per database for a job ("poller", "deliver"): 1 when this
@@ -152,9 +161,10 @@ enum itui_code store_copy(const char *from, const char *to, FILE *report,
 
 struct store_watch;
 struct store_watch *store_watch_open(const char *location);
+enum { STORE_WATCH_COMMIT = 1, STORE_WATCH_LATE = 2 };
 int store_watch_fd(const struct store_watch *w);
-/* Reads what is pending; 1 when it concerned the database. */
 int store_watch_drain(struct store_watch *w);
+void store_watch_hold(struct store_watch *w, int hold);
 void store_watch_close(struct store_watch *w);
 
 struct incident_new {

@@ -213,7 +213,8 @@ struct ui {
 	/* live updates */
 	struct watch watch;
 	int rechecks;
-	int offline; /* the database stopped answering */
+	int64_t late_due_ms; /* the late hint is read again then (0: now) */
+	int offline;         /* the database stopped answering */
 	int sigfd[2];
 	char last_search[128];
 	FILE *trace;

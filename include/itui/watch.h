@@ -5,8 +5,10 @@
  *
  * Contract: a hint only.  The interface polls watch.fd and, when
  * watch_drain() says something changed, asks the store's data version,
- * which decides; it re-checks briefly after a wake (SQLite's event comes
- * before the commit is published).  Main thread.
+ * which decides; it re-checks briefly after a wake (SQLite's event may come
+ * before the commit is published).  Writes that were not announced
+ * (STORE_WATCH_LATE) are held back for a while after each (store.h).
+ * Main thread.
  */
 #ifndef ITUI_WATCH_H
 #define ITUI_WATCH_H
@@ -20,7 +22,8 @@ struct watch {
 
 void watch_open(struct watch *w, const char *db_path);
 void watch_close(struct watch *w);
-/* Reads pending events; 1 when one concerned the database. */
+/* Reads pending events: STORE_WATCH_* bits. */
 int watch_drain(struct watch *w);
+void watch_hold(struct watch *w, int hold);
 
 #endif
