@@ -364,7 +364,11 @@ cmd_split(const char *line, char ***argv, int *argc, struct itui_err *err)
 			v = xreallocarray(v, cap *= 2, sizeof *v);
 		v[nwords++] = o;
 		while (*p != '\0' && (quote || (*p != ' ' && *p != '\t'))) {
-			if (quote == 0 && (*p == '\'' || *p == '"')) {
+			/* A quote opens at a word's start or after "=": inside
+			 * a word ("it's down") it is the text's own. */
+			int opens = o == v[nwords - 1] || o[-1] == '=';
+
+			if (quote == 0 && opens && (*p == '\'' || *p == '"')) {
 				quote = *p++;
 			} else if (quote != 0 && *p == quote) {
 				quote = 0;

@@ -229,9 +229,9 @@ load_timeline(struct dash *d, struct entry_list *held, struct itui_err *err)
 		if (store_timeline(d->st, d->sel_id, 0, 0, d->timeline_window,
 		                   &d->timeline, err) != ITUI_OK)
 			return err->code;
-		/* Changes after the newest held row are read next time; one
-		 * of an older row outside the window is then merged away. */
-		d->timeline_seq = entry_list_merge(&d->timeline, held);
+		/* The changes after this read are the next reload's. */
+		d->timeline_seq = entry_list_newest_change(&d->timeline);
+		entry_list_free(held);
 		return ITUI_OK;
 	}
 	if (store_timeline_changes(d->st, d->sel_id, d->timeline_seq, &changed,
@@ -258,17 +258,14 @@ load_timeline(struct dash *d, struct entry_list *held, struct itui_err *err)
 }
 
 /*
- * The shown incident as the list read it, when the list was read in the
- * same snapshot (a reload): the same row with the same extras, not read
- * twice.
+ * The shown incident as the list read it in the same snapshot (a
+ * reload): the same row with the same extras, not read twice.
  */
 static int
 list_row(const struct dash *d, struct incident *out)
 {
 	size_t i;
 
-	if (!d->list_fresh)
-		return 0;
 	for (i = 0; i < d->incidents.n; i++)
 		if (d->incidents.v[i].id == d->sel_id &&
 		    d->incidents.v[i].id != d->gone_id) {
@@ -278,9 +275,12 @@ list_row(const struct dash *d, struct incident *out)
 	return 0;
 }
 
-/* The shown incident; `keep` keeps its timeline and reads what changed. */
+/*
+ * The shown incident; `keep` keeps its timeline and reads what changed;
+ * `from_list`: the list was read in this snapshot, its row is the head.
+ */
 static enum itui_code
-load_detail_as(struct dash *d, int keep, struct itui_err *err)
+load_detail_as(struct dash *d, int keep, int from_list, struct itui_err *err)
 {
 	struct entry_list held = {0};
 
@@ -295,7 +295,7 @@ load_detail_as(struct dash *d, int keep, struct itui_err *err)
 		entry_list_free(&held);
 		return ITUI_OK;
 	}
-	if (!list_row(d, &d->detail) &&
+	if (!(from_list && list_row(d, &d->detail)) &&
 	    store_incident_get(d->st, d->sel_id, &d->detail, err) != ITUI_OK) {
 		entry_list_free(&held);
 		return err->code;
@@ -320,7 +320,7 @@ load_detail_as(struct dash *d, int keep, struct itui_err *err)
 static enum itui_code
 load_detail(struct dash *d, struct itui_err *err)
 {
-	return load_detail_as(d, 0, err);
+	return load_detail_as(d, 0, 0, err);
 }
 
 int
@@ -407,11 +407,9 @@ reload(struct dash *d, struct itui_err *err)
 	d->loads++;
 	if (d->sel_id == 0 && d->incidents.n > 0)
 		d->sel_id = d->incidents.v[0].id;
-	d->list_fresh = 1;
 	if ((detail || d->sel_id != was || !d->have_detail) &&
-	    load_detail_as(d, d->sel_id == was, err) != ITUI_OK)
+	    load_detail_as(d, d->sel_id == was, 1, err) != ITUI_OK)
 		return err->code;
-
 	if (d->gone_id != 0)
 		explain_gone(d);
 	return ITUI_OK;
@@ -425,7 +423,6 @@ dash_reload(struct dash *d, struct itui_err *err)
 
 	store_read_begin(d->st);
 	rc = reload(d, err);
-	d->list_fresh = 0;
 	store_read_end(d->st);
 	return rc;
 }

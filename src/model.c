@@ -264,14 +264,23 @@ entry_before(const struct entry *a, const struct entry *b)
 }
 
 int64_t
-entry_list_merge(struct entry_list *l, struct entry_list *changed)
+entry_list_newest_change(const struct entry_list *l)
 {
 	int64_t seq = 0;
-	size_t i, j, at;
+	size_t i;
 
 	for (i = 0; i < l->n; i++)
 		if (l->v[i].change_seq > seq)
 			seq = l->v[i].change_seq;
+	return seq;
+}
+
+int64_t
+entry_list_merge(struct entry_list *l, struct entry_list *changed)
+{
+	int64_t seq = entry_list_newest_change(l);
+	size_t i, j, at;
+
 	for (i = 0; i < changed->n; i++) {
 		struct entry *c = &changed->v[i];
 

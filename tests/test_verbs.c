@@ -458,3 +458,38 @@ Test(parity, every_dashboard_verb_has_a_row)
 		          (*e)->name);
 	}
 }
+
+/* A scribe types prose: an apostrophe inside a word is not a quote. */
+Test(verbs, a_colon_line_keeps_apostrophes_and_still_quotes)
+{
+	static const struct {
+		const char *line;
+		int argc;
+		const char *words[5];
+	} cases[] = {
+	    {"handoff erin it's yours",
+	     4,
+	     {"handoff", "erin", "it's", "yours"}},
+	    {"log 1 'two words' don't", 4, {"log", "1", "two words", "don't"}},
+	    {"set 1 --title='a b'", 3, {"set", "1", "--title=a b"}},
+	    {"log 1 \"say \\\"hi\\\"\"", 3, {"log", "1", "say \"hi\""}},
+	};
+	struct itui_err err;
+	size_t i;
+	int k, argc;
+	char **argv;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		cr_assert_eq(cmd_split(cases[i].line, &argv, &argc, &err),
+		             ITUI_OK, "%s: %s", cases[i].line, err.msg);
+		cr_assert_eq(argc, cases[i].argc, "%s: %d words", cases[i].line,
+		             argc);
+		for (k = 0; k < argc; k++)
+			cr_assert_str_eq(argv[k], cases[i].words[k], "%s",
+			                 cases[i].line);
+		free(argv[0]);
+		free(argv);
+	}
+	cr_assert_eq(cmd_split("log 1 'open", &argv, &argc, &err), ITUI_USAGE);
+	cr_assert(strstr(err.msg, "unmatched") != NULL, "%s", err.msg);
+}

@@ -117,8 +117,10 @@ enum itui_code cmd_parse(struct cmd_q *q, const struct cmd_entry *e, int argc,
 /* Runs the parsed verb. */
 enum itui_code cmd_exec(struct cmd_q *q, struct itui_err *err);
 /*
- * Splits a `:` line into words: blanks separate, '...' and "..." quote,
- * backslash escapes.  *argv is one allocation the caller frees.
+ * Splits a `:` line into words: blanks separate, '...' and "..." quote
+ * when they open a word or follow "=" (inside a word, as in "it's", a
+ * quote is text), backslash escapes.  *argv is one allocation the caller
+ * frees.
  */
 enum itui_code cmd_split(const char *line, char ***argv, int *argc,
                          struct itui_err *err);

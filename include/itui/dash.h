@@ -51,7 +51,6 @@ struct dash {
 	struct entry_list timeline;
 	int timeline_window;
 	int64_t timeline_seq; /* its newest change_seq, 0: read it whole */
-	int list_fresh;       /* inside a reload: the list is this snapshot's */
 	struct action_list actions;
 	struct checklist checklist; /* the shown incident's, computed */
 	int have_checklist;

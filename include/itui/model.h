@@ -197,6 +197,8 @@ void incident_copy(struct incident *dst, const struct incident *src);
 void incident_list_free(struct incident_list *l);
 void entry_free(struct entry *e);
 void entry_list_free(struct entry_list *l);
+/* The newest change_seq among l's entries (0: none). */
+int64_t entry_list_newest_change(const struct entry_list *l);
 /*
  * Brings a timeline up to date with the entries that changed since it was
  * read (store_timeline_changes()), taking them over: replaced where shown,
