@@ -508,12 +508,6 @@ l_begin(struct sd_db *d, int64_t scope)
 	return rc;
 }
 
-/*
- * DB.wake, beside the database's real path: touched after each commit,
- * when the commit is published, so a watching dashboard need not guess
- * how long after the -wal write it will be (the fsync between the two).
- * Not there or not ours to touch: the watchers' re-checks still find it.
- */
 /* DB.wake at path, made for the group when not there; -1 when neither. */
 static int
 wake_open(const char *path)
@@ -528,24 +522,22 @@ wake_open(const char *path)
 	return fd;
 }
 
-static char *
-wake_path(const char *db_path)
-{
-	char *real = realpath(db_path, NULL);
-	char *path = xasprintf("%s" WAKE_SUFFIX, real != NULL ? real : db_path);
-
-	free(real);
-	return path;
-}
-
+/*
+ * DB.wake, beside the database's real path: touched after each commit,
+ * when the commit is published, so a watching dashboard need not guess
+ * how long after the -wal write it will be (the fsync between the two).
+ * Not there or not ours to touch: the watchers' re-checks still find it.
+ */
 static int
 wake_fd(struct lite_db *l)
 {
-	char *path;
+	char *real, *path;
 
 	if (l->wake_fd != WAKE_UNTRIED || l->path == NULL)
 		return l->wake_fd;
-	path = wake_path(l->path);
+	real = realpath(l->path, NULL);
+	path = xasprintf("%s" WAKE_SUFFIX, real != NULL ? real : l->path);
+	free(real);
 	l->wake_fd = wake_open(path);
 	free(path);
 	return l->wake_fd;
@@ -847,7 +839,7 @@ sd_display(const char *loc)
  */
 struct store_watch {
 	int fd;
-	int wake_wd, dir_wd;
+	int wake_wd;
 	int held;
 	void *pg; /* the listening connection on PostgreSQL */
 	char *dir;
@@ -879,8 +871,7 @@ watch_dir(struct store_watch *w)
 {
 	uint32_t mask = DIR_NAMES | (w->held ? 0 : DIR_WRITES);
 
-	w->dir_wd = inotify_add_watch(w->fd, w->dir, mask);
-	return w->dir_wd >= 0;
+	return inotify_add_watch(w->fd, w->dir, mask) >= 0;
 }
 
 struct store_watch *
@@ -890,7 +881,7 @@ store_watch_open(const char *location)
 	const char *path = strip_scheme(location);
 	char *b, *real;
 
-	w->fd = w->wake_wd = w->dir_wd = -1;
+	w->fd = w->wake_wd = -1;
 	if (sd_is_pg_location(location)) {
 		w->pg = sd_pg_listen(location, &w->fd);
 		return w;
@@ -900,16 +891,16 @@ store_watch_open(const char *location)
 	 * target: watch there, or the events never come.
 	 */
 	real = realpath(path, NULL);
-	b = xstrdup(real != NULL ? real : path);
+	if (real == NULL)
+		real = xstrdup(path);
+	w->wake_path = xasprintf("%s" WAKE_SUFFIX, real);
+	b = xstrdup(real);
 	w->db_name = xstrdup(basename(b));
 	free(b);
-	b = xstrdup(real != NULL ? real : path);
-	w->dir = xstrdup(dirname(b));
-	free(b);
+	w->dir = xstrdup(dirname(real));
 	free(real);
 	w->wal_name = xasprintf("%s-wal", w->db_name);
 	w->wake_name = xasprintf("%s" WAKE_SUFFIX, w->db_name);
-	w->wake_path = wake_path(path);
 	w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (w->fd >= 0) {
 		int wake = watch_wake(w);
